@@ -1,0 +1,301 @@
+"""The physical links a design implies (DESIGN.md §1.3), as plain records.
+
+This is the one place that knows which chips are wired to which: the design rules use
+it for connectivity and the fabric package builds its graph, routes and numpy arrays
+from it.  Every link is full duplex with ``bw_Bps`` in each direction.
+
+- inside a tile: mesh neighbours (and wraparound for a torus) at the chips' link
+  bandwidth, or every chip to the tile's switch;
+- between adjacent tiles of a cabinet: the facing boundary chips pairwise, sharing the
+  tile-edge bandwidth; between adjacent cabinets of a room, likewise at the
+  cabinet-edge bandwidth; a torus adds the wraparound pairs; a switched container links
+  the chips of each child to its switch, sharing the child's port bandwidth;
+- with the room's Z-plane on, every interface processor links to a chip on its tile's
+  west edge and to the Z-plane switch.
+
+Nodes are chip indices (0..N-1, in tree order) or strings for switches and
+interface processors.  Parts whose spec is unknown or of the wrong level are skipped:
+the rules report them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .design import Design, Part, PartPath, format_path
+from .specs import CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, TileSpec
+
+Node = int | str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    a: Node
+    b: Node
+    bw_Bps: float  # per direction
+    latency_s: float
+    kind: str  # "mesh", "tile-edge", "cabinet-edge", "switch", "interface", "zplane"
+    level: str  # the level whose spec set this link's figures
+    wrap: bool = False
+
+
+@dataclass
+class PhysicalLinks:
+    chips: list[Part] = field(default_factory=list)
+    chip_paths: list[PartPath] = field(default_factory=list)
+    chip_specs: list[ChipSpec] = field(default_factory=list)
+    coords: list[tuple[int, int]] = field(default_factory=list)  # global (row, col) on the chip grid
+    grid_shape: tuple[int, int] = (0, 0)
+    uniform: bool = True  # every tile, cabinet and position alike and filled: a true global grid
+    switches: list[str] = field(default_factory=list)
+    interfaces: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+    @property
+    def n_chips(self) -> int:
+        return len(self.chips)
+
+
+def _valid(design: Design, part: Part, cls: type) -> object | None:
+    spec = design.specs.get(part.spec_id)
+    return spec if isinstance(spec, cls) and spec.level == part.level else None
+
+
+def physical_links(design: Design) -> PhysicalLinks:
+    out = PhysicalLinks()
+    room_spec = _valid(design, design.room, RoomSpec)
+    if room_spec is None:
+        return out
+    assert isinstance(room_spec, RoomSpec)
+
+    # Valid parts, and the largest tile and cabinet extents, which fix the global grid.
+    cabinets: dict[tuple[int, int], tuple[Part, CabinetSpec]] = {}
+    tile_rows = tile_cols = 1
+    cab_rows = cab_cols = 1
+    shapes: set[tuple] = set()
+    for slot, cab in design.room.children.items():
+        cab_spec = _valid(design, cab, CabinetSpec)
+        if cab_spec is None or not design.slot_fits(design.room, slot):
+            out.uniform = False
+            continue
+        cabinets[slot] = (cab, cab_spec)  # type: ignore[assignment]
+        cab_rows, cab_cols = max(cab_rows, cab_spec.rows), max(cab_cols, cab_spec.cols)
+        shapes.add(("cab", cab_spec.rows, cab_spec.cols, len(cab.children) == cab_spec.slots))
+        for tile in cab.children.values():
+            tile_spec = _valid(design, tile, TileSpec)
+            if tile_spec is not None:
+                tile_rows, tile_cols = max(tile_rows, tile_spec.rows), max(tile_cols, tile_spec.cols)
+                shapes.add(("tile", tile_spec.rows, tile_spec.cols, len(tile.children) == tile_spec.slots))
+    cab_extent = (cab_rows * tile_rows, cab_cols * tile_cols)
+    out.grid_shape = (room_spec.rows * cab_extent[0], room_spec.cols * cab_extent[1])
+    out.uniform = out.uniform and len(cabinets) == room_spec.slots and all(s[3] for s in shapes) and \
+        len({s[:3] for s in shapes if s[0] == "cab"}) <= 1 and len({s[:3] for s in shapes if s[0] == "tile"}) <= 1
+
+    # Chips, with their index, per tile.
+    tile_chips: dict[int, dict[tuple[int, int], int]] = {}  # id(tile) -> chip slot -> index
+    tiles_of_cab: dict[int, dict[tuple[int, int], tuple[Part, TileSpec]]] = {}
+    for cslot in sorted(cabinets):
+        cab, cab_spec = cabinets[cslot]
+        tiles: dict[tuple[int, int], tuple[Part, TileSpec]] = {}
+        for tslot in sorted(cab.children):
+            tile = cab.children[tslot]
+            tile_spec = _valid(design, tile, TileSpec)
+            if tile_spec is None or not design.slot_fits(cab, tslot):
+                out.uniform = False
+                continue
+            tiles[tslot] = (tile, tile_spec)  # type: ignore[assignment]
+            chips: dict[tuple[int, int], int] = {}
+            for kslot in sorted(tile.children):
+                chip = tile.children[kslot]
+                chip_spec = _valid(design, chip, ChipSpec)
+                if chip_spec is None or not design.slot_fits(tile, kslot):
+                    out.uniform = False
+                    continue
+                index = len(out.chips)
+                chips[kslot] = index
+                out.chips.append(chip)
+                out.chip_paths.append((cslot, tslot, kslot))
+                out.chip_specs.append(chip_spec)  # type: ignore[arg-type]
+                out.coords.append((cslot[0] * cab_extent[0] + tslot[0] * tile_rows + kslot[0],
+                                   cslot[1] * cab_extent[1] + tslot[1] * tile_cols + kslot[1]))
+            tile_chips[id(tile)] = chips
+        tiles_of_cab[id(cab)] = tiles
+
+    links = out.links
+    specs = out.chip_specs
+
+    def chip_link(a: int, b: int, wrap: bool) -> None:
+        sa, sb = specs[a], specs[b]
+        links.append(Link(a, b, min(sa.edge_bw_Bps, sb.edge_bw_Bps), max(sa.link_latency_s, sb.link_latency_s),
+                          "mesh", "tile", wrap))
+
+    def switch_links(owner: Part, spec: ContainerSpec, groups: list[list[int]]) -> None:
+        """Each child's chips share the child's switch port."""
+        name = f"switch:{format_path(owner.path)}"
+        out.switches.append(name)
+        for group in groups:
+            for chip in group:
+                links.append(Link(chip, name, spec.switch_bw_Bps / len(group), spec.switch_latency_s / 2,
+                                  "switch", spec.level))
+
+    # Inside tiles.
+    for cab_tiles in tiles_of_cab.values():
+        for tile, tile_spec in cab_tiles.values():
+            chips = tile_chips[id(tile)]
+            if tile_spec.topology == "switch":
+                if chips:
+                    switch_links(tile, tile_spec, [[i] for i in chips.values()])
+                continue
+            _grid_pairs(chips, tile_spec.rows, tile_spec.cols, tile_spec.topology == "torus",
+                        lambda a, b, wrap: chip_link(a, b, wrap))
+
+    # Between tiles of a cabinet.
+    for cslot in sorted(cabinets):
+        cab, cab_spec = cabinets[cslot]
+        tiles = tiles_of_cab[id(cab)]
+        if cab_spec.topology == "switch":
+            groups = [list(tile_chips[id(t)].values()) for t, _ in tiles.values()]
+            switch_links(cab, cab_spec, [g for g in groups if g])
+            continue
+
+        def tile_edge(ta: tuple[int, int], tb: tuple[int, int], wrap: bool, cab_spec: ContainerSpec = cab_spec,
+                      tiles: dict = tiles) -> None:
+            (pa, sa), (pb, sb) = tiles[ta], tiles[tb]
+            horizontal = ta[0] == tb[0]
+            side_a, side_b = _facing(sa, horizontal, first=True), _facing(sb, horizontal, first=False)
+            _edge_pairs(tile_chips[id(pa)], tile_chips[id(pb)], side_a, side_b, min(sa.edge_bw_Bps, sb.edge_bw_Bps),
+                        max(sa.edge_latency_s, sb.edge_latency_s), "tile-edge", "tile", wrap, specs, links)
+
+        _grid_pairs({s: s for s in tiles}, cab_spec.rows, cab_spec.cols, cab_spec.topology == "torus", tile_edge)
+
+    # Between cabinets of the room.
+    if room_spec.topology == "switch":
+        groups = []
+        for cslot in sorted(cabinets):
+            cab, _ = cabinets[cslot]
+            groups.append([i for t, _ in tiles_of_cab[id(cab)].values() for i in tile_chips[id(t)].values()])
+        switch_links(design.room, room_spec, [g for g in groups if g])
+    else:
+        boundary = {cslot: _cabinet_boundaries(cabinets[cslot][1], tiles_of_cab[id(cabinets[cslot][0])], tile_chips,
+                                               tile_rows, tile_cols) for cslot in cabinets}
+
+        def cabinet_edge(ca: tuple[int, int], cb: tuple[int, int], wrap: bool) -> None:
+            sa, sb = cabinets[ca][1], cabinets[cb][1]
+            horizontal = ca[0] == cb[0]
+            side_a = boundary[ca]["E" if horizontal else "S"]
+            side_b = boundary[cb]["W" if horizontal else "N"]
+            positions = max(len(side_a), len(side_b), 1)
+            bw = min(sa.edge_bw_Bps, sb.edge_bw_Bps) / positions
+            lat = max(sa.edge_latency_s, sb.edge_latency_s)
+            for k in range(min(len(side_a), len(side_b))):
+                if side_a[k] is not None and side_b[k] is not None:
+                    links.append(Link(side_a[k], side_b[k], bw, lat, "cabinet-edge", "cabinet", wrap))
+
+        _grid_pairs({s: s for s in cabinets}, room_spec.rows, room_spec.cols, room_spec.topology == "torus",
+                    cabinet_edge)
+
+    # The Z-plane: interface processors on each tile's west edge, all on one switch.
+    if room_spec.zplane_enabled:
+        zplane = "switch:zplane"
+        out.switches.append(zplane)
+        for cab_tiles in tiles_of_cab.values():
+            for tile, tile_spec in cab_tiles.values():
+                west = [tile_chips[id(tile)].get((r, 0)) for r in range(tile_spec.rows)]
+                west = [w for w in west if w is not None]
+                if not west:
+                    continue
+                for k in range(tile_spec.interface_count):
+                    name = f"ip:{format_path(tile.path)}#{k}"
+                    out.interfaces.append(name)
+                    links.append(Link(west[k % len(west)], name, tile_spec.interface_link_bw_Bps,
+                                      tile_spec.edge_latency_s, "interface", "tile"))
+                    links.append(Link(name, zplane, tile_spec.interface_network_bw_Bps,
+                                      room_spec.zplane_latency_s / 2, "zplane", "room"))
+    return out
+
+
+def _grid_pairs(occupied: dict, rows: int, cols: int, torus: bool, connect) -> None:
+    """Call ``connect(a, b, wrap)`` for every pair of grid neighbours present in ``occupied``."""
+    for (r, c), a in occupied.items():
+        for dr, dc in ((0, 1), (1, 0)):
+            nr, nc = r + dr, c + dc
+            wrap = False
+            if nr >= rows or nc >= cols:
+                span = cols if dc else rows
+                if not torus or span <= 2:  # a 2-wide torus would only double the mesh link
+                    continue
+                nr, nc, wrap = nr % rows, nc % cols, True
+            b = occupied.get((nr, nc))
+            if b is not None:
+                connect(a, b, wrap)
+
+
+def _facing(spec: ContainerSpec, horizontal: bool, first: bool) -> list[tuple[int, int]]:
+    """Slots on the side of a grid that faces its neighbour: east/south for the first, west/north for the second."""
+    if horizontal:
+        col = spec.cols - 1 if first else 0
+        return [(r, col) for r in range(spec.rows)]
+    row = spec.rows - 1 if first else 0
+    return [(row, c) for c in range(spec.cols)]
+
+
+def _edge_pairs(chips_a: dict, chips_b: dict, side_a: list, side_b: list, edge_bw: float, latency: float,
+                kind: str, level: str, wrap: bool, specs: list[ChipSpec], links: list[Link]) -> None:
+    positions = max(len(side_a), len(side_b), 1)
+    for sa, sb in zip(side_a, side_b):
+        a, b = chips_a.get(sa), chips_b.get(sb)
+        if a is not None and b is not None:
+            links.append(Link(a, b, edge_bw / positions, max(latency, specs[a].link_latency_s, specs[b].link_latency_s),
+                              kind, level, wrap))
+
+
+def _cabinet_boundaries(cab_spec: CabinetSpec, tiles: dict, tile_chips: dict, tile_rows: int,
+                        tile_cols: int) -> dict[str, list[int | None]]:
+    """Chip indices along each side of a cabinet, one entry per facing position (None where empty)."""
+    sides: dict[str, list[int | None]] = {}
+    for side in "NESW":
+        seq: list[int | None] = []
+        along = cab_spec.cols if side in "NS" else cab_spec.rows
+        for k in range(along):
+            tslot = {"N": (0, k), "S": (cab_spec.rows - 1, k), "W": (k, 0), "E": (k, cab_spec.cols - 1)}[side]
+            entry = tiles.get(tslot)
+            span = tile_cols if side in "NS" else tile_rows
+            if entry is None:
+                seq.extend([None] * span)
+                continue
+            tile, tspec = entry
+            chips = tile_chips[id(tile)]
+            for j in range(span):
+                if side in "NS":
+                    kslot = (0 if side == "N" else tspec.rows - 1, j)
+                else:
+                    kslot = (j, 0 if side == "W" else tspec.cols - 1)
+                seq.append(chips.get(kslot))
+        sides[side] = seq
+    return sides
+
+
+def components(n_nodes: int, pairs) -> list[int]:
+    """Connected-component label of every node 0..n-1 given undirected index pairs (union-find)."""
+    parent = list(range(n_nodes))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    return [root(x) for x in range(n_nodes)]
+
+
+def chip_components(links: PhysicalLinks) -> list[int]:
+    """Component label per chip; switches and interface processors join what they link."""
+    names = {name: links.n_chips + k for k, name in enumerate(links.switches + links.interfaces)}
+    n = links.n_chips + len(names)
+    pairs = ((l.a if isinstance(l.a, int) else names[l.a], l.b if isinstance(l.b, int) else names[l.b])
+             for l in links.links if l.bw_Bps > 0)
+    return components(n, pairs)[: links.n_chips]

@@ -1,0 +1,83 @@
+from dataclasses import replace
+
+import pytest
+
+from dojo_gui.model.design import Part
+from dojo_gui.model.rules import check
+from dojo_gui.model.templates import EXAMPLES, TEMPLATES
+
+
+def rules_fired(design):
+    return {f.rule for f in check(design)}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_have_no_findings(name, catalog):
+    assert check(TEMPLATES[name].make(catalog)) == []
+
+
+def test_power_budget(dojo_tile, catalog):
+    tile_spec = catalog["dojo-training-tile"]
+    dojo_tile.put_spec(replace(tile_spec, power_budget_w=10e3))
+    findings = [f for f in check(dojo_tile) if f.rule == "power-budget"]
+    assert [f.path for f in findings] == [((0, 0), (0, 0))]
+    assert "over its budget of 10 kW" in findings[0].message
+
+
+def test_cooling_capacity(dojo_tile, catalog):
+    cab = catalog["dojo-tile-stand"]
+    dojo_tile.put_spec(replace(cab, cooling_capacity_w=5e3))
+    findings = [f for f in check(dojo_tile) if f.rule == "cooling-capacity"]
+    assert [f.path for f in findings] == [((0, 0),)]
+
+
+def test_empty_slots(dojo_tile):
+    dojo_tile.remove(((0, 0), (0, 0), (2, 2)))
+    findings = [f for f in check(dojo_tile) if f.rule == "empty-slots"]
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert "1 of 25 chip slots are empty" in findings[0].message
+
+
+def test_level_that_does_not_fit(dojo_tile):
+    tile = dojo_tile.part(((0, 0), (0, 0)))
+    # A tile spec sitting in a chip slot, as a hand-edited file could say.
+    tile.children[(2, 2)].spec_id = "dojo-training-tile"
+    findings = [f for f in check(dojo_tile) if f.rule == "placement"]
+    assert findings and findings[0].path == ((0, 0), (0, 0), (2, 2))
+    assert "does not fit in a chip slot" in findings[0].message
+
+
+def test_part_outside_the_grid_and_not_accepted(catalog, dojo_tile):
+    stand = dojo_tile.part(((0, 0),))
+    stray = Part("dojo-training-tile", "tile", (3, 0))
+    stray.parent = stand
+    stand.children[(3, 0)] = stray
+    dojo_tile.put_spec(catalog["google-tpu-v4-board"])
+    dojo_tile.set_part_spec(((0, 0), (0, 0)), "google-tpu-v4-board")
+    messages = [f.message for f in check(dojo_tile) if f.rule == "placement"]
+    assert any("outside the 1x1 grid" in m for m in messages)
+    assert any("accepts only dojo-training-tile" in m for m in messages)
+
+
+def test_disconnected_fabric(dojo_tile):
+    # Empty the middle column: the 5x5 mesh splits into a left and a right half.
+    for r in range(5):
+        dojo_tile.remove(((0, 0), (0, 0), (r, 2)))
+    findings = [f for f in check(dojo_tile) if f.rule == "fabric-connected"]
+    assert len(findings) == 1 and "2 pieces" in findings[0].message
+
+
+def test_exapod_stays_connected_without_one_chip(exapod):
+    exapod.remove(((0, 0), (0, 0), (0, 0)))
+    assert "fabric-connected" not in rules_fired(exapod)
+
+
+def test_mass(catalog, dojo_tile):
+    dojo_tile.put_spec(replace(catalog["dojo-tile-stand"], max_load_kg=10))
+    assert "mass" in rules_fired(dojo_tile)
+
+
+def test_inconsistent_spec(catalog, dojo_tile):
+    dojo_tile.put_spec(replace(catalog["dojo-d1"], idle_w=500))
+    findings = [f for f in check(dojo_tile) if f.rule == "spec"]
+    assert findings and findings[0].spec_id == "dojo-d1" and "idle power" in findings[0].message
