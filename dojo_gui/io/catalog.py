@@ -1,0 +1,70 @@
+"""The built-in catalog: spec files shipped in the package's resources.
+
+Built-in specs are data, never code constants.  Each file under ``resources/specs`` is
+``{"format": "dojo-gui-specs", "version": 1, "specs": [...]}`` with specs in the same
+form a project file embeds them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from ..model.specs import AnySpec, FigureError, spec_from_dict
+from .project import ProjectFileError
+
+
+def resource_dir() -> Path:
+    """Where the resources are: inside the installed package, or at the top of a source checkout."""
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("dojo_gui.resources")))
+    except ModuleNotFoundError:  # running from a checkout that was never installed
+        return Path(__file__).resolve().parents[2] / "resources"
+
+
+def examples_dir() -> Path:
+    return resource_dir() / "examples"
+
+
+def example_path(name: str) -> Path:
+    """Path of a bundled example project by its short name (``exapod``) or file name."""
+    path = examples_dir() / (name if name.endswith(".dojo") else f"{name}.dojo")
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in examples_dir().glob("*.dojo")))
+        raise FileNotFoundError(f"no bundled example {name!r} (known: {known})")
+    return path
+
+
+def load_spec_file(path: Path) -> list[AnySpec]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProjectFileError(f"cannot read spec file: {exc}", file=path) from None
+    if not isinstance(doc, dict) or doc.get("format") != "dojo-gui-specs" or not isinstance(doc.get("specs"), list):
+        raise ProjectFileError("not a dojo-gui spec file (expected format 'dojo-gui-specs' and a 'specs' list)", file=path)
+    out = []
+    for i, data in enumerate(doc["specs"]):
+        try:
+            out.append(spec_from_dict(data))
+        except FigureError as exc:
+            raise ProjectFileError(exc.message, f"specs[{i}].{exc.field}" if exc.field else f"specs[{i}]", file=path) from None
+    return out
+
+
+@functools.cache
+def _builtin() -> tuple[AnySpec, ...]:
+    specs: dict[str, AnySpec] = {}
+    for path in sorted((resource_dir() / "specs").glob("*.json")):
+        for spec in load_spec_file(path):
+            if spec.id in specs:
+                raise ProjectFileError(f"spec id {spec.id!r} is defined twice in the built-in catalog", file=path)
+            specs[spec.id] = spec
+    return tuple(specs.values())
+
+
+def builtin_specs() -> dict[str, AnySpec]:
+    """A fresh id -> spec table of the built-in catalog (specs are immutable and shared)."""
+    return {spec.id: spec for spec in _builtin()}

@@ -1,0 +1,273 @@
+"""Project files (``.dojo``): versioned, self-contained JSON, written atomically.
+
+Layout (version 1)::
+
+    {"format": "dojo-gui-project", "version": 1,
+     "name": ..., "description": ...,
+     "specs": [ {"level": "chip", "id": "dojo-d1", ...}, ... ],
+     "room": {"spec": "dojo-exapod-room", "name": ..., "cabinets": [
+         {"slot": [0, 0], "spec": "dojo-cabinet", "tiles": [
+             {"slot": [0, 0], "spec": "dojo-tile", "chips": [{"slot": [0, 0], "spec": "dojo-d1"}, ...]}]}]},
+     "runs": [ ... ]}
+
+Reading never trusts the file: every problem becomes a :class:`ProjectFileError`
+that names the place inside the file (``room.cabinets[3].tiles[2].spec``) and what is
+wrong there.  Files from a newer version are refused; older ones are migrated forward
+one version at a time by the functions in ``MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from ..model.design import Design, Part, plural
+from ..model.specs import CHILD_LEVEL, LEVELS, FigureError, spec_from_dict, spec_to_dict
+
+FORMAT = "dojo-gui-project"
+VERSION = 1
+SUFFIX = ".dojo"
+
+# version -> function turning a version-N document into a version-(N+1) document.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class ProjectFileError(Exception):
+    """A project file that cannot be read, with where in the file and what is wrong."""
+
+    def __init__(self, message: str, where: str = "", file: str | os.PathLike | None = None) -> None:
+        self.message = message
+        self.where = where
+        self.file = str(file) if file is not None else None
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        prefix = f"{self.file}: " if self.file else ""
+        return f"{prefix}{self.where + ': ' if self.where else ''}{self.message}"
+
+
+# --------------------------------------------------------------------------- reading
+def load(path: str | os.PathLike) -> Design:
+    """Read a project file.  Raises :class:`ProjectFileError` and nothing else."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ProjectFileError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    try:
+        return loads(raw)
+    except ProjectFileError as exc:
+        exc.file = str(path)
+        raise
+
+
+def loads(raw: bytes | str) -> Design:
+    """Read a project from the text of a file.  Raises :class:`ProjectFileError` and nothing else."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
+    except UnicodeDecodeError as exc:
+        raise ProjectFileError(f"not a text file (invalid UTF-8 at byte {exc.start})") from None
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ProjectFileError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ProjectFileError(f"not valid JSON: {exc}") from None
+    try:
+        return from_document(doc)
+    except RecursionError:
+        raise ProjectFileError("the file is nested too deeply") from None
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed in a project file")
+
+
+def from_document(doc: Any) -> Design:
+    if not isinstance(doc, dict):
+        raise ProjectFileError(f"expected a JSON object at the top, got {_kind(doc)}")
+    if doc.get("format") != FORMAT:
+        raise ProjectFileError(f"not a dojo-gui project (\"format\" is {doc.get('format')!r}, expected {FORMAT!r})", "format")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ProjectFileError(f"expected a whole number >= 1, got {version!r}", "version")
+    if version > VERSION:
+        raise ProjectFileError(
+            f"this file was written by a newer dojo-gui (file format version {version}; this version reads up to "
+            f"{VERSION}). Open it with a newer dojo-gui.", "version")
+    while version < VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["version"] = version
+    _only_keys(doc, "", {"format", "version", "name", "description", "specs", "room", "runs"})
+    name = _text(doc.get("name", ""), "name")
+    description = _text(doc.get("description", ""), "description")
+
+    specs_raw = doc.get("specs")
+    if not isinstance(specs_raw, list):
+        raise ProjectFileError(f"expected a list of specs, got {_kind(specs_raw)}", "specs")
+    specs = {}
+    for i, data in enumerate(specs_raw):
+        where = f"specs[{i}]"
+        try:
+            spec = spec_from_dict(data)
+        except FigureError as exc:
+            raise ProjectFileError(exc.message, f"{where}.{exc.field}" if exc.field else where) from None
+        if spec.id in specs:
+            raise ProjectFileError(f"a second spec with the id {spec.id!r}", f"{where}.id")
+        specs[spec.id] = spec
+
+    room_raw = doc.get("room")
+    room = _part(room_raw, "room", "room", specs, None)
+    runs = doc.get("runs", [])
+    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
+        raise ProjectFileError("expected a list of saved runs (objects)", "runs")
+    return Design(name=name, specs=specs, room=room, description=description, runs=runs)
+
+
+def _part(data: Any, where: str, level: str, specs: dict, seen: set | None) -> Part:
+    if not isinstance(data, dict):
+        raise ProjectFileError(f"expected an object describing a {level}, got {_kind(data)}", where)
+    child_level = CHILD_LEVEL[level]
+    children_key = plural(child_level) if child_level else None
+    allowed = {"spec", "name"} | ({children_key} if children_key else set()) | ({"slot"} if level != "room" else set())
+    _only_keys(data, where, allowed)
+    spec_id = data.get("spec")
+    if not isinstance(spec_id, str) or not spec_id:
+        raise ProjectFileError(f"expected the id of a {level} spec, got {spec_id!r}", f"{where}.spec")
+    if spec_id not in specs:
+        raise ProjectFileError(f"unknown {level} spec {spec_id!r} (the file's specs list does not define it)", f"{where}.spec")
+    slot = (0, 0)
+    if level != "room":
+        slot = _slot(data.get("slot"), f"{where}.slot")
+    part = Part(spec_id, level, slot, _text(data.get("name", ""), f"{where}.name"))
+    if children_key:
+        items = data.get(children_key, [])
+        if not isinstance(items, list):
+            raise ProjectFileError(f"expected a list of {children_key}, got {_kind(items)}", f"{where}.{children_key}")
+        for i, item in enumerate(items):
+            child_where = f"{where}.{children_key}[{i}]"
+            child = _part(item, child_where, child_level, specs, None)
+            if child.slot in part.children:
+                raise ProjectFileError(f"slot {list(child.slot)} is used twice", f"{child_where}.slot")
+            child.parent = part
+            part.children[child.slot] = child
+    return part
+
+
+def _slot(value: Any, where: str) -> tuple[int, int]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        raise ProjectFileError(f"expected [row, col] as two whole numbers, got {json.dumps(value)[:40]}", where)
+    if value[0] < 0 or value[1] < 0 or value[0] > 1_000_000 or value[1] > 1_000_000:
+        raise ProjectFileError(f"slot {value} is out of range", where)
+    return (value[0], value[1])
+
+
+def _only_keys(data: dict, where: str, allowed: set[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            raise ProjectFileError(f"unexpected key {key!r} (allowed here: {hint})", f"{where}.{key}" if where else str(key))
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ProjectFileError(f"expected text, got {_kind(value)}", where)
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+# --------------------------------------------------------------------------- writing
+def spec_closure(design: Design) -> list[str]:
+    """Ids of the specs a file must carry: every one in the design's own table, in level order."""
+    return sorted(design.specs, key=lambda sid: (LEVELS.index(design.specs[sid].level), sid))
+
+
+def to_document(design: Design) -> dict:
+    room = design.room.to_dict()
+    room.pop("slot", None)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": design.name,
+        "description": design.description,
+        "specs": [spec_to_dict(design.specs[sid]) for sid in spec_closure(design)],
+        "room": room,
+        "runs": design.runs,
+    }
+
+
+def dumps(design: Design) -> str:
+    doc = to_document(design)
+    _check_finite(doc, "")
+    return _pretty(doc, 0) + "\n"
+
+
+def _pretty(value: Any, depth: int, width: int = 100) -> str:
+    """JSON that reads well and diffs well: anything whose compact form is short stays on one line."""
+    compact = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    if len(compact) + depth <= width or not isinstance(value, (dict, list)) or not value:
+        return compact
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1, width)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    items = [inner + _pretty(v, depth + 1, width) for v in value]
+    return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+
+
+def _check_finite(value: Any, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ProjectFileError(f"cannot save a non-finite number ({value})", where)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{where}.{k}" if where else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, f"{where}[{i}]")
+
+
+def save(design: Design, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file in the same folder, fsync, then rename over the target.
+
+    A failure at any point leaves the previous file as it was.
+    """
+    write_atomic(Path(path), dumps(design).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

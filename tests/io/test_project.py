@@ -1,0 +1,218 @@
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from dojo_gui.io import project
+from dojo_gui.io.catalog import example_path
+from dojo_gui.io.project import ProjectFileError, dumps, load, loads, save
+from dojo_gui.model.templates import EXAMPLES, TEMPLATES
+
+
+@pytest.mark.parametrize("name", list(TEMPLATES))
+def test_save_open_round_trip_is_identical(name, catalog, tmp_path):
+    design = TEMPLATES[name].make(catalog)
+    path = tmp_path / "x.dojo"
+    save(design, path)
+    again = load(path)
+    assert again.specs == design.specs
+    assert again.room.to_dict() == design.room.to_dict()
+    assert (again.name, again.description) == (design.name, design.description)
+    assert dumps(again) == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_bundled_examples_match_their_templates(name, catalog):
+    """The files in resources/examples are what `dojo-gui new NAME` writes (regenerate them if this fails)."""
+    assert example_path(name).read_text(encoding="utf-8") == dumps(TEMPLATES[name].make(catalog))
+
+
+def doc_of(design):
+    return json.loads(dumps(design))
+
+
+def error_of(doc) -> ProjectFileError:
+    with pytest.raises(ProjectFileError) as info:
+        loads(json.dumps(doc))
+    return info.value
+
+
+def test_unknown_spec_names_its_place(exapod):
+    doc = doc_of(exapod)
+    doc["room"]["cabinets"][3]["tiles"][2]["spec"] = "x"
+    err = error_of(doc)
+    assert err.where == "room.cabinets[3].tiles[2].spec"
+    assert "unknown tile spec 'x'" in str(err)
+
+
+def test_bad_figure_names_the_spec_and_field(dojo_tile):
+    doc = doc_of(dojo_tile)
+    doc["specs"][0]["edge_bw_Bps"] = "fast"
+    err = error_of(doc)
+    assert err.where == "specs[0].edge_bw_Bps" and "not a bandwidth" in err.message
+    doc["specs"][0]["edge_bw_Bps"] = "4TB/s"
+    doc["specs"][0]["tdp_w"] = -1
+    assert error_of(doc).where == "specs[0].tdp_w"
+    del doc["specs"][0]["tdp_w"]
+    doc["specs"][0]["tdp"] = 400
+    err = error_of(doc)
+    assert err.where == "specs[0].tdp" and "did you mean 'tdp_w'" in err.message
+
+
+@pytest.mark.parametrize("mutate,where,fragment", [
+    (lambda d: d["room"]["cabinets"][0]["tiles"][0]["chips"][1].__setitem__("slot", [0, 0]),
+     "room.cabinets[0].tiles[0].chips[1].slot", "used twice"),
+    (lambda d: d["room"]["cabinets"][0].__setitem__("slot", "A1"), "room.cabinets[0].slot", "[row, col]"),
+    (lambda d: d["room"].__setitem__("cabinets", {}), "room.cabinets", "expected a list"),
+    (lambda d: d.__setitem__("specs", [d["specs"][0], d["specs"][0]]), "specs[1].id", "second spec"),
+    (lambda d: d["room"].__setitem__("colour", "red"), "room.colour", "unexpected key"),
+    (lambda d: d.__setitem__("format", "something-else"), "format", "not a dojo-gui project"),
+])
+def test_structural_errors_name_their_place(dojo_tile, mutate, where, fragment):
+    doc = doc_of(dojo_tile)
+    mutate(doc)
+    err = error_of(doc)
+    assert err.where == where and fragment in err.message
+
+
+def test_newer_version_is_refused_clearly(dojo_tile):
+    doc = doc_of(dojo_tile)
+    doc["version"] = project.VERSION + 1
+    err = error_of(doc)
+    assert err.where == "version" and "newer dojo-gui" in err.message
+
+
+def test_older_versions_are_migrated_one_step_at_a_time(dojo_tile, monkeypatch):
+    """Pretend the format is at version 3: a version-1 file passes through both migrations, in order."""
+    steps = []
+
+    def v1_to_v2(doc):
+        steps.append(doc["version"])
+        return {**doc, "title": doc.pop("name")}
+
+    def v2_to_v3(doc):
+        steps.append(doc["version"])
+        doc = dict(doc)
+        doc["name"] = doc.pop("title") + " (migrated)"
+        return doc
+
+    text = dumps(dojo_tile)  # written as version 1
+    monkeypatch.setitem(project.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setitem(project.MIGRATIONS, 2, v2_to_v3)
+    monkeypatch.setattr(project, "VERSION", 3)
+    design = loads(text)
+    assert steps == [1, 2]
+    assert design.name == dojo_tile.name + " (migrated)"
+    assert design.room.to_dict() == dojo_tile.room.to_dict()
+
+
+def test_not_json_and_not_utf8():
+    with pytest.raises(ProjectFileError, match="not valid JSON: .* line 1"):
+        loads(b"{nope")
+    with pytest.raises(ProjectFileError, match="invalid UTF-8"):
+        loads(b"\xff\xfe{}")
+    with pytest.raises(ProjectFileError, match="NaN is not allowed"):
+        loads('{"format": "dojo-gui-project", "version": 1, "x": NaN}')
+
+
+def test_missing_file_names_the_file(tmp_path):
+    with pytest.raises(ProjectFileError) as info:
+        load(tmp_path / "missing.dojo")
+    assert "missing.dojo" in str(info.value) and "cannot read" in str(info.value)
+
+
+def test_failed_save_keeps_the_old_file(dojo_tile, tmp_path, monkeypatch):
+    path = tmp_path / "keep.dojo"
+    save(dojo_tile, path)
+    good = path.read_bytes()
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    dojo_tile.name = "changed"
+    with pytest.raises(OSError):
+        save(dojo_tile, path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.dojo"]  # no temporary file left behind
+
+
+def test_non_finite_values_are_not_saved(dojo_tile, tmp_path):
+    dojo_tile.runs.append({"peak": float("nan")})
+    with pytest.raises(ProjectFileError, match="non-finite"):
+        save(dojo_tile, tmp_path / "x.dojo")
+    assert not (tmp_path / "x.dojo").exists()
+
+
+# ----------------------------------------------------------------------------- fuzzing
+_SMALL = None
+
+
+def _small_text():
+    global _SMALL
+    if _SMALL is None:
+        from dojo_gui.io.catalog import builtin_specs
+
+        _SMALL = dumps(TEMPLATES["dojo-tile"].make(builtin_specs()))
+    return _SMALL
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fuzzed_bytes_raise_only_project_errors(data):
+    """Truncations, byte flips, splices and insertions of a real file raise ProjectFileError or load."""
+    raw = bytearray(_small_text().encode("utf-8"))
+    for _ in range(data.draw(st.integers(1, 4))):
+        op = data.draw(st.sampled_from(["truncate", "flip", "delete", "insert", "dup"]))
+        if not raw:
+            break
+        i = data.draw(st.integers(0, len(raw) - 1))
+        if op == "truncate":
+            del raw[i:]
+        elif op == "flip":
+            raw[i] = data.draw(st.integers(0, 255))
+        elif op == "delete":
+            del raw[i:i + data.draw(st.integers(1, 50))]
+        elif op == "insert":
+            raw[i:i] = data.draw(st.sampled_from([b"-", b"null", b"[]", b"{}", b"1e999", b'"x"', b",", b"0", b"true"]))
+        else:
+            j = data.draw(st.integers(0, len(raw) - 1))
+            raw[i:i] = raw[j:j + data.draw(st.integers(1, 80))]
+    try:
+        loads(bytes(raw))
+    except ProjectFileError:
+        pass
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**20) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fuzzed_values_raise_only_project_errors(data):
+    """Any JSON value dropped anywhere into a valid document raises ProjectFileError or loads."""
+    doc = json.loads(_small_text())
+    node = doc
+    for _ in range(data.draw(st.integers(1, 6))):
+        if isinstance(node, dict) and node:
+            key = data.draw(st.sampled_from(sorted(node)))
+            if not isinstance(node[key], (dict, list)) or data.draw(st.booleans()):
+                node[key] = data.draw(_json_values)
+                break
+            node = node[key]
+        elif isinstance(node, list) and node:
+            k = data.draw(st.integers(0, len(node) - 1))
+            if not isinstance(node[k], (dict, list)) or data.draw(st.booleans()):
+                node[k] = data.draw(_json_values)
+                break
+            node = node[k]
+        else:
+            break
+    try:
+        loads(json.dumps(doc))
+    except ProjectFileError:
+        pass
