@@ -1,0 +1,298 @@
+"""The ``dojo-gui`` command: the GUI by default, headless subcommands otherwise.
+
+Exit codes: 0 success; 1 the design has errors (``validate``) or a run failed;
+2 bad usage or a file that cannot be read or written; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class CliError(Exception):
+    """A problem to report on one line and exit with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --------------------------------------------------------------------------- helpers shared by subcommands
+def resolve_design_path(text: str) -> Path:
+    """A project path, or the name of a bundled example (``exapod`` or ``example:exapod``)."""
+    from .io.catalog import example_path
+
+    path = Path(text)
+    if path.exists() or text.endswith(".dojo") and not text.startswith("example:"):
+        return path
+    name = text.removeprefix("example:")
+    try:
+        return example_path(name)
+    except FileNotFoundError as exc:
+        raise CliError(f"{text}: no such file, and {exc}") from None
+
+
+def load_design(text: str):
+    """Read a project for a subcommand; a bad file becomes a one-line error naming its place."""
+    from .io.project import ProjectFileError, load
+
+    path = resolve_design_path(text)
+    try:
+        return path, load(path)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def add_file_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a .dojo project, or a bundled example by name (e.g. exapod)")
+
+
+# --------------------------------------------------------------------------- info
+def summary_document(path: Path, design) -> dict:
+    from .model.aggregate import summarize
+    from .model.rules import check, count_by_severity
+
+    s = summarize(design)
+    findings = check(design)
+    counts = count_by_severity(findings)
+    return {
+        "file": str(path),
+        "name": design.name,
+        "counts": {"room": s.counts["room"], "cabinet": s.counts["cabinet"], "tile": s.counts["tile"], "chip": s.counts["chip"]},
+        "chips": s.chips,
+        "peak_flops": s.peak_flops,
+        "peak_pflops": {fmt: v / 1e15 for fmt, v in s.peak_flops.items()},
+        "sram_bytes": s.sram_bytes,
+        "hbm_bytes": s.hbm_bytes,
+        "chip_tdp_w": s.chip_tdp_w,
+        "it_power_w": s.it_power_w,
+        "idle_power_w": s.idle_power_w,
+        "max_power_w": s.max_power_w,
+        "power_budget_w": s.power_budget_w,
+        "cooling_demand_w": s.cooling_demand_w,
+        "cooling_capacity_w": s.cooling_capacity_w,
+        "mass_kg": s.mass_kg,
+        "findings": counts,
+        "findings_count": len(findings),
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from . import units
+
+    path, design = load_design(args.file)
+    doc = summary_document(path, design)
+    if args.json:
+        print_json(doc)
+        return EXIT_OK
+    c = doc["counts"]
+    w = lambda v: units.format(v, "W")  # noqa: E731
+    peak = " · ".join(f"{units.format(v, 'FLOPS')} {fmt}" for fmt, v in doc["peak_flops"].items()) or "—"
+    print(f"{design.name}  ({path})")
+    print(f"  parts     {c['room']} room, {c['cabinet']:,} cabinets, {c['tile']:,} tiles, {c['chip']:,} chips")
+    print(f"  peak      {peak}")
+    print(f"  memory    {units.format(doc['sram_bytes'], 'B')} SRAM · {units.format(doc['hbm_bytes'], 'B')} HBM")
+    print(f"  power     {w(doc['chip_tdp_w'])} chip TDP · {w(doc['it_power_w'])} IT at full load · "
+          f"{w(doc['max_power_w'])} at the feed (budget {w(doc['power_budget_w'])}) · {w(doc['idle_power_w'])} idle")
+    print(f"  cooling   {w(doc['cooling_demand_w'])} of heat at full load (capacity {w(doc['cooling_capacity_w'])})")
+    f = doc["findings"]
+    print(f"  findings  {f['error']} errors, {f['warning']} warnings, {f['info']} notes"
+          + ("  (dojo-gui validate for details)" if doc["findings_count"] else ""))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- validate
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .model.rules import check, count_by_severity
+    from .model.design import format_path
+
+    path, design = load_design(args.file)
+    findings = check(design)
+    counts = count_by_severity(findings)
+    if args.json:
+        print_json({
+            "file": str(path),
+            "valid": counts["error"] == 0,
+            "counts": counts,
+            "findings": [{"severity": f.severity, "rule": f.rule, "path": format_path(f.path), "spec": f.spec_id,
+                          "message": f.message} for f in findings],
+        })
+    else:
+        for f in findings:
+            print(f"{path}: {f}")
+        verdict = "valid" if counts["error"] == 0 else "INVALID"
+        print(f"{path}: {verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    return EXIT_OK if counts["error"] == 0 else EXIT_FINDINGS
+
+
+# --------------------------------------------------------------------------- new
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import units
+    from .io.catalog import builtin_specs
+    from .io.project import save
+    from .model.design import DesignError
+    from .model.templates import TEMPLATES, grid_design
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise CliError(f"{out}: already exists (use --force to replace it)")
+    if out.suffix != ".dojo":
+        raise CliError(f"{out}: project files end in .dojo")
+    catalog = builtin_specs()
+    try:
+        if args.template == "grid":
+            if not args.chip:
+                raise CliError("new grid needs --chip (e.g. --chip dojo-d1)")
+            sizes = {}
+            for level, text in (("tile", args.tile), ("cabinet", args.cabinet), ("room", args.room)):
+                try:
+                    sizes[level] = units.parse_grid(text)
+                except units.UnitError as exc:
+                    raise CliError(f"--{level}: {exc}") from None
+            design = grid_design(catalog, args.chip, sizes["tile"], sizes["cabinet"], sizes["room"],
+                                 set(args.torus or ()), name=args.name or "")
+        else:
+            design = TEMPLATES[args.template].make(catalog)
+            if args.name:
+                design.name = args.name
+    except DesignError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        save(design, out)
+    except OSError as exc:
+        raise CliError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    if not args.quiet:
+        print(f"{out}: {design.name}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- GUI
+def display_problem() -> str | None:
+    """Why a window cannot open here, or None if it probably can."""
+    if sys.platform.startswith("linux"):
+        platform = os.environ.get("QT_QPA_PLATFORM", "")
+        if not platform and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run dojo-gui on a desktop, "
+                    "or set QT_QPA_PLATFORM=offscreen to run without a screen. The subcommands "
+                    "(info, validate, new, simulate, report) work without one.")
+    return None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"dojo-gui: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from .ui.app import main as gui_main
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or str(exc)
+        print(f"dojo-gui: the GUI cannot start: {exc}.\n"
+              f"Qt needs these system libraries on Debian/Ubuntu: libegl1 libgl1 libxkbcommon0 libfontconfig1 "
+              f"libfreetype6 libx11-6 libglib2.0-0 libdbus-1-3 (missing: {missing}).", file=sys.stderr)
+        return EXIT_USAGE
+    return gui_main(files=args.files, example=args.example)
+
+
+# --------------------------------------------------------------------------- parser
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dojo-gui",
+        description="Design and simulate AI-training supercomputers. With no command, starts the GUI.")
+    parser.add_argument("--version", action="version", version=f"dojo-gui {__version__}")
+    parser.add_argument("--example", metavar="NAME", default=None,
+                        help="start the GUI on a bundled example (default when no file is given: exapod)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("info", help="summarize a design: counts, peak compute, memory, power, cooling, findings")
+    add_file_argument(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("validate", help="check a design against the design rules (exit 1 on errors)")
+    add_file_argument(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_validate)
+
+    from .model.templates import TEMPLATES
+
+    p = sub.add_parser("new", help="make a project from a template",
+                       description="Templates: " + "; ".join(f"{t.name}: {t.title}" for t in TEMPLATES.values())
+                       + "; grid: a parametric grid (--chip, --tile, --cabinet, --room, --torus).")
+    p.add_argument("template", choices=[*TEMPLATES, "grid"], metavar="TEMPLATE",
+                   help=f"one of {', '.join([*TEMPLATES, 'grid'])}")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the .dojo file to write")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--name", help="the design's name")
+    p.add_argument("--chip", help="grid: chip spec id, e.g. dojo-d1")
+    p.add_argument("--tile", default="5x5", help="grid: chips per tile, ROWSxCOLS (default 5x5)")
+    p.add_argument("--cabinet", default="2x6", help="grid: tiles per cabinet (default 2x6)")
+    p.add_argument("--room", default="1x10", help="grid: cabinet positions in the room (default 1x10)")
+    p.add_argument("--torus", action="append", choices=["tile", "cabinet", "room"],
+                   help="grid: give this level wraparound links (repeatable)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_new)
+
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Callable[[Any], None]]:
+    """Subcommands that live beside the engines they drive."""
+    registers = []
+    for module_name in ("dojo_gui.sim.cli", "dojo_gui.report.cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        registers.append(module.register)
+    return registers
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dojo-gui", description="Start the dojo-gui window.")
+    parser.add_argument("--example", metavar="NAME", default=None, help="open a bundled example")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="project files to open")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    subcommands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or words[0] not in subcommands:
+        if any(a in ("-h", "--help", "--version") for a in argv):
+            parser.parse_args(argv)  # prints and exits
+        return run_gui(gui_parser().parse_args(argv))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"dojo-gui {args.command}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print(f"dojo-gui {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""The fabric: design -> networkx graph -> numpy link arrays, and routing.  No Qt."""

@@ -1,0 +1,1 @@
+"""Design-review exports: reports, pictures and tables."""

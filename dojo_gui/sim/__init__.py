@@ -1,0 +1,1 @@
+"""The simulations: communication, power, cooling and coupled scenarios.  numpy, no Qt."""

@@ -1,0 +1,91 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dojo_gui import __version__
+from dojo_gui.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version():
+    out = subprocess.run([sys.executable, "-m", "dojo_gui", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"dojo-gui {__version__}"
+
+
+def test_info_json_on_the_exapod(capsys, catalog):
+    code, out, _ = run(capsys, "info", "exapod", "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["counts"] == {"room": 1, "cabinet": 10, "tile": 120, "chip": 3000}
+    assert doc["peak_flops"]["bf16"] == pytest.approx(3000 * catalog["dojo-d1"].peak_flops["bf16"])
+    assert doc["findings_count"] == 0
+    assert doc["it_power_w"] == pytest.approx(1.8e6, rel=0.1)
+    assert doc["max_power_w"] <= doc["power_budget_w"]
+
+
+def test_info_text(capsys):
+    code, out, _ = run(capsys, "info", "dojo-tile")
+    assert code == 0 and "25 chips" in out and "0 errors" in out
+
+
+def test_new_grid_then_info_and_validate(capsys, tmp_path):
+    path = tmp_path / "g.dojo"
+    code, _, _ = run(capsys, "new", "grid", "--chip", "dojo-d1", "--tile", "4x4", "--cabinet", "4x3",
+                     "--room", "1x2", "--torus", "room", "-o", str(path))
+    assert code == 0
+    code, out, _ = run(capsys, "info", str(path), "--json")
+    doc = json.loads(out)
+    assert doc["counts"] == {"room": 1, "cabinet": 2, "tile": 24, "chip": 384}
+    code, out, _ = run(capsys, "validate", str(path), "--json")
+    assert code == 0 and json.loads(out)["valid"] is True
+
+
+def test_new_refuses_to_overwrite(capsys, tmp_path):
+    path = tmp_path / "t.dojo"
+    path.write_text("keep")
+    code, _, err = run(capsys, "new", "dojo-tile", "-o", str(path))
+    assert code == 2 and "already exists" in err and path.read_text() == "keep"
+
+
+def test_new_grid_rejects_bad_sizes_and_chips(capsys, tmp_path):
+    code, _, err = run(capsys, "new", "grid", "--chip", "dojo-d1", "--tile", "five", "-o", str(tmp_path / "a.dojo"))
+    assert code == 2 and "--tile" in err and "grid size" in err
+    code, _, err = run(capsys, "new", "grid", "--chip", "dojo-training-tile", "-o", str(tmp_path / "a.dojo"))
+    assert code == 2 and "not a chip spec" in err
+
+
+def test_validate_exits_non_zero_on_errors(capsys, tmp_path, catalog):
+    path = tmp_path / "broken.dojo"
+    main(["new", "dojo-tile", "-o", str(path), "-q"])
+    doc = json.loads(path.read_text())
+    tile = next(s for s in doc["specs"] if s["id"] == "dojo-training-tile")
+    tile["power_budget_w"] = "5kW"
+    path.write_text(json.dumps(doc))
+    capsys.readouterr()
+    code, out, _ = run(capsys, "validate", str(path), "--json")
+    report = json.loads(out)
+    assert code == 1 and report["valid"] is False
+    assert [f["rule"] for f in report["findings"] if f["severity"] == "error"] == ["power-budget"]
+    assert report["findings"][0]["path"] == "room.cabinet[0,0].tile[0,0]"
+
+
+def test_broken_file_gives_one_line_with_its_place(capsys, tmp_path):
+    path = tmp_path / "bad.dojo"
+    path.write_text('{"format": "dojo-gui-project", "version": 1, "specs": [], "room": {"spec": "x"}}')
+    code, _, err = run(capsys, "info", str(path))
+    assert code == 2
+    assert err.strip().endswith("room.spec: unknown room spec 'x' (the file's specs list does not define it)")
+
+
+def test_gui_without_a_display_says_so():
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    proc = subprocess.run([sys.executable, "-m", "dojo_gui"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert "no display found" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,45 @@
+"""The project's own structure: the package list, the layering rule, the README commands."""
+
+import re
+import subprocess
+import sys
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_every_package_is_listed_for_the_wheel():
+    listed = set(pyproject()["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "dojo_gui").rglob("__init__.py")}
+    assert found | {"dojo_gui.resources"} == listed
+
+
+def test_pyside_is_pinned_below_6_12_on_old_pythons():
+    deps = pyproject()["project"]["dependencies"]
+    assert "PySide6-Essentials>=6.8,<6.12; python_version < '3.12'" in deps
+
+
+def test_the_core_never_imports_qt():
+    """import-linter's contracts (also run by `make test`), checked here on the source too."""
+    pattern = re.compile(r"^\s*(from|import)\s+(PySide6|PyQt|pyqtgraph|shiboken6)", re.M)
+    for layer in ("model", "fabric", "sim", "io"):
+        for path in (ROOT / "dojo_gui" / layer).rglob("*.py"):
+            assert not pattern.search(path.read_text()), f"{path} imports Qt"
+    proc = subprocess.run([sys.executable, "-c",
+                           "import sys, dojo_gui.model, dojo_gui.io.catalog, dojo_gui.cli;"
+                           "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))"],
+                          capture_output=True, text=True, check=True, cwd=ROOT)
+    assert proc.stdout.strip() == "False"
+
+
+def test_readme_has_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
