@@ -1,11 +1,14 @@
 # The two ways in (see README.md):
 #   make run    install into .venv and start the app on the built-in Dojo ExaPOD example
 #   make test   install into .venv (with the test tools) and run every test
+# and for packaging:
+#   make app    build the one-folder desktop app in dist/dojo-gui (PyInstaller, in .venv-app) and check it
+#   make wheel  build the wheel in dist/
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test bench screenshots wheel clean
+.PHONY: run test bench screenshots wheel app clean
 
 $(VENV)/.app: pyproject.toml
 	./scripts/system-deps.sh run
@@ -31,5 +34,21 @@ test: $(VENV)/.test
 bench: $(VENV)/.test
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
+wheel: $(VENV)/.app
+	$(PY) -m pip wheel --quiet --no-deps -w dist .
+
+# PyInstaller is only needed here, so it lives in its own environment with the `packaging` extra;
+# dojo-gui is installed there as a wheel (not editable), so the bundle carries exactly what a wheel does.
+APP_VENV ?= .venv-app
+app:
+	./scripts/system-deps.sh run  # the xcb libraries too, so the bundle carries what a desktop window needs
+	test -x $(APP_VENV)/bin/python || $(PYTHON) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(APP_VENV)/bin/python -m pip install --quiet '.[packaging]'
+	$(APP_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	rm -rf build/pyinstaller dist/dojo-gui
+	$(APP_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/dojo-gui.spec
+	./packaging/check-bundle.sh dist/dojo-gui
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(APP_VENV) build dist *.egg-info

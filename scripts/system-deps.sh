@@ -9,8 +9,9 @@ missing=""
 if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     missing="$missing python3-venv"
 fi
-# Qt's xcb/offscreen platforms load these (Debian 12 / Ubuntu package names).
-for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libx11-6 libglib2.0-0 libdbus-1-3; do
+# Qt's xcb/offscreen platforms load these (Debian 12 / Ubuntu package names); reports and charts
+# are set in DejaVu, and Qt draws no text at all on a machine without a font.
+for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libx11-6 libglib2.0-0 libdbus-1-3 fonts-dejavu-core; do
     if command -v dpkg-query >/dev/null 2>&1; then
         status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
         case "$status" in *"install ok installed"*) ;; *) missing="$missing $pkg" ;; esac

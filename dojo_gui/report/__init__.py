@@ -1,1 +1,18 @@
-"""Design-review exports: reports, pictures and tables."""
+"""Design-review exports: the report (PDF and HTML), results as CSV, and the design's picture.
+
+The ways in:
+
+* :func:`export_report` writes the report of a design (optionally compared with a
+  baseline) as PDF and/or HTML; ``dojo-gui report`` and File > Export Report call it.
+* :func:`dojo_gui.report.export.write_results_csv` writes saved runs as CSV.
+* :func:`dojo_gui.report.export.export_picture` writes the design's picture as PNG or SVG.
+
+The picture comes from :mod:`dojo_gui.render` (see :func:`default_picture`); the
+results come from ``design.runs`` in the format :mod:`dojo_gui.report.runs` describes.
+"""
+
+from __future__ import annotations
+
+from .api import ExportResult, default_picture, default_svg_writer, export_report
+
+__all__ = ["ExportResult", "default_picture", "default_svg_writer", "export_report"]

@@ -1,0 +1,196 @@
+"""A report as a few plain blocks (paragraphs, notes, tables, figures), and its HTML.
+
+Section builders produce these blocks; one HTML writer turns them into markup that
+browsers and Qt's rich-text engine (QTextDocument, used for the PDF) both render, so
+the two formats cannot drift apart.  Tables and figures carry stable ids, so tests and
+scripts can read figures back from the HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+from PySide6.QtGui import QImage
+
+
+@dataclass
+class Paragraph:
+    text: str
+    small: bool = False
+
+
+@dataclass
+class Note:
+    """Something the reader must not miss: a missing picture, runs that could not be read."""
+
+    text: str
+    kind: str = "note"  # "note" or "warning"
+
+
+@dataclass
+class Subheading:
+    text: str
+
+
+@dataclass
+class BulletList:
+    items: list[str]
+
+
+@dataclass
+class Table:
+    key: str  # the table's id in the HTML
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: frozenset[int] = frozenset()  # columns aligned right
+    row_kinds: list[str] | None = None  # per row: "", "bad", "warn", "good" or "total"
+    column_widths: list[int] | None = None  # percent per column, for the PDF layout
+
+
+@dataclass
+class Figure:
+    key: str  # the image's id and file name
+    image: QImage
+    caption: str
+    width: int = 640  # shown this wide (CSS px); the image itself may have more pixels
+
+
+Block = Union[Paragraph, Note, Subheading, BulletList, Table, Figure]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    new_page: bool = True
+
+    def figures(self) -> list[Figure]:
+        return [b for b in self.blocks if isinstance(b, Figure)]
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]]  # shown on the title page: ("File", "exapod.dojo"), ...
+    sections: list[Section]
+
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures()]
+
+
+ROW_COLOURS = {"bad": "#f8d0cc", "warn": "#fbedc5", "good": "#d8efd8", "total": "#eeeeee"}
+
+# For browsers; Qt's rich text reads the subset it knows (sizes, colours, margins, page breaks).
+CSS = """
+body { font-family: 'DejaVu Sans', 'Segoe UI', Arial, sans-serif; font-size: 10pt; color: #1d1d1d; }
+h1 { font-size: 20pt; margin-bottom: 2pt; }
+h2 { font-size: 14pt; color: #17365d; margin-top: 14pt; margin-bottom: 6pt; }
+h3 { font-size: 11pt; color: #17365d; margin-top: 10pt; margin-bottom: 4pt; }
+p { margin-top: 3pt; margin-bottom: 3pt; }
+p.small { font-size: 8pt; color: #555555; }
+p.subtitle { font-size: 12pt; color: #444444; }
+p.note { color: #333333; background-color: #eef3fa; }
+p.warning { color: #7a2100; background-color: #fdeee6; }
+table.data { border-collapse: collapse; margin-top: 4pt; margin-bottom: 8pt; }
+table.data th { background-color: #dfe6ee; text-align: left; font-weight: bold; }
+table.data td, table.data th { border: 1px solid #b8c2cc; padding: 3px; vertical-align: top; }
+p.caption { font-size: 8pt; color: #444444; margin-bottom: 10pt; }
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_html(report: Report, image_src: Callable[[Figure], str], *,
+                section_pages: dict[str, int] | None = None, qt: bool = False) -> str:
+    """The whole report as HTML.
+
+    ``image_src`` gives each figure's ``src`` (a data URI, a file beside the HTML, or a
+    resource name for Qt).  ``section_pages`` adds page numbers to the contents (PDF).
+    ``qt`` writes the few attributes Qt's rich text needs where browsers use CSS.
+    """
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{esc(report.title)}</title>", f"<style>{CSS}</style>", "</head><body>"]
+    out.append(f"<h1>{esc(report.title)}</h1>")
+    if report.subtitle:
+        out.append(f'<p class="subtitle">{esc(report.subtitle)}</p>')
+    out.append(_table_html(Table("facts", ["", ""], [[k, v] for k, v in report.facts]), qt, header=False))
+    out.append("<h3>Contents</h3>")
+    rows = []
+    for number, section in enumerate(report.sections, 1):
+        title = f"{number}. {section.title}"
+        if section_pages is not None:
+            rows.append([title, str(section_pages.get(section.key, ""))])
+        else:
+            rows.append([f'<a href="#{esc(section.key)}">{esc(title)}</a>'])
+    if section_pages is not None:
+        out.append(_table_html(Table("contents", ["Section", "Page"], rows, frozenset({1})), qt, header=False))
+    else:
+        out.append('<ul id="contents">' + "".join(f"<li>{r[0]}</li>" for r in rows) + "</ul>")
+    for number, section in enumerate(report.sections, 1):
+        brk = ' style="page-break-before: always"' if section.new_page else ""
+        out.append(f'<h2 id="{esc(section.key)}"{brk}><a name="{esc(section.key)}"></a>{number}. {esc(section.title)}</h2>')
+        for block in section.blocks:
+            out.append(_block_html(block, image_src, qt))
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def _block_html(block: Block, image_src: Callable[[Figure], str], qt: bool) -> str:
+    if isinstance(block, Paragraph):
+        return f'<p{" class=small" if block.small else ""}>{esc(block.text)}</p>'
+    if isinstance(block, Note):
+        colour = "#fdeee6" if block.kind == "warning" else "#eef3fa"
+        style = f' bgcolor="{colour}"' if qt else ""
+        prefix = "Warning: " if block.kind == "warning" else "Note: "
+        if qt:  # Qt paints a paragraph's background only inside a table cell
+            return (f'<table class="{block.kind}" width="100%" cellpadding="5" cellspacing="0"><tr><td{style}>'
+                    f"<b>{prefix}</b>{esc(block.text)}</td></tr></table>")
+        return f'<p class="{block.kind}"><b>{prefix}</b>{esc(block.text)}</p>'
+    if isinstance(block, Subheading):
+        return f"<h3>{esc(block.text)}</h3>"
+    if isinstance(block, BulletList):
+        return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Table):
+        escaped = Table(block.key, block.columns, [[esc(c) for c in row] for row in block.rows], block.numeric,
+                        block.row_kinds, block.column_widths)
+        return _table_html(escaped, qt)
+    if isinstance(block, Figure):
+        return (f'<p align="center"><img id="{esc(block.key)}" src="{esc(image_src(block))}" width="{block.width}" '
+                f'height="{round(block.width * block.image.height() / max(block.image.width(), 1))}" '
+                f'alt="{esc(block.caption)}"></p><p class="caption" align="center">{esc(block.caption)}</p>')
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def _table_html(table: Table, qt: bool, header: bool = True) -> str:
+    """Cells are already HTML here (escaped text or trusted markup)."""
+    attrs = ' border="1" cellspacing="0" cellpadding="3" width="100%"' if qt else ""
+    if not header:
+        attrs = ' border="0" cellspacing="0" cellpadding="2"' if qt else ""
+    out = [f'<table class="{"data" if header else "plain"}" id="{esc(table.key)}"{attrs}>']
+    if header:
+        cells = []
+        for i, name in enumerate(table.columns):
+            width = f' width="{table.column_widths[i]}%"' if table.column_widths and qt else ""
+            colour = ' bgcolor="#dfe6ee"' if qt else ""
+            cells.append(f"<th{width}{colour}>{esc(name)}</th>")
+        out.append("<thead><tr>" + "".join(cells) + "</tr></thead>")
+    out.append("<tbody>")
+    for r, row in enumerate(table.rows):
+        kind = (table.row_kinds[r] if table.row_kinds else "") or ""
+        cls = f' class="{kind}"' if kind else ""
+        colour = f' bgcolor="{ROW_COLOURS[kind]}"' if kind in ROW_COLOURS else ""
+        style = f' style="background-color: {ROW_COLOURS[kind]}"' if kind in ROW_COLOURS and not qt else ""
+        cells = []
+        for i, cell in enumerate(row):
+            align = ' align="right"' if i in table.numeric else ""
+            text = f"<b>{cell}</b>" if kind == "total" else cell
+            cells.append(f"<td{align}{colour if qt else ''}>{text}</td>")
+        out.append(f"<tr{cls}{style}>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)

@@ -1,0 +1,529 @@
+"""The sections of a design-review report, each built by one function from a :class:`ReportContext`.
+
+:data:`SECTIONS` lists the builders in the order they appear; a builder returns a
+:class:`Section` or ``None`` when it has nothing to say (no comparison asked for).
+Adding a section means writing one function and listing it here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable, Iterable
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from .. import __version__, units
+from ..model.aggregate import Summary, summarize, summarize_all
+from ..model.design import Design, Part, format_path
+from ..model.rules import Finding, check, count_by_severity
+from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
+from .charts import line_chart
+from .compare import DesignDiff, describe_contents, diff_designs
+from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
+from .runs import HEADLINE_FIGURES, RunRecord, RunRecordError, figure_label, latest_by_kind, read_runs
+
+# Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
+PictureFn = Callable[[Design, int, int], QImage]
+
+PICTURE_SIZE = (1800, 1100)  # pixels rendered; shown 640 CSS px wide, so about 280 dpi on paper
+MAX_FINDING_ROWS = 200
+MAX_RUN_TABLE_ROWS = 40
+KIND_TITLES = {"comm": "Communication", "thermal": "Power and cooling"}
+TOP_DOWN = tuple(reversed(LEVELS))  # room, cabinet, tile, chip
+
+
+@dataclass
+class ReportContext:
+    """Everything a section builder may use; expensive figures are computed once, on first use."""
+
+    design: Design
+    source: str = ""  # where the design came from (a path or an example name)
+    other: Design | None = None  # the baseline of a comparison
+    other_source: str = ""
+    picture: PictureFn | None = None
+    extra_runs: list[dict] = field(default_factory=list)  # runs given beside the design (e.g. from files)
+    now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().astimezone())
+
+    @cached_property
+    def summaries(self) -> dict[int, Summary]:
+        return summarize_all(self.design)
+
+    @cached_property
+    def total(self) -> Summary:
+        return summarize(self.design)
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        return check(self.design)
+
+    @cached_property
+    def _runs(self) -> tuple[list[RunRecord], list[RunRecordError]]:
+        good, bad = read_runs(self.design.runs, "runs")
+        extra_good, extra_bad = read_runs(self.extra_runs, "given runs")
+        return good + extra_good, bad + extra_bad
+
+    @property
+    def runs(self) -> list[RunRecord]:
+        return self._runs[0]
+
+    @property
+    def run_problems(self) -> list[RunRecordError]:
+        return self._runs[1]
+
+    @cached_property
+    def other_total(self) -> Summary | None:
+        return summarize(self.other) if self.other is not None else None
+
+    @cached_property
+    def other_runs(self) -> list[RunRecord]:
+        return read_runs(self.other.runs)[0] if self.other is not None else []
+
+    @cached_property
+    def diff(self) -> DesignDiff | None:
+        return diff_designs(self.other, self.design) if self.other is not None else None
+
+
+SectionBuilder = Callable[[ReportContext], "Section | None"]
+
+
+# --------------------------------------------------------------------------- formatting
+def fmt(value: float, unit: str, digits: int = 3) -> str:
+    return units.format(value, unit, digits)
+
+
+def fmt_count(n: int) -> str:
+    return f"{n:,}"
+
+
+def fmt_peak(peak: dict[str, float]) -> str:
+    return " · ".join(f"{fmt(v, 'FLOPS')} {name.upper()}" for name, v in peak.items()) or "—"
+
+
+def fmt_figure_value(name: str, value: Any, digits: int = 6) -> str:
+    """A record's or a spec's figure, in the unit its name says."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        unit = units.unit_for_name(name)
+        if unit.key == "1":
+            return f"{value:,}" if isinstance(value, int) else units.format(float(value), unit, digits)
+        return units.format(float(value), unit, digits)
+    if isinstance(value, dict):
+        return " · ".join(f"{k.upper()} {units.format(v, 'FLOPS', digits)}" for k, v in value.items()) or "—"
+    if isinstance(value, (tuple, list)):
+        if name == "dvfs_levels":
+            return ", ".join(units.format(v, "%", digits) for v in value)
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value) if value not in ("", None) else "—"
+
+
+def spec_title(spec: Spec | None, spec_id: str | None) -> str:
+    if spec is None:
+        return f"{spec_id} (unknown spec)" if spec_id else "—"
+    return f"{spec.name} ({spec.id})" if spec.name and spec.name != spec.id else spec.id
+
+
+def _level_name(level: str, n: int) -> str:
+    return level if n == 1 else level + "s"
+
+
+# --------------------------------------------------------------------------- grouping parts
+@dataclass
+class PartGroup:
+    """Placed parts of one level with the same spec and the same figures (ten identical cabinets)."""
+
+    level: str
+    spec_id: str
+    parts: list[Part]
+    summary: Summary | None  # of one of them (all are alike); None for chips
+
+    def label(self, design: Design) -> str:
+        spec = design.specs.get(self.spec_id)
+        name = spec.name if spec is not None and spec.name else self.spec_id
+        if len(self.parts) == 1:
+            part = self.parts[0]
+            return f"{format_path(part.path)}" + (f" “{part.name}”" if part.name else "") + f": {name}"
+        first, last = format_path(self.parts[0].path), format_path(self.parts[-1].path)
+        return f"{len(self.parts):,} × {name} ({first} … {last})"
+
+
+def _summary_key(s: Summary) -> tuple:
+    return (s.spec_id, tuple(s.counts.values()), tuple(sorted(s.peak_flops.items())), s.sram_bytes, s.hbm_bytes,
+            round(s.max_power_w, 6), round(s.idle_power_w, 6), s.power_budget_w, s.cooling_capacity_w,
+            round(s.load_kg, 6), s.max_load_kg, s.filled, s.slots)
+
+
+def part_groups(ctx: ReportContext, level: str) -> list[PartGroup]:
+    groups: dict[tuple, PartGroup] = {}
+    for part in ctx.design.parts(level):
+        if level == "chip":
+            key: tuple = (part.spec_id,)
+            summary = None
+        else:
+            summary = ctx.summaries.get(id(part))
+            if summary is None:
+                continue
+            key = _summary_key(summary)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = PartGroup(level, part.spec_id, [], summary)
+        group.parts.append(part)
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------- sections
+def overview_section(ctx: ReportContext) -> Section:
+    d, s = ctx.design, ctx.total
+    blocks: list = []
+    if d.description:
+        blocks.append(Paragraph(d.description))
+    blocks.append(_picture_block(ctx))
+    counts = s.counts
+    rows = [
+        ["Parts", f"{counts['room']} room, {counts['cabinet']:,} cabinets, {counts['tile']:,} tiles, {counts['chip']:,} chips"],
+        *[[f"Peak compute {name.upper()}", fmt(v, "FLOPS")] for name, v in s.peak_flops.items()],
+        ["SRAM", fmt(s.sram_bytes, "B")],
+        ["HBM", fmt(s.hbm_bytes, "B")],
+        ["Chip TDP (sum)", fmt(s.chip_tdp_w, "W")],
+        ["IT power at full load", fmt(s.it_power_w, "W")],
+        ["Power at the feed, full load", fmt(s.max_power_w, "W")],
+        ["Power at the feed, idle", fmt(s.idle_power_w, "W")],
+        ["Power budget", fmt(s.power_budget_w, "W") if s.power_budget_w else "no limit set"],
+        ["Heat to remove at full load", fmt(s.cooling_demand_w, "W")],
+        ["Cooling capacity", fmt(s.cooling_capacity_w, "W") if s.cooling_capacity_w else "no limit set"],
+        ["Mass", f"{s.mass_kg:,.0f} kg"],
+    ]
+    counts_f = count_by_severity(ctx.findings)
+    rows.append(["Findings", f"{counts_f['error']} errors, {counts_f['warning']} warnings, {counts_f['info']} notes"])
+    latest = latest_by_kind(ctx.runs)
+    for kind, record in latest.items():
+        for name in HEADLINE_FIGURES[kind]:
+            if name in record.key_figures:
+                rows.append([f"{figure_label(name)} ({record.label or kind})", fmt_figure_value(name, record.key_figures[name], 3)])
+    blocks.append(Table("totals", ["Figure", "Whole design"], rows, frozenset({1}), column_widths=[45, 55]))
+    return Section("overview", "Overview", blocks, new_page=True)
+
+
+def _picture_block(ctx: ReportContext):
+    if ctx.picture is None:
+        return Note("No picture of the design: this build has no design renderer "
+                    "(dojo_gui.render.render_design), so the report shows figures only.")
+    w, h = PICTURE_SIZE
+    try:
+        image = ctx.picture(ctx.design, w, h)
+    except Exception as exc:  # a drawing bug must not cost the reviewer the rest of the report
+        return Note(f"No picture of the design: drawing it failed ({type(exc).__name__}: {exc}).", "warning")
+    if not isinstance(image, QImage) or image.isNull():
+        return Note("No picture of the design: the renderer returned no image.", "warning")
+    return Figure("design-picture", image, f"{ctx.design.name or 'The design'}: the room with its cabinets, tiles and chips.")
+
+
+def levels_section(ctx: ReportContext) -> Section:
+    rows, kinds = [], []
+    for level in TOP_DOWN:
+        groups = part_groups(ctx, level)
+        for group in groups:
+            spec = ctx.design.specs.get(group.spec_id)
+            n = len(group.parts)
+            if level == "chip":
+                if isinstance(spec, ChipSpec):
+                    holds = "—"
+                    peak = fmt_peak(spec.peak_flops)
+                    memory = f"{fmt(spec.sram_bytes, 'B')} SRAM" + (f", {fmt(spec.hbm_bytes, 'B')} HBM" if spec.hbm_bytes else "")
+                    power = f"{fmt(spec.tdp_w, 'W')} TDP, {fmt(spec.idle_w, 'W')} idle"
+                    heat = f"{fmt(spec.tdp_w, 'W')}; Tj limit {fmt(spec.tj_max_c, 'C')}"
+                else:
+                    holds = peak = memory = power = heat = "not a chip spec"
+            else:
+                s = group.summary
+                holds = describe_contents({lv: s.counts[lv] for lv in LEVELS if lv != level}) or "nothing"
+                if s.slots:
+                    holds += f" ({s.filled} of {s.slots} slots filled)"
+                peak = fmt_peak(s.peak_flops)
+                memory = f"{fmt(s.sram_bytes, 'B')} SRAM" + (f", {fmt(s.hbm_bytes, 'B')} HBM" if s.hbm_bytes else "")
+                power = f"{fmt(s.max_power_w, 'W')} full load, {fmt(s.idle_power_w, 'W')} idle"
+                heat = (f"{fmt(s.cooling_demand_w, 'W')} of {fmt(s.cooling_capacity_w, 'W')}"
+                        if s.cooling_capacity_w else f"{fmt(s.cooling_demand_w, 'W')} (no capacity set)")
+            rows.append([level, spec_title(spec, group.spec_id), fmt_count(n), holds, peak, memory, power, heat])
+            kinds.append("")
+    table = Table("levels", ["Level", "Spec", "Parts", "Holds (each)", "Peak compute (each)", "Memory (each)",
+                             "Power at its input (each)", "Heat / cooling capacity (each)"],
+                  rows, frozenset({2}), kinds, [10, 14, 7, 17, 16, 12, 12, 12])
+    text = ("Parts of each level, grouped where they are alike (same spec, same contents). Figures are per part; "
+            "power is what the part draws at its input through its conversion stage (tile regulators, cabinet "
+            "power supplies, room UPS and transformer), at full load with every chip at TDP.")
+    return Section("levels", "Summary per level", [Paragraph(text), table])
+
+
+def budgets_section(ctx: ReportContext) -> Section:
+    rows, kinds = [], []
+    for level in TOP_DOWN[:-1]:
+        for group in part_groups(ctx, level):
+            s = group.summary
+            label = group.label(ctx.design)
+            checks = [("Power", s.max_power_w, s.power_budget_w, "W"),
+                      ("Cooling", s.cooling_demand_w, s.cooling_capacity_w, "W"),
+                      ("Load", s.load_kg, s.max_load_kg, "kg"),
+                      ("Slots", float(s.filled), float(s.slots), "")]
+            for number, (what, need, limit, unit) in enumerate(checks):
+                shown_label = label if number == 0 else ""  # the part is named once, on its first budget
+                show = (lambda v: f"{v:,.0f}") if unit in ("", "kg") else (lambda v, u=unit: fmt(v, u))
+                suffix = " kg" if unit == "kg" else ""
+                if limit <= 0:
+                    rows.append([shown_label, what, show(need) + suffix, "no limit set", "—", "not checked"])
+                    kinds.append("")
+                    continue
+                use = need / limit
+                if what == "Slots":
+                    status, kind = ("all filled", "good") if need >= limit else (f"{limit - need:,.0f} empty", "warn")
+                elif need > limit * (1 + 1e-9):
+                    status, kind = f"over by {show(need - limit)}{suffix}", "bad"
+                else:
+                    status, kind = f"{show(limit - need)}{suffix} to spare", "good"
+                rows.append([shown_label, what, show(need) + suffix, show(limit) + suffix, f"{use * 100:.1f} %", status])
+                kinds.append(kind)
+    table = Table("budgets", ["Part", "Budget", "Needs", "Limit", "Use", "Status"], rows,
+                  frozenset({2, 3, 4}), kinds, [36, 9, 13, 13, 9, 20])
+    text = ("Each container's full-load draw against its power budget, its heat against its cooling capacity, "
+            "the mass it carries against its maximum load, and its filled slots. Identical parts share a row.")
+    return Section("budgets", "Budgets against limits", [Paragraph(text), table])
+
+
+def findings_section(ctx: ReportContext) -> Section:
+    findings = ctx.findings
+    counts = count_by_severity(findings)
+    blocks: list = [Paragraph(f"The design rules found {counts['error']} errors, {counts['warning']} warnings and "
+                              f"{counts['info']} notes.")]
+    if findings:
+        shown = findings[:MAX_FINDING_ROWS]
+        kinds = [{"error": "bad", "warning": "warn"}.get(f.severity, "") for f in shown]
+        blocks.append(Table("findings", ["Severity", "Rule", "Where", "Finding"],
+                            [[f.severity, f.rule, f.where(), f.message] for f in shown],
+                            row_kinds=kinds, column_widths=[10, 14, 30, 46]))
+        if len(findings) > len(shown):
+            rest: dict[str, int] = {}
+            for f in findings[len(shown):]:
+                rest[f"{f.severity} {f.rule}"] = rest.get(f"{f.severity} {f.rule}", 0) + 1
+            blocks.append(Note(f"{len(findings) - len(shown):,} more findings are not listed: "
+                               + ", ".join(f"{n:,} × {k}" for k, n in rest.items())
+                               + ". `dojo-gui validate` lists them all."))
+    return Section("findings", "Findings", blocks)
+
+
+def results_section(ctx: ReportContext) -> Section:
+    blocks: list = []
+    for problem in ctx.run_problems:
+        blocks.append(Note(f"A saved run could not be read and is left out: {problem}", "warning"))
+    if not ctx.runs:
+        blocks.append(Note("No simulation results are saved with this design. Run a communication or a power and "
+                           "cooling simulation and save the project to bring its results into the report."))
+        return Section("results", "Simulation results", blocks)
+    history = []
+    for number, record in enumerate(ctx.runs, 1):
+        headline = "; ".join(f"{figure_label(n)} {fmt_figure_value(n, record.key_figures[n], 3)}"
+                             for n in HEADLINE_FIGURES[record.kind] if n in record.key_figures)
+        history.append([str(number), KIND_TITLES[record.kind], record.label or "—", record.finished or "—", headline or "—"])
+    blocks.append(Paragraph(f"{len(ctx.runs)} saved run{'s' if len(ctx.runs) != 1 else ''}, oldest first; the latest "
+                            "of each kind is shown in full below."))
+    blocks.append(Table("runs", ["#", "Kind", "Run", "Finished", "Key figures"], history, frozenset({0}),
+                        column_widths=[5, 15, 25, 18, 37]))
+    for kind, record in latest_by_kind(ctx.runs).items():
+        blocks.append(Subheading(f"{KIND_TITLES[kind]}: {record.label or 'latest run'}"))
+        if record.parameters:
+            blocks.append(Paragraph("Parameters: " + "; ".join(
+                f"{figure_label(k)} {fmt_figure_value(k, v, 4)}" for k, v in record.parameters.items()), small=True))
+        figures = list(record.key_figures.items())
+        order = {n: i for i, n in enumerate(HEADLINE_FIGURES[kind])}
+        figures.sort(key=lambda kv: order.get(kv[0], len(order)))
+        blocks.append(Table(f"results-{kind}", ["Key figure", "Value"],
+                            [[figure_label(n), fmt_figure_value(n, v, 4)] for n, v in figures], frozenset({1}),
+                            column_widths=[50, 50]))
+        blocks.extend(_series_figures(kind, record))
+        for t, table in enumerate(record.tables):
+            shown = table.rows[:MAX_RUN_TABLE_ROWS]
+            blocks.append(Paragraph(table.title or f"Table {t + 1}", small=False))
+            blocks.append(Table(f"results-{kind}-table-{t}", [figure_label(c) for c in table.columns],
+                                [[fmt_figure_value(c, v, 4) for c, v in zip(table.columns, row)] for row in shown],
+                                frozenset(i for i, c in enumerate(table.columns) if units.unit_for_name(c).key != "1")))
+            if len(table.rows) > len(shown):
+                blocks.append(Paragraph(f"… and {len(table.rows) - len(shown):,} more rows (export the results as CSV "
+                                        "for all of them).", small=True))
+    return Section("results", "Simulation results", blocks)
+
+
+def _series_figures(kind: str, record: RunRecord) -> list[Figure]:
+    """One chart per unit: temperatures together, powers together, and so on."""
+    by_unit: dict[str, dict[str, np.ndarray]] = {}
+    for name, points in record.series.items():
+        unit = units.unit_for_name(name)
+        by_unit.setdefault(unit.key, {})[figure_label(name)] = points
+    out = []
+    for i, (unit_key, series) in enumerate(by_unit.items()):
+        quantity = units.UNITS[unit_key].quantity
+        title = next(iter(series)) if len(series) == 1 else f"{quantity[:1].upper()}{quantity[1:]} over time"
+        image = line_chart(series, unit_key, title=title, width=900, height=420)
+        out.append(Figure(f"chart-{kind}-{i}", image, f"{KIND_TITLES[kind]}, {record.label or 'latest run'}: "
+                                                       f"{', '.join(series)}.", width=620))
+    return out
+
+
+def comparison_section(ctx: ReportContext) -> Section | None:
+    if ctx.other is None:
+        return None
+    a, b, diff = ctx.other_total, ctx.total, ctx.diff
+    assert a is not None and diff is not None
+    base = ctx.other_source or ctx.other.name
+    this = ctx.source or ctx.design.name
+    blocks: list = [Paragraph(f"Baseline: {ctx.other.name} ({base}). This design: {ctx.design.name} ({this}). "
+                              "Changes are from the baseline to this design.")]
+    rows, kinds = [], []
+
+    def row(label: str, old: float | None, new: float | None, show: Callable[[float], str], lower_is_better: bool | None = None):
+        if old is None and new is None:
+            return
+        if old is None or new is None:
+            rows.append([label, show(old) if old is not None else "—", show(new) if new is not None else "—", "—"])
+            kinds.append("")
+            return
+        delta = new - old
+        if abs(delta) <= 1e-12 * max(abs(old), abs(new), 1e-300):
+            change, kind = "same", ""
+        else:
+            pct = f" ({delta / old * 100:+.1f} %)" if old else ""
+            change = ("+" if delta > 0 else "−") + show(abs(delta)) + pct
+            kind = "" if lower_is_better is None else ("good" if (delta < 0) == lower_is_better else "warn")
+        rows.append([label, show(old), show(new), change])
+        kinds.append(kind)
+
+    for level in TOP_DOWN[1:]:
+        row(f"{level.capitalize()}s", a.counts[level], b.counts[level], lambda v: f"{v:,.0f}")
+    for name in dict.fromkeys([*a.peak_flops, *b.peak_flops]):
+        row(f"Peak compute {name.upper()}", a.peak(name), b.peak(name), lambda v: fmt(v, "FLOPS"), False)
+    row("SRAM", a.sram_bytes, b.sram_bytes, lambda v: fmt(v, "B"), False)
+    row("HBM", a.hbm_bytes, b.hbm_bytes, lambda v: fmt(v, "B"), False)
+    row("IT power at full load", a.it_power_w, b.it_power_w, lambda v: fmt(v, "W"), True)
+    row("Power at the feed, full load", a.max_power_w, b.max_power_w, lambda v: fmt(v, "W"), True)
+    row("Power at the feed, idle", a.idle_power_w, b.idle_power_w, lambda v: fmt(v, "W"), True)
+    row("Cooling capacity", a.cooling_capacity_w, b.cooling_capacity_w, lambda v: fmt(v, "W"), False)
+    fa, fb = count_by_severity(check(ctx.other)), count_by_severity(ctx.findings)
+    row("Errors found", fa["error"], fb["error"], lambda v: f"{v:,.0f}", True)
+    row("Warnings found", fa["warning"], fb["warning"], lambda v: f"{v:,.0f}", True)
+    la, lb = latest_by_kind(ctx.other_runs), latest_by_kind(ctx.runs)
+    for kind in ("comm", "thermal"):
+        ra, rb = la.get(kind), lb.get(kind)
+        for name in HEADLINE_FIGURES[kind]:
+            old = ra.figure(name) if ra else None
+            new = rb.figure(name) if rb else None
+            lower = name in ("time_s", "pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c")
+            row(f"{figure_label(name)} (latest {KIND_TITLES[kind].lower()} run)", old, new,
+                lambda v, n=name: fmt_figure_value(n, v, 3), lower)
+    if not la and not lb:
+        blocks.append(Note("Neither design has saved simulation results, so PUE and collective time are not compared."))
+    elif not (la and lb):
+        blocks.append(Note("Only one of the two designs has saved simulation results; their figures are shown without a change."))
+    blocks.append(Table("compare-figures", ["Figure", "Baseline", "This design", "Change"], rows,
+                        frozenset({1, 2, 3}), kinds, [34, 22, 22, 22]))
+
+    blocks.append(Subheading("Parts"))
+    if not diff.parts:
+        blocks.append(Paragraph("The same parts in the same slots."))
+    else:
+        prow = []
+        for g in diff.groups:
+            what = {"added": "added", "removed": "removed", "changed": "other spec", "renamed": "renamed"}[g.kind]
+            if g.kind == "renamed":
+                change = next(c for c in diff.parts if c.kind == "renamed" and c.path == g.paths[0])
+                frm, to = change.old_name or "(no name)", change.new_name or "(no name)"
+            else:
+                frm = spec_title(ctx.other.specs.get(g.old_spec), g.old_spec) if g.old_spec else "—"
+                to = spec_title(ctx.design.specs.get(g.new_spec), g.new_spec) if g.new_spec else "—"
+            prow.append([what, g.level, frm, to, fmt_count(g.count), describe_contents(g.contents) or "—", g.where()])
+        n = len(diff.parts)
+        blocks.append(Paragraph(f"{n:,} change{'s' if n != 1 else ''} to placed parts, in {len(diff.groups)} "
+                                f"group{'s' if len(diff.groups) != 1 else ''}. A part added or removed counts once, "
+                                "with what it holds."))
+        blocks.append(Table("compare-parts", ["Change", "Level", "From", "To", "Parts", "Holding", "Where"], prow,
+                            frozenset({4}), column_widths=[10, 10, 16, 16, 7, 15, 26]))
+
+    blocks.append(Subheading("Specs"))
+    if not diff.specs:
+        blocks.append(Paragraph("The same specs with the same figures."))
+    else:
+        srow = []
+        for change in diff.specs:
+            if change.kind != "changed":
+                srow.append([change.spec_id, change.level, change.kind, "—", "—", "—"])
+                continue
+            for fc in change.figures:
+                srow.append([change.spec_id, change.level, "figure changed", fc.name,
+                             fmt_figure_value(fc.name, fc.old), fmt_figure_value(fc.name, fc.new)])
+        blocks.append(Table("compare-specs", ["Spec", "Level", "Change", "Figure", "Baseline", "This design"], srow,
+                            column_widths=[18, 9, 14, 19, 20, 20]))
+    return Section("comparison", "Comparison with the baseline", blocks)
+
+
+_SKIP_FIGURES = ("id", "name", "description", "sources", "notes")
+
+
+def assumptions_section(ctx: ReportContext) -> Section:
+    d = ctx.design
+    used: dict[str, int] = {}
+    for part in d.parts():
+        used[part.spec_id] = used.get(part.spec_id, 0) + 1
+    order = {lv: i for i, lv in enumerate(TOP_DOWN)}
+    specs = sorted(d.specs.values(), key=lambda s: (s.id not in used, order[s.level], s.id))
+    blocks: list = [Paragraph("Every spec this design embeds, with each figure in its unit, what it means, and where "
+                              "the figures come from. Figures marked as estimates in the notes are assumptions of "
+                              "this model, not published values.")]
+    for spec in specs:
+        n = used.get(spec.id, 0)
+        placed = f"{n:,} placed" if n else "not placed"
+        blocks.append(Subheading(f"{spec.level.capitalize()}: {spec_title(spec, spec.id)} — {placed}"))
+        if spec.description:
+            blocks.append(Paragraph(spec.description))
+        rows = []
+        fields = [f for f in dataclasses.fields(spec) if f.name not in _SKIP_FIGURES]
+        group_order = {g: i for i, g in reversed(list(enumerate(f.metadata.get("group", "") for f in fields)))}
+        fields.sort(key=lambda f: group_order[f.metadata.get("group", "")])  # stable: declaration order within a group
+        for f in fields:
+            meta = f.metadata
+            rows.append([meta.get("group", ""), meta.get("label", f.name), fmt_figure_value(f.name, getattr(spec, f.name)),
+                         meta.get("help", "")])
+        blocks.append(Table(f"spec-{spec.id}", ["Group", "Figure", "Value", "Meaning"], rows, frozenset({2}),
+                            column_widths=[12, 24, 22, 42]))
+        if spec.sources:
+            blocks.append(Paragraph("Sources:", small=True))
+            blocks.append(BulletList(list(spec.sources)))
+        else:
+            blocks.append(Note("No sources are given for this spec's figures.", "warning"))
+        if spec.notes:
+            blocks.append(Paragraph(f"Notes: {spec.notes}", small=True))
+    return Section("assumptions", "Assumptions: specs, figures and sources", blocks)
+
+
+SECTIONS: list[SectionBuilder] = [
+    overview_section,
+    levels_section,
+    budgets_section,
+    findings_section,
+    results_section,
+    comparison_section,
+    assumptions_section,
+]
+
+
+def build_report(ctx: ReportContext, sections: Iterable[SectionBuilder] = SECTIONS) -> Report:
+    """Run every section builder and put the results together with the title page's facts."""
+    built = [s for s in (builder(ctx) for builder in sections) if s is not None]
+    facts = [("Design", ctx.design.name or "(unnamed)"),
+             ("File", ctx.source or "—")]
+    if ctx.other is not None:
+        facts.append(("Compared with", f"{ctx.other.name} ({ctx.other_source or '—'})"))
+    facts += [("Made", ctx.now.strftime("%Y-%m-%d %H:%M %Z").strip()),
+              ("By", f"dojo-gui {__version__}")]
+    return Report(f"Design review: {ctx.design.name or 'unnamed design'}",
+                  "Design summary, budgets, findings, simulation results and assumptions", facts, built)

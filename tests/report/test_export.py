@@ -1,0 +1,70 @@
+"""Results as CSV and the design's picture as PNG or SVG."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from dojo_gui.report.export import PictureUnavailable, export_picture, key_figures_csv, series_csv, write_results_csv
+from dojo_gui.report.runs import parse_run, read_runs
+
+
+def test_key_figures_csv_round_trips(make_comm, make_thermal):
+    records, _ = read_runs([make_comm(0.0123), make_thermal(pue=1.1)])
+    rows = list(csv.DictReader(io.StringIO(key_figures_csv(records))))
+    by = {(r["run"], r["figure"]): r for r in rows}
+    assert float(by[("1", "time_s")]["value"]) == 0.0123 and by[("1", "time_s")]["unit"] == "s"
+    assert float(by[("2", "pue")]["value"]) == 1.1 and by[("2", "pue")]["unit"] == ""
+    assert by[("2", "tj_max_c")]["unit"] == "°C"
+    assert len(rows) == sum(len(r.key_figures) for r in records)
+
+
+def test_series_csv_joins_series_on_their_times():
+    record = parse_run({"kind": "thermal", "label": "x", "key_figures": {},
+                        "series": {"a_c": [[0, 1.0], [1, 2.0], [2, 3.0]], "b_w": [[1, 10.0], [3, 30.0]]}})
+    rows = list(csv.reader(io.StringIO(series_csv(record))))
+    assert rows[0] == ["t_s", "a_c", "b_w"]
+    assert [[float(x) if x else None for x in r] for r in rows[1:]] == [
+        [0.0, 1.0, None], [1.0, 2.0, 10.0], [2.0, 3.0, None], [3.0, None, 30.0]]
+
+
+def test_write_results_csv_writes_the_series_beside(tmp_path, make_comm, make_thermal):
+    records, _ = read_runs([make_comm(), make_thermal()])
+    written = write_results_csv(records, tmp_path / "results.csv")
+    assert [p.name for p in written] == ["results.csv", "results-run1-series.csv", "results-run2-series.csv"]
+    series = list(csv.reader(io.StringIO(written[2].read_text(encoding="utf-8"))))
+    assert series[0] == ["t_s", "tj_max_c", "coolant_supply_c", "it_power_w", "facility_power_w"]
+    assert len(series) == 1 + 601
+    values = np.array([[float(x) for x in r] for r in series[1:]])
+    assert values[-1, 1] == pytest.approx(records[1].series["tj_max_c"][-1, 1])
+
+
+def test_picture_export_uses_the_renderer_given(qapp, dojo_tile, tmp_path):
+    def picture(design, width, height):
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        image.fill(QColor("red"))
+        return image
+
+    path = export_picture(dojo_tile, tmp_path / "tile.png", width=320, height=200, picture=picture)
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (320, 200) and image.pixelColor(0, 0) == QColor("red")
+
+
+def test_picture_export_says_what_is_missing(qapp, dojo_tile, tmp_path):
+    with pytest.raises(PictureUnavailable, match="render_design"):
+        export_picture(dojo_tile, tmp_path / "x.png")
+    with pytest.raises(PictureUnavailable, match="SVG export needs"):
+        export_picture(dojo_tile, tmp_path / "x.svg")
+    with pytest.raises(ValueError, match=r"\.png, \.jpg or \.svg"):
+        export_picture(dojo_tile, tmp_path / "x.gif")
+
+
+def test_svg_export_calls_the_svg_writer(qapp, dojo_tile, tmp_path):
+    calls = []
+    export_picture(dojo_tile, tmp_path / "x.svg", width=100, height=50,
+                   svg=lambda design, path, w, h: calls.append((design.name, path.name, w, h)))
+    assert calls == [(dojo_tile.name, "x.svg", 100, 50)]
