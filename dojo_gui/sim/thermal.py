@@ -120,12 +120,15 @@ class ThermalRun:
         self.rc_last = self.rc if abs(self.last_dt - self.dt) < 1e-12 * self.dt else \
             rc_step(self.c_j, self.c_p, self.r_jp, self.r_pc, self.last_dt)
         self._shift = {id(rc): self._supply_shift(rc) for rc in (self.rc, self.rc_last)}
+        self._stacked = {id(rc): (np.concatenate([rc.m11, rc.m22]), np.concatenate([rc.q1, rc.q2]))
+                         for rc in (self.rc, self.rc_last)}
         idle, tdp = ch["idle_w"], ch["tdp_w"]
         self.static_w = idle * (1.0 - ch["leakage_fraction"])
         leak0 = ch["leakage_fraction"] * idle
         self.leak_a = (math.log(2.0) / ch["leakage_doubling_k"]).astype(np.float64)
         with np.errstate(divide="ignore"):
             self.leak_b = np.where(leak0 > 0, np.log(np.where(leak0 > 0, leak0, 1.0)), -np.inf) - self.leak_a * ch["leakage_ref_c"]
+        self.leak_b32 = self.leak_b.astype(np.float32)
         self.dyn_max_w = tdp - idle
         self.tj_limit = ch["tj_max_c"]
         self.tj_release = ch["tj_max_c"] - ch["throttle_hysteresis_k"]
@@ -146,19 +149,25 @@ class ThermalRun:
         # Share of a tile's own heat that leaves in its coolant stream (all of it for an air-cooled tile).
         self.tile_own_share = np.where(t["liquid"], t["overhead_to_coolant_fraction"], 1.0)
         self.tile_own_room_air = 1.0 - self.tile_own_share  # ... and what goes to the room air instead
+        # own heat = chips·(1/η − 1) + fixed/η, so the loop and room-air shares are affine in the chips' power.
+        self.tile_loop_gain = 1.0 + self.tile_own_share * (self.tile_inv_eta - 1.0)
+        self.tile_loop_fixed_w = self.tile_own_share * self.tile_fixed_w * self.tile_inv_eta
+        self.tile_room_air_gain = self.tile_own_room_air * (self.tile_inv_eta - 1.0)
+        self.tile_room_air_fixed_w = float(self.tile_own_room_air @ (self.tile_fixed_w * self.tile_inv_eta))
+        self.any_room_air_gain = bool(np.any(self.tile_room_air_gain != 0))
+        self.any_air_tiles = bool(np.any(self.tile_air))
         self.chip_cabinet = tree.tile_cabinet[tree.chip_tile]
         counts = np.bincount(self.chip_cabinet, minlength=nc)
         # Chips contiguous and equal in number per cabinet: the inlet is one broadcast add per cabinet.
         self.cabinet_blocks = bool(nc and np.all(counts == counts[0]) and np.all(np.diff(self.chip_cabinet) >= 0))
-        self._inlet = np.zeros(n)
         self.upstream = tree.lane_width > 1
         if self.upstream:
             w = tree.lane_width
-            self.lane_matrix = np.triu(np.ones((w, w)), 1)  # heat of the cells west of a cell
             lane_rate = self.tile_rate[tree.lane_tile] / tree.tile_lanes[tree.lane_tile]
             self.chip_inv_lane_rate = 1.0 / lane_rate[tree.lane_cell // w]  # K per W of upstream heat
-            self.lane_grid = np.zeros((len(tree.lane_tile), w))
-            self.lane_rise = np.zeros((len(tree.lane_tile), w))
+            self.lane_grid = np.zeros((len(tree.lane_tile), w))  # each chip's coolant rise, in lanes
+            self.lane_inlet = np.zeros((len(tree.lane_tile), w))  # the coolant temperature at each plate inlet
+            self.lane_cabinet = tree.tile_cabinet[tree.lane_tile]
         self.cab_inv_eta = 1.0 / c["conversion_efficiency"]
         self.cab_fixed_w = c["overhead_w"] + c["conversion_overhead_w"]
         cap = c["cooling_capacity_w"].copy()
@@ -172,8 +181,8 @@ class ThermalRun:
         self.cdu_approach = c["cdu_approach_k"]
         self.cdu_rate = np.bincount(tree.tile_cabinet, weights=self.tile_rate, minlength=nc)
         self.cdu_pumps_w = float(pump_power_w(c["cdu_pump_fraction"] * cap, flow).sum())
-        self._chip_sum = self._summer(tree.chip_tile, nt)
-        self._tile_sum = self._summer(tree.tile_cabinet, nc)
+        self._chip_sums = self._summer(tree.chip_tile, nt, rows=2)
+        self._tile_sums = self._summer(tree.tile_cabinet, nc, rows=2)
         self.has_chiller = room.chiller_carnot_fraction > 0
         self.room_capacity = room.cooling_capacity_w if room.cooling_capacity_w > 0 else float(full_heat.sum())
         self.plant = Plant.of_room(room, self.room_capacity)
@@ -185,20 +194,24 @@ class ThermalRun:
         self.cdu_weight = self.cdu_rate / self.cdu_rate.sum() if self.cdu_rate.sum() > 0 else np.full(nc, 1.0 / max(nc, 1))
 
         # ---- state and buffers
-        self.tj = np.zeros(n)
-        self.tp = np.zeros(n)
-        self.power = np.zeros(n)
+        # Junction and plate temperatures side by side, so one numpy call updates both.
+        self.x = np.zeros(2 * n)
+        self.tj, self.tp = self.x[:n], self.x[n:]
+        self.c_stack = np.concatenate([self.c_j, self.c_p])
+        self._pq = np.zeros((2, n))  # chip power (W) and the coolant's heat beyond P·Δt over the step (J)
+        self.power = self._pq[0]
         self.active_w = np.zeros(n)  # static + dynamic at the current utilization and levels
         self._active_key: object = None
         self.t_local = np.zeros(n)
         self._f32 = np.zeros(n, np.float32)
-        self._tps, self._tjs, self._dj, self._dp, self._q, self._tmp = (np.zeros(n) for _ in range(6))
+        self._ss, self._d, self._tmp2 = np.zeros(2 * n), np.zeros(2 * n), np.zeros(2 * n)
+        self._tmp = np.zeros(n)
         self.tile_in_c = np.zeros(nt)
         self.tile_out_c = np.zeros(nt)
-        self.tile_power = np.zeros(nt)
-        self.tile_loop_w = np.zeros(nt)
-        self.cab_power = np.zeros(nc)
-        self.cdu_load = np.zeros(nc)
+        self._tl = np.zeros((2, nt))  # each tile's input power and the heat its loop carries (W)
+        self.tile_power, self.tile_loop_w = self._tl[0], self._tl[1]
+        self._cb = np.zeros((2, nc))  # each cabinet's input power and its CDU's load (W)
+        self.cab_power, self.cdu_load = self._cb[0], self._cb[1]
         self.cdu_supply = np.zeros(nc)
         self.cdu_return = np.zeros(nc)
         self.peak_tj = np.full(n, -np.inf)
@@ -208,7 +221,6 @@ class ThermalRun:
         self._room_vals: tuple = (0.0,) * len(MEAN_SERIES)
         self._room_extra = {"facility_supply_c": self.room_spec.facility_supply_c, "chiller_cop": 0.0, "ups_in_w": 0.0,
                             "tj_max_c": 0.0}
-        self._buf_small = np.zeros(nc)
         self.peak_room = {"it_power_w": 0.0, "facility_power_w": 0.0, "heat_w": 0.0, "throttled_chips": 0,
                           "tj_max_c": -math.inf, "tj_max_chip": ""}
         self.throttled = 0
@@ -234,25 +246,28 @@ class ThermalRun:
         self._room_acc = [0.0] * len(MEAN_SERIES)
         self._room_frame_time = 0.0
         self._frame_tj_max = -math.inf
-        self._part_acc = {"chip_power": np.zeros(n), "tile_power": np.zeros(nt), "tile_heat": np.zeros(nt),
-                          "cab_power": np.zeros(nc), "cdu_load": np.zeros(nc)}
+        self._part_acc = [np.zeros(n), np.zeros((2, nt)), np.zeros((2, nc))]  # chip power, tiles, cabinets
         self._part_weight = 0.0
         self._settled = False
         self._settled_input: np.ndarray | None = None
         self._since_check = 0
 
+        self._views = self._make_views()
         self._initialize()
         self.stored_j0 = self._stored()
         self.stored_j = self.stored_j0
 
     # ================================================================= setup
     @staticmethod
-    def _summer(index: np.ndarray, size: int) -> Callable[[np.ndarray], np.ndarray]:
-        """Σ values by group for a sorted group index: reduceat when every group is present, else bincount."""
+    def _summer(index: np.ndarray, size: int, rows: int = 0) -> Callable[[np.ndarray], np.ndarray]:
+        """Σ values by group for a sorted group index (of each row of a 2-D array when ``rows``):
+        reduceat when every group is present, else bincount."""
         counts = np.bincount(index, minlength=size)
         if size and np.all(counts > 0) and np.all(np.diff(index) >= 0):
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-            return partial(np.add.reduceat, indices=starts)
+            return partial(np.add.reduceat, indices=starts, axis=-1)
+        if rows:
+            return lambda values: np.stack([np.bincount(index, weights=v, minlength=size) for v in values])
         return lambda values: np.bincount(index, weights=values, minlength=size)
 
     def _supply_shift(self, rc) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -263,6 +278,30 @@ class ThermalRun:
         tile_j = -self.tree.per_tile(rc.q1 + rc.q2)
         cdu = -self.tree.per_cabinet(tile_j) / rc.dt
         return tj, tp, tile_j, cdu
+
+    def _make_views(self) -> dict[str, np.ndarray]:
+        """Views into the buffers the step uses, made once (a slice or reshape costs a little every time)."""
+        n, nc = self.tree.n_chips, self.tree.n_cabinets
+        v = {"ss_j": self._ss[:n], "ss_p": self._ss[n:], "d_j": self._d[:n], "d_p": self._d[n:],
+             "tmp2_j": self._tmp2[:n], "tmp2_p": self._tmp2[n:], "supply_column": self.cdu_supply[:, None]}
+        if self.cabinet_blocks:
+            v["t_local_blocks"] = self.t_local.reshape(nc, -1)
+        if self.upstream:
+            w = self.tree.lane_width
+            v["grid_flat"] = self.lane_grid.reshape(-1)
+            v["inlet_flat"] = self.lane_inlet.reshape(-1)
+            v["inlet_first"] = self.lane_inlet[:, 0]
+            v["inlet_columns"] = [self.lane_inlet[:, c] for c in range(w)]
+            v["grid_columns"] = [self.lane_grid[:, c] for c in range(w)]
+            if self.tree.lanes_are_chips:
+                self.t_local = self.lane_inlet.reshape(-1)  # the lanes are the chips in order: no copy needed
+        return v
+
+    def _update_outlets(self) -> None:
+        """Tile outlet and CDU return temperatures (Q = ṁ·c_p·ΔT), for records and views."""
+        np.multiply(self.tile_loop_w, self.tile_inv_rate, out=self.tile_out_c)
+        self.tile_out_c += self.tile_in_c
+        self._update_returns()
 
     def _full_load_cabinet_heat(self) -> np.ndarray:
         tree = self.tree
@@ -404,7 +443,7 @@ class ThermalRun:
             tp = t_local + self.r_pc * power
             tj = tp + self.r_jp * power
             change = float(np.max(np.abs(tj - self.tj))) if len(tj) else 0.0
-            self.tj, self.tp = tj, tp
+            self.tj[:], self.tp[:] = tj, tp
             if change < 1e-11:
                 break
         else:
@@ -426,8 +465,8 @@ class ThermalRun:
         if not self.upstream:
             return np.zeros(len(power))
         grid = np.zeros((len(tree.lane_tile), tree.lane_width))
-        grid.flat[tree.lane_cell] = power
-        return (grid @ self.lane_matrix).reshape(-1)[tree.lane_cell] * self.chip_inv_lane_rate
+        grid.flat[tree.lane_cell] = power * self.chip_inv_lane_rate
+        return (np.cumsum(grid, axis=1) - grid).reshape(-1)[tree.lane_cell]
 
     def _update_returns(self) -> None:
         np.multiply(self.cdu_load, self.cdu_inv_rate, out=self.cdu_return)
@@ -435,7 +474,7 @@ class ThermalRun:
 
     def _stored(self) -> float:
         """Heat stored in every junction and plate, relative to 0 °C (J)."""
-        return float(self.c_j @ self.tj + self.c_p @ self.tp)
+        return float(self.c_stack @ self.x)
 
     # ================================================================= stepping
     @property
@@ -507,6 +546,7 @@ class ThermalRun:
         return end - i
 
     def _full_step(self) -> None:
+        """One step of every chip, tile, cabinet and the room (see the module docstring for the order)."""
         i = self.step_index
         last = i == self.n_steps - 1
         dt = self.last_dt if last else self.dt
@@ -515,22 +555,22 @@ class ThermalRun:
         ambient = float(inp.ambient[j])
         u = self._utilization(inp, j, dt)
         tree = self.tree
+        v = self._views
 
-        # Supply temperatures for this step (from the heat the CDUs moved in the last one).
+        # The CDUs hold their supply at facility water + approach (corrected below for any over capacity).
         t_fws = self.plant.supply_c(ambient)
         supply = self.cdu_supply
-        np.add(self.cdu_approach, t_fws, out=supply)  # the valve's setpoint; corrected below if over capacity
-        np.take(supply, tree.tile_cabinet, out=self.tile_in_c)
+        np.add(self.cdu_approach, t_fws, out=supply)
+        supply.take(tree.tile_cabinet, out=self.tile_in_c)
 
         # Chip power: static + dynamic at the utilization and clock + leakage at the junction temperature.
-        power, tmp = self.power, self._tmp
-        np.multiply(self.tj, self.leak_a, out=tmp)
-        tmp += self.leak_b
-        np.minimum(tmp, 80.0, out=tmp)
-        leak = self._f32
-        np.copyto(leak, tmp, casting="same_kind")
-        np.exp(leak, out=leak)  # in single precision (3x faster): 1e-7 of an estimated leakage term
-        if isinstance(u, float):
+        power, leak = self.power, self._f32
+        # Leakage = exp(a·T_j + b), in single precision (3x faster; 1e-7 of an estimated term).
+        np.multiply(self.tj, self.leak_a, out=leak, casting="same_kind")
+        leak += self.leak_b32
+        np.minimum(leak, 80.0, out=leak)
+        np.exp(leak, out=leak)
+        if u.__class__ is float:
             key = (u, self._level_version)
             if self._active_key != key:
                 np.multiply(self.dyn_w, u, out=self.active_w)
@@ -546,113 +586,112 @@ class ThermalRun:
         # Coolant at each plate inlet: the CDU supply plus the heat of the chips upstream in its lane.
         t_local = self.t_local
         if self.upstream:
+            # Along each lane (a Python loop over the few positions, numpy over every lane):
+            # inlet[c] = inlet[c − 1] + P[c − 1]/(ṁ·c_p of the lane).
             if tree.lanes_are_chips:
-                grid = power.reshape(self.lane_grid.shape)
+                np.multiply(power, self.chip_inv_lane_rate, out=v["grid_flat"])
             else:
-                grid = self.lane_grid
-                grid.flat[tree.lane_cell] = power
-            rise = self.lane_rise
-            np.matmul(grid, self.lane_matrix, out=rise)
-            if tree.lanes_are_chips:
-                np.multiply(rise.reshape(-1), self.chip_inv_lane_rate, out=t_local)
-            else:
-                np.take(rise.reshape(-1), tree.lane_cell, out=t_local)
-                t_local *= self.chip_inv_lane_rate
-            if self.cabinet_blocks:
-                t_local.reshape(len(supply), -1)[:] += supply[:, None]
-            else:
-                np.take(supply, self.chip_cabinet, out=self._inlet)
-                t_local += self._inlet
+                self.lane_grid.flat[tree.lane_cell] = power * self.chip_inv_lane_rate
+            supply.take(self.lane_cabinet, out=v["inlet_first"])
+            for c in range(1, tree.lane_width):
+                np.add(v["inlet_columns"][c - 1], v["grid_columns"][c - 1], out=v["inlet_columns"][c])
+            if not tree.lanes_are_chips:
+                v["inlet_flat"].take(tree.lane_cell, out=t_local)
         elif self.cabinet_blocks:
-            t_local.reshape(len(supply), -1)[:] = supply[:, None]
+            v["t_local_blocks"][:] = v["supply_column"]
         else:
-            np.take(supply, self.chip_cabinet, out=t_local)
+            supply.take(self.chip_cabinet, out=t_local)
 
-        # Exact update of every junction/plate pair, and the heat the coolant took.
-        tps, tjs, dj, dp, q = self._tps, self._tjs, self._dj, self._dp, self._q
+        # Exact update of every junction/plate pair (x = [T_j; T_p], steady state ss, deviation d):
+        # x⁺ = ss + e^{AΔt}·d, and the coolant's heat beyond P·Δt is q1·d_j + q2·d_p.
+        ss, d, tmp2, x = self._ss, self._d, self._tmp2, self.x
+        tjs, tps = v["ss_j"], v["ss_p"]
         np.multiply(self.r_pc, power, out=tps)
         tps += t_local
         np.multiply(self.r_jp, power, out=tjs)
         tjs += tps
-        np.subtract(self.tj, tjs, out=dj)
-        np.subtract(self.tp, tps, out=dp)
-        np.multiply(rc.q1, dj, out=q)
-        np.multiply(rc.q2, dp, out=tmp)
-        q += tmp  # coolant heat beyond P·Δt (J)
-        tj, tp = self.tj, self.tp
-        np.multiply(rc.m11, dj, out=tj)
-        tj += tjs
-        np.multiply(rc.m12, dp, out=tmp)
-        tj += tmp
-        np.multiply(rc.m21, dj, out=tp)
-        tp += tps
-        np.multiply(rc.m22, dp, out=tmp)
-        tp += tmp
+        np.subtract(x, ss, out=d)
+        m_diag, q_stack = self._stacked[id(rc)]
+        np.multiply(q_stack, d, out=tmp2)
+        np.add(v["tmp2_j"], v["tmp2_p"], out=self._pq[1])
+        np.multiply(m_diag, d, out=x)
+        x += ss
+        np.multiply(rc.m12, v["d_p"], out=v["tmp2_j"])
+        np.multiply(rc.m21, v["d_j"], out=v["tmp2_p"])
+        x += tmp2
 
-        # Tiles: conversion stage, loop heat, outlet temperature.
-        tile_chips = self._chip_sum(power)
-        extra = self._chip_sum(q)
-        tile_in = self.tile_power
+        # Tiles: through the regulators, and the heat their loops carry:
+        # loop = chips' coolant heat + share·(own heat) = extra/Δt + chips·(1 + share·(1/η − 1)) + share·fixed/η.
+        sums = self._chip_sums(self._pq)
+        tile_chips, extra = sums[0], sums[1]
+        tl = self._tl
+        tile_in, loop = tl[0], tl[1]
         np.add(tile_chips, self.tile_fixed_w, out=tile_in)
         tile_in *= self.tile_inv_eta
-        own = tile_in - tile_chips  # regulator losses and the tile's other load
-        loop = self.tile_loop_w
-        np.multiply(extra, 1.0 / dt, out=loop)
-        loop += tile_chips
-        loop += own * self.tile_own_share
-        np.multiply(loop, self.tile_inv_rate, out=self.tile_out_c)
-        self.tile_out_c += self.tile_in_c
+        np.multiply(tile_chips, self.tile_loop_gain, out=loop)
+        loop += self.tile_loop_fixed_w
+        extra *= 1.0 / dt
+        loop += extra
 
         # Cabinets: power supplies and CDU loads.
-        cab_tiles = self._tile_sum(tile_in)
-        cab_in = self.cab_power
-        np.add(cab_tiles, self.cab_fixed_w, out=cab_in)
-        cab_in *= self.cab_inv_eta
-        self.cdu_load[:] = self._tile_sum(loop)
-        if np.any(self.cdu_load > self.cdu_capacity):
+        cab_sums = self._tile_sums(tl)
+        cb = self._cb
+        np.add(cab_sums[0], self.cab_fixed_w, out=cb[0])
+        cb[0] *= self.cab_inv_eta
+        cb[1] = cab_sums[1]
+        if np.logical_or.reduce(np.greater(cb[1], self.cdu_capacity)):
             self._overloaded(rc, t_fws, dt, loop)
-        np.subtract(supply, self.cdu_approach, out=self._buf_small)
-        if self._buf_small.min() < t_fws - 1e-9:
-            raise InvariantError(f"a CDU supplies below facility water + approach at step {i}")
 
         # Energy balance of the IT equipment over the step.
-        it_w = float(cab_in.sum())
-        coolant_w = float(loop @ self.tile_liquid)
+        add = np.add.reduce
+        it_w = float(add(cb[0]))
+        chip_w = float(add(tile_chips))
         # Heat to air: air-cooled tiles' streams (to their cabinet's air handler), and into the room air the
         # share of liquid-cooled tiles' own heat their coolant does not take and the cabinets' supply losses.
-        room_air_w = float(own @ self.tile_own_room_air) + (it_w - float(cab_tiles.sum()))
-        air_w = float(loop @ self.tile_air) + room_air_w
-        stored = self._stored()
-        residual = it_w * dt - (coolant_w + air_w) * dt - (stored - self.stored_j)
-        scale = max(it_w * dt, 1e-300)
+        room_air_w = self.tile_room_air_fixed_w + it_w - float(add(tile_in))
+        if self.any_room_air_gain:
+            room_air_w += float(tile_chips @ self.tile_room_air_gain)
+        if self.any_air_tiles:
+            coolant_w = float(loop @ self.tile_liquid)
+            air_w = float(loop @ self.tile_air) + room_air_w
+        else:
+            coolant_w = float(add(loop))
+            air_w = room_air_w
+        stored = float(self.c_stack @ x)
+        residual = (it_w - coolant_w - air_w) * dt - (stored - self.stored_j)
+        scale = it_w * dt
         if abs(residual) > ENERGY_TOLERANCE * scale:
             raise InvariantError(f"energy is not conserved at step {i}: {it_w * dt:.9g} J in, "
                                  f"{coolant_w * dt:.9g} J to coolant, {air_w * dt:.9g} J to air, "
                                  f"{stored - self.stored_j:.9g} J stored (residual {residual:.3g} J)")
-        self.max_residual = max(self.max_residual, abs(residual) / scale)
+        if abs(residual) > self.max_residual * scale:
+            self.max_residual = abs(residual) / scale
         self.stored_j = stored
 
-        chip_w = float(tile_chips.sum())
-        tj_max = float(tj.max())
+        tj_max = float(np.maximum.reduce(self.tj))
         if tj_max > RUNAWAY_C:
-            k = int(np.argmax(tj))
+            k = int(np.argmax(self.tj))
             raise ThermalModelError(f"{tree.chip_name(k)} passed {RUNAWAY_C:.0f} °C at {self.time_s + dt:g} s: "
                                     f"thermal runaway (leakage grows faster than the cooling removes it)")
-        self._it = (it_w, coolant_w, air_w, chip_w, room_air_w, float(self.cdu_load.sum()),
-                    u if isinstance(u, float) else float(np.mean(u)), tj_max)
+        self._it = (it_w, coolant_w, air_w, chip_w, room_air_w, float(add(cb[1])),
+                    u if u.__class__ is float else float(np.mean(u)), tj_max)
         if inp.trace is not None:
             self._settled_input = inp.trace[j].copy()
-        self._throttle(tj_max)
+        if self.throttled or tj_max >= self.min_limit:
+            self._throttle()
         self._part_step(dt / self.dt)
         self._room_step(dt, ambient, skipped=False)
-        self._check_settled()
+        self._since_check += 1
+        if self._since_check >= SETTLE_CHECK_EVERY:
+            self._check_settled()
 
     def _overloaded(self, rc, t_fws: float, dt: float, loop: np.ndarray) -> None:
         """Move the step to the supply temperature at which each overloaded CDU moves the step's heat."""
         tree = self.tree
         shift_j, shift_p, tile_j, conductance = self._shift[id(rc)]
-        over = self.cdu_load > self.cdu_capacity
-        rise = cdu_overload_rise_k(self.cdu_approach, self.cdu_load, self.cdu_capacity, conductance)
+        load = self.cdu_load
+        over = load > self.cdu_capacity
+        rise = cdu_overload_rise_k(self.cdu_approach, load, self.cdu_capacity, conductance)
         delta = np.where(over, rise - self.cdu_approach, 0.0)
         chip_delta = delta[self.chip_cabinet]
         self.tj += shift_j * chip_delta
@@ -660,15 +699,13 @@ class ThermalRun:
         tile_delta = delta[tree.tile_cabinet]
         loop += tile_j * tile_delta / dt
         self.tile_in_c += tile_delta
-        np.multiply(loop, self.tile_inv_rate, out=self.tile_out_c)
-        self.tile_out_c += self.tile_in_c
         self.cdu_supply += delta
-        self.cdu_load[:] = self._tile_sum(loop)
+        load[:] = self._tile_sums(self._tl)[1]
+        if np.min(self.cdu_supply - self.cdu_approach) < t_fws - 1e-9:
+            raise InvariantError(f"a CDU supplies below facility water + approach at step {self.step_index}")
 
-    def _throttle(self, tj_max: float) -> None:
+    def _throttle(self) -> None:
         """Step clocks down at the limit and back up below limit − hysteresis (one level per step)."""
-        if self.throttled == 0 and tj_max < self.min_limit:
-            return
         tj = self.tj
         down = (tj >= self.tj_limit) & (self.level < self.lowest_level)
         up = (tj <= self.tj_release) & (self.level > 0)
@@ -699,16 +736,15 @@ class ThermalRun:
             self._event_count += len(kept)
 
     def _check_settled(self) -> None:
-        self._since_check += 1
-        if not self.skip_settled or self._since_check < SETTLE_CHECK_EVERY:
-            return
         self._since_check = 0
+        if not self.skip_settled:
+            return
         if isinstance(self.workload, TrainingStep):
             return
         if self.ambient.varies and not self.has_chiller:
             return  # the facility water follows the weather
         limit = SETTLE_TOLERANCE_K * (1.0 - self.rc.slowest_eigenvalue)
-        deviation = max(float(np.max(np.abs(self._dj))), float(np.max(np.abs(self._dp))))
+        deviation = float(np.max(np.abs(self._d)))
         if deviation > limit:
             return
         # A settled chip within the tolerance of a throttle threshold could still cross it.
@@ -725,17 +761,13 @@ class ThermalRun:
         acc = self._part_acc
         self._part_weight += weight
         if weight == 1.0:
-            acc["chip_power"] += self.power
-            acc["tile_power"] += self.tile_power
-            acc["tile_heat"] += self.tile_loop_w
-            acc["cab_power"] += self.cab_power
-            acc["cdu_load"] += self.cdu_load
+            acc[0] += self.power
+            acc[1] += self._tl
+            acc[2] += self._cb
         else:
-            acc["chip_power"] += weight * self.power
-            acc["tile_power"] += weight * self.tile_power
-            acc["tile_heat"] += weight * self.tile_loop_w
-            acc["cab_power"] += weight * self.cab_power
-            acc["cdu_load"] += weight * self.cdu_load
+            acc[0] += weight * self.power
+            acc[1] += weight * self._tl
+            acc[2] += weight * self._cb
 
     def _room_step(self, dt: float, ambient: float, skipped: bool) -> None:
         """The plant, the room's sums and every record for one step (after the chip-level update or a skip)."""
@@ -790,7 +822,7 @@ class ThermalRun:
 
     def room_now(self) -> dict[str, float]:
         """The room's values in the latest step."""
-        self._update_returns()
+        self._update_outlets()
         out = dict(zip(MEAN_SERIES, self._room_vals))
         out.update(self._room_extra)
         out.update(coolant_supply_c=float(self.cdu_supply @ self.cdu_weight),
@@ -823,20 +855,20 @@ class ThermalRun:
         rec, k = self.recorder, self.recorder.part_count
         acc, weight = self._part_acc, self._part_weight
         rec.part_time[k] = self.time_s
-        rec.tiles["power_w"][k] = acc["tile_power"] / weight
-        rec.tiles["heat_to_coolant_w"][k] = acc["tile_heat"] / weight
+        self._update_outlets()
+        rec.tiles["power_w"][k] = acc[1][0] / weight
+        rec.tiles["heat_to_coolant_w"][k] = acc[1][1] / weight
         rec.tiles["coolant_in_c"][k] = self.tile_in_c
         rec.tiles["coolant_out_c"][k] = self.tile_out_c
-        rec.cabinets["power_w"][k] = acc["cab_power"] / weight
-        rec.cabinets["cdu_load_w"][k] = acc["cdu_load"] / weight
-        self._update_returns()
+        rec.cabinets["power_w"][k] = acc[2][0] / weight
+        rec.cabinets["cdu_load_w"][k] = acc[2][1] / weight
         rec.cabinets["supply_c"][k] = self.cdu_supply
         rec.cabinets["return_c"][k] = self.cdu_return
         rec.chips["tj_c"][k] = self.tj
-        rec.chips["power_w"][k] = acc["chip_power"] / weight
+        rec.chips["power_w"][k] = acc[0] / weight
         rec.chips["level"][k] = self.level
-        for v in acc.values():
-            v[:] = 0.0
+        for a in acc:
+            a[...] = 0.0
         self._part_weight = 0.0
         rec.part_count += 1
 

@@ -281,9 +281,18 @@ def test_the_hottest_chip_is_downstream_in_its_lane(small_pod):
 
 
 # --------------------------------------------------------------------------- guards
-def test_energy_check_catches_a_broken_update(small_pod):
+def test_energy_check_catches_a_broken_update(small_pod, monkeypatch):
+    from dojo_gui.sim import thermal
+
+    good = thermal.rc_step
+
+    def off_by_a_percent(*args):
+        step = good(*args)
+        step.q2 = step.q2 * 1.01  # the coolant's heat integral, slightly wrong
+        return step
+
+    monkeypatch.setattr(thermal, "rc_step", off_by_a_percent)
     run = ThermalRun(small_pod, Scenario(ConstantLoad(1.0), duration_s=30, dt_s=1.0))
-    run.rc.q2 = run.rc.q2 * 1.01
     with pytest.raises(InvariantError, match="energy is not conserved"):
         run.run()
 
@@ -315,3 +324,30 @@ def test_runaway_leakage_is_reported_not_printed_as_numbers(one_chip):
                        leakage_doubling_k=3.0, tj_max_c=2000.0)
     with pytest.raises(ThermalModelError, match="runaway"):
         ThermalRun(hot, Scenario(ConstantLoad(1.0), duration_s=3600, dt_s=1.0, initial="coolant")).run()
+
+
+@pytest.mark.parametrize("fixture,hole", [("small_pod", ((0, 1), (0, 0), (2, 1))), ("dgx", ((0, 0), (0, 0), (1, 2)))])
+def test_empty_slots_use_the_general_layout_and_still_balance(request, every_step, fixture, hole):
+    """A missing chip breaks the regular layouts (lanes no longer the chip order, cabinets unequal)."""
+    design = request.getfixturevalue(fixture)
+    full = ThermalRun(design, Scenario(ConstantLoad(1.0), duration_s=300, dt_s=1.0, initial="load"))
+    holed_design = design.copy()
+    holed_design.remove(hole)
+    run = ThermalRun(holed_design, Scenario(ConstantLoad(1.0), duration_s=300, dt_s=1.0, initial="load"),
+                     record=every_step)
+    assert run.tree.n_chips == full.tree.n_chips - 1
+    if fixture == "small_pod":
+        assert full.tree.lanes_are_chips and full.cabinet_blocks
+        assert not run.tree.lanes_are_chips and not run.cabinet_blocks
+    else:
+        assert not run.cabinet_blocks or run.tree.n_cabinets == 1
+    r = run.run()
+    assert r.invariants["max_step_residual_fraction"] < 1e-9
+    full_r = full.run()
+    assert r.final["it_power_w"] < full_r.final["it_power_w"]
+    if fixture == "small_pod":
+        # Downstream of the hole the coolant is cooler than in a full lane.
+        paths = [p for p in r.chip_paths]
+        k = paths.index(((0, 1), (0, 0), (2, 2)))
+        k_full = list(full_r.chip_paths).index(((0, 1), (0, 0), (2, 2)))
+        assert r.chips["tj_c"][-1, k] < full_r.chips["tj_c"][-1, k_full] - 1.0
