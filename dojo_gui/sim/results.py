@@ -220,8 +220,11 @@ class Recorder:
         self.room_count = 0
         self.part_count = 0
 
-    def take(self) -> tuple:
+    def take(self, room_from: int = 0, part_from: int = 0) -> tuple:
+        """Copies of the frames recorded from ``room_from`` and ``part_from`` on: (room time, room series,
+        part time, tile series, cabinet series, chip series)."""
         r, p = self.room_count, self.part_count
-        return (self.room_time[:r].copy(), {k: v[:r].copy() for k, v in self.room.items()},
-                self.part_time[:p].copy(), {k: v[:p].copy() for k, v in self.tiles.items()},
-                {k: v[:p].copy() for k, v in self.cabinets.items()}, {k: v[:p].copy() for k, v in self.chips.items()})
+        rs, ps = slice(room_from, r), slice(part_from, p)
+        return (self.room_time[rs].copy(), {k: v[rs].copy() for k, v in self.room.items()},
+                self.part_time[ps].copy(), {k: v[ps].copy() for k, v in self.tiles.items()},
+                {k: v[ps].copy() for k, v in self.cabinets.items()}, {k: v[ps].copy() for k, v in self.chips.items()})

@@ -90,13 +90,6 @@ class PiecewiseLinear:
         span = (t1 - t0)[:, None] if self.values.ndim == 2 else t1 - t0
         return (self.integral(t1) - self.integral(t0)) / span
 
-    def at(self, t: float) -> np.ndarray | float:
-        if self.period is not None:
-            t = t % self.period
-        if self.values.ndim == 2:
-            return np.array([np.interp(t, self.times, self.values[:, j]) for j in range(self.values.shape[1])])
-        return float(np.interp(t, self.times, self.values))
-
 
 # --------------------------------------------------------------------------- workloads
 @dataclass
@@ -106,6 +99,7 @@ class ConstantLoad:
     kind = "constant"
 
     def __post_init__(self) -> None:
+        self.utilization = float(self.utilization)
         if not 0.0 <= self.utilization <= 1.0:
             raise ScenarioError(f"utilization must be between 0 and 1, got {self.utilization:g}")
 

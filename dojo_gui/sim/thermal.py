@@ -137,6 +137,7 @@ class ThermalRun:
         self.lowest_level = tree.dvfs_count - 1
         self.clock = np.ones(n)
         self.dyn_w = self.dyn_max_w.copy()  # (P_tdp − P_idle)·s^n at the current levels
+        self._uniform_active = self._uniform()
 
         # ---- tiles, lanes, cabinets
         t, c = tree.tile, tree.cabinet
@@ -278,6 +279,12 @@ class ThermalRun:
         tile_j = -self.tree.per_tile(rc.q1 + rc.q2)
         cdu = -self.tree.per_cabinet(tile_j) / rc.dt
         return tj, tp, tile_j, cdu
+
+    def _uniform(self) -> tuple[float, float] | None:
+        """(static, dynamic) power shared by every chip, or None when they differ (mixed specs or levels)."""
+        if len(self.dyn_w) and np.ptp(self.dyn_w) == 0 and np.ptp(self.static_w) == 0:
+            return float(self.static_w[0]), float(self.dyn_w[0])
+        return None
 
     def _make_views(self) -> dict[str, np.ndarray]:
         """Views into the buffers the step uses, made once (a slice or reshape costs a little every time)."""
@@ -570,7 +577,10 @@ class ThermalRun:
         leak += self.leak_b32
         np.minimum(leak, 80.0, out=leak)
         np.exp(leak, out=leak)
-        if u.__class__ is float:
+        if u.__class__ is float and self._uniform_active is not None:  # every chip alike: one scalar
+            static, dynamic = self._uniform_active
+            np.add(leak, np.float64(static + dynamic * u), out=power)
+        elif u.__class__ is float:
             key = (u, self._level_version)
             if self._active_key != key:
                 np.multiply(self.dyn_w, u, out=self.active_w)
@@ -719,6 +729,7 @@ class ThermalRun:
         self.dyn_w[:] = self.dyn_max_w * self.clock ** self.tree.chip["dvfs_power_exponent"]
         self.throttled = int(np.count_nonzero(self.level))
         self._level_version += 1
+        self._uniform_active = self._uniform()
         if isinstance(self.workload, TrainingStep):
             self._train_groups()
         self._settled = False
@@ -884,6 +895,17 @@ class ThermalRun:
             "cdu_load_w": self.cdu_load.copy(), "cdu_supply_c": self.cdu_supply.copy(),
             "cdu_return_c": self.cdu_return.copy(), "room": room,
         }
+
+    def frames(self, room_from: int = 0, part_from: int = 0) -> dict:
+        """The frames recorded since a reader last looked (copies), for streaming to live plots.
+
+        Pass the ``room_count`` and ``part_count`` this returned last time to get only what is new.
+        """
+        rec = self.recorder
+        room_t, room, part_t, tiles, cabs, chips = rec.take(room_from, part_from)
+        return {"room_time_s": room_t, "room": room, "part_time_s": part_t, "tiles": tiles, "cabinets": cabs,
+                "chips": chips, "room_count": rec.room_count, "part_count": rec.part_count,
+                "progress": self.progress, "time_s": self.time_s}
 
     def result(self) -> ThermalResult:
         """Everything computed so far, as a :class:`ThermalResult` (copies: the run may go on)."""

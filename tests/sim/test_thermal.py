@@ -351,3 +351,17 @@ def test_empty_slots_use_the_general_layout_and_still_balance(request, every_ste
         k = paths.index(((0, 1), (0, 0), (2, 2)))
         k_full = list(full_r.chip_paths).index(((0, 1), (0, 0), (2, 2)))
         assert r.chips["tj_c"][-1, k] < full_r.chips["tj_c"][-1, k_full] - 1.0
+
+
+def test_frames_stream_only_what_is_new(small_pod):
+    run = ThermalRun(small_pod, Scenario(ConstantLoad(1.0), duration_s=100, dt_s=0.1), record=RecordPlan(200, 50))
+    room_seen, part_seen, times = 0, 0, []
+    while not run.done:
+        run.advance(steps=97)
+        new = run.frames(room_seen, part_seen)
+        assert len(new["room_time_s"]) == new["room_count"] - room_seen
+        assert new["chips"]["tj_c"].shape == (new["part_count"] - part_seen, 100)
+        times.extend(new["room_time_s"])
+        room_seen, part_seen = new["room_count"], new["part_count"]
+    whole = run.result()
+    assert np.array_equal(times, whole.room_time_s)
