@@ -342,7 +342,7 @@ def spec_from_dict(data: Mapping[str, Any]) -> AnySpec:
     if not isinstance(data, Mapping):
         raise FigureError("", f"a spec must be a table of figures, got {type(data).__name__}")
     level = data.get("level")
-    if level not in SPEC_CLASSES:
+    if not isinstance(level, str) or level not in SPEC_CLASSES:  # a list or a table is not a level either
         raise FigureError("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
     cls = SPEC_CLASSES[level]
     values = {}

@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
         "thermal", help="power and cooling over time: junction temperatures, coolant, CDUs, PUE",
         description="Simulate every chip's power and junction temperature, the tile coolant loops, the cabinet CDUs "
                     "and the facility plant over time, with throttling. Sizes take units: 600s, 10min, 0.5s, 25C, "
-                    "90%%, 500TFLOP, 2GB.")
+                    "90%, 500TFLOP, 2GB.")
     p.add_argument("file", metavar="FILE", help="a .dojo project, or a bundled example by name (e.g. exapod)")
     p.add_argument("--duration", default="600s", help="simulated time (default 600s)")
     p.add_argument("--dt", default="0.5s", help="time step (default 0.5s); any step is stable")
@@ -269,8 +269,15 @@ def print_summary(doc: dict) -> None:
               f"{units.format(doc['comm_time_s'], 's')} ({doc['comm_source']}: {doc['comm_detail']})")
     over = doc["over_limits"]
     if over:
+        # One line per kind of part and limit, however many parts share it.
+        groups: dict[tuple, list[dict]] = {}
         for o in over:
-            print(f"  OVER      {o['path']}: {o['what']} peaked at {w(o['peak_w'])}, limit {w(o['limit_w'])}")
+            level = o["path"].rsplit(".", 1)[-1].split("[")[0]
+            groups.setdefault((level, o["what"], o["limit_w"]), []).append(o)
+        for (level, what, limit), items in groups.items():
+            worst = max(items, key=lambda o: o["peak_w"])
+            many = f"{len(items)} {level}s, e.g. " if len(items) > 1 else ""
+            print(f"  OVER      {many}{worst['path']}: {what} peaked at {w(worst['peak_w'])}, limit {w(limit)}")
     else:
         print("  limits    every part stayed within its power budget and cooling capacity")
     bal = doc["energy_balance"]

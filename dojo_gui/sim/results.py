@@ -138,6 +138,8 @@ class ThermalResult:
             "final": {k: v for k, v in self.final.items() if not isinstance(v, np.ndarray)},
             "peak": {k: v for k, v in self.peaks.items() if not isinstance(v, np.ndarray)},
             "over_limits": self.over_limits(),
+            "cabinets": [{k: v for k, v in entry.items() if k != "level"} for entry in self.limits.get("parts", [])
+                         if entry["level"] == "cabinet"],
             "energy_balance": self.invariants,
         }
         if self.comm is not None:

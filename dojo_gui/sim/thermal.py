@@ -89,7 +89,10 @@ class ThermalRun:
 
     ``advance`` computes more steps (it returns early when ``cancel`` is called or
     ``should_stop`` says so, always at a step boundary); ``result`` copies out what has
-    been computed so far; ``state`` the latest per-part values for live views.
+    been computed so far, ``frames`` only the records added since a reader last looked, and
+    ``state`` the latest per-part values for live views.  Only ``cancel`` may be called from
+    another thread: a worker thread owns the run, calls the rest between ``advance`` calls
+    and hands the copies they return to the GUI.
     """
 
     def __init__(self, design: Design, scenario: Scenario, *, comm_time: CommTimeProvider | None = None,
@@ -325,7 +328,13 @@ class ThermalRun:
         peak = np.array([s.peak_flops[w.number_format] for s in self.tree.chip_specs])
         self.compute_s = w.flops_per_chip / (peak * w.efficiency)  # at the nominal clock
         provider = comm_time or partial(default_comm_time, should_stop=self._cancel.is_set)
-        self.comm = provider(design, w)
+        try:
+            self.comm = provider(design, w)
+        except ScenarioError:
+            raise
+        except Exception as exc:  # another engine's failure becomes a message that names it, not a traceback
+            raise ScenarioError(f"the communication time of the {w.collective} of "
+                                f"{w.gradient_bytes:.4g} B could not be computed: {exc}") from exc
         if not (self.comm.time_s >= 0 and math.isfinite(self.comm.time_s)):
             raise ScenarioError(f"the communication time from {self.comm.source} is not a time: {self.comm.time_s!r}")
         self.train_phase = 0.0

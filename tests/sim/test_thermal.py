@@ -365,3 +365,14 @@ def test_frames_stream_only_what_is_new(small_pod):
         room_seen, part_seen = new["room_count"], new["part_count"]
     whole = run.result()
     assert np.array_equal(times, whole.room_time_s)
+
+
+def test_a_failing_comm_engine_becomes_a_clear_message(small_pod, monkeypatch):
+    def simulate_collective(design, **kwargs):
+        raise ValueError("no route between chips 3 and 97")
+
+    fake = types.ModuleType(scenario_module.COMM_MODULE)
+    fake.simulate_collective = simulate_collective
+    monkeypatch.setitem(sys.modules, scenario_module.COMM_MODULE, fake)
+    with pytest.raises(ScenarioError, match="could not be computed: no route between chips 3 and 97"):
+        ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=5, dt_s=0.1))

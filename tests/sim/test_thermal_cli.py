@@ -42,6 +42,9 @@ def test_json_has_the_promised_figures(capsys):
     assert doc["energy_kwh"] == pytest.approx(doc["facility_power_w"] * 600 / 3.6e6)
     assert doc["scenario"]["workload"] == {"kind": "constant", "utilization": 0.9}
     assert doc["file"].endswith("dojo-tile.dojo")
+    (cabinet,) = doc["cabinets"]
+    assert cabinet["path"] == "room.cabinet[0,0]" and 10e3 < cabinet["peak_power_w"] <= cabinet["power_budget_w"]
+    assert cabinet["peak_cdu_load_w"] <= cabinet["cooling_capacity_w"]
 
 
 def test_text_summary_and_csv(capsys, tmp_path):
