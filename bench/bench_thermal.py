@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -75,7 +76,7 @@ def main() -> None:
         print(json.dumps(one_case(args.case, args.repeat)))
         return
     print(f"ExaPOD, one simulated hour at {DT_S} s steps (median of {args.repeat} runs, setup included; "
-          f"peak RSS of a fresh process)")
+          f"peak RSS of a fresh process); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
     for case in CASES:
         r = run_isolated_repeat(case, args.repeat)
         per_step = r["median_s"] / r["steps"] * 1e6
@@ -86,6 +87,8 @@ def main() -> None:
               f"runs {', '.join(f'{t:.2f}' for t in r['times_s'])}")
         print(f"  {'':10s} IT {r['it_power_w'] / 1e6:.3f} MW, PUE {r['pue']:.3f}, Tj max {r['tj_max_c']:.1f} °C, "
               f"worst energy residual {r['residual']:.1e}" + (f", comm {r['comm_source']}" if r["comm_source"] else ""))
+    print(f"load average {os.getloadavg()[0]:.2f} at the end (other work on the machine slows the wall times; "
+          f"CPU time is the steadier figure)")
 
 
 def run_isolated_repeat(case: str, repeat: int) -> dict:

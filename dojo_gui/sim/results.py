@@ -126,6 +126,7 @@ class ThermalResult:
             "cooling_energy_kwh": t["cooling_energy_j"] / 3.6e6,
             "water_l": t["water_l"],
             "free_cooling_fraction": t["free_cooling_s"] / seconds,
+            "economizer_hours": t["free_cooling_s"] / 3600.0,
             "tj_max_c": self.peaks["tj_max_c"],
             "tj_max_chip": self.peaks["tj_max_chip"],
             "tj_limit_c": self.peaks["tj_limit_c"],

@@ -376,3 +376,13 @@ def test_a_failing_comm_engine_becomes_a_clear_message(small_pod, monkeypatch):
     monkeypatch.setitem(sys.modules, scenario_module.COMM_MODULE, fake)
     with pytest.raises(ScenarioError, match="could not be computed: no route between chips 3 and 97"):
         ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=5, dt_s=0.1))
+
+
+def test_a_design_that_draws_nothing_still_runs(one_chip, spec_of_level):
+    tile, cab = spec_of_level(one_chip, "tile"), spec_of_level(one_chip, "cabinet")
+    design = with_figures(one_chip, "dojo-d1", idle_w=0.0, tdp_w=0.0)
+    design = with_figures(design, tile.id, overhead_w=0.0)
+    r = ThermalRun(design, Scenario(ConstantLoad(1.0), duration_s=60, dt_s=1.0)).run()
+    assert r.totals["it_energy_j"] == 0.0 and r.summary()["pue"] is None
+    assert r.final["tj_max_c"] == pytest.approx(r.final["coolant_supply_c"])
+    assert cab.cooling_capacity_w > 0
