@@ -140,6 +140,7 @@ class ThermalRun:
         self.lowest_level = tree.dvfs_count - 1
         self.clock = np.ones(n)
         self.dyn_w = self.dyn_max_w.copy()  # (P_tdp − P_idle)·s^n at the current levels
+        self._level_version = 0  # bumped whenever a level changes, so cached powers know to refresh
         self._uniform_active = self._uniform()
 
         # ---- tiles, lanes, cabinets
@@ -744,8 +745,6 @@ class ThermalRun:
             self._train_groups()
         self._settled = False
         self._record_events(changed)
-
-    _level_version = 0
 
     def _record_events(self, chips: np.ndarray) -> None:
         room = max(0, MAX_EVENTS - self._event_count)
