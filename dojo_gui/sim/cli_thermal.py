@@ -67,6 +67,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--csv", metavar="OUT", help="write time series to this CSV file")
     p.add_argument("--csv-level", choices=["room", "cabinet", "tile", "chip"], default="room",
                    help="which series --csv writes (default room; the others one row per part and frame)")
+    p.add_argument("--save", action="store_true",
+                   help="keep the run in the project file (its saved runs, which reports and exports show)")
+    p.add_argument("--label", help="with --save: what to call the run (default: a description of the scenario)")
     p.set_defaults(func=command)
 
 
@@ -78,18 +81,24 @@ def _quantity(option: str, text: str, unit: str) -> float:
         raise _Usage(f"{option}: {exc}") from None
 
 
-def _load_design(text: str) -> tuple[Path, Design]:
+def _load_design(text: str) -> tuple[Path, Design, bool]:
+    """The project at a path, or a bundled example by name; the flag says it is a bundled example.
+
+    (dojo_gui.cli.load_design does the same, but the layers keep sim from importing the cli.)
+    """
     from ..io.catalog import example_path
     from ..io.project import ProjectFileError, load
 
     path = Path(text)
+    bundled = False
     if not (path.exists() or text.endswith(".dojo") and not text.startswith("example:")):
         try:
             path = example_path(text.removeprefix("example:"))
         except FileNotFoundError as exc:
             raise _Usage(f"{text}: no such file, and {exc}") from None
+        bundled = True
     try:
-        return path, load(path)
+        return path, load(path), bundled
     except ProjectFileError as exc:
         raise _Usage(str(exc)) from None
 
@@ -174,7 +183,12 @@ def command(args: argparse.Namespace) -> int:
 
     name = "dojo-gui simulate thermal"
     try:
-        path, design = _load_design(args.file)
+        path, design, bundled = _load_design(args.file)
+        if args.save and bundled:
+            raise _Usage(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
+                         f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
+        if args.label and not args.save:
+            raise _Usage("--label names a run kept with --save")
         scenario = scenario_from_args(args)
         run = ThermalRun(design, scenario, skip_settled=not args.every_step)
     except (_Usage, ScenarioError, ThermalModelError) as exc:
@@ -211,11 +225,24 @@ def command(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"{name}: {args.csv}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
+    if args.save:
+        from ..io.project import save
+
+        design.runs.append(result.run_record(label=args.label or "", revision=design.revision))
+        try:
+            save(design, path)
+        except OSError as exc:
+            print(f"{name}: {path}: cannot save the run: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        doc["saved_to"] = str(path)
+        doc["saved_runs"] = len(design.runs)
     if args.json:
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print_summary(doc)
+        if args.save:
+            print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
     if interrupted:
         print(f"{name}: interrupted at {units.format(result.time_s, 's')} of "
               f"{units.format(scenario.duration_s, 's')}; the results above cover that much", file=sys.stderr)

@@ -14,6 +14,7 @@ import csv
 import math
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,86 @@ class ThermalResult:
             out["step_time_mean_s"] = t["train_steps_time_s"] / t["train_steps"] if t.get("train_steps") else None
             out["training_steps"] = t.get("train_steps", 0)
         return _plain(out)
+
+    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
+        """The run as a saved-run record (``Design.runs``; the form the report and the export read):
+        kind, label, parameters, key figures, room series as [[t_s, value], ...] and a table per cabinet."""
+        s = self.summary()
+        figures = {name: s[key] for name, key in (
+            ("pue", "pue"), ("it_power_w", "it_power_w"), ("facility_power_w", "facility_power_w"),
+            ("cooling_power_w", "cooling_power_w"), ("tj_max_c", "tj_max_c"), ("coolant_supply_c", "coolant_supply_c"),
+            ("coolant_return_c", "coolant_return_c"), ("facility_supply_c", "facility_supply_c"),
+            ("wue_l_per_kwh", "wue_l_per_kwh"), ("free_cooling_fraction", "free_cooling_fraction"),
+            ("step_time_s", "step_time_mean_s"), ("comm_time_s", "comm_time_s"), ("simulated_s", "simulated_s"))
+            if s.get(key) is not None}
+        figures["energy_j"] = self.totals["facility_energy_j"]
+        figures["it_energy_j"] = self.totals["it_energy_j"]
+        figures["throttled_fraction"] = s["throttled_chips"] / max(len(self.chip_paths), 1)
+        step = max(1, math.ceil(len(self.room_time_s) / max_points))
+        picked = slice(step - 1, None, step)
+        times = self.room_time_s[picked]
+        room = {k: v[picked] for k, v in self.room.items()}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pue = np.where(room["it_power_w"] > 0, room["facility_power_w"] / room["it_power_w"], np.nan)
+        columns = {"it_power_w": room["it_power_w"], "facility_power_w": room["facility_power_w"],
+                   "cooling_power_w": room["cooling_power_w"], "pue": pue, "tj_max_c": room["tj_max_c"],
+                   "coolant_supply_c": room["coolant_supply_c"], "coolant_return_c": room["coolant_return_c"],
+                   "ambient_c": room["ambient_c"]}
+        if np.any(self.room["throttled_chips"] > 0):  # a flat zero line says nothing a key figure does not
+            columns["throttled_fraction"] = room["throttled_chips"] / max(len(self.chip_paths), 1)
+        if self.comm is not None:
+            columns["step_time_s"] = room["step_time_s"]
+        series = {name: [[float(t), float(v)] for t, v in zip(times, values) if math.isfinite(v)]
+                  for name, values in columns.items()}
+        cabinets = [[c["path"], c["peak_power_w"], c["power_budget_w"], c.get("peak_cdu_load_w", 0.0),
+                     c["cooling_capacity_w"]] for c in s["cabinets"]]
+        tables = [{"title": "Cabinets: peak draw and CDU load against their limits",
+                   "columns": ["cabinet", "peak_power_w", "power_budget_w", "peak_cdu_load_w", "cooling_capacity_w"],
+                   "rows": cabinets}]
+        if s["over_limits"]:
+            tables.append({"title": "Over their limits", "columns": ["part", "what", "peak_w", "limit_w"],
+                           "rows": [[o["path"], o["what"], o["peak_w"], o["limit_w"]] for o in s["over_limits"]]})
+        record = {"kind": "thermal", "label": label or self.describe(), "parameters": self.parameters(),
+                  "key_figures": _plain(figures), "series": series, "tables": tables,
+                  "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if revision is not None:
+            record["revision"] = int(revision)
+        return record
+
+    def describe(self) -> str:
+        """What was run, in a few words: "utilization 90 %, 1 h at 0.1 s, ambient 25 °C"."""
+        wl, amb = self.scenario["workload"], self.scenario["ambient"]
+        what = {"constant": lambda: f"utilization {wl['utilization'] * 100:g} %",
+                "trace": lambda: f"trace {os.path.basename(wl['source'])}",
+                "train": lambda: f"training, {wl['flops_per_chip'] / 1e12:g} TFLOP per chip per step"}[wl["kind"]]()
+        weather = {"design": "design ambient", "constant": f"ambient {amb.get('ambient_c', 0):g} °C",
+                   "daily": f"daily {amb.get('min_c', 0):g}–{amb.get('max_c', 0):g} °C",
+                   "curve": f"ambient from {os.path.basename(amb.get('source', ''))}"}[amb["kind"]]
+        from .. import units
+
+        stopped = " (stopped early)" if self.stopped else ""
+        return (f"{what}, {units.format(self.time_s, 's')} at {units.format(self.dt_s, 's')}, {weather}{stopped}")
+
+    def parameters(self) -> dict:
+        """The scenario as flat name -> value pairs, names carrying their units."""
+        wl, amb = self.scenario["workload"], self.scenario["ambient"]
+        out: dict[str, Any] = {"workload": wl["kind"], "duration_s": self.duration_s, "dt_s": self.dt_s,
+                               "coolant_flow_fraction": self.scenario["coolant_flow_fraction"],
+                               "initial": self.scenario["initial"]}
+        if wl["kind"] == "constant":
+            out["utilization_fraction"] = wl["utilization"]
+        elif wl["kind"] == "trace":
+            out["trace"] = wl["source"]
+        else:
+            out.update(flops_per_chip_flop=wl["flops_per_chip"], efficiency_fraction=wl["efficiency"],
+                       gradient_bytes=wl["gradient_bytes"], collective=wl["collective"], algorithm=wl["algorithm"])
+        if amb["kind"] == "constant":
+            out["ambient_c"] = amb["ambient_c"]
+        elif amb["kind"] == "daily":
+            out.update(ambient_min_c=amb["min_c"], ambient_max_c=amb["max_c"], start_hour=amb["start_hour"])
+        elif amb["kind"] == "curve":
+            out.update(ambient_curve=amb["source"], start_hour=amb["start_hour"])
+        return out
 
     def over_limits(self) -> list[dict]:
         """Every part whose peak draw or heat went over its budget or capacity during the run."""

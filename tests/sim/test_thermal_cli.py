@@ -157,3 +157,32 @@ def test_ctrl_c_stops_cleanly_with_what_was_computed():
     assert 0 < doc["simulated_s"] < 36000 and doc["steps"] == round(doc["simulated_s"] / 0.1)
     assert JSON_KEYS <= set(doc) and doc["pue"] >= 1
     assert b"interrupted at" in seen
+
+
+def test_save_keeps_the_run_where_the_report_reads_it(capsys, tmp_path):
+    from dojo_gui.io.project import load
+    from dojo_gui.report.runs import read_runs
+
+    project = tmp_path / "pod.dojo"
+    assert main(["new", "dojo-tile", "-o", str(project), "-q"]) == 0
+    for ambient in ("20C", "35C"):
+        code, out, err = run_cli(capsys, str(project), "--duration", "10min", "--dt", "1s", "--ambient", ambient,
+                                 "--save", "--json")
+        assert code == 0, err
+        assert json.loads(out)["saved_to"] == str(project)
+    code, out, err = run_cli(capsys, str(project), "--duration", "1min", "--save", "--label", "quick look")
+    assert code == 0 and "saved" in out
+    design = load(project)
+    records, problems = read_runs(design.runs)
+    assert problems == [] and [r.kind for r in records] == ["thermal"] * 3
+    cool, hot, quick = records
+    assert quick.label == "quick look" and "ambient 20 °C" in cool.label
+    assert hot.figure("pue") > cool.figure("pue") >= 1
+    assert hot.series["tj_max_c"][-1, 0] == pytest.approx(600.0)
+    assert hot.tables[0].columns[0] == "cabinet" and len(hot.tables[0].rows) == 1
+    assert cool.parameters["ambient_c"] == 20.0 and cool.parameters["workload"] == "constant"
+
+
+def test_save_refuses_a_bundled_example(capsys):
+    code, out, err = run_cli(capsys, "exapod", "--save")
+    assert code == 2 and "make your own copy first" in err and out == ""
