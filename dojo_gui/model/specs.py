@@ -84,6 +84,9 @@ class ChipSpec(Spec):
                                        help="Junction temperature rise that doubles leakage.")
     dvfs_levels: tuple[float, ...] = figure((1.0, 0.9, 0.8, 0.7, 0.6, 0.5), "DVFS clock levels", "Power",
                                             help="Clock as a fraction of nominal, highest first.")
+    dvfs_power_exponent: float = figure(3.0, "DVFS power exponent", "Power", maximum=4.0,
+                                        help="Dynamic power scales as clock^n at a lower DVFS level: n = 3 when the "
+                                             "voltage falls with the clock (P = C·V²·f), 1 at a fixed voltage.")
 
     tj_max_c: float = figure(95.0, "Tj throttle limit", "Thermal", minimum=None)
     throttle_hysteresis_k: float = figure(5.0, "Throttle hysteresis", "Thermal")
@@ -155,6 +158,13 @@ class TileSpec(ContainerSpec):
     flow_exponent: float = figure(0.8, "Cold plate flow exponent", "Cooling",
                                   help="Plate-to-coolant resistance scales as (flow/design flow)^-n.")
     loop_pressure_drop_pa: float = figure(50e3, "Loop pressure drop", "Cooling", help="At the design flow.")
+    coolant_path: str = figure("parallel", "Coolant path", "Cooling", minimum=None, choices=("parallel", "rows"),
+                               help="parallel: every chip's cold plate (or heat sink) is fed at the tile inlet; rows: the "
+                                    "coolant crosses the tile from its west edge to its east edge, the rows in parallel, "
+                                    "so a chip sees the heat of the chips upstream of it.")
+    overhead_to_coolant_fraction: float = figure(0.0, "Own heat to coolant", "Cooling", maximum=1.0,
+                                                 help="Share of the tile's own heat (regulator losses and other load) "
+                                                      "its coolant removes; the rest goes to the room air.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,6 +202,12 @@ class RoomSpec(ContainerSpec):
                                   help="At rated flow, as a share of the heat moved; scales with flow³.")
     evaporative_l_per_kwh: float = figure(0.0, "Evaporative water use", "Cooling",
                                           help="Litres per kWh of heat rejected evaporatively (WUE); 0 for dry cooling.")
+    facility_delta_t_k: float = figure(10.0, "Facility water rise", "Cooling", minimum=0.1,
+                                       help="Facility water return minus supply; its pumps vary the flow to hold it, "
+                                            "so the flow follows the heat load.")
+    air_handler_fan_fraction: float = figure(0.03, "Air handler fan power", "Cooling", maximum=1.0,
+                                             help="Fan power of the room air handlers as a share of the heat they move "
+                                                  "(the heat that leaves parts into the room air).")
 
     zplane_enabled: bool = figure(False, "Switched network (Z-plane)", "Fabric", minimum=None)
     zplane_latency_s: float = figure(0.0, "Z-plane latency", "Fabric")
@@ -326,7 +342,7 @@ def spec_from_dict(data: Mapping[str, Any]) -> AnySpec:
     if not isinstance(data, Mapping):
         raise FigureError("", f"a spec must be a table of figures, got {type(data).__name__}")
     level = data.get("level")
-    if level not in SPEC_CLASSES:
+    if not isinstance(level, str) or level not in SPEC_CLASSES:  # a list or a table is not a level either
         raise FigureError("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
     cls = SPEC_CLASSES[level]
     values = {}

@@ -1,0 +1,14 @@
+"""``dojo-gui simulate ...``: the simulations' subcommands, registered by :mod:`dojo_gui.cli`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``simulate`` command group and its simulations."""
+    from .cli_thermal import register as register_thermal
+
+    p = subparsers.add_parser("simulate", help="run a simulation on a design (thermal: power and cooling over time)")
+    group = p.add_subparsers(dest="simulation", metavar="SIMULATION", required=True)
+    register_thermal(group)
