@@ -146,8 +146,9 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
 
     ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
     path, or a list of chip indices (see :data:`SCOPE_HELP`).  ``algorithm``: one of
-    :data:`~dojo_gui.sim.collectives.ALGORITHMS` or "auto", which simulates each algorithm that
-    fits the scope and keeps the fastest (``candidates`` lists them all).  ``latency=False``
+    :data:`~dojo_gui.sim.collectives.ALGORITHMS` or "auto", which keeps the fastest algorithm that
+    fits the scope (``candidates`` gives each one's time, or why it was not run: it does not fit, or
+    even with no link shared it could not beat the best, so it was not simulated in full).  ``latency=False``
     drops link latencies and per-message overheads (the pure bandwidth answer).  ``root``:
     the broadcast root (a chip index or path; default the scope's first chip).  ``fabric``: the
     design's fabric if the caller already built it (it is built from ``design`` otherwise).
@@ -173,15 +174,31 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
         return _run_one(fabric, collective, requested, requested, size_bytes, the_scope, chunks, root_chip,
                         latency, n_bins, progress, should_stop)
 
+    # Cheap candidates first (links exclusive: exact in one pass); one that needs max-min is simulated
+    # only if even without any sharing of links it could beat the best so far.
     candidates: dict[str, float | str] = {}
     best: CommResult | None = None
     algorithms = SUPPORTED[collective]
-    for k, alg in enumerate(algorithms):
-        share = (lambda f, k=k: progress((k + f) / len(algorithms))) if progress else None
+    planned = []
+    for alg in algorithms:
         try:
-            result = _run_one(fabric, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip, latency,
-                              n_bins, share, should_stop)
+            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip)
         except (NotApplicable, TooLarge) as exc:
+            candidates[alg] = str(exc)
+            continue
+        slow = comm_engine.needs_max_min(sched, latency)
+        planned.append((slow, comm_engine.floor_s(sched, latency) if slow else 0.0, alg, sched))
+    planned.sort(key=lambda item: item[:2])
+    for k, (slow, floor, alg, sched) in enumerate(planned):
+        share = (lambda f, k=k: progress((k + f) / len(planned))) if progress else None
+        if slow and best is not None and floor >= best.time_s:
+            candidates[alg] = (f"not simulated: it cannot take less than {floor:.6g} s, and {best.algorithm} "
+                               f"takes {best.time_s:.6g} s")
+            continue
+        try:
+            result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
+                                   latency, n_bins, share, should_stop)
+        except TooLarge as exc:
             candidates[alg] = str(exc)
             continue
         except Cancelled as exc:
@@ -193,7 +210,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     if best is None:
         reasons = "; ".join(f"{a}: {why}" for a, why in candidates.items())
         raise CollectiveError(f"no algorithm fits this scope ({reasons})")
-    best.candidates = candidates
+    best.candidates = {alg: candidates[alg] for alg in algorithms if alg in candidates}
     return best
 
 
@@ -213,6 +230,13 @@ def _root(fabric: Fabric, root, scope: Scope) -> int | None:
 def _run_one(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
              chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop) -> CommResult:
     sched = build_schedule(fabric, collective, algorithm, size_bytes, scope, chunks, root)
+    return _run_schedule(fabric, sched, collective, algorithm, requested, size_bytes, scope, chunks, root, latency,
+                         n_bins, progress, should_stop)
+
+
+def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
+                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop
+                  ) -> CommResult:
     try:
         run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
     except Cancelled as exc:

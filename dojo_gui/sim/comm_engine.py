@@ -99,6 +99,26 @@ class _PatternInfo:
         self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
 
 
+def floor_s(sched: Schedule, latency: bool = True) -> float:
+    """A time the schedule cannot beat, found without the max-min engine: the larger of the run as
+    if no link were shared (sharing only slows transfers) and the busiest link's bytes over its
+    capacity."""
+    relaxed = run(sched, latency=latency, n_bins=2, mode="relaxed").time_s
+    infos = _pattern_infos(sched, latency)
+    per_pattern: dict[int, float] = defaultdict(float)
+    for step in sched.steps:
+        per_pattern[id(step.pattern)] += step.nbytes
+    load = np.zeros(sched.fabric.n_links)
+    for pid, nbytes in per_pattern.items():
+        np.add.at(load, infos[pid].inc_link, nbytes)
+    return max(relaxed, float((load / sched.fabric.link_capacity_Bps).max(initial=0.0)))
+
+
+def needs_max_min(sched: Schedule, latency: bool = True) -> bool:
+    """Whether running ``sched`` takes the max-min engine (some link is on two routes)."""
+    return not exclusive_links(sched, _pattern_infos(sched, latency))
+
+
 def _pattern_infos(sched: Schedule, latency: bool) -> dict[int, _PatternInfo]:
     return {id(p): _PatternInfo(p, sched, latency) for p in sched.patterns()}
 
@@ -241,7 +261,9 @@ class _Pacer:
 
 def run(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_BINS, progress: ProgressFn | None = None,
         should_stop: StopFn | None = None, mode: str = "auto") -> EngineResult:
-    """Run ``sched``.  ``mode``: "auto" (exclusive links when they hold), "exclusive" or "max-min".
+    """Run ``sched``.  ``mode``: "auto" (exclusive links when they hold, else max-min), "exclusive",
+    "max-min", or "relaxed": as if no two transfers ever shared a link, which is exact when links are
+    exclusive and a lower bound on the time otherwise (sharing only ever slows a transfer down).
 
     Raises :class:`Cancelled` (with the partial result) when ``should_stop()`` returns True.
     """
@@ -249,10 +271,10 @@ def run(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_BINS, pr
     estimate = sum(infos[id(s.pattern)].alpha_max + s.nbytes / infos[id(s.pattern)].bw_min for s in sched.steps)
     timeline = Timeline(sched.fabric.n_links, n_bins, estimate / n_bins if estimate > 0 else 1e-9)
     pacer = _Pacer(progress, should_stop)
-    exclusive = exclusive_links(sched, infos)
+    exclusive = mode == "relaxed" or exclusive_links(sched, infos)
     if mode == "exclusive" and not exclusive:
         raise ValueError("this schedule puts two routes on one link; it needs the max-min engine")
-    if mode == "exclusive" or (mode == "auto" and exclusive):
+    if mode in ("exclusive", "relaxed") or (mode == "auto" and exclusive):
         result = _run_exclusive(sched, infos, timeline, pacer)
     else:
         result = _run_maxmin(sched, infos, timeline, pacer)
