@@ -94,7 +94,6 @@ class _PatternInfo:
         self.alpha_max = float((self.overhead + self.latency).max())
         self.bw_min = float(self.bw.min())
         self.dst_unique = len(np.unique(p.dst)) == p.size
-        self.src_unique = len(np.unique(p.src)) == p.size
         cap = fabric.link_capacity_Bps[self.inc_link]
         self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
 
@@ -276,6 +275,8 @@ def run(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_BINS, pr
         raise ValueError("this schedule puts two routes on one link; it needs the max-min engine")
     if mode in ("exclusive", "relaxed") or (mode == "auto" and exclusive):
         result = _run_exclusive(sched, infos, timeline, pacer)
+        if mode == "relaxed":
+            result.mode = "relaxed"
     else:
         result = _run_maxmin(sched, infos, timeline, pacer)
     if progress is not None:
@@ -544,7 +545,6 @@ def _run_maxmin(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Timel
     removed: list[np.ndarray] = []
     rates = np.zeros(0)
     used_links, used_load, full_links = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-    recomputes = 0
 
     def route_entries(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(owner position in idx, link) for every hop of the transfers ``idx``."""
@@ -558,7 +558,7 @@ def _run_maxmin(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Timel
         """Rates after ``added`` started and ``removed`` left.  Changes that touch no link another sending
         transfer uses (the common case when rings run side by side) need no max-min: a transfer alone on
         its links runs at its bottleneck, and nobody else's share moved."""
-        nonlocal rates, used_links, used_load, full_links, recomputes
+        nonlocal rates, used_links, used_load, full_links
         new = np.concatenate(added) if added else np.zeros(0, np.int64)
         old = np.concatenate(removed) if removed else np.zeros(0, np.int64)
         added.clear()
@@ -579,11 +579,11 @@ def _run_maxmin(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Timel
                 np.add.at(load, links, new_rates[owner])
                 peak[links] = np.maximum(peak[links], 1)
         if not isolated:
-            recomputes += 1
-            owner, links = route_entries(sending)
-            if len(links) > MAX_ACTIVE_HOPS:
-                raise TooLarge(f"{len(sending):,} transfers at once over {len(links):,} link crossings is more "
+            crossings = int(hops[sending].sum())
+            if crossings > MAX_ACTIVE_HOPS:
+                raise TooLarge(f"{len(sending):,} transfers at once over {crossings:,} link crossings is more "
                                f"than the engine holds; choose a smaller scope or another algorithm")
+            owner, links = route_entries(sending)
             all_rates, _ = max_min_rates(owner, links, cap, len(sending))
             rate_of[sending] = all_rates
             link_flows[:] = np.bincount(links, minlength=n_links)

@@ -6,15 +6,17 @@ transfer of a pattern.  Steps are kept in program order and share patterns, so a
 all-reduce over N chips is 2(N-1) small step records over one pattern, not 2N(N-1)
 transfer records.
 
-When a transfer of step q from chip x may start (the engine's rules):
+A transfer of step q from chip x is *ready* when (the engine's rules):
 
 1. data: every transfer of each step listed in ``q.data_from`` that delivers *to x* has
-   completed (a chip forwards what it has received);
-2. order: the previous transfer on the same route, in program order, has completed (a chip
-   sends its messages down one path one after another);
+   arrived (a chip forwards what it has received);
+2. order: the previous transfer on the same route, in program order, has sent its last byte
+   (a chip sends its messages down one path one after another).
 
-then it waits its latency (the source chip's per-message overhead plus the per-hop
-latencies of its route) and sends its bytes at the rate max-min fairness gives it.
+It then spends the source chip's per-message overhead, sends its bytes at the rate max-min
+fairness gives it on its route's links, and arrives when its last byte has crossed the
+route: the per-hop latencies after it was sent.  Uncontended, that is alpha + bytes / B with
+alpha = overhead + hops x hop latency, the alpha-beta model of DESIGN.md §2.1.
 """
 
 from __future__ import annotations
