@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 
 from .. import units
@@ -27,11 +28,13 @@ def register_comm(group) -> None:
 
     p = group.add_parser(
         "comm", help="how long a collective takes, and which links hold it back",
-        description="Simulate a collective (all-reduce, ...) link by link on the design's fabric and print its "
-                    "time, algorithm and bus bandwidth (nccl-tests definitions), link utilization and the "
-                    "bottleneck links.",
+        description=textwrap.fill(
+            "Simulate a collective (all-reduce, ...) link by link on the design's fabric and print its time, "
+            "algorithm and bus bandwidth (nccl-tests definitions), link utilization and the bottleneck links. "
+            "p2p sends from the scope's first chip to its last.", 78),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="scope: " + SCOPE_HELP + "\n\nexamples:\n"
+        epilog=textwrap.fill("scope: " + SCOPE_HELP, 78, break_on_hyphens=False, break_long_words=False)
+               + "\n\nexamples:\n"
                "  dojo-gui simulate comm exapod --collective allreduce --bytes 1GiB --algorithm 2d\n"
                "  dojo-gui simulate comm dojo-tile --algorithm bidirectional-ring --json\n"
                "  dojo-gui simulate comm exapod --scope cabinet:C03 --collective alltoall --bytes 256MiB")

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dojo_gui.fabric.embed import ring_order
 from dojo_gui.fabric.fabric import Fabric
@@ -247,3 +249,32 @@ def test_auto_skips_only_what_cannot_win(catalog):
     assert skipped  # direct shares links on a mesh, and even unshared it is slower than the best here
     for algorithm in skipped:
         assert simulate_collective(f, "allreduce", S, algorithm, scope=scope).time_s >= r.time_s
+
+
+grids = st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 2), st.integers(1, 3), st.booleans())
+
+
+@settings(max_examples=25, deadline=None)
+@given(grid=grids, collective=st.sampled_from(list(SUPPORTED)), chunks=st.integers(1, 3), latency=st.booleans())
+def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
+    rows, cols, cab_rows, cab_cols, torus = grid
+    design = grid_design(catalog, "dojo-d1", (rows, cols), (cab_rows, cab_cols), (1, 1), {"tile"} if torus else set())
+    f = Fabric.from_design(design)
+    if f.n_chips < 2:
+        return
+    scope = resolve_scope(f, None)
+    for algorithm in SUPPORTED[collective]:
+        try:
+            sched = build_schedule(f, collective, algorithm, S, scope, chunks)
+        except CollectiveError:
+            continue
+        run = comm_engine.run(sched, latency=latency)
+        bound = comm_engine.floor_s(sched, latency)
+        assert run.time_s >= bound * (1 - 1e-9)
+        assert run.time_s >= simulate_collective(f, collective, S, algorithm, chunks=chunks,
+                                                 latency=latency).lower_bound_s * (1 - 1e-9)
+        assert run.chip_finish_s.max() == pytest.approx(run.time_s, rel=1e-12)
+        if run.mode == "exclusive-links":  # both engines must agree where links are exclusive
+            other = comm_engine.run(sched, latency=latency, mode="max-min")
+            assert other.time_s == pytest.approx(run.time_s, rel=1e-9)
+            assert np.allclose(other.link_bytes, run.link_bytes, rtol=1e-9)
