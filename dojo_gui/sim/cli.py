@@ -7,8 +7,11 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` command group and its simulations."""
+    from .cli_comm import register as register_comm
     from .cli_thermal import register as register_thermal
 
-    p = subparsers.add_parser("simulate", help="run a simulation on a design (thermal: power and cooling over time)")
+    p = subparsers.add_parser("simulate", help="run a simulation on a design (comm: a collective, link by link; "
+                                               "thermal: power and cooling over time)")
     group = p.add_subparsers(dest="simulation", metavar="SIMULATION", required=True)
+    register_comm(group)
     register_thermal(group)

@@ -1,0 +1,138 @@
+"""Embedding logical rings and grids of chips into the fabric.
+
+A ring is a cyclic order of chips; each chip sends to the next along its route.  On a
+grid, the order is chosen so that consecutive chips are neighbours wherever possible:
+
+- a line that wraps (a torus dimension) is used as it is;
+- a line that does not wrap is *folded* (0, 2, 4, ..., 5, 3, 1): every step is two hops,
+  and each directed link carries exactly one step;
+- a rectangle with an even side has a Hamiltonian cycle (a comb: along the first row, snake
+  back and forth over the other columns, return up the first column): every step one hop;
+- an odd x odd rectangle has none (it is bipartite with one colour larger), so the cycle
+  takes one two-hop step; it is placed (at the corner of the last two rows) where its links
+  are otherwise unused in the ring's direction.
+
+Chip sets that are not a full rectangle of the (possibly strided) grid are visited in
+serpentine order; on a fabric that is not a grid (switched or irregular), in the design's
+tree order, which keeps chips of one tile, then one cabinet, together.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .fabric import Fabric
+
+
+def rectangle_cycle(rows: int, cols: int, wrap_x: bool = False, wrap_y: bool = False) -> list[tuple[int, int]]:
+    """A cyclic visiting order of every cell of a rows x cols block (see the module notes)."""
+    if rows <= 0 or cols <= 0:
+        return []
+    if rows == 1:
+        return [(0, c) for c in line_cycle(cols, wrap_x)]
+    if cols == 1:
+        return [(r, 0) for r in line_cycle(rows, wrap_y)]
+    if rows % 2 == 0:
+        return _comb(rows, cols)
+    if cols % 2 == 0:
+        return [(r, c) for c, r in _comb(cols, rows)]
+    return _odd_cycle(rows, cols)
+
+
+def line_cycle(n: int, wraps: bool) -> list[int]:
+    if wraps or n <= 2:
+        return list(range(n))
+    return list(range(0, n, 2)) + list(range(n - 1 if (n - 1) % 2 else n - 2, 0, -2))
+
+
+def _comb(rows: int, cols: int) -> list[tuple[int, int]]:
+    """Even rows: row 0 east, snake rows 1.. over columns 1.., return up column 0."""
+    seq = [(0, c) for c in range(cols)]
+    for r in range(1, rows):
+        span = range(cols - 1, 0, -1) if r % 2 else range(1, cols)
+        seq.extend((r, c) for c in span)
+    seq.extend((r, 0) for r in range(rows - 1, 0, -1))
+    return seq
+
+
+def _odd_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
+    """Odd x odd: the comb over all but the last row, which is spliced into the row above in
+    pairs; its first cell joins with the one two-hop step, (rows-1, 0) -> (rows-2, 1)."""
+    last, above = rows - 1, rows - 2
+    seq = [(0, c) for c in range(cols)]
+    for r in range(1, above):
+        span = range(cols - 1, 0, -1) if r % 2 else range(1, cols)
+        seq.extend((r, c) for c in span)
+    c = cols - 1
+    while c >= 2:
+        seq.extend([(above, c), (last, c), (last, c - 1)])
+        if c == 2:
+            seq.append((last, 0))
+        seq.append((above, c - 1))
+        c -= 2
+    seq.extend((r, 0) for r in range(above, 0, -1))
+    return seq
+
+
+def compressed_block(fabric: Fabric, chips: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """If ``chips`` fill a (possibly strided) rectangle of grid coordinates, return
+    ``(grid, row_values, col_values)`` where ``grid[i, j]`` is the chip at the i-th distinct row
+    and j-th distinct column; else None."""
+    if fabric.chip_coords is None or len(chips) == 0:
+        return None
+    chips = np.asarray(chips, np.int64)
+    rc = fabric.chip_coords[chips]
+    rows, ri = np.unique(rc[:, 0], return_inverse=True)
+    cols, ci = np.unique(rc[:, 1], return_inverse=True)
+    if len(rows) * len(cols) != len(chips):
+        return None
+    grid = np.full((len(rows), len(cols)), -1, np.int64)
+    grid[ri.ravel(), ci.ravel()] = chips
+    if (grid < 0).any():
+        return None
+    return grid, rows, cols
+
+
+def _wraps(fabric: Fabric, values: np.ndarray, axis: int) -> bool:
+    """The block's extent along an axis is a whole wrapping dimension of the grid."""
+    size = fabric.grid_shape[axis]
+    wraps = fabric.wrap_y if axis == 0 else fabric.wrap_x
+    return bool(wraps and len(values) == size and values[0] == 0 and values[-1] == size - 1)
+
+
+def ring_order(fabric: Fabric, chips: Sequence[int]) -> np.ndarray:
+    """``chips`` in the cyclic order a ring over them uses (see the module notes)."""
+    chips = np.asarray(chips, np.int64)
+    if len(chips) <= 2:
+        return chips.copy()
+    if fabric.chip_coords is not None and (fabric.regular_grid or not _has_switches(fabric)):
+        block = compressed_block(fabric, chips)
+        if block is not None and fabric.regular_grid:
+            grid, rows, cols = block
+            order = rectangle_cycle(grid.shape[0], grid.shape[1], _wraps(fabric, cols, 1), _wraps(fabric, rows, 0))
+            return np.array([grid[r, c] for r, c in order], np.int64)
+        return serpentine(fabric, chips)
+    return np.sort(chips)
+
+
+def serpentine(fabric: Fabric, chips: np.ndarray) -> np.ndarray:
+    """Row by row, alternating direction (by the rows the chips occupy)."""
+    rc = fabric.chip_coords[chips]
+    _, row_rank = np.unique(rc[:, 0], return_inverse=True)
+    row_rank = row_rank.ravel()
+    col_key = np.where(row_rank % 2 == 0, rc[:, 1], -rc[:, 1])
+    return chips[np.lexsort((col_key, row_rank))]
+
+
+def _has_switches(fabric: Fabric) -> bool:
+    return fabric.n_nodes > fabric.n_chips and bool(
+        np.any((fabric.link_src < fabric.n_chips) & (fabric.link_dst >= fabric.n_chips)
+               & np.isin(fabric.link_kind, [i for i, k in enumerate(fabric.kinds) if k == "switch"])))
+
+
+def chain_from(order: np.ndarray, root: int) -> np.ndarray:
+    """The ring ``order`` rotated to start at ``root``."""
+    k = int(np.flatnonzero(order == root)[0])
+    return np.roll(order, -k)

@@ -1,0 +1,144 @@
+"""``dojo-gui simulate comm``: a collective on a design, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+
+from .. import units
+
+
+def register(group) -> None:
+    """Add ``comm`` to the ``simulate`` command group."""
+    from ..cli import add_file_argument
+    from .collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
+
+    p = group.add_parser(
+        "comm", help="how long a collective takes, and which links hold it back",
+        description=textwrap.fill(
+            "Simulate a collective (all-reduce, ...) link by link on the design's fabric and print its time, "
+            "algorithm and bus bandwidth (nccl-tests definitions), link utilization and the bottleneck links. "
+            "p2p sends from the scope's first chip to its last.", 78),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=textwrap.fill("scope: " + SCOPE_HELP, 78, break_on_hyphens=False, break_long_words=False)
+               + "\n\nexamples:\n"
+               "  dojo-gui simulate comm exapod --collective allreduce --bytes 1GiB --algorithm 2d\n"
+               "  dojo-gui simulate comm dojo-tile --algorithm bidirectional-ring --json\n"
+               "  dojo-gui simulate comm exapod --scope cabinet:C03 --collective alltoall --bytes 256MiB")
+    add_file_argument(p)
+    p.add_argument("--collective", default="allreduce", metavar="NAME",
+                   help=f"{', '.join(COLLECTIVES)} (default allreduce)")
+    p.add_argument("--bytes", default="1GiB", metavar="SIZE",
+                   help="S, the whole buffer: the vector reduced, the gathered result, each chip's all-to-all "
+                        "buffer, the broadcast message (default 1GiB; e.g. 64MiB, 1e9)")
+    p.add_argument("--algorithm", default="auto", metavar="NAME",
+                   help=f"auto (try each that fits, keep the fastest), {', '.join(ALGORITHMS)} (default auto)")
+    p.add_argument("--scope", default="room", metavar="SCOPE",
+                   help="which chips take part: room, cabinet:PATH, tile:PATH or chips:PATH,PATH,... (see below)")
+    p.add_argument("--chunks", default="1", metavar="N", help="pipeline each step's message in N pieces (default 1)")
+    p.add_argument("--root", metavar="PATH", help="broadcast: the sending chip (default the scope's first chip)")
+    p.add_argument("--no-latency", action="store_true",
+                   help="leave out link latencies and per-message overheads (bandwidth only)")
+    p.add_argument("--per-link", action="store_true", help="with --json: a record for every link that carried data")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_comm)
+
+
+def _parse_bytes(text: str) -> float:
+    from ..cli import CliError
+
+    try:
+        value = units.parse(text, "B")
+    except (units.UnitError, ValueError) as exc:
+        raise CliError(f"--bytes: {exc}") from None
+    if value < 0:
+        raise CliError(f"--bytes: {text!r} is negative")
+    return value
+
+
+def _parse_chunks(text: str) -> int:
+    from ..cli import CliError
+
+    try:
+        chunks = int(text)
+    except ValueError:
+        raise CliError(f"--chunks: {text!r} is not a whole number") from None
+    if chunks < 1:
+        raise CliError(f"--chunks: must be at least 1, not {chunks}")
+    return chunks
+
+
+def cmd_comm(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FINDINGS, EXIT_OK, CliError, load_design, print_json
+    from ..fabric.fabric import Fabric
+    from ..fabric.routing import NoRoute
+    from .collectives import CollectiveError
+    from .comm import TooLarge, simulate_collective
+
+    size = _parse_bytes(args.bytes)
+    chunks = _parse_chunks(args.chunks)
+    path, design = load_design(args.file)
+    fabric = Fabric.from_design(design)
+    if fabric.n_chips == 0:
+        raise CliError(f"{path}: the design has no chips")
+    show_progress = not args.quiet and not args.json and sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if show_progress and time.monotonic() - last[0] > 0.2:
+            last[0] = time.monotonic()
+            print(f"\r  simulating... {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = simulate_collective(design, args.collective, size, args.algorithm, args.scope, chunks,
+                                     progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric)
+    except (CollectiveError, TooLarge) as exc:
+        raise CliError(str(exc)) from None
+    except NoRoute as exc:
+        raise CliError(f"{path}: {exc} (the fabric is not connected there)", EXIT_FINDINGS) from None
+    finally:
+        if show_progress:
+            print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
+    if args.json:
+        doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
+        print_json(doc)
+        return EXIT_OK
+    print(_report(path, design.name, result))
+    return EXIT_OK
+
+
+def _report(path, name: str, r) -> str:
+    fmt = units.format
+    lines = [f"{name}  ({path})",
+             f"  {r.collective} of {fmt(r.size_bytes, 'B')} over {r.chips:,} chips ({r.scope}), "
+             f"{r.algorithm}" + (" (chosen by auto)" if r.requested_algorithm == "auto" else "")
+             + (f", {r.chunks} chunks" if r.chunks > 1 else "") + ("" if r.latency else ", no latency"),
+             f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here)",
+             f"  algbw     {fmt(r.algbw_Bps, 'B/s')}   busbw {fmt(r.busbw_Bps, 'B/s')}",
+             f"  links     {int((r.link_bytes > 0).sum()):,} of {len(r.links):,} carried data; "
+             f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
+    if r.candidates:
+        tried = ", ".join(f"{a} {fmt(v, 's')}" if isinstance(v, float) else f"{a} (n/a)"
+                          for a, v in r.candidates.items())
+        lines.append(f"  tried     {tried}")
+    if len(r.bottleneck_links):
+        lines.append(f"  bottleneck links ({len(r.bottleneck_links):,}, limiting transfers for "
+                     f"{fmt(float(r.link_saturated_s[r.bottleneck_links[0]]), 's')}):")
+        for i in r.bottleneck_links[:8]:
+            lines.append(f"    {r.link_name(i)}  [{r.links.kind[i]}, {fmt(float(r.links.capacity_Bps[i]), 'B/s')}, "
+                         f"{r.link_utilization[i]:.0%}]")
+        if len(r.bottleneck_links) > 8:
+            lines.append(f"    ... and {len(r.bottleneck_links) - 8:,} more")
+    if len(r.shared_links):
+        lines.append(f"  shared links ({len(r.shared_links):,} carried several transfers at once, "
+                     f"up to {int(r.link_peak_flows[r.shared_links[0]])}):")
+        for i in r.shared_links[:5]:
+            lines.append(f"    {r.link_name(i)}  [{int(r.link_peak_flows[i])} at once]")
+        if len(r.shared_links) > 5:
+            lines.append(f"    ... and {len(r.shared_links) - 5:,} more")
+    else:
+        lines.append("  no link carried two transfers at once")
+    return "\n".join(lines)

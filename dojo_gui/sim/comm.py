@@ -1,0 +1,326 @@
+"""How long a collective takes on a design, and which links hold it back.
+
+The entry point is :func:`simulate_collective`; it returns a :class:`CommResult` of plain
+numbers and numpy arrays.  It can be cancelled: when ``should_stop()`` returns True it raises
+:class:`Cancelled`, whose ``partial`` attribute is the result so far (``complete`` False).
+
+Bandwidths follow nccl-tests: ``algbw = S / time``; ``busbw = algbw x 2(n-1)/n`` for
+all-reduce, ``x (n-1)/n`` for reduce-scatter, all-gather and all-to-all, ``x 1`` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..fabric.fabric import Fabric
+from ..model.design import Design
+from . import comm_engine
+from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable, Scope, algorithm_name,
+                          build_schedule, bus_factor, collective_name, resolve_scope)
+from .comm_engine import Cancelled, TooLarge
+
+__all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "CollectiveError", "TooLarge",
+           "SCOPE_HELP", "lower_bound_s"]
+
+# How many links the result names as bottlenecks / shared, at most (the counts are complete).
+NAMED_LINKS = 20
+# A link is a bottleneck when it limited transfers for at least this share of the longest such time.
+BOTTLENECK_SHARE = 0.99
+
+
+@dataclass
+class LinkTable:
+    """The fabric's directed links, by the names of their endpoints (chip paths, switch names)."""
+
+    src: list[str]
+    dst: list[str]
+    kind: list[str]
+    capacity_Bps: np.ndarray
+    latency_s: np.ndarray
+
+    @classmethod
+    def of(cls, fabric: Fabric) -> "LinkTable":
+        names = fabric.node_names
+        return cls([names[i] for i in fabric.link_src.tolist()], [names[i] for i in fabric.link_dst.tolist()],
+                   [fabric.kinds[k] for k in fabric.link_kind.tolist()], fabric.link_capacity_Bps.copy(),
+                   fabric.link_latency_s.copy())
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def name(self, i: int) -> str:
+        return f"{self.src[i]} -> {self.dst[i]}"
+
+
+@dataclass
+class CommResult:
+    collective: str
+    algorithm: str  # the algorithm that ran (what "auto" chose)
+    requested_algorithm: str
+    size_bytes: float
+    chunks: int
+    scope: str
+    chips: int
+    chip_indices: np.ndarray  # fabric chip index of each chip of the scope
+    chip_names: list[str]
+    time_s: float
+    algbw_Bps: float
+    busbw_Bps: float
+    chip_finish_s: np.ndarray  # per chip of the scope: when its last transfer (in or out) completed
+    links: LinkTable
+    link_bytes: np.ndarray  # per directed link
+    link_utilization: np.ndarray  # bytes / (capacity x time_s)
+    link_saturated_s: np.ndarray  # how long the link was the bottleneck of some transfer
+    link_peak_flows: np.ndarray  # most transfers on the link at once
+    timeline_edges_s: np.ndarray  # n_bins + 1 bin edges
+    timeline_utilization: np.ndarray  # (n_bins, n_links) float32: mean utilization in each bin
+    bottleneck_links: np.ndarray  # link indices, worst first
+    shared_links: np.ndarray  # links that carried two or more transfers at once, most first
+    max_link_utilization: float
+    lower_bound_s: float  # no algorithm can beat this (bandwidth only, latency ignored)
+    latency: bool  # latencies and per-message overheads counted
+    engine: str
+    events: int
+    transfers: int
+    uniform_steps: int
+    complete: bool = True
+    candidates: dict[str, float | str] = field(default_factory=dict)  # auto: time per algorithm, or why not
+
+    def link_name(self, i: int) -> str:
+        return self.links.name(int(i))
+
+    def link_record(self, i: int) -> dict:
+        i = int(i)
+        return {"link": i, "src": self.links.src[i], "dst": self.links.dst[i], "kind": self.links.kind[i],
+                "capacity_Bps": float(self.links.capacity_Bps[i]), "bytes": float(self.link_bytes[i]),
+                "utilization": float(self.link_utilization[i]), "saturated_s": float(self.link_saturated_s[i]),
+                "peak_transfers": int(self.link_peak_flows[i])}
+
+    def to_json(self, per_link: bool = False) -> dict:
+        used = np.flatnonzero(self.link_bytes > 0)
+        doc = {
+            "collective": self.collective,
+            "algorithm": self.algorithm,
+            "requested_algorithm": self.requested_algorithm,
+            "size_bytes": self.size_bytes,
+            "chunks": self.chunks,
+            "scope": self.scope,
+            "chips": self.chips,
+            "time_s": self.time_s,
+            "algbw_Bps": self.algbw_Bps,
+            "busbw_Bps": self.busbw_Bps,
+            "lower_bound_s": self.lower_bound_s,
+            "latency": self.latency,
+            "links": int(len(used)),
+            "links_in_fabric": len(self.links),
+            "max_link_utilization": self.max_link_utilization,
+            "bottleneck_count": int(len(self.bottleneck_links)),
+            "bottleneck_links": [self.link_record(i) for i in self.bottleneck_links[:NAMED_LINKS]],
+            "shared_count": int(len(self.shared_links)),
+            "shared_links": [self.link_record(i) for i in self.shared_links[:NAMED_LINKS]],
+            "first_chip_done_s": float(self.chip_finish_s.min()) if self.chips else 0.0,
+            "last_chip_done_s": float(self.chip_finish_s.max()) if self.chips else 0.0,
+            "engine": self.engine,
+            "transfers": self.transfers,
+            "complete": self.complete,
+        }
+        if self.candidates:
+            doc["candidates"] = self.candidates
+        if per_link:
+            doc["per_link"] = [self.link_record(i) for i in used]
+        return doc
+
+
+ProgressFn = Callable[[float], None]
+StopFn = Callable[[], bool]
+
+
+def simulate_collective(design: Design | Fabric, collective: str = "allreduce", size_bytes: float = 1 << 30,
+                        algorithm: str = "auto", scope=None, chunks: int = 1, *, progress: ProgressFn | None = None,
+                        should_stop: StopFn | None = None, latency: bool = True, root=None,
+                        n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None) -> CommResult:
+    """Simulate one collective on ``design`` (or on a :class:`Fabric` built from it).
+
+    ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
+    path, or a list of chip indices (see :data:`SCOPE_HELP`).  ``algorithm``: one of
+    :data:`~dojo_gui.sim.collectives.ALGORITHMS` or "auto", which keeps the fastest algorithm that
+    fits the scope (``candidates`` gives each one's time, or why it was not run: it does not fit, or
+    even with no link shared it could not beat the best, so it was not simulated in full).  ``latency=False``
+    drops link latencies and per-message overheads (the pure bandwidth answer).  ``root``:
+    the broadcast root (a chip index or path; default the scope's first chip).  ``fabric``: the
+    design's fabric if the caller already built it (it is built from ``design`` otherwise).
+
+    ``progress(fraction)`` is called about every 50 ms; when ``should_stop()`` returns True
+    the run ends promptly by raising :class:`Cancelled` carrying the partial result.
+    Raises :class:`CollectiveError` for a bad collective, algorithm, scope or size.
+    """
+    if fabric is None:
+        fabric = design if isinstance(design, Fabric) else Fabric.from_design(design)
+    collective = collective_name(collective)
+    requested = algorithm_name(algorithm)
+    if not (size_bytes >= 0 and np.isfinite(size_bytes)):
+        raise CollectiveError(f"size must be a number of bytes >= 0, not {size_bytes!r}")
+    if int(chunks) != chunks or chunks < 1:
+        raise CollectiveError(f"chunks must be a whole number >= 1, not {chunks!r}")
+    chunks = int(chunks)
+    the_scope = resolve_scope(fabric, scope, design if isinstance(design, Design) else None)
+    root_chip = _root(fabric, root, the_scope)
+    if requested != "auto":
+        if requested not in SUPPORTED[collective]:
+            raise CollectiveError(f"{collective} runs with {', '.join(SUPPORTED[collective])}, not {requested}")
+        return _run_one(fabric, collective, requested, requested, size_bytes, the_scope, chunks, root_chip,
+                        latency, n_bins, progress, should_stop)
+
+    # Cheap candidates first (links exclusive: exact in one pass); one that needs max-min is simulated
+    # only if even without any sharing of links it could beat the best so far.
+    candidates: dict[str, float | str] = {}
+    best: CommResult | None = None
+    algorithms = SUPPORTED[collective]
+    planned = []
+    for alg in algorithms:
+        try:
+            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip)
+        except (NotApplicable, TooLarge) as exc:
+            candidates[alg] = str(exc)
+            continue
+        slow = comm_engine.needs_max_min(sched, latency)
+        planned.append((slow, comm_engine.floor_s(sched, latency) if slow else 0.0, alg, sched))
+    planned.sort(key=lambda item: item[:2])
+    for k, (slow, floor, alg, sched) in enumerate(planned):
+        share = (lambda f, k=k: progress((k + f) / len(planned))) if progress else None
+        if slow and best is not None and floor >= best.time_s:
+            candidates[alg] = (f"not simulated: it cannot take less than {floor:.6g} s, and {best.algorithm} "
+                               f"takes {best.time_s:.6g} s")
+            continue
+        try:
+            result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
+                                   latency, n_bins, share, should_stop)
+        except TooLarge as exc:
+            candidates[alg] = str(exc)
+            continue
+        except Cancelled as exc:
+            exc.partial.candidates = dict(candidates)
+            raise
+        candidates[alg] = result.time_s
+        if best is None or result.time_s < best.time_s:
+            best = result
+    if best is None:
+        reasons = "; ".join(f"{a}: {why}" for a, why in candidates.items())
+        raise CollectiveError(f"no algorithm fits this scope ({reasons})")
+    best.candidates = {alg: candidates[alg] for alg in algorithms if alg in candidates}
+    return best
+
+
+def _root(fabric: Fabric, root, scope: Scope) -> int | None:
+    if root is None:
+        return None
+    if isinstance(root, (int, np.integer)):
+        chip = int(root)
+    else:
+        found = resolve_scope(fabric, f"chips:{root}" if isinstance(root, str) else [root])
+        chip = int(found.chips[0])
+    if chip not in set(scope.chips.tolist()):
+        raise CollectiveError(f"root {root!r} is not one of the scope's chips")
+    return chip
+
+
+def _run_one(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
+             chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop) -> CommResult:
+    sched = build_schedule(fabric, collective, algorithm, size_bytes, scope, chunks, root)
+    return _run_schedule(fabric, sched, collective, algorithm, requested, size_bytes, scope, chunks, root, latency,
+                         n_bins, progress, should_stop)
+
+
+def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
+                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop
+                  ) -> CommResult:
+    try:
+        run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+    except Cancelled as exc:
+        exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
+                              exc.partial, root)
+        raise
+    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root)
+
+
+def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
+            chunks: int, latency: bool, run: comm_engine.EngineResult, root: int | None) -> CommResult:
+    n = len(scope.chips)
+    t = run.time_s
+    algbw = size_bytes / t if t > 0 else float("inf") if size_bytes > 0 else 0.0
+    cap = fabric.link_capacity_Bps
+    util = run.link_bytes / (cap * t) if t > 0 else np.zeros(fabric.n_links)
+    sat = run.link_saturated_s
+    if sat.max(initial=0) > 0:
+        bottleneck = np.flatnonzero(sat >= BOTTLENECK_SHARE * sat.max())
+        bottleneck = bottleneck[np.lexsort((-util[bottleneck], -sat[bottleneck]))]
+    else:
+        bottleneck = np.zeros(0, np.int64)
+    shared = np.flatnonzero(run.link_peak_flows >= 2)
+    shared = shared[np.lexsort((-run.link_bytes[shared], -run.link_peak_flows[shared]))]
+    widths = np.diff(run.timeline_edges_s)
+    timeline_util = (run.timeline_bytes / (widths[:, None] * cap[None, :])).astype(np.float32)
+    return CommResult(
+        collective=collective, algorithm=algorithm, requested_algorithm=requested, size_bytes=float(size_bytes),
+        chunks=chunks, scope=scope.description, chips=n, chip_indices=scope.chips.copy(),
+        chip_names=[fabric.chip_name(c) for c in scope.chips.tolist()], time_s=t, algbw_Bps=algbw,
+        busbw_Bps=algbw * bus_factor(collective, n), chip_finish_s=run.chip_finish_s[scope.chips],
+        links=LinkTable.of(fabric), link_bytes=run.link_bytes, link_utilization=util, link_saturated_s=sat,
+        link_peak_flows=run.link_peak_flows, timeline_edges_s=run.timeline_edges_s,
+        timeline_utilization=timeline_util, bottleneck_links=bottleneck, shared_links=shared,
+        max_link_utilization=float(util.max(initial=0.0)),
+        lower_bound_s=lower_bound_s(fabric, collective, size_bytes, scope.chips, root),
+        latency=latency, engine=run.mode, events=run.events, transfers=run.transfers,
+        uniform_steps=run.uniform_steps, complete=run.complete)
+
+
+def lower_bound_s(fabric: Fabric, collective: str, size_bytes: float, chips: np.ndarray, root: int | None = None
+                  ) -> float:
+    """A time no algorithm can beat on this fabric (bandwidth only; latency would add to it).
+
+    The largest of: the bytes the collective must move over links / the fabric's total
+    directed bandwidth; what the neediest chip must receive / its inbound bandwidth; and what
+    must cross each of two straight cuts through the chips (row-major and column-major
+    halves) / the cut's bandwidth in that direction.
+    """
+    collective = collective_name(collective)
+    chips = np.asarray(chips, np.int64)
+    n = len(chips)
+    S = float(size_bytes)
+    if n < 2 or S <= 0:
+        return 0.0
+    root = int(chips[0]) if root is None else int(root)  # broadcast: the sender; p2p sends first -> last
+    total = {"allreduce": 2 * (n - 1) * S / n * n, "reducescatter": (n - 1) * S, "allgather": (n - 1) * S,
+             "alltoall": (n - 1) * S, "broadcast": (n - 1) * S, "p2p": S}[collective]
+    bounds = [total / float(fabric.link_capacity_Bps.sum())]
+    inbound = np.bincount(fabric.link_dst, weights=fabric.link_capacity_Bps, minlength=fabric.n_nodes)[chips]
+    receive = {"allreduce": S, "reducescatter": (n - 1) * S / n, "allgather": (n - 1) * S / n,
+               "alltoall": (n - 1) * S / n, "broadcast": S, "p2p": S}[collective]
+    receivers = inbound[chips != root] if collective == "broadcast" else inbound[-1:] if collective == "p2p" else inbound
+    bounds.append(receive / float(receivers.min()))
+    if collective != "p2p" and fabric.chip_coords is not None:
+        rc = fabric.chip_coords[chips]
+        for order in (np.lexsort((rc[:, 1], rc[:, 0])), np.lexsort((rc[:, 0], rc[:, 1]))):
+            side = np.zeros(fabric.n_chips, bool)
+            a = chips[order[: n // 2]]
+            side[a] = True
+            na, nb = len(a), n - len(a)
+            out, back = fabric.cut_bandwidth(side)  # A -> B, B -> A
+            if collective == "allreduce":
+                need_ab, need_ba = S, S
+            elif collective == "reducescatter":
+                need_ab, need_ba = nb / n * S, na / n * S
+            elif collective == "allgather":
+                need_ab, need_ba = na / n * S, nb / n * S
+            elif collective == "alltoall":
+                need_ab = need_ba = na * nb / n * S
+            else:  # broadcast: the side without the root must receive S
+                root_in_a = bool(side[root])
+                need_ab, need_ba = (S, 0.0) if root_in_a else (0.0, S)
+            for need, bw in ((need_ab, out), (need_ba, back)):
+                if need > 0:
+                    bounds.append(need / bw if bw > 0 else float("inf"))
+    return float(max(bounds))

@@ -1,0 +1,70 @@
+"""``dojo-gui simulate comm``: JSON and text output, and one-line errors for bad input."""
+
+import json
+
+import pytest
+
+from dojo_gui.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_figures(capsys):
+    code, out, _ = run(capsys, "simulate", "comm", "dojo-tile", "--collective", "allreduce", "--bytes", "1GiB",
+                       "--algorithm", "bidirectional-ring", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    for key in ("time_s", "algbw_Bps", "busbw_Bps", "chips", "links", "max_link_utilization", "bottleneck_links"):
+        assert key in doc
+    assert doc["chips"] == 25 and doc["algorithm"] == "bidirectional-ring" and doc["size_bytes"] == 1 << 30
+    assert doc["algbw_Bps"] == pytest.approx(doc["size_bytes"] / doc["time_s"])
+    assert doc["busbw_Bps"] == pytest.approx(doc["algbw_Bps"] * 2 * 24 / 25)
+    assert doc["shared_count"] == 2
+    assert all(l["src"].startswith("room.cabinet[0,0].tile[0,0].chip[") for l in doc["shared_links"])
+    assert {l["src"] for l in doc["shared_links"]} <= {l["src"] for l in doc["bottleneck_links"]}
+    assert doc["time_s"] >= doc["lower_bound_s"]
+    assert "per_link" not in doc
+
+
+def test_scope_chunks_and_per_link(capsys):
+    code, out, _ = run(capsys, "simulate", "comm", "exapod", "--scope", "tile:cabinet[0,2].tile[1,3]",
+                       "--algorithm", "ring", "--chunks", "3", "--bytes", "64MiB", "--no-latency", "--json",
+                       "--per-link")
+    doc = json.loads(out)
+    assert code == 0 and doc["chips"] == 25 and doc["chunks"] == 3 and doc["latency"] is False
+    assert doc["scope"] == "tile cabinet[0,2].tile[1,3]"
+    assert len(doc["per_link"]) == doc["links"] == 26
+    assert all(r["src"].startswith("room.cabinet[0,2].tile[1,3].chip[") for r in doc["per_link"])
+
+
+def test_text_names_the_bottlenecks(capsys):
+    code, out, _ = run(capsys, "simulate", "comm", "dojo-tile", "--algorithm", "bidirectional-ring")
+    assert code == 0
+    assert "busbw" in out and "bottleneck links (2" in out and "shared links (2" in out
+    assert "room.cabinet[0,0].tile[0,0].chip[" in out
+    code, out, _ = run(capsys, "simulate", "comm", "dojo-tile")
+    assert "(chosen by auto)" in out and "tried" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--bytes", "lots"], "--bytes: 'lots' is not a size in bytes"),
+    (["--chunks", "two"], "--chunks: 'two' is not a whole number"),
+    (["--collective", "allsum"], "unknown collective 'allsum'"),
+    (["--algorithm", "tree"], "unknown algorithm 'tree'"),
+    (["--scope", "tile:cabinet[0,7].tile[0,0]"], "no chips there"),
+    (["--scope", "shelf:3"], "expected room, cabinet:PATH"),
+    (["--collective", "alltoall", "--algorithm", "2d"], "alltoall runs with direct, not 2d"),
+])
+def test_bad_input_gets_one_line_naming_it(capsys, args, message):
+    code, out, err = run(capsys, "simulate", "comm", "dojo-tile", *args)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+
+
+def test_a_missing_file(capsys, tmp_path):
+    code, _, err = run(capsys, "simulate", "comm", str(tmp_path / "none.dojo"))
+    assert code == 2 and "none.dojo" in err

@@ -1,0 +1,280 @@
+"""The communication engine where contention is real: bounds, named links, the two engines, cancelling."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dojo_gui.fabric.embed import ring_order
+from dojo_gui.fabric.fabric import Fabric
+from dojo_gui.model.links import Link
+from dojo_gui.model.templates import TEMPLATES, grid_design
+from dojo_gui.sim import comm_engine
+from dojo_gui.sim.collectives import SUPPORTED, build_schedule, resolve_scope
+from dojo_gui.sim.comm import Cancelled, CollectiveError, TooLarge, simulate_collective
+
+S = float(1 << 30)
+D1_BW, D1_OVERHEAD, D1_HOP = 4e12, 1e-6, 100e-9
+
+
+def test_the_5x5_tile_ring_pays_for_its_two_hop_step(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    n = 25
+    bandwidth_term = 2 * (n - 1) / n * S / D1_BW
+    r = simulate_collective(f, "allreduce", S, "ring", latency=False)
+    # The unidirectional ring's two-hop step crosses links no other step uses: no sharing, only latency.
+    assert r.time_s == pytest.approx(bandwidth_term, rel=1e-9)
+    assert len(r.shared_links) == 0
+    r = simulate_collective(f, "allreduce", S, "ring")
+    one_hop_formula = 2 * (n - 1) * (D1_OVERHEAD + D1_HOP) + bandwidth_term
+    assert r.time_s > one_hop_formula * (1 + 1e-6)
+    # The data of the last step has come round the ring almost twice: it crossed the two-hop step twice.
+    assert r.time_s == pytest.approx(one_hop_formula + 2 * D1_HOP, rel=1e-9)
+
+
+def test_the_5x5_tile_bidirectional_ring_shares_links_and_names_them(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    n = 25
+    r = simulate_collective(f, "allreduce", S, "bidirectional-ring", latency=False)
+    contention_free = (n - 1) / n * S / D1_BW
+    assert r.time_s > 1.5 * contention_free
+    # The shared links are exactly those on a clockwise and a counter-clockwise route.
+    order = ring_order(f, np.arange(n))
+    cw = set(f.routes(order, np.roll(order, -1)).links.tolist())
+    ccw = set(f.routes(order, np.roll(order, 1)).links.tolist())
+    assert set(r.shared_links.tolist()) == cw & ccw and len(cw & ccw) >= 1
+    assert np.all(r.link_peak_flows[r.shared_links] == 2)
+    # Those links carry both rings' bytes and are the bottlenecks.
+    assert set(r.bottleneck_links.tolist()) == cw & ccw
+    names = [r.link_name(i) for i in r.shared_links]
+    assert all(" -> " in name and name.count("chip[") == 2 for name in names)
+
+
+def test_flows_sharing_a_link_split_it(catalog):
+    # Three chips in a line (no wrap): 0->2 shares link 0->1 with 0->1 and link 1->2 with 1->2.
+    f = Fabric.from_design(grid_design(catalog, "dojo-d1", (1, 3), (1, 1), (1, 1)))
+    chips = "chips:" + ",".join(f"cabinet[0,0].tile[0,0].chip[0,{c}]" for c in range(3))
+    r = simulate_collective(f, "alltoall", S, "direct", scope=chips, latency=False)
+    # Every link that two flows cross gives each half: S/3 at B/2.
+    assert r.time_s == pytest.approx((S / 3) / (D1_BW / 2), rel=1e-9)
+    assert set(r.link_peak_flows[r.link_bytes > 0].tolist()) == {2}
+
+
+def heterogeneous_ring(catalog):
+    """A cabinet's 300 chips in one ring: 4 TB/s inside tiles, 1.8 TB/s across tile edges."""
+    return Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
+
+
+@pytest.mark.parametrize("latency", [False, True])
+def test_the_exclusive_link_engine_equals_max_min(catalog, latency):
+    f = heterogeneous_ring(catalog)
+    sched = build_schedule(f, "allreduce", "ring", S, resolve_scope(f, "tile:cabinet[0,0].tile[0,0]"), chunks=2)
+    fast = comm_engine.run(sched, latency=latency, mode="exclusive")
+    slow = comm_engine.run(sched, latency=latency, mode="max-min")
+    assert fast.time_s == pytest.approx(slow.time_s, rel=1e-12)
+    assert np.allclose(fast.chip_finish_s, slow.chip_finish_s, rtol=1e-12)
+    assert np.allclose(fast.link_bytes, slow.link_bytes, rtol=1e-9)
+    assert np.allclose(fast.link_saturated_s, slow.link_saturated_s, rtol=1e-9, atol=1e-15)
+    sched = build_schedule(f, "allreduce", "ring", S, resolve_scope(f, None))
+    fast = comm_engine.run(sched, latency=latency, mode="exclusive")
+    slow = comm_engine.run(sched, latency=latency, mode="max-min")
+    assert fast.time_s == pytest.approx(slow.time_s, rel=1e-12)
+    # Steps differ in pace across tile edges: none of them may be taken as one number.
+    assert fast.uniform_steps == 0 and fast.mode == "exclusive-links"
+    with pytest.raises(ValueError, match="max-min"):
+        comm_engine.run(build_schedule(f, "alltoall", "direct", S, resolve_scope(f, "tile:cabinet[0,0].tile[0,0]")),
+                        mode="exclusive")
+
+
+SMALL_DESIGNS = {
+    "dojo-tile": lambda cat: TEMPLATES["dojo-tile"].make(cat),
+    "tpu-v4-slice": lambda cat: TEMPLATES["tpu-v4-slice"].make(cat),
+    "gb200-nvl72": lambda cat: TEMPLATES["gb200-nvl72"].make(cat),
+    "two-tiles": lambda cat: grid_design(cat, "dojo-d1", (3, 3), (1, 2), (1, 1)),
+    "holey": lambda cat: _holey(cat),
+}
+
+
+def _holey(catalog):
+    design = grid_design(catalog, "dojo-d1", (4, 4), (1, 2), (1, 1))
+    design.remove(((0, 0), (0, 1), (1, 1)))
+    return design
+
+
+@pytest.mark.parametrize("name", SMALL_DESIGNS)
+@pytest.mark.parametrize("collective", list(SUPPORTED))
+def test_no_algorithm_beats_the_lower_bounds(catalog, name, collective):
+    f = Fabric.from_design(SMALL_DESIGNS[name](catalog))
+    scope = resolve_scope(f, None)
+    total_bw = f.link_capacity_Bps.sum()
+    n = f.n_chips
+    for algorithm in SUPPORTED[collective]:
+        try:
+            r = simulate_collective(f, collective, S, algorithm, latency=False)
+        except CollectiveError:
+            continue  # e.g. 2d on a ragged set
+        assert r.time_s >= r.lower_bound_s * (1 - 1e-9), (name, collective, algorithm)
+        if collective == "allreduce":
+            assert r.time_s >= 2 * (n - 1) * S / total_bw * (1 - 1e-9)
+        # Bytes are conserved: what the links carried is what the transfers moved, hop by hop.
+        sched = build_schedule(f, collective, algorithm, S, scope)
+        hops = sum(float(s.nbytes * sched.routes.hops[s.pattern.route].sum()) for s in sched.steps)
+        assert r.link_bytes.sum() == pytest.approx(hops, rel=1e-9)
+        assert r.max_link_utilization <= 1 + 1e-9
+        # The floor auto uses to skip an algorithm is below what the algorithm takes.
+        assert comm_engine.floor_s(sched, latency=False) <= r.time_s * (1 + 1e-9)
+
+
+def test_the_timeline_adds_up_to_the_link_bytes(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    for algorithm in ("ring", "bidirectional-ring", "direct"):
+        r = simulate_collective(f, "allreduce", S, algorithm)
+        widths = np.diff(r.timeline_edges_s)
+        carried = (r.timeline_utilization * widths[:, None] * f.link_capacity_Bps[None, :]).sum(axis=0)
+        assert np.allclose(carried, r.link_bytes, rtol=1e-5, atol=1.0)
+        assert r.timeline_utilization.max() <= 1 + 1e-5
+        assert r.timeline_edges_s[-1] >= r.time_s
+        assert len(r.timeline_edges_s) - 1 <= comm_engine.DEFAULT_BINS
+        assert np.all(r.link_saturated_s <= r.time_s * (1 + 1e-9))
+
+
+def test_auto_keeps_the_fastest_and_says_what_it_tried(dojo_tile):
+    r = simulate_collective(dojo_tile, "allreduce", S, "auto")
+    times = {a: t for a, t in r.candidates.items() if isinstance(t, float)}
+    assert r.requested_algorithm == "auto" and r.algorithm == min(times, key=times.get)
+    assert r.time_s == times[r.algorithm]
+    assert "tiles" in r.candidates["hierarchical"]  # one tile: nothing to be hierarchical about
+
+
+def test_progress_and_cancel(catalog, monkeypatch):
+    f = Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
+    seen = []
+    simulate_collective(f, "allreduce", S, "ring", progress=seen.append)
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return True
+
+    monkeypatch.setattr(comm_engine._Pacer, "due", lambda self: True)  # ask at once, not after 50 ms
+    with pytest.raises(Cancelled) as caught:
+        simulate_collective(f, "alltoall", S, "direct", scope="tile:cabinet[0,0].tile[0,0]", should_stop=stop)
+    partial = caught.value.partial
+    assert calls and not partial.complete and partial.time_s < simulate_collective(
+        f, "alltoall", S, "direct", scope="tile:cabinet[0,0].tile[0,0]").time_s
+
+
+def test_scopes(exapod):
+    f = Fabric.from_design(exapod)
+    assert len(resolve_scope(f, "room").chips) == 3000
+    assert len(resolve_scope(f, "cabinet:cabinet[0,3]").chips) == 300
+    assert np.array_equal(resolve_scope(f, "cabinet:C04", exapod).chips, resolve_scope(f, "cabinet:room.cabinet[0,3]").chips)
+    tile = resolve_scope(f, "tile:cabinet[0,3].tile[1,2]")
+    assert len(tile.chips) == 25 and all(f.chip_paths[c][:2] == ((0, 3), (1, 2)) for c in tile.chips)
+    listed = resolve_scope(f, "chips:cabinet[0,0].tile[0,0].chip[0,1], room.cabinet[0,0].tile[0,0].chip[0,0]")
+    assert listed.ordered and [f.chip_paths[c][2] for c in listed.chips] == [(0, 1), (0, 0)]
+    for bad, why in [("cabinet:cabinet[0,10]", "no chips there"), ("tile:cabinet[0,1]", "not a tile path"),
+                     ("chips:cabinet[0,0].tile[0,0].chip[9,9]", "no chip at"), ("rack:1", "expected room"),
+                     ("cabinet:C99", "no cabinet is named"), ("tile:", "names none"),
+                     ("chips:cabinet[0,0].tile[0,0].chip[0,0],cabinet[0,0].tile[0,0].chip[0,0]", "listed twice")]:
+        with pytest.raises(CollectiveError, match=why):
+            resolve_scope(f, bad, exapod)
+
+
+def test_a_listed_ring_follows_the_listed_order(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    corners = [(0, 0), (4, 4), (0, 4), (4, 0)]
+    scope = "chips:" + ",".join(f"cabinet[0,0].tile[0,0].chip[{r},{c}]" for r, c in corners)
+    r = simulate_collective(f, "allreduce", S, "ring", scope=scope, latency=False)
+    # Corner to opposite corner is 8 hops; the diagonal legs cross each other's links.
+    assert r.chips == 4 and r.time_s >= 2 * 3 / 4 * S / D1_BW * (1 - 1e-9)
+    assert set(np.flatnonzero(r.link_bytes).tolist()) >= set(f.route(0, 24).tolist())
+
+
+def test_bad_requests_say_what_is_wrong(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    with pytest.raises(CollectiveError, match="unknown collective 'allsum'"):
+        simulate_collective(f, "allsum")
+    with pytest.raises(CollectiveError, match="unknown algorithm 'tree'"):
+        simulate_collective(f, algorithm="tree")
+    with pytest.raises(CollectiveError, match="alltoall runs with direct, not ring"):
+        simulate_collective(f, "alltoall", algorithm="ring")
+    with pytest.raises(CollectiveError, match="chunks"):
+        simulate_collective(f, chunks=0)
+    with pytest.raises(CollectiveError, match="at least two chips"):
+        simulate_collective(f, scope="chips:cabinet[0,0].tile[0,0].chip[0,0]", algorithm="ring")
+    with pytest.raises(CollectiveError, match="2d needs"):
+        simulate_collective(f, algorithm="2d", scope="chips:cabinet[0,0].tile[0,0].chip[0,0],"
+                                                     "cabinet[0,0].tile[0,0].chip[1,1],cabinet[0,0].tile[0,0].chip[2,2]")
+    with pytest.raises(CollectiveError, match="root"):
+        simulate_collective(f, "broadcast", scope="tile:cabinet[0,0].tile[0,0]", root=99)
+
+
+def test_too_big_for_the_max_min_engine_is_refused_early(exapod):
+    f = Fabric.from_design(exapod)
+    with pytest.raises(TooLarge, match="smaller scope"):
+        simulate_collective(f, "alltoall", S, "direct")
+
+
+def test_disconnected_chips_cannot_communicate():
+    from dojo_gui.fabric.routing import NoRoute
+
+    f = Fabric(3, [Link(0, 1, 1e12, 0, "mesh", "tile")])
+    with pytest.raises(NoRoute):
+        simulate_collective(f, "allreduce", S, "ring")
+
+
+def test_the_result_is_plain_data_aligned_with_the_link_table(exapod):
+    r = simulate_collective(exapod, "allreduce", S, "2d", scope="cabinet:cabinet[0,0]")
+    n_links = len(r.links)
+    for name in ("link_bytes", "link_utilization", "link_saturated_s", "link_peak_flows"):
+        assert isinstance(getattr(r, name), np.ndarray) and getattr(r, name).shape == (n_links,)
+    assert r.timeline_utilization.shape == (len(r.timeline_edges_s) - 1, n_links)
+    assert r.chip_finish_s.shape == (300,) and r.chip_finish_s.max() == pytest.approx(r.time_s)
+    assert r.links.src[0].startswith("room.cabinet[") and r.links.kind[0] in ("mesh", "tile-edge", "cabinet-edge",
+                                                                                "interface", "zplane")
+    doc = r.to_json()
+    for key in ("time_s", "algbw_Bps", "busbw_Bps", "chips", "links", "max_link_utilization", "bottleneck_links"):
+        assert key in doc
+    assert doc["chips"] == 300 and doc["links"] == int((r.link_bytes > 0).sum())
+    assert doc["busbw_Bps"] == pytest.approx(doc["algbw_Bps"] * 2 * 299 / 300)
+
+
+def test_auto_skips_only_what_cannot_win(catalog):
+    f = Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
+    scope = "tile:cabinet[0,0].tile[1,2]"
+    r = simulate_collective(f, "allreduce", S, "auto", scope=scope)
+    skipped = [a for a, v in r.candidates.items() if isinstance(v, str) and v.startswith("not simulated")]
+    assert skipped  # direct shares links on a mesh, and even unshared it is slower than the best here
+    for algorithm in skipped:
+        assert simulate_collective(f, "allreduce", S, algorithm, scope=scope).time_s >= r.time_s
+
+
+grids = st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 2), st.integers(1, 3), st.booleans())
+
+
+@settings(max_examples=25, deadline=None)
+@given(grid=grids, collective=st.sampled_from(list(SUPPORTED)), chunks=st.integers(1, 3), latency=st.booleans())
+def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
+    rows, cols, cab_rows, cab_cols, torus = grid
+    design = grid_design(catalog, "dojo-d1", (rows, cols), (cab_rows, cab_cols), (1, 1), {"tile"} if torus else set())
+    f = Fabric.from_design(design)
+    if f.n_chips < 2:
+        return
+    scope = resolve_scope(f, None)
+    for algorithm in SUPPORTED[collective]:
+        try:
+            sched = build_schedule(f, collective, algorithm, S, scope, chunks)
+        except CollectiveError:
+            continue
+        run = comm_engine.run(sched, latency=latency)
+        bound = comm_engine.floor_s(sched, latency)
+        assert run.time_s >= bound * (1 - 1e-9)
+        assert run.time_s >= simulate_collective(f, collective, S, algorithm, chunks=chunks,
+                                                 latency=latency).lower_bound_s * (1 - 1e-9)
+        assert run.chip_finish_s.max() == pytest.approx(run.time_s, rel=1e-12)
+        if run.mode == "exclusive-links":  # both engines must agree where links are exclusive
+            other = comm_engine.run(sched, latency=latency, mode="max-min")
+            assert other.time_s == pytest.approx(run.time_s, rel=1e-9)
+            assert np.allclose(other.link_bytes, run.link_bytes, rtol=1e-9)
