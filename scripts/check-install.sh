@@ -22,7 +22,7 @@ import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 need = ["dojo_gui/resources/examples/exapod.dojo", "dojo_gui/resources/specs/dojo.json",
         "dojo_gui/resources/icons/dojo-gui.svg", "dojo_gui/resources/icons/dojo-gui-512.png",
-        "dojo_gui/report/__init__.py", "dojo_gui/report/cli.py"]
+        "dojo_gui/report/__init__.py", "dojo_gui/cli/report.py"]
 missing = [n for n in need if n not in names]
 if missing:
     sys.exit(f"the wheel lacks {', '.join(missing)}")

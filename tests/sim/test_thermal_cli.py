@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dojo_gui.cli import main
-from dojo_gui.sim import cli_thermal
+from dojo_gui.cli import simulate_thermal as cli_thermal
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON_KEYS = {"it_power_w", "facility_power_w", "pue", "tj_max_c", "coolant_supply_c", "coolant_return_c",

@@ -14,7 +14,7 @@ import json
 import time
 from pathlib import Path
 
-from ..cli import EXIT_OK, EXIT_USAGE, CliError, add_file_argument, load_design
+from .common import EXIT_OK, EXIT_USAGE, CliError, add_file_argument, load_design
 
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
 
@@ -91,8 +91,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         other_path, other = load_design(args.compare)
     runs = [run for text in args.runs for run in _read_runs_file(text)]
 
-    from .api import export_report
-    from .output import ReportWriteError
+    from ..report.api import export_report
+    from ..report.output import ReportWriteError
 
     started = time.perf_counter()
     try:
@@ -114,10 +114,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .. import units
-    from .api import default_picture, default_svg_writer
-    from .export import PictureUnavailable, export_picture, write_results_csv
-    from .output import ensure_gui_application
-    from .runs import read_runs
+    from ..report.api import default_picture, default_svg_writer
+    from ..report.export import PictureUnavailable, export_picture, write_results_csv
+    from ..report.output import ensure_gui_application
+    from ..report.runs import read_runs
 
     out = Path(args.output)
     _check_target(out)

@@ -12,8 +12,8 @@ from .. import units
 
 def register(group) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
-    from ..cli import add_file_argument
-    from .collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
+    from .common import add_file_argument
+    from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 
     p = group.add_parser(
         "comm", help="how long a collective takes, and which links hold it back",
@@ -48,7 +48,7 @@ def register(group) -> None:
 
 
 def _parse_bytes(text: str) -> float:
-    from ..cli import CliError
+    from .common import CliError
 
     try:
         value = units.parse(text, "B")
@@ -60,7 +60,7 @@ def _parse_bytes(text: str) -> float:
 
 
 def _parse_chunks(text: str) -> int:
-    from ..cli import CliError
+    from .common import CliError
 
     try:
         chunks = int(text)
@@ -72,11 +72,11 @@ def _parse_chunks(text: str) -> int:
 
 
 def cmd_comm(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_FINDINGS, EXIT_OK, CliError, load_design, print_json
+    from .common import EXIT_FINDINGS, EXIT_OK, CliError, load_design, print_json
     from ..fabric.fabric import Fabric
     from ..fabric.routing import NoRoute
-    from .collectives import CollectiveError
-    from .comm import TooLarge, simulate_collective
+    from ..sim.collectives import CollectiveError
+    from ..sim.comm import TooLarge, simulate_collective
 
     size = _parse_bytes(args.bytes)
     chunks = _parse_chunks(args.chunks)

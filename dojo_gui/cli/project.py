@@ -1,70 +1,17 @@
-"""The ``dojo-gui`` command: the GUI by default, headless subcommands otherwise.
-
-Exit codes: 0 success; 1 the design has errors (``validate``) or a run failed;
-2 bad usage or a file that cannot be read or written; 130 interrupted.
-"""
+"""``info``, ``validate`` and ``new``: summarize, check and create project files."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
 
-from . import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class CliError(Exception):
-    """A problem to report on one line and exit with ``code``."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-# --------------------------------------------------------------------------- helpers shared by subcommands
-def resolve_design_path(text: str) -> Path:
-    """A project path, or the name of a bundled example (``exapod`` or ``example:exapod``)."""
-    from .io.catalog import example_path
-
-    path = Path(text)
-    if path.exists() or text.endswith(".dojo") and not text.startswith("example:"):
-        return path
-    name = text.removeprefix("example:")
-    try:
-        return example_path(name)
-    except FileNotFoundError as exc:
-        raise CliError(f"{text}: no such file, and {exc}") from None
-
-
-def load_design(text: str):
-    """Read a project for a subcommand; a bad file becomes a one-line error naming its place."""
-    from .io.project import ProjectFileError, load
-
-    path = resolve_design_path(text)
-    try:
-        return path, load(path)
-    except ProjectFileError as exc:
-        raise CliError(str(exc)) from None
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
-    sys.stdout.write("\n")
-
-
-def add_file_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a .dojo project, or a bundled example by name (e.g. exapod)")
+from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, load_design, print_json
 
 
 # --------------------------------------------------------------------------- info
 def summary_document(path: Path, design) -> dict:
-    from .model.aggregate import summarize
-    from .model.rules import check, count_by_severity
+    from ..model.aggregate import summarize
+    from ..model.rules import check, count_by_severity
 
     s = summarize(design)
     findings = check(design)
@@ -92,7 +39,7 @@ def summary_document(path: Path, design) -> dict:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from . import units
+    from .. import units
 
     path, design = load_design(args.file)
     doc = summary_document(path, design)
@@ -117,8 +64,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- validate
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .model.rules import check, count_by_severity
-    from .model.design import format_path
+    from ..model.rules import check, count_by_severity
+    from ..model.design import format_path
 
     path, design = load_design(args.file)
     findings = check(design)
@@ -141,11 +88,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- new
 def cmd_new(args: argparse.Namespace) -> int:
-    from . import units
-    from .io.catalog import builtin_specs
-    from .io.project import save
-    from .model.design import DesignError
-    from .model.templates import TEMPLATES, grid_design
+    from .. import units
+    from ..io.catalog import builtin_specs
+    from ..io.project import save
+    from ..model.design import DesignError
+    from ..model.templates import TEMPLATES, grid_design
 
     out = Path(args.output)
     if out.exists() and not args.force:
@@ -180,47 +127,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --------------------------------------------------------------------------- GUI
-def display_problem() -> str | None:
-    """Why a window cannot open here, or None if it probably can."""
-    if sys.platform.startswith("linux"):
-        platform = os.environ.get("QT_QPA_PLATFORM", "")
-        if not platform and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run dojo-gui on a desktop, "
-                    "or set QT_QPA_PLATFORM=offscreen to run without a screen. The subcommands "
-                    "(info, validate, new, simulate, report) work without one.")
-    return None
-
-
-def run_gui(args: argparse.Namespace) -> int:
-    problem = display_problem()
-    if problem:
-        print(f"dojo-gui: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        from .ui.app import main as gui_main
-    except ImportError as exc:
-        missing = getattr(exc, "name", None) or str(exc)
-        print(f"dojo-gui: the GUI cannot start: {exc}.\n"
-              f"Qt needs these system libraries on Debian/Ubuntu: libegl1 libgl1 libxkbcommon0 libfontconfig1 "
-              f"libfreetype6 libx11-6 libglib2.0-0 libdbus-1-3 (missing: {missing}).", file=sys.stderr)
-        return EXIT_USAGE
-    return gui_main(files=args.files, example=args.example)
-
-
-# --------------------------------------------------------------------------- parser
-Command = Callable[[argparse.Namespace], int]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dojo-gui",
-        description="Design and simulate AI-training supercomputers. With no command, starts the GUI.")
-    parser.add_argument("--version", action="version", version=f"dojo-gui {__version__}")
-    parser.add_argument("--example", metavar="NAME", default=None,
-                        help="start the GUI on a bundled example (default when no file is given: exapod)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def register(sub) -> None:
+    """Add ``info``, ``validate`` and ``new``."""
     p = sub.add_parser("info", help="summarize a design: counts, peak compute, memory, power, cooling, findings")
     add_file_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -231,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_validate)
 
-    from .model.templates import TEMPLATES
+    from ..model.templates import TEMPLATES
 
     p = sub.add_parser("new", help="make a project from a template",
                        description="Templates: " + "; ".join(f"{t.name}: {t.title}" for t in TEMPLATES.values())
@@ -249,50 +157,3 @@ def build_parser() -> argparse.ArgumentParser:
                    help="grid: give this level wraparound links (repeatable)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_new)
-
-    for register in _extensions():
-        register(sub)
-    return parser
-
-
-def _extensions() -> list[Callable[[Any], None]]:
-    """Subcommands that live beside the engines they drive."""
-    registers = []
-    for module_name in ("dojo_gui.sim.cli", "dojo_gui.report.cli"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        registers.append(module.register)
-    return registers
-
-
-def gui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dojo-gui", description="Start the dojo-gui window.")
-    parser.add_argument("--example", metavar="NAME", default=None, help="open a bundled example")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="project files to open")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    subcommands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
-    words = [a for a in argv if not a.startswith("-")]
-    if not words or words[0] not in subcommands:
-        if any(a in ("-h", "--help", "--version") for a in argv):
-            parser.parse_args(argv)  # prints and exits
-        return run_gui(gui_parser().parse_args(argv))
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except CliError as exc:
-        print(f"dojo-gui {args.command}: {exc}", file=sys.stderr)
-        return exc.code
-    except KeyboardInterrupt:
-        print(f"dojo-gui {args.command}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from .. import units
 from ..model.design import Design
+from .common import CliError, is_bundled, load_design
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_AFTER_S = 1.0  # show the progress bar once a run has taken this long
@@ -82,30 +83,17 @@ def _quantity(option: str, text: str, unit: str) -> float:
 
 
 def _load_design(text: str) -> tuple[Path, Design, bool]:
-    """The project at a path, or a bundled example by name; the flag says it is a bundled example.
-
-    (dojo_gui.cli.load_design does the same, but the layers keep sim from importing the cli.)
-    """
-    from ..io.catalog import example_path
-    from ..io.project import ProjectFileError, load
-
-    path = Path(text)
-    bundled = False
-    if not (path.exists() or text.endswith(".dojo") and not text.startswith("example:")):
-        try:
-            path = example_path(text.removeprefix("example:"))
-        except FileNotFoundError as exc:
-            raise _Usage(f"{text}: no such file, and {exc}") from None
-        bundled = True
+    """The project at a path, or a bundled example by name; the flag says it is a bundled example."""
     try:
-        return path, load(path), bundled
-    except ProjectFileError as exc:
+        path, design = load_design(text)
+    except CliError as exc:
         raise _Usage(str(exc)) from None
+    return path, design, is_bundled(path)
 
 
 def scenario_from_args(args: argparse.Namespace):
     """The :class:`Scenario` the options describe; bad options raise with the option's name."""
-    from .scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
+    from ..sim.scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
 
     duration = _quantity("--duration", args.duration, "s")
     dt = _quantity("--dt", args.dt, "s")
@@ -178,8 +166,8 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def command(args: argparse.Namespace) -> int:
-    from .scenario import ScenarioError
-    from .thermal import InvariantError, ThermalModelError, ThermalRun
+    from ..sim.scenario import ScenarioError
+    from ..sim.thermal import InvariantError, ThermalModelError, ThermalRun
 
     name = "dojo-gui simulate thermal"
     try:

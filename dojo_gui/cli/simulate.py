@@ -1,4 +1,4 @@
-"""``dojo-gui simulate ...``: the simulations' subcommands, registered by :mod:`dojo_gui.cli`."""
+"""``dojo-gui simulate ...``: the command group of the simulations."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` command group and its simulations."""
-    from .cli_comm import register as register_comm
-    from .cli_thermal import register as register_thermal
+    from .simulate_comm import register as register_comm
+    from .simulate_thermal import register as register_thermal
 
     p = subparsers.add_parser("simulate", help="run a simulation on a design (comm: a collective, link by link; "
                                                "thermal: power and cooling over time)")
