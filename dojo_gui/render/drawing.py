@@ -27,7 +27,7 @@ from ..model.design import Design, Part, PartPath, Slot
 from ..model.specs import CHILD_LEVEL, AnySpec, ChipSpec
 from . import colours as C
 from .capacity import capacities, paint_bars
-from .geometry import CHIP, HEADER, Layout, Place
+from .geometry import CHIP, GAP, HEADER, PAD, Layout, Place
 
 # Chip sizes on screen (device pixels) at which more detail appears.
 CHIPS_AS_TILES_BELOW = 3.0
@@ -39,7 +39,7 @@ CONTAINER_LABEL_FROM = 90.0  # container width on screen
 CONTAINER_BARS_FROM = 210.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Box:
     """One part as drawn: where, in which colour, and whether its spec fits its slot."""
 
@@ -91,6 +91,7 @@ class PartDrawing:
         self.misfits: list[Box] = []
         self.empty: list[tuple[PartPath, Slot, str, QRectF]] = []  # (parent path, slot, child level, rect)
         self.rects: dict[PartPath, QRectF] = {}
+        self.child_boxes: list[tuple[Part, QRectF]] = []  # without descending: where the children are drawn
         self._spec_colours: dict[tuple[str, str], QColor] = {}
         self._visit(self.part, self.path, Place(), 0)
         self._batch()
@@ -128,10 +129,37 @@ class PartDrawing:
                     cell = place.map_rect(self.layout.slot_rect(part, (r, c)))
                     self.empty.append((path, (r, c), child_level, cell))
         if not self.descend:
+            for slot in sorted(part.children):
+                child = part.children[slot]
+                w, h = self.layout.size(child)
+                self.child_boxes.append((child, place.then(self.layout.child_place(part, slot, child)).map_rect(QRectF(0, 0, w, h))))
+            return
+        if child_level == "chip":
+            self._visit_chips(part, path, place)
             return
         for slot in sorted(part.children):
             child = part.children[slot]
             self._visit(child, path + (slot,), place.then(self.layout.child_place(part, slot, child)), depth + 1)
+
+    def _visit_chips(self, tile: Part, path: PartPath, place: Place) -> None:
+        """The chips of a tile: a regular grid of chip-sized cells, so no per-chip layout lookups."""
+        level = self.layout.level_of(tile)
+        cw, ch = self.layout.cell(tile)
+        pad, gap, top = PAD[level], GAP[level], HEADER[level] + PAD[level]
+        s, x0, y0 = place.scale, place.x, place.y
+        specs = self.design.specs
+        for slot in sorted(tile.children):
+            chip = tile.children[slot]
+            spec = specs.get(chip.spec_id)
+            if spec is None or spec.level != "chip" or (cw, ch) != (CHIP, CHIP):
+                cell = self.layout.child_place(tile, slot, chip)
+                self._visit(chip, path + (slot,), place.then(cell), 1)
+                continue
+            r, c = slot
+            rect = QRectF(x0 + s * (pad + c * (cw + gap)), y0 + s * (top + r * (ch + gap)), s * cw, s * ch)
+            chip_path = path + (slot,)
+            self.rects[chip_path] = rect
+            self.chips.append(Box(chip_path, chip, spec, "chip", rect, s, self._colour(chip_path, spec, "chip"), True))
 
     def _batch(self) -> None:
         """Group rectangles by colour so painting is one drawRects per colour."""
@@ -148,7 +176,10 @@ class PartDrawing:
                 grid = self.layout.grid_rect(box.part)
                 block = QRectF(box.rect.x() + box.scale * grid.x(), box.rect.y() + box.scale * grid.y(),
                                box.scale * grid.width(), box.scale * grid.height())
-                blocks.append((C.blend([b.fill for b in own], box.fill), block))
+                if len(box.chip_batches) == 1:  # one colour: nothing to blend
+                    blocks.append((box.chip_batches[0][0], block))
+                else:
+                    blocks.append((C.blend([b.fill for b in own], box.fill), block))
         self.block_batches = _group(blocks)
         self.frame_batches = _group((b.fill, b.rect) for b in self.containers if b.path != self.path)
         empty_fill = {"chip": QColor("#2b3038"), "tile": QColor("#c3c9d0"), "cabinet": QColor("#e6e9ed")}
@@ -247,53 +278,78 @@ class PartDrawing:
         """Labels and bars in device coordinates, so text stays crisp and readable at any zoom."""
         transform = painter.worldTransform()
         jobs = []
+        tags = []
         for box in self.containers:
             if box.level == "room" and box.path != self.path:
                 continue
             width = box.rect.width() * lod
-            if width >= CONTAINER_LABEL_FROM and visible(box.rect):
-                header = QRectF(box.rect.x(), box.rect.y(), box.rect.width(), HEADER[box.level] * box.scale)
-                jobs.append(("container", box, transform.mapRect(header)))
+            if not visible(box.rect):
+                continue
+            header = transform.mapRect(QRectF(box.rect.x(), box.rect.y(), box.rect.width(), HEADER[box.level] * box.scale))
+            needed = 13 if box.level == "room" else 8  # the room's title must not crowd its cabinets' tags
+            if width >= CONTAINER_LABEL_FROM and header.height() >= needed:
+                jobs.append(("container", box, header))
+            elif state.labels and box.level == "cabinet" and box.path != self.path:
+                tags.append((box.part, box.rect))
+        if state.labels:
+            tags += [(part, rect) for part, rect in self.child_boxes if part.level == "cabinet"]
+        # Cabinets too small for their header get a short tag just above them (inside this drawing's bounds).
+        small_cabinets = tags
+        tags = []
+        for part, rect in small_cabinets:
+            device = transform.mapRect(rect)
+            header_px = HEADER["cabinet"] * device.height() / max(rect.height(), 1e-9)
+            if device.width() >= 28 and header_px < 8:
+                tags.append((part, QRectF(device.x(), device.y() - 12, device.width(), 11)))
         chip_jobs = []
         if state.labels and chip_px >= CHIP_LABELS_FROM:
             chip_jobs = [(box, transform.mapRect(box.rect)) for box in self.chips if visible(box.rect)]
-        if not jobs and not chip_jobs:
+        if not jobs and not chip_jobs and not tags:
             return
         painter.save()
-        painter.resetTransform()
-        font = QFont()
-        font.setPixelSize(11)
-        small = QFont()
-        small.setPixelSize(9)
-        metrics = QFontMetricsF(font)
-        for _, box, header in jobs:
-            text_colour = C.text_colour_on(box.fill)
-            summary = state.summaries.get(box.path) if state.summaries else None
-            bars = capacities(summary) if (summary is not None and state.bars) else []
-            show_bars = bool(bars) and header.width() >= CONTAINER_BARS_FROM and header.height() >= 9
-            label_w = header.width() * (0.42 if show_bars else 1.0)
-            if state.labels and header.height() >= 8:
-                painter.setFont(font if header.height() >= 13 else small)
-                painter.setPen(text_colour)
-                text = _container_label(box)
-                text_rect = QRectF(header.x() + 4, header.y(), label_w - 6, header.height())
-                painter.drawText(text_rect, int(Qt.AlignVCenter | Qt.AlignLeft),
-                                 QFontMetricsF(painter.font()).elidedText(text, Qt.ElideRight, text_rect.width()))
-            if show_bars:
-                bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4, header.height() - 2)
-                paint_bars(painter, bar_rect, bars, small)
-        for box, rect in chip_jobs:
-            painter.setPen(C.text_colour_on(box.fill))
-            painter.setFont(font)
-            name = box.part.name or (box.spec.name if box.spec else box.part.spec_id)
-            lines = [metrics.elidedText(name, Qt.ElideRight, rect.width() - 6)]
-            if rect.width() >= CHIP_FIGURES_FROM:
-                lines.append(f"[{box.part.slot[0]},{box.part.slot[1]}]")
-                if isinstance(box.spec, ChipSpec):
-                    lines += _chip_figures(box.spec)
-            painter.drawText(rect.adjusted(3, 3, -3, -3), int(Qt.AlignCenter),
-                             "\n".join(metrics.elidedText(line, Qt.ElideRight, rect.width() - 6) for line in lines))
-        painter.restore()
+        try:  # a restore that is always reached keeps the caller's painter usable
+            painter.resetTransform()
+            font = QFont()
+            font.setPixelSize(11)
+            small = QFont()
+            small.setPixelSize(9)
+            metrics = QFontMetricsF(font)
+            for _, box, header in jobs:
+                text_colour = C.text_colour_on(box.fill)
+                summary = state.summaries.get(box.path) if state.summaries else None
+                bars = capacities(summary) if (summary is not None and state.bars) else []
+                show_bars = bool(bars) and header.width() >= CONTAINER_BARS_FROM and header.height() >= 9
+                label_w = header.width() * (0.42 if show_bars else 1.0)
+                if state.labels and header.height() >= 8:
+                    painter.setFont(font if header.height() >= 13 else small)
+                    painter.setPen(text_colour)
+                    text = _container_label(box)
+                    text_rect = QRectF(header.x() + 4, header.y(), label_w - 6, header.height())
+                    painter.drawText(text_rect, int(Qt.AlignVCenter | Qt.AlignLeft),
+                                     QFontMetricsF(painter.font()).elidedText(text, Qt.ElideRight, text_rect.width()))
+                if show_bars:
+                    bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4, header.height() - 2)
+                    paint_bars(painter, bar_rect, bars, small)
+            if tags:
+                painter.setFont(small)
+                painter.setPen(C.TEXT)
+                tag_metrics = QFontMetricsF(small)
+                for part, rect in tags:
+                    name = part.name or f"[{part.slot[0]},{part.slot[1]}]"
+                    painter.drawText(rect, int(Qt.AlignHCenter | Qt.AlignBottom), tag_metrics.elidedText(name, Qt.ElideRight, rect.width()))
+            for box, rect in chip_jobs:
+                painter.setPen(C.text_colour_on(box.fill))
+                painter.setFont(font)
+                name = box.part.name or (box.spec.name if box.spec else box.part.spec_id)
+                lines = [metrics.elidedText(name, Qt.ElideRight, rect.width() - 6)]
+                if rect.width() >= CHIP_FIGURES_FROM:
+                    lines.append(f"[{box.part.slot[0]},{box.part.slot[1]}]")
+                    if isinstance(box.spec, ChipSpec):
+                        lines += _chip_figures(box.spec)
+                painter.drawText(rect.adjusted(3, 3, -3, -3), int(Qt.AlignCenter),
+                                 "\n".join(metrics.elidedText(line, Qt.ElideRight, rect.width() - 6) for line in lines))
+        finally:
+            painter.restore()
 
 
 def _cosmetic(colour: QColor, width: float) -> QPen:

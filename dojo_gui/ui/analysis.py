@@ -83,8 +83,12 @@ class Analyzer(QObject):
 
     def schedule(self) -> None:
         """Check again after the user paused for ``delay_ms`` (each change restarts the wait)."""
-        if not self._stopped:
-            self._timer.start()
+        if self._stopped:
+            return
+        current = self.latest is not None and self.latest.revision == self.document.design.revision
+        if current and not self._running:
+            return  # nothing changed since the last check
+        self._timer.start()
 
     def run_now(self) -> None:
         self._timer.stop()

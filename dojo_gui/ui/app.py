@@ -29,10 +29,14 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def open_windows(files: list[str], example: str | None):
-    """One window per file (or one on the example, the ExaPOD by default); returns them, shown."""
+def open_windows(files: list[str], example: str | None, *, dialogs=None):
+    """One window per file (or one on the example, the ExaPOD by default); returns them, shown.
+
+    ``dialogs`` replaces the windows' modal dialogs (tests answer them from a script).
+    """
     from ..io.catalog import builtin_specs, example_path
-    from ..io.project import load
+    from ..io.project import ProjectFileError, load
+    from .files import Autosaves
     from .mainwindow import MainWindow
 
     catalog = builtin_specs()
@@ -40,18 +44,28 @@ def open_windows(files: list[str], example: str | None):
 
     def on_example() -> MainWindow:
         design = load(example_path(name))
-        return MainWindow(design, origin=f"{design.name} example", catalog=catalog)
+        return MainWindow(design, origin=f"{design.name} example", catalog=catalog, dialogs=dialogs)
 
     windows = []
+    problems = []
     for path in files:
-        window = on_example()
-        window.open_path(path)  # a file that cannot be read is reported; the window stays on the example
+        try:
+            design = load(path)
+        except ProjectFileError as exc:
+            window = on_example()  # the window stays useful; the error is shown once it is up
+            problems.append((window, str(exc)))
+        else:
+            window = MainWindow(design, file_path=path, catalog=catalog, dialogs=dialogs)
+            window.autosave_key = Autosaves.key_for(path)
+            window.recent.add(path)
         windows.append(window)
     if not windows:
         windows.append(on_example())
     for window in windows:
         window.show()
-    QTimer.singleShot(0, windows[0].offer_recovery)
+    for window, message in problems:
+        QTimer.singleShot(0, window, lambda w=window, m=message: w.dialogs.show_error(w, "Cannot open the project", m))
+    QTimer.singleShot(0, windows[0], windows[0].offer_recovery)
     return windows
 
 

@@ -91,8 +91,43 @@ def _dot(colour: QColor, size: int = 16) -> QPixmap:
     return pixmap
 
 
+def _glyph(name: str, size: int = 24) -> QPixmap:
+    """Zoom and view icons, drawn: the styles have no magnifier."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.Antialiasing, True)
+    ink = QColor("#3b4450")
+    pen = QPen(ink, 2.0)
+    pen.setCapStyle(Qt.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.NoBrush)
+    if name in ("zoom_in", "zoom_out"):
+        p.drawEllipse(QRectF(3, 3, 13, 13))
+        p.drawLine(14.5, 14.5, 21, 21)
+        p.drawLine(6.5, 9.5, 12.5, 9.5)
+        if name == "zoom_in":
+            p.drawLine(9.5, 6.5, 9.5, 12.5)
+    elif name == "fit":
+        for x, y, dx, dy in ((3, 3, 1, 1), (21, 3, -1, 1), (3, 21, 1, -1), (21, 21, -1, -1)):
+            p.drawLine(x, y, x + 6 * dx, y)
+            p.drawLine(x, y, x, y + 6 * dy)
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor("#e0524a"))
+        p.drawRect(QRectF(8, 8, 8, 8))
+    elif name == "up":
+        p.drawRect(QRectF(4, 11, 16, 10))
+        p.drawLine(12, 3, 12, 15)
+        p.drawLine(12, 3, 8, 7)
+        p.drawLine(12, 3, 16, 7)
+    p.end()
+    return pixmap
+
+
 def standard_icon(name: str) -> QIcon:
-    """A toolbar icon from the style (present on every platform, including offscreen)."""
+    """A toolbar icon: drawn for the view actions, else from the style (present everywhere, offscreen too)."""
+    if name in ("zoom_in", "zoom_out", "fit", "up"):
+        return QIcon(_glyph(name))
     which = {
         "new": QStyle.SP_FileIcon, "open": QStyle.SP_DialogOpenButton, "save": QStyle.SP_DialogSaveButton,
         "undo": QStyle.SP_ArrowBack, "redo": QStyle.SP_ArrowForward, "up": QStyle.SP_FileDialogToParent,

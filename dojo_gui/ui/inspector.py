@@ -116,7 +116,7 @@ class _WrappingForm(QFormLayout):
 
     def addRow(self, label, field=None):  # type: ignore[override]
         if isinstance(field, QLabel):
-            field.setWordWrap(True)
+            field.setWordWrap("\n" not in field.text())  # explicit lines are already short
             field.setTextInteractionFlags(Qt.TextSelectableByMouse)
         return super().addRow(label, field)
 
@@ -267,6 +267,7 @@ class InspectorWidget(QScrollArea):
             name_edit.editingFinished.connect(lambda: self.document.set_meta(name=name_edit.text()))
             form.addRow("Design", name_edit)
             description = QLineEdit(design.description)
+            description.setCursorPosition(0)
             description.setObjectName("designDescription")
             description.editingFinished.connect(lambda: self.document.set_meta(description=description.text()))
             form.addRow("Description", description)
@@ -353,6 +354,7 @@ class InspectorWidget(QScrollArea):
                 elif isinstance(editor, QLineEdit):
                     if not self.errors[name].isVisible():
                         editor.setText(figure_text(spec, name))
+                        editor.setCursorPosition(0)
                         editor.setProperty("shown", editor.text())
             finally:
                 editor.blockSignals(False)
@@ -376,9 +378,11 @@ class InspectorWidget(QScrollArea):
                            for lv in ("cabinet", "tile", "chip") if s.counts[lv] and lv != s.level)
         form.addRow("Holds", QLabel(counts or "nothing"))
         if s.peak_flops:
-            form.addRow("Peak compute", QLabel(" · ".join(f"{units.format(v, 'FLOPS')} {k}" for k, v in s.peak_flops.items())))
+            form.addRow("Peak compute", QLabel("\n".join(f"{units.format(v, 'FLOPS')} {k}" for k, v in s.peak_flops.items())))
         form.addRow("Memory", QLabel(f"{units.format(s.sram_bytes, 'B')} SRAM · {units.format(s.hbm_bytes, 'B')} HBM"))
-        form.addRow("Power at full load", QLabel(f"{units.format(s.max_power_w, 'W')} (chips {units.format(s.chip_tdp_w, 'W')}, idle {units.format(s.idle_power_w, 'W')})"))
+        form.addRow("Power, full load", QLabel(units.format(s.max_power_w, "W")))
+        form.addRow("Power, idle", QLabel(units.format(s.idle_power_w, "W")))
+        form.addRow("Chip TDP", QLabel(units.format(s.chip_tdp_w, "W")))
         form.addRow("Mass", QLabel(f"{s.mass_kg:,.0f} kg"))
         layout.addWidget(box)
 
@@ -461,6 +465,7 @@ class InspectorWidget(QScrollArea):
             editor.currentIndexChanged.connect(lambda _i, e=editor: self._commit(spec.id, name, e.currentData()))
         else:
             editor = QLineEdit(figure_text(spec, name))
+            editor.setCursorPosition(0)  # long texts show their beginning
             editor.setProperty("shown", editor.text())
             editor.editingFinished.connect(lambda e=editor: self._commit_text(spec.id, name, e))
         editor.setObjectName(f"figure-{name}")

@@ -84,8 +84,6 @@ class MainWindow(QMainWindow):
             "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea),
             "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
         }
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [270, 360], Qt.Horizontal)
-        self.resizeDocks([self.docks["findings"]], [170], Qt.Vertical)
 
         self.palette.sigSpecActivated.connect(self.inspector.show_spec)
         self.findings.sigSpecRequested.connect(self.inspector.show_spec)
@@ -113,8 +111,10 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start()
-        self.analyzer.schedule()
-        QTimer.singleShot(0, self.view.fit_all)
+        # The first frame comes before anything else: the design is checked once it is on screen.
+        self.view.sigFirstFrame.connect(self.analyzer.schedule)
+        QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
+        QTimer.singleShot(0, self.view, self.view.fit_all)
 
     # ----------------------------------------------------------------- building
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
@@ -265,6 +265,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:  # first start: most of the room for the canvas
+            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [300, 350], Qt.Horizontal)
+            self.resizeDocks([self.docks["findings"]], [150], Qt.Vertical)
         for key in ("labels", "ports", "bars"):
             value = self.settings.value(f"view/{key}")
             if value is not None:

@@ -115,6 +115,11 @@ class Helpers:
 
 
 @pytest.fixture
+def scripted_dialogs():
+    return ScriptedDialogs()
+
+
+@pytest.fixture
 def h():
     return Helpers
 

@@ -62,7 +62,7 @@ class PartItem(QGraphicsItem):
             pen = QPen(C.SELECTION, 3.0 if current else 2.0)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            painter.setBrush(QColor(C.SELECTION.red(), C.SELECTION.green(), C.SELECTION.blue(), 45))
+            painter.setBrush(QColor(C.SELECTION.red(), C.SELECTION.green(), C.SELECTION.blue(), 30))
             painter.drawRect(rect.adjusted(inset, inset, -inset, -inset))
 
 

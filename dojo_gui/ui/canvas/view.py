@@ -28,6 +28,7 @@ class CanvasView(QGraphicsView):
     sigZoomChanged = Signal(float)  # fires when the zoom changed; the new scale (device pixels per scene unit)
     sigStatus = Signal(str, int)  # fires with a message for the status bar and how long to show it (0: until replaced)
     sigContextMenuRequested = Signal(object, QPoint)  # fires on a right click; the part clicked and the global position
+    sigFirstFrame = Signal()  # fires once, right after the canvas painted for the first time
 
     def __init__(self, canvas: CanvasScene, parent=None) -> None:
         super().__init__(canvas, parent)
@@ -36,6 +37,7 @@ class CanvasView(QGraphicsView):
         self.selection: Selection = canvas.selection
         self.interaction: Interaction | None = None
         self._space_held = False
+        self.frames_painted = 0
         self.setRenderHint(QPainter.Antialiasing, False)
         self.setRenderHint(QPainter.TextAntialiasing, True)
         self.setDragMode(QGraphicsView.NoDrag)
@@ -291,6 +293,12 @@ class CanvasView(QGraphicsView):
             event.ignore()
 
     # ----------------------------------------------------------------- painting
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        self.frames_painted += 1
+        if self.frames_painted == 1:
+            self.sigFirstFrame.emit()
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         """Dim everything outside the entered container, so it is clear where clicks land."""
         focus = self.selection.focus
