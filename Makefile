@@ -31,5 +31,8 @@ test: $(VENV)/.test
 bench: $(VENV)/.test
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
+screenshots: $(VENV)/.test
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -69,6 +69,7 @@ def main() -> int:
     # 3. One tile entered, a chip selected: 25 D1 with their links and figures.
     tile = cabinet + ((1, 3),)
     window.view.enter(tile)
+    window.view.zoom_in()  # close enough for every chip's figures
     window.selection.set([tile + ((2, 2),)])
     shot("editor-tile.png")
 

@@ -57,8 +57,11 @@ def capacities(summary: Summary) -> list[Capacity]:
     return out
 
 
-def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFont) -> None:
+def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFont,
+               text_colour: QColor | None = None) -> None:
     """Small labelled bars side by side in ``rect`` (device coordinates, painter untransformed)."""
+    text_colour = text_colour or QColor("#3b434d")
+    light = text_colour.lightness() > 128  # on a dark background the empty part of a bar must be light
     if not items or rect.width() < 40 or rect.height() < 5:
         return
     metrics = QFontMetricsF(font)
@@ -74,11 +77,11 @@ def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFo
         if bar_w < 8:
             continue
         if show_label:
-            painter.setPen(QColor("#3b434d"))
+            painter.setPen(text_colour)
             painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignVCenter | Qt.AlignLeft), item.short)
         y = rect.center().y() - bar_h / 2
         painter.setPen(Qt.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 40))
+        painter.setBrush(QColor(255, 255, 255, 50) if light else QColor(0, 0, 0, 40))
         painter.drawRect(QRectF(bar_x, y, bar_w, bar_h))
         painter.setBrush(STATE_COLOURS[item.state])
         painter.drawRect(QRectF(bar_x, y, bar_w * min(1.0, item.fraction), bar_h))

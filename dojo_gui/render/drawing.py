@@ -278,29 +278,26 @@ class PartDrawing:
         """Labels and bars in device coordinates, so text stays crisp and readable at any zoom."""
         transform = painter.worldTransform()
         jobs = []
-        tags = []
+        small_cabinets = []  # (part, rect in this drawing's coordinates) of cabinets too small for their label
         for box in self.containers:
             if box.level == "room" and box.path != self.path:
                 continue
-            width = box.rect.width() * lod
             if not visible(box.rect):
                 continue
             header = transform.mapRect(QRectF(box.rect.x(), box.rect.y(), box.rect.width(), HEADER[box.level] * box.scale))
             needed = 13 if box.level == "room" else 8  # the room's title must not crowd its cabinets' tags
-            if width >= CONTAINER_LABEL_FROM and header.height() >= needed:
+            if box.rect.width() * lod >= CONTAINER_LABEL_FROM and header.height() >= needed:
                 jobs.append(("container", box, header))
-            elif state.labels and box.level == "cabinet" and box.path != self.path:
-                tags.append((box.part, box.rect))
-        if state.labels:
-            tags += [(part, rect) for part, rect in self.child_boxes if part.level == "cabinet"]
-        # Cabinets too small for their header get a short tag just above them (inside this drawing's bounds).
-        small_cabinets = tags
+            elif box.level == "cabinet" and box.path != self.path:
+                small_cabinets.append((box.part, box.rect))
+        small_cabinets += [(part, rect) for part, rect in self.child_boxes if part.level == "cabinet"]
+        # Cabinets too small for their label get a short tag just above them (inside this drawing's bounds).
         tags = []
-        for part, rect in small_cabinets:
+        for part, rect in small_cabinets if state.labels else ():
             device = transform.mapRect(rect)
             header_px = HEADER["cabinet"] * device.height() / max(rect.height(), 1e-9)
-            if device.width() >= 28 and header_px < 8:
-                tags.append((part, QRectF(device.x(), device.y() - 12, device.width(), 11)))
+            if device.width() >= 28 and (device.width() < CONTAINER_LABEL_FROM or header_px < 8):
+                tags.append((part, QRectF(device.x() - 10, device.y() - 12, device.width() + 20, 11)))
         chip_jobs = []
         if state.labels and chip_px >= CHIP_LABELS_FROM:
             chip_jobs = [(box, transform.mapRect(box.rect)) for box in self.chips if visible(box.rect)]
@@ -329,7 +326,7 @@ class PartDrawing:
                                      QFontMetricsF(painter.font()).elidedText(text, Qt.ElideRight, text_rect.width()))
                 if show_bars:
                     bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4, header.height() - 2)
-                    paint_bars(painter, bar_rect, bars, small)
+                    paint_bars(painter, bar_rect, bars, small, text_colour)
             if tags:
                 painter.setFont(small)
                 painter.setPen(C.TEXT)
@@ -337,17 +334,25 @@ class PartDrawing:
                 for part, rect in tags:
                     name = part.name or f"[{part.slot[0]},{part.slot[1]}]"
                     painter.drawText(rect, int(Qt.AlignHCenter | Qt.AlignBottom), tag_metrics.elidedText(name, Qt.ElideRight, rect.width()))
+            small_metrics = QFontMetricsF(small)
             for box, rect in chip_jobs:
                 painter.setPen(C.text_colour_on(box.fill))
-                painter.setFont(font)
                 name = box.part.name or (box.spec.name if box.spec else box.part.spec_id)
-                lines = [metrics.elidedText(name, Qt.ElideRight, rect.width() - 6)]
-                if rect.width() >= CHIP_FIGURES_FROM:
-                    lines.append(f"[{box.part.slot[0]},{box.part.slot[1]}]")
-                    if isinstance(box.spec, ChipSpec):
-                        lines += _chip_figures(box.spec)
-                painter.drawText(rect.adjusted(3, 3, -3, -3), int(Qt.AlignCenter),
-                                 "\n".join(metrics.elidedText(line, Qt.ElideRight, rect.width() - 6) for line in lines))
+                inner = rect.adjusted(3, 3, -3, -3)
+                if rect.width() < CHIP_FIGURES_FROM:
+                    painter.setFont(font)
+                    painter.drawText(inner, int(Qt.AlignCenter), metrics.elidedText(name, Qt.ElideRight, inner.width()))
+                    continue
+                lines = [f"[{box.part.slot[0]},{box.part.slot[1]}]"]
+                if isinstance(box.spec, ChipSpec):
+                    lines += _chip_figures(box.spec)
+                painter.setFont(font)
+                top = QRectF(inner.x(), inner.y(), inner.width(), inner.height() * 0.4)
+                painter.drawText(top, int(Qt.AlignHCenter | Qt.AlignBottom), metrics.elidedText(name, Qt.ElideRight, inner.width()))
+                painter.setFont(small)
+                bottom = QRectF(inner.x(), top.bottom() + 1, inner.width(), inner.height() - top.height() - 1)
+                painter.drawText(bottom, int(Qt.AlignHCenter | Qt.AlignTop),
+                                 "\n".join(small_metrics.elidedText(line, Qt.ElideRight, inner.width()) for line in lines))
         finally:
             painter.restore()
 

@@ -65,6 +65,14 @@ class FindingsWidget(QWidget):
         self._fill()
         self.sigCountsChanged.emit(counts)
 
+    def clear(self) -> None:
+        """Forget the findings (the design was replaced); new ones come with the next analysis."""
+        self.findings = []
+        self.summary.setText("Checking…")
+        for button in self.filters.values():
+            button.setText("")
+        self._fill()
+
     def _fill(self, *_args) -> None:
         shown = {s for s, b in self.filters.items() if b.isChecked()}
         self.tree.setUpdatesEnabled(False)

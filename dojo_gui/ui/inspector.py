@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
@@ -111,12 +111,12 @@ def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
     return text
 
 
-class _WrappingForm(QFormLayout):
-    """A form whose text values wrap instead of widening the inspector."""
+class _ValueForm(QFormLayout):
+    """A form of short read-only values, one per line (no word wrap: wrapped labels make forms in a
+    scroll area misjudge their height)."""
 
     def addRow(self, label, field=None):  # type: ignore[override]
         if isinstance(field, QLabel):
-            field.setWordWrap("\n" not in field.text())  # explicit lines are already short
             field.setTextInteractionFlags(Qt.TextSelectableByMouse)
         return super().addRow(label, field)
 
@@ -333,6 +333,9 @@ class InspectorWidget(QScrollArea):
             return
         self._build_capacity(summary, layout)
         self._build_totals(summary, layout)
+        # The box changed height: the scroll area must size the form anew (it only does so on a layout request).
+        self.body.invalidate()
+        QCoreApplication.postEvent(self, QEvent(QEvent.LayoutRequest))
 
     def _refresh_values(self) -> None:
         """Show a spec's new figures in the existing editors (after an edit or an undo)."""
@@ -373,13 +376,13 @@ class InspectorWidget(QScrollArea):
 
     def _build_totals(self, s: Summary, layout) -> None:
         box = QGroupBox("Totals")
-        form = _WrappingForm(box)
-        counts = ", ".join(f"{s.counts[lv]:,} {lv}{'s' if s.counts[lv] != 1 else ''}"
+        form = _ValueForm(box)
+        counts = "\n".join(f"{s.counts[lv]:,} {lv}{'s' if s.counts[lv] != 1 else ''}"
                            for lv in ("cabinet", "tile", "chip") if s.counts[lv] and lv != s.level)
         form.addRow("Holds", QLabel(counts or "nothing"))
         if s.peak_flops:
             form.addRow("Peak compute", QLabel("\n".join(f"{units.format(v, 'FLOPS')} {k}" for k, v in s.peak_flops.items())))
-        form.addRow("Memory", QLabel(f"{units.format(s.sram_bytes, 'B')} SRAM · {units.format(s.hbm_bytes, 'B')} HBM"))
+        form.addRow("Memory", QLabel(f"{units.format(s.sram_bytes, 'B')} SRAM\n{units.format(s.hbm_bytes, 'B')} HBM"))
         form.addRow("Power, full load", QLabel(units.format(s.max_power_w, "W")))
         form.addRow("Power, idle", QLabel(units.format(s.idle_power_w, "W")))
         form.addRow("Chip TDP", QLabel(units.format(s.chip_tdp_w, "W")))

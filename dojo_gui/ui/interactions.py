@@ -240,7 +240,7 @@ class PaletteDrop(Interaction):
         else:
             self.mark.hide()
         if problem:
-            self.status(f"Cannot drop here: {problem}")
+            self.status(f"Cannot drop here: {problem}", 10000)
         elif hit is not None:
             self.status(f"Drop to add {spec_title(self.spec)} at {format_path(hit[0] + (hit[1],))}")
         return problem is None

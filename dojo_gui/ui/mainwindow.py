@@ -321,6 +321,15 @@ class MainWindow(QMainWindow):
         self.scene.set_colours(overlay_colours(key, self.analyzer.latest))
 
     def _after_reset(self) -> None:
+        """Another design: results about the old one must not show against the new one's parts."""
+        self.analyzer.latest = None
+        self.scene.set_paint_state(summaries=None, severities=None)
+        if self.overlay != "spec":
+            self.scene.set_colours(None)
+        self.inspector.analysis = None
+        self.findings.clear()
+        self.findings_label.setText("checking…")
+        self.totals_label.setText("")
         self.view.fit_all()
         self._update_title()
 

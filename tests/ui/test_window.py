@@ -104,3 +104,27 @@ def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, 
         w.analyzer.shutdown()
         w.close()
     QApplication.processEvents()
+
+
+def test_results_about_the_old_design_never_show_against_a_new_one(window):
+    window.analyzer.wait()
+    assert window.scene.paint_state.summaries
+    window.new_from_template("gb200-nvl72")
+    assert window.scene.paint_state.summaries is None and window.findings.findings == []
+    assert window.inspector.analysis is None
+    analysis = window.analyzer.wait()
+    assert analysis.summaries[()].chips == 72
+    assert window.scene.paint_state.summaries is analysis.summaries
+
+
+def test_the_context_menu_offers_what_fits_the_part(window):
+    window.document.remove([((0, 3), (0, 0))])
+    menu = window.build_context_menu(((0, 3),))
+    texts = [a.text() for a in menu.actions()]
+    assert texts[0].startswith("Enter C04")
+    fill = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    window._fill_fill_menu(fill, ((0, 3),))
+    option = next(a for a in fill.actions() if a.text().startswith("Dojo training tile"))
+    option.trigger()
+    assert len(window.document.design.part(((0, 3),)).children) == 12
+    assert "Delete" in [t.replace("&", "") for t in texts]
