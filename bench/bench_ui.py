@@ -7,7 +7,9 @@ Cases, each in a fresh process on the offscreen platform (so imports and caches 
 - frame time, whole room in view: the window at 1600 x 1000, the room fitted, and
   ``viewport().repaint()`` forced N times (every item really repainted, synchronously); median;
 - frame time at chip detail: the same, zoomed to where chips start being drawn one by one
-  (3 px per chip, the most expensive level of detail), centred on the room.
+  (3 px per chip, the most expensive level of detail), centred on the room;
+- live colouring: every chip given a colour from a value (a colour provider, as a simulation
+  tick will do) and the view repainted.
 
 Targets (issue 5): first frame <= 1.5 s; ExaPOD whole room <= 16 ms; 30,000 chips whole room <= 33 ms.
 
@@ -91,6 +93,22 @@ def child(case: str, file: str | None, launched: float) -> dict:
     app.processEvents()
     times = frame_times()
     result["detail_median_ms"] = statistics.median(times) * 1000
+
+    # Live colouring: every chip recoloured from a value per chip (what a simulation tick will do).
+    import random
+
+    from dojo_gui.render import ValueColours
+
+    paths = [p.path for p in window.document.design.parts("chip")]
+    rng = random.Random(1)
+    recolour = []
+    for _ in range(7):
+        provider = ValueColours({p: rng.uniform(40.0, 95.0) for p in paths}, 40.0, 95.0)
+        t0 = time.perf_counter()
+        window.scene.set_colours(provider)
+        view.viewport().repaint()
+        recolour.append(time.perf_counter() - t0)
+    result["recolour_median_ms"] = statistics.median(recolour) * 1000
     result["peak_rss_mb"] = peak_rss_mb()
     window.document.undo_stack.setClean()
     window.close()
@@ -130,7 +148,9 @@ def main() -> None:
             print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s); "
                   f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
                   f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
-                  f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; peak RSS {med('peak_rss_mb'):.0f} MB")
+                  f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "
+                  f"every chip recoloured by a value and repainted: median {med('recolour_median_ms'):.0f} ms; "
+                  f"peak RSS {med('peak_rss_mb'):.0f} MB")
             firsts = ", ".join(f"{x['first_frame_s']:.2f}" for x in runs)
             print(f"  {'':12s} first frames of each process: {firsts} s")
 

@@ -105,5 +105,14 @@ def blend(colours: list[QColor], fallback: QColor) -> QColor:
                   sum(c.blue() for c in colours) // n)
 
 
+def blend_weighted(weighted: list[tuple[QColor, int]], fallback: QColor) -> QColor:
+    """The mean of colours given with how many parts have each."""
+    n = sum(w for _, w in weighted)
+    if n <= 0:
+        return fallback
+    return QColor(sum(c.red() * w for c, w in weighted) // n, sum(c.green() * w for c, w in weighted) // n,
+                  sum(c.blue() * w for c, w in weighted) // n)
+
+
 def text_colour_on(background: QColor) -> QColor:
     return TEXT if background.lightness() > 140 else TEXT_ON_DARK

@@ -52,6 +52,10 @@ class Box:
     fill: QColor
     fits: bool
     chip_batches: list[tuple[QColor, list[QRectF]]] = field(default_factory=list)  # its own chips, for culling
+    chips_range: tuple[int, int] | None = None  # a tile's chips: this slice of the drawing's chip list
+
+
+EMPTY_FILL = {"chip": QColor("#2b3038"), "tile": QColor("#c3c9d0"), "cabinet": QColor("#e6e9ed"), "": QColor("#dddddd")}
 
 
 @dataclass
@@ -96,6 +100,14 @@ class PartDrawing:
         self._visit(self.part, self.path, Place(), 0)
         self._batch()
 
+    def recolour(self, colours: C.ColourProvider | None) -> None:
+        """Take colours from another provider, keeping every rectangle (cheaper than :meth:`build`:
+        for live values changing many times a second)."""
+        self.colours = colours
+        for box in self.containers + self.chips + self.misfits:
+            box.fill = self._colour(box.path, box.spec, box.level)
+        self._batch()
+
     def _colour(self, path: PartPath, spec: AnySpec | None, level: str) -> QColor:
         if self.colours is not None:
             colour = self.colours(path)
@@ -135,7 +147,9 @@ class PartDrawing:
                 self.child_boxes.append((child, place.then(self.layout.child_place(part, slot, child)).map_rect(QRectF(0, 0, w, h))))
             return
         if child_level == "chip":
+            start = len(self.chips)
             self._visit_chips(part, path, place)
+            box.chips_range = (start, len(self.chips))
             return
         for slot in sorted(part.children):
             child = part.children[slot]
@@ -163,28 +177,39 @@ class PartDrawing:
 
     def _batch(self) -> None:
         """Group rectangles by colour so painting is one drawRects per colour."""
-        chips_by_parent: dict[PartPath, list[Box]] = {}
-        for chip in self.chips:
-            chips_by_parent.setdefault(chip.path[:-1], []).append(chip)
-        self.chip_batches = _group((b.fill, b.rect) for b in self.chips)
-        self.block_batches: list[tuple[QColor, list[QRectF]]] = []
+        merged: dict[int, tuple[QColor, list[QRectF]]] = {}
         blocks = []
+        covered = 0
         for box in self.containers:
-            own = chips_by_parent.get(box.path)
-            if own:
-                box.chip_batches = _group((b.fill, b.rect) for b in own)
+            if box.chips_range is None:
+                continue
+            start, end = box.chips_range
+            covered += end - start
+            box.chip_batches = _group((b.fill, b.rect) for b in self.chips[start:end])
+            for colour, rects in box.chip_batches:
+                key = colour.rgba()
+                if key in merged:
+                    merged[key][1].extend(rects)
+                else:
+                    merged[key] = (colour, list(rects))
+            if box.chip_batches:
                 grid = self.layout.grid_rect(box.part)
                 block = QRectF(box.rect.x() + box.scale * grid.x(), box.rect.y() + box.scale * grid.y(),
                                box.scale * grid.width(), box.scale * grid.height())
                 if len(box.chip_batches) == 1:  # one colour: nothing to blend
                     blocks.append((box.chip_batches[0][0], block))
                 else:
-                    blocks.append((C.blend([b.fill for b in own], box.fill), block))
+                    blocks.append((C.blend_weighted([(c, len(r)) for c, r in box.chip_batches], box.fill), block))
+        self.chip_batches = list(merged.values())
+        if covered < len(self.chips):  # chips outside any tile (a drawing of one chip)
+            self.chip_batches = _group((b.fill, b.rect) for b in self.chips)
         self.block_batches = _group(blocks)
         self.frame_batches = _group((b.fill, b.rect) for b in self.containers if b.path != self.path)
-        empty_fill = {"chip": QColor("#2b3038"), "tile": QColor("#c3c9d0"), "cabinet": QColor("#e6e9ed")}
-        self.empty_batches = _group((empty_fill.get(level, QColor("#dddddd")), rect) for _, _, level, rect in self.empty)
+        self.empty_batches = _group((EMPTY_FILL.get(level, EMPTY_FILL[""]), rect) for _, _, level, rect in self.empty)
         self._ports: list[QRectF] | None = None
+        self._marked_for: object = None  # the severities mapping _marked was made from
+        self._marked: dict[str, list[QRectF]] = {}
+        self._inner_cabinets = any(b.level == "cabinet" and b.path != self.path for b in self.containers)
 
     def ports(self) -> list[QRectF]:
         """Small squares at the middle of each chip edge: where its links leave it (made when first needed)."""
@@ -225,6 +250,13 @@ class PartDrawing:
             for colour, rects in self.empty_batches:
                 painter.setBrush(colour)
                 painter.drawRects(rects)
+            if chip_px >= 6:  # close enough to see an empty slot's edge: a dashed outline says "put something here"
+                dashed = QPen(QColor("#9aa3ad"), 1.0, Qt.DashLine)
+                dashed.setCosmetic(True)
+                painter.setPen(dashed)
+                painter.setBrush(Qt.NoBrush)
+                painter.drawRects([rect for _, _, _, rect in self.empty if visible(rect)])
+                painter.setPen(Qt.NoPen)
 
         # Chips: blocks from far away, rectangles nearer, culled to what is exposed when close.
         if self.chips:
@@ -267,15 +299,26 @@ class PartDrawing:
             self._paint_text(painter, lod, chip_px, state, visible)
 
     def _paint_severities(self, painter: QPainter, severities: Mapping[PartPath, str], visible) -> None:
-        for box in self.containers + self.chips:
-            severity = severities.get(box.path)
-            if severity in ("error", "warning") and visible(box.rect):
-                painter.setBrush(Qt.NoBrush)
+        # Which of this drawing's parts have findings changes only with a new analysis: look it up once.
+        if self._marked_for is not severities:
+            marked: dict[str, list[QRectF]] = {"error": [], "warning": []}
+            for box in self.containers + self.chips:
+                severity = severities.get(box.path)
+                if severity in marked:
+                    marked[severity].append(box.rect)
+            self._marked, self._marked_for = marked, severities
+        painter.setBrush(Qt.NoBrush)
+        for severity, rects in self._marked.items():
+            shown = [r for r in rects if visible(r)]
+            if shown:
                 painter.setPen(_cosmetic(C.SEVERITY_COLOURS[severity], 2.0))
-                painter.drawRect(box.rect)
+                painter.drawRects(shown)
 
     def _paint_text(self, painter: QPainter, lod: float, chip_px: float, state: PaintState, visible) -> None:
         """Labels and bars in device coordinates, so text stays crisp and readable at any zoom."""
+        if (self.rect.width() * lod < CONTAINER_LABEL_FROM and chip_px < CHIP_LABELS_FROM
+                and not self._inner_cabinets and not self.child_boxes):
+            return  # far away: nothing here is big enough for text (the common case in a large room)
         transform = painter.worldTransform()
         jobs = []
         small_cabinets = []  # (part, rect in this drawing's coordinates) of cabinets too small for their label
@@ -364,13 +407,22 @@ def _cosmetic(colour: QColor, width: float) -> QPen:
 
 
 def _group(items) -> list[tuple[QColor, list[QRectF]]]:
-    groups: dict[int, tuple[QColor, list[QRectF]]] = {}
+    """Rectangles by colour.  Providers hand out shared QColor objects, so grouping by object
+    first is fast; groups of equal colours from different objects are merged after."""
+    by_object: dict[int, tuple[QColor, list[QRectF]]] = {}
     for colour, rect in items:
+        group = by_object.get(id(colour))
+        if group is None:
+            group = by_object[id(colour)] = (colour, [])
+        group[1].append(rect)
+    merged: dict[int, tuple[QColor, list[QRectF]]] = {}
+    for colour, rects in by_object.values():
         key = colour.rgba()
-        if key not in groups:
-            groups[key] = (colour, [])
-        groups[key][1].append(rect)
-    return list(groups.values())
+        if key in merged:
+            merged[key][1].extend(rects)
+        else:
+            merged[key] = (colour, rects)
+    return list(merged.values())
 
 
 def _container_label(box: Box) -> str:

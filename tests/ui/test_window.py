@@ -128,3 +128,29 @@ def test_the_context_menu_offers_what_fits_the_part(window):
     option.trigger()
     assert len(window.document.design.part(((0, 3),)).children) == 12
     assert "Delete" in [t.replace("&", "") for t in texts]
+
+
+def test_export_picture_writes_svg_and_png_of_the_entered_container(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window.view.enter(((0, 4),))
+    window.dialogs.answers["export_file"] = [str(tmp_path / "c05.svg"), str(tmp_path / "c05.png")]
+    window.actions_by_name["export"].trigger()
+    svg = (tmp_path / "c05.svg").read_text()
+    assert "<svg" in svg and "Dojo ExaPOD" in svg
+    window.actions_by_name["export"].trigger()
+    image = QImage(str(tmp_path / "c05.png"))
+    assert (image.width(), image.height()) == (2400, 1400)
+
+
+def test_live_colours_recolour_without_relayout(window):
+    from PySide6.QtGui import QColor
+
+    item = window.scene.cabinet_items[(0, 0)]
+    rects_before = [b.rect for b in item.drawing.chips]
+    hot = ((0, 0), (1, 5), (4, 4))
+    window.scene.set_colours(lambda path: QColor("#ff00ff") if path == hot else None)
+    colours = {b.path: b.fill.name() for b in item.drawing.chips}
+    assert colours[hot] == "#ff00ff" and colours[((0, 0), (1, 5), (4, 3))] != "#ff00ff"
+    assert [b.rect for b in item.drawing.chips] == rects_before
+    assert any(c.name() == "#ff00ff" and len(r) == 1 for c, r in item.drawing.chip_batches)

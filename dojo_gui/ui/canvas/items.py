@@ -39,6 +39,11 @@ class PartItem(QGraphicsItem):
         self.drawing.build()
         self.update()
 
+    def recolour(self) -> None:
+        """New colours from the scene's provider; the shapes stay."""
+        self.drawing.recolour(self.canvas.colours)
+        self.update()
+
     def boundingRect(self) -> QRectF:
         return self.drawing.rect
 

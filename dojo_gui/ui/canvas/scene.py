@@ -139,10 +139,14 @@ class CanvasScene(QGraphicsScene):
 
     # ----------------------------------------------------------------- overlays
     def set_colours(self, provider: ColourProvider | None) -> None:
-        """Colour parts through ``provider`` (None: by spec) and repaint everything."""
+        """Colour parts through ``provider`` (None: by spec) and repaint everything.
+
+        This is the one way to colour the canvas by anything (findings, power, and later live
+        temperature or link load): call it again with a new provider whenever the values change.
+        """
         self.colours = provider
         for item in [self.room_item, *self.cabinet_items.values()]:
-            item.rebuild()
+            item.recolour()
 
     def set_paint_state(self, **changes) -> None:
         for key, value in changes.items():
