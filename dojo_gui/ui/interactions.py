@@ -68,8 +68,7 @@ class Pan(Interaction):
     def move(self, pos, modifiers) -> None:
         delta = pos - self.last
         self.last = pos
-        self.view.horizontalScrollBar().setValue(self.view.horizontalScrollBar().value() - delta.x())
-        self.view.verticalScrollBar().setValue(self.view.verticalScrollBar().value() - delta.y())
+        self.view.scroll_by(-delta.x(), -delta.y())
 
 
 class ClickSelect(Interaction):

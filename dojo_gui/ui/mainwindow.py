@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         # The first frame comes before anything else: the design is checked once it is on screen.
         self.view.sigFirstFrame.connect(self.analyzer.schedule)
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
-        QTimer.singleShot(0, self.view, self.view.fit_all)
+        self.view.fit_all()  # and the view keeps it fitted while the window takes its size
 
     # ----------------------------------------------------------------- building
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:

@@ -126,3 +126,20 @@ def test_selected_parts_can_be_deleted_copied_and_pasted(qtbot, window, h):
     window.document.undo_stack.undo()
     assert len(design.part(((0, 0),)).children) == 12  # delete undone: back to where it started
     QApplication.processEvents()
+
+
+def test_tiles_move_inside_their_cabinet_and_the_delete_key_removes_the_selection(qtbot, window, h):
+    design = window.document.design
+    cabinet = ((0, 6),)
+    window.document.remove([cabinet + ((1, 5),)])
+    window.view.enter(cabinet)
+    tile = design.part(cabinet + ((1, 4),))
+    click(qtbot, window, h, h.centre(window, cabinet + ((1, 4),)))
+    press_move_release(qtbot, window, h, h.centre(window, cabinet + ((1, 4),)), h.slot_centre(window, cabinet, (1, 5)))
+    assert design.part(cabinet + ((1, 5),)) is tile and design.find(cabinet + ((1, 4),)) is None
+    assert window.selection.paths == [cabinet + ((1, 5),)]
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_Delete)
+    assert design.find(cabinet + ((1, 5),)) is None
+    window.actions_by_name["undo"].trigger()
+    assert design.part(cabinet + ((1, 5),)) is tile

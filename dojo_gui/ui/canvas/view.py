@@ -38,6 +38,7 @@ class CanvasView(QGraphicsView):
         self.interaction: Interaction | None = None
         self._space_held = False
         self.frames_painted = 0
+        self.auto_fit = True  # keep what was fitted fitted while the window changes size, until the user zooms or pans
         self.setRenderHint(QPainter.Antialiasing, False)
         self.setRenderHint(QPainter.TextAntialiasing, True)
         self.setDragMode(QGraphicsView.NoDrag)
@@ -60,6 +61,7 @@ class CanvasView(QGraphicsView):
 
     def set_scale(self, scale: float, anchor: QPoint | None = None) -> None:
         scale = min(max(scale, MIN_CHIP_PX / CHIP), MAX_CHIP_PX / CHIP)
+        self.auto_fit = False
         factor = scale / self.scale_factor()
         if abs(factor - 1.0) < 1e-9:
             return
@@ -83,6 +85,7 @@ class CanvasView(QGraphicsView):
             return
         pad_w, pad_h = rect.width() * margin + 8, rect.height() * margin + 8
         self.fitInView(rect.adjusted(-pad_w, -pad_h, pad_w, pad_h), Qt.KeepAspectRatio)
+        self.auto_fit = True
         self.sigZoomChanged.emit(self.scale_factor())
 
     def fit_all(self) -> None:
@@ -114,6 +117,7 @@ class CanvasView(QGraphicsView):
         if rect.width() * self.scale_factor() < 24:
             self.fit_rect(self.canvas.rect_of(path[:-1]) if path else rect)
         elif not self.mapToScene(self.viewport().rect()).boundingRect().contains(rect):
+            self.auto_fit = False
             self.ensureVisible(rect, 40, 40)
         self.viewport().update()
 
@@ -206,7 +210,7 @@ class CanvasView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
         if event.modifiers() & Qt.ShiftModifier:
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - (delta.y() or delta.x()))
+            self.scroll_by(-(delta.y() or delta.x()), 0)
         elif delta.y():
             self.set_scale(self.scale_factor() * (1.0015 ** delta.y()), event.position().toPoint())
         event.accept()
@@ -228,8 +232,7 @@ class CanvasView(QGraphicsView):
             step_x, step_y = self.viewport().width() // 8, self.viewport().height() // 8
             dx = {Qt.Key_Left: -step_x, Qt.Key_Right: step_x}.get(key, 0)
             dy = {Qt.Key_Up: -step_y, Qt.Key_Down: step_y}.get(key, 0)
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+            self.scroll_by(dx, dy)
         elif key in (Qt.Key_Return, Qt.Key_Enter) and self.selection.current is not None:
             self.enter(self.selection.current)
         elif key == Qt.Key_Backspace:
@@ -291,6 +294,16 @@ class CanvasView(QGraphicsView):
             event.accept()
         else:
             event.ignore()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit_focus()
+
+    def scroll_by(self, dx: int, dy: int) -> None:
+        self.auto_fit = False
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
 
     # ----------------------------------------------------------------- painting
     def paintEvent(self, event) -> None:
