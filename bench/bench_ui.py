@@ -52,7 +52,6 @@ def ten_exapods_file(folder: Path) -> Path:
 def child(case: str, file: str | None, launched: float) -> dict:
     """Runs in the fresh process: open the window, wait for its first frame, then time repaints."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from dojo_gui.ui.app import application, open_windows
 

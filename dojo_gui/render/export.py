@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from ..model.design import Design, PartPath
@@ -88,4 +88,4 @@ def image_png_bytes(image: QImage) -> bytes:
     return bytes(data.data())
 
 
-__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_png_bytes", "BACKGROUND", "Qt"]
+__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_png_bytes", "BACKGROUND"]

@@ -9,7 +9,6 @@ spec is shared: editing it changes every part that uses it (the header says how 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
@@ -551,4 +550,3 @@ class InspectorWidget(QScrollArea):
             self.sigStatus.emit(f"Not filled: {exc}", 10000)
 
 
-__all__ = ["InspectorWidget", "CapacityBar", "figure_text", "raw_from_text", "dataclasses"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtWidgets import QRubberBand
 
 from ..model.design import PartPath, format_path
@@ -266,5 +266,3 @@ class PaletteDrop(Interaction):
         self.scene.set_paint_state(accepting=None)
         super().end()
 
-
-__all__ = ["Interaction", "Pan", "ClickSelect", "RubberBand", "MoveParts", "PaletteDrop", "QRectF"]

@@ -7,7 +7,7 @@ the entered container climbs out to the container that holds the click.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView
 
@@ -15,7 +15,7 @@ from ...model.design import PartPath
 from ...model.specs import CHILD_LEVEL
 from ...render.geometry import CHIP
 from ..document import DesignDocument
-from ..interactions import ClickSelect, Interaction, MoveParts, Pan, PaletteDrop, RubberBand
+from ..interactions import ClickSelect, Interaction, Pan, PaletteDrop, RubberBand
 from ..mime import spec_drag
 from ..selection import Selection
 from .scene import CanvasScene
@@ -329,5 +329,3 @@ class CanvasView(QGraphicsView):
     def visible_scene_rect(self) -> QRectF:
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
-
-__all__ = ["CanvasView", "MoveParts", "QPointF"]
