@@ -1,6 +1,10 @@
 """Dragging specs from the palette onto the canvas: real drag and drop events with the palette's mime data."""
 
-from dojo_gui.model.templates import grid_design
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from dojo_gui.model.templates import TEMPLATES, grid_design
 from dojo_gui.ui.mime import SPEC_MIME
 
 TILE = ((0, 0), (0, 0))
@@ -115,3 +119,19 @@ def test_the_slot_under_a_drag_is_marked_and_refusals_show_while_dragging(window
     assert "Cannot drop here" in window.statusBar().currentMessage()
     gesture.cancel()
     assert window.view.interaction is None and gesture.mark.scene() is None
+
+
+def test_a_project_spec_dragged_from_another_window_brings_its_figures(make_window, exapod, catalog, h):
+    source = make_window(exapod)
+    variant = source.document.make_variant("dojo-d1", [TILE + ((0, 0),)])
+    source.document.edit_figure(variant, "tdp_w", "450 W")
+    target = make_window(TEMPLATES["exapod"].make(catalog))
+    target.document.remove([TILE + ((3, 3),)])
+    mime = source.palette.mime_for(variant)  # what a drag out of the other window's palette carries
+    pos = target.view.mapFromScene(h.slot_centre(target, TILE, (3, 3)))
+    QApplication.sendEvent(target.view.viewport(), QDragEnterEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    drop = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(target.view.viewport(), drop)
+    assert drop.isAccepted()
+    assert target.document.design.part(TILE + ((3, 3),)).spec_id == variant
+    assert target.document.design.specs[variant].tdp_w == 450.0
