@@ -50,5 +50,8 @@ app:
 	$(APP_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/dojo-gui.spec
 	./packaging/check-bundle.sh dist/dojo-gui
 
+screenshots: $(VENV)/.test
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) $(APP_VENV) build dist *.egg-info

@@ -1,0 +1,158 @@
+"""The editor's canvas: time to the first painted frame, and frame times with the whole room in view.
+
+Cases, each in a fresh process on the offscreen platform (so imports and caches count):
+
+- start to first frame: from launching the interpreter to the canvas's first painted frame with
+  the project open (the ExaPOD example; the 30,000-chip room from a file);
+- frame time, whole room in view: the window at 1600 x 1000, the room fitted, and
+  ``viewport().repaint()`` forced N times (every item really repainted, synchronously); median;
+- frame time at chip detail: the same, zoomed to where chips start being drawn one by one
+  (3 px per chip, the most expensive level of detail), centred on the room;
+- live colouring: every chip given a colour from a value (a colour provider, as a simulation
+  tick will do) and the view repainted.
+
+Targets (issue 5): first frame <= 1.5 s; ExaPOD whole room <= 16 ms; 30,000 chips whole room <= 33 ms.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_ui.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import peak_rss_mb  # noqa: E402
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(1, str(ROOT))  # the checkout's dojo_gui, installed or not
+FRAMES = 60
+SIZE = (1600, 1000)
+
+
+def ten_exapods_file(folder: Path) -> Path:
+    from dojo_gui.io.catalog import builtin_specs
+    from dojo_gui.io.project import save
+    from dojo_gui.model.templates import grid_design
+
+    path = folder / "ten-exapods.dojo"
+    # Ten ExaPODs as a 10x10 floor of Dojo cabinets: 100 cabinets, 1,200 tiles, 30,000 D1.
+    save(grid_design(builtin_specs(), "dojo-d1", (5, 5), (2, 6), (10, 10), name="Ten ExaPODs"), path)
+    return path
+
+
+def child(case: str, file: str | None, launched: float) -> dict:
+    """Runs in the fresh process: open the window, wait for its first frame, then time repaints."""
+    from PySide6.QtCore import QTimer
+
+    from dojo_gui.ui.app import application, open_windows
+
+    app = application()
+    first = {}
+    windows = open_windows([file] if file else [], None if file else "exapod")
+    window = windows[0]
+    window.view.sigFirstFrame.connect(lambda: first.setdefault("t", time.time()))
+    window.resize(*SIZE)
+    while "t" not in first:
+        app.processEvents()
+    result = {"case": case, "first_frame_s": first["t"] - launched,
+              "chips": sum(1 for p in window.document.design.parts("chip"))}
+    window.resize(*SIZE)
+    app.processEvents()
+    view = window.view
+
+    def frame_times() -> list[float]:
+        for _ in range(5):
+            view.viewport().repaint()
+        times = []
+        for _ in range(FRAMES):
+            t0 = time.perf_counter()
+            view.viewport().repaint()
+            times.append(time.perf_counter() - t0)
+        return times
+
+    view.fit_all()
+    app.processEvents()
+    times = frame_times()
+    result["viewport"] = [view.viewport().width(), view.viewport().height()]
+    result["fit_chip_px"] = view.scale_factor() * 10
+    result["fit_median_ms"] = statistics.median(times) * 1000
+    result["fit_p90_ms"] = sorted(times)[int(0.9 * len(times))] * 1000
+
+    view.set_scale(0.3)  # 3 px per chip: every visible chip drawn as its own rectangle
+    view.centerOn(window.scene.layout.room_rect().center())
+    app.processEvents()
+    times = frame_times()
+    result["detail_median_ms"] = statistics.median(times) * 1000
+
+    # Live colouring: every chip recoloured from a value per chip (what a simulation tick will do).
+    import random
+
+    from dojo_gui.render import ValueColours
+
+    paths = [p.path for p in window.document.design.parts("chip")]
+    rng = random.Random(1)
+    recolour = []
+    for _ in range(7):
+        provider = ValueColours({p: rng.uniform(40.0, 95.0) for p in paths}, 40.0, 95.0)
+        t0 = time.perf_counter()
+        window.scene.set_colours(provider)
+        view.viewport().repaint()
+        recolour.append(time.perf_counter() - t0)
+    result["recolour_median_ms"] = statistics.median(recolour) * 1000
+    result["peak_rss_mb"] = peak_rss_mb()
+    window.document.undo_stack.setClean()
+    window.close()
+    QTimer.singleShot(0, app.quit)
+    return result
+
+
+def run_case(case: str, file: Path | None) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    with tempfile.TemporaryDirectory() as home:
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+            env[var] = os.path.join(home, var.lower())  # no saved window layout or autosaves from elsewhere
+        launched = time.time()
+        cmd = [sys.executable, __file__, "--case", case, "--launched", repr(launched)] + (["--file", str(file)] if file else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--case")
+    parser.add_argument("--file")
+    parser.add_argument("--launched", type=float)
+    parser.add_argument("--repeat", type=int, default=3, help="fresh processes per case (the medians are reported)")
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(child(args.case, args.file, args.launched)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [("exapod", None, 16.0), ("ten-exapods", ten_exapods_file(Path(tmp)), 33.0)]
+        print(f"editor canvas, offscreen, window {SIZE[0]}x{SIZE[1]}, {FRAMES} forced repaints per figure, "
+              f"{args.repeat} fresh processes per case (medians)")
+        for case, file, target in cases:
+            runs = [run_case(case, file) for _ in range(args.repeat)]
+            med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+            r = runs[0]
+            print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s); "
+                  f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
+                  f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
+                  f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "
+                  f"every chip recoloured by a value and repainted: median {med('recolour_median_ms'):.0f} ms; "
+                  f"peak RSS {med('peak_rss_mb'):.0f} MB")
+            firsts = ", ".join(f"{x['first_frame_s']:.2f}" for x in runs)
+            print(f"  {'':12s} first frames of each process: {firsts} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Colours of parts: one default per spec, and one seam for colouring by anything else.
+
+Every painted part asks a :data:`ColourProvider` first — a function from a part's path
+to a QColor, or None to keep the default.  The canvas, the exported pictures and the
+report all paint through it, so colouring chips by live temperature, power or link load
+is a matter of passing another provider (see :class:`ValueColours`), never of changing
+the painting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable, Mapping
+
+from PySide6.QtGui import QColor
+
+from ..model.design import PartPath
+from ..model.specs import AnySpec
+
+#: path -> colour of that part, or None for the part's default (spec) colour.
+ColourProvider = Callable[[PartPath], "QColor | None"]
+
+# Hue per spec family: vendors are recognisable at a glance (Dojo red, NVIDIA green, Google blue).
+FAMILY_HUES: dict[str, int] = {"dojo": 3, "tesla": 3, "nvidia": 82, "google": 217, "tpu": 217, "amd": 350,
+                               "generic": 210}
+
+# Saturation and value per level: chips are vivid, containers recede behind them.
+_LEVEL_SV: dict[str, tuple[int, int]] = {"chip": (175, 225), "tile": (55, 72), "cabinet": (14, 226), "room": (6, 247)}
+
+UNKNOWN = QColor("#b0b0b0")  # a part whose spec is missing or of the wrong level
+SELECTION = QColor("#1f6fe0")
+ACCEPT = QColor("#2fa866")
+REFUSE = QColor("#d8453b")
+SEVERITY_COLOURS: dict[str, QColor] = {"error": QColor("#d8453b"), "warning": QColor("#e0a020"), "info": QColor("#4a90d9")}
+TEXT = QColor("#1d232b")
+TEXT_ON_DARK = QColor("#f4f6f8")
+FRAME = {"chip": QColor("#5a1410"), "tile": QColor("#1b1f25"), "cabinet": QColor("#7d8792"), "room": QColor("#aab2bb")}
+
+
+def _hue(spec: AnySpec) -> int:
+    for key in (spec.family.lower(), spec.vendor.lower()):
+        for family, hue in FAMILY_HUES.items():
+            if key and family in key:
+                return hue
+    digest = hashlib.blake2s(spec.id.encode(), digest_size=2).digest()
+    return int.from_bytes(digest, "big") % 360
+
+
+_spec_cache: dict[tuple, QColor] = {}
+
+
+def spec_colour(spec: AnySpec | None, level: str | None = None) -> QColor:
+    """The default colour of a part of ``spec`` (grey when the spec is unknown)."""
+    if spec is None:
+        return UNKNOWN
+    level = level or spec.level
+    key = (spec.id, spec.family, spec.vendor, level)
+    colour = _spec_cache.get(key)
+    if colour is None:
+        s, v = _LEVEL_SV.get(level, (0, 200))
+        colour = QColor.fromHsv(_hue(spec), s, v)
+        _spec_cache[key] = colour
+    return colour
+
+
+def ramp(fraction: float, steps: int = 32) -> QColor:
+    """A cool-to-hot colour for a value in [0, 1] (clamped), quantized so painting can batch equal colours."""
+    f = min(1.0, max(0.0, fraction))
+    k = round(f * (steps - 1))
+    cached = _ramp_cache.get((k, steps))
+    if cached is None:
+        # Blue (cool) through green and yellow to red (hot).
+        hue = int(230 - 230 * k / (steps - 1))
+        cached = QColor.fromHsv(hue, 190, 225)
+        _ramp_cache[(k, steps)] = cached
+    return cached
+
+
+_ramp_cache: dict[tuple[int, int], QColor] = {}
+
+
+class ValueColours:
+    """A provider that colours parts by a value per path (temperature, power, load...) on a ramp.
+
+    Paths without a value keep their default colour.  ``lo``/``hi`` bound the ramp.
+    """
+
+    def __init__(self, values: Mapping[PartPath, float], lo: float, hi: float) -> None:
+        self.values, self.lo, self.hi = values, lo, hi
+
+    def __call__(self, path: PartPath) -> QColor | None:
+        value = self.values.get(path)
+        if value is None:
+            return None
+        span = self.hi - self.lo
+        return ramp((value - self.lo) / span if span > 0 else 0.0)
+
+
+def blend(colours: list[QColor], fallback: QColor) -> QColor:
+    """The mean of some colours (what a tile looks like from far away)."""
+    if not colours:
+        return fallback
+    n = len(colours)
+    return QColor(sum(c.red() for c in colours) // n, sum(c.green() for c in colours) // n,
+                  sum(c.blue() for c in colours) // n)
+
+
+def blend_weighted(weighted: list[tuple[QColor, int]], fallback: QColor) -> QColor:
+    """The mean of colours given with how many parts have each."""
+    n = sum(w for _, w in weighted)
+    if n <= 0:
+        return fallback
+    return QColor(sum(c.red() * w for c, w in weighted) // n, sum(c.green() * w for c, w in weighted) // n,
+                  sum(c.blue() * w for c, w in weighted) // n)
+
+
+def text_colour_on(background: QColor) -> QColor:
+    return TEXT if background.lightness() > 140 else TEXT_ON_DARK

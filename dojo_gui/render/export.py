@@ -1,0 +1,91 @@
+"""Pictures of a design without a window: a QImage for reports, an SVG for File > Export canvas."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from ..model.design import Design, PartPath
+from .colours import ColourProvider
+from .drawing import PartDrawing, PaintState
+from .geometry import Layout
+
+BACKGROUND = QColor("#fbfbfc")
+
+
+def paint_design(painter: QPainter, design: Design, target: QRectF, colours: ColourProvider | None = None,
+                 path: PartPath = (), state: PaintState | None = None, margin: float = 12.0) -> float:
+    """Paint the part at ``path`` (the whole room by default) fitted into ``target``; returns the scale used."""
+    layout = Layout(design)
+    drawing = PartDrawing(design, layout, path, colours)
+    box = drawing.rect
+    avail_w, avail_h = max(1.0, target.width() - 2 * margin), max(1.0, target.height() - 2 * margin)
+    scale = min(avail_w / box.width(), avail_h / box.height())
+    painter.save()
+    painter.translate(target.x() + (target.width() - box.width() * scale) / 2,
+                      target.y() + (target.height() - box.height() * scale) / 2)
+    painter.scale(scale, scale)
+    drawing.paint(painter, scale, None, state)
+    painter.restore()
+    return scale
+
+
+def render_design(design: Design, width: int, height: int, colours: ColourProvider | None = None,
+                  path: PartPath = (), state: PaintState | None = None) -> QImage:
+    """A ``width`` x ``height`` picture of the design (or of the part at ``path``), as the canvas draws it."""
+    image = QImage(max(1, int(width)), max(1, int(height)), QImage.Format_ARGB32_Premultiplied)
+    image.fill(BACKGROUND)
+    painter = QPainter(image)
+    try:
+        paint_design(painter, design, QRectF(0, 0, image.width(), image.height()), colours, path, state)
+    finally:
+        painter.end()
+    return image
+
+
+def export_svg(design: Design, target: str | os.PathLike | QIODevice, width: int = 1600, height: int = 900,
+               colours: ColourProvider | None = None, path: PartPath = (), state: PaintState | None = None,
+               title: str | None = None) -> None:
+    """Write the picture as SVG to a file name or an open QIODevice."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    if isinstance(target, QIODevice):
+        generator.setOutputDevice(target)
+    else:
+        generator.setFileName(os.fspath(target))
+    generator.setSize(QSize(int(width), int(height)))
+    generator.setViewBox(QRectF(0, 0, width, height))
+    generator.setTitle(title or design.name or "dojo-gui design")
+    generator.setDescription(f"{design.name}: drawn by dojo-gui")
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(QRectF(0, 0, width, height), BACKGROUND)
+        paint_design(painter, design, QRectF(0, 0, width, height), colours, path, state)
+    finally:
+        painter.end()
+
+
+def svg_bytes(design: Design, width: int = 1600, height: int = 900, colours: ColourProvider | None = None,
+              path: PartPath = (), state: PaintState | None = None) -> bytes:
+    """The SVG picture as bytes (for embedding in an HTML report)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    export_svg(design, buffer, width, height, colours, path, state)
+    buffer.close()
+    return bytes(data.data())
+
+
+def image_png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_png_bytes", "BACKGROUND"]

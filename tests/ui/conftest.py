@@ -1,0 +1,163 @@
+"""Fixtures for the editor's tests: a main window whose dialogs answer from a script, in private folders."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from dojo_gui.io.project import dumps
+from dojo_gui.ui.dialogs import Dialogs
+from dojo_gui.ui.files import Autosaves, RecentFiles
+
+
+class ScriptedDialogs(Dialogs):
+    """Answers every modal question from ``answers`` (method name -> list of answers) and records the questions."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list] = {}
+        self.asked: list[tuple[str, tuple]] = []
+
+    def _answer(self, name: str, args: tuple, default):
+        self.asked.append((name, args))
+        queue = self.answers.get(name)
+        return queue.pop(0) if queue else default
+
+    def open_file(self, parent, folder):
+        return self._answer("open_file", (folder,), None)
+
+    def save_file(self, parent, suggested):
+        return self._answer("save_file", (suggested,), None)
+
+    def export_file(self, parent, suggested, file_filter):
+        return self._answer("export_file", (suggested, file_filter), None)
+
+    def ask_save_changes(self, parent, title):
+        return self._answer("ask_save_changes", (title,), "discard")
+
+    def ask_recover(self, parent, autosaves):
+        return self._answer("ask_recover", (autosaves,), ("later", None))
+
+    def show_error(self, parent, title, text):
+        self._answer("show_error", (title, text), None)
+
+    def confirm(self, parent, title, text):
+        return self._answer("confirm", (title, text), True)
+
+    def show_about(self, parent, text):
+        self._answer("show_about", (text,), None)
+
+    def show_shortcuts(self, parent, rows):
+        self._answer("show_shortcuts", (rows,), None)
+
+    def questions(self, name: str) -> list[tuple]:
+        return [args for n, args in self.asked if n == name]
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, catalog):
+    """Build main windows on a design; each shares the test's private data folder."""
+    from dojo_gui.ui.mainwindow import MainWindow
+
+    made = []
+
+    def make(design=None, *, file_path=None, origin="test design", show=True, size=(1400, 860)):
+        dialogs = ScriptedDialogs()
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+        window = MainWindow(design, file_path=file_path, origin=origin, catalog=catalog, dialogs=dialogs,
+                            autosaves=Autosaves(tmp_path / "data"), recent=RecentFiles(tmp_path / "data"),
+                            settings=settings)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.document.undo_stack.setClean()  # no save question at teardown
+        window.analyzer.shutdown()
+
+
+@pytest.fixture
+def window(make_window, exapod):
+    w = make_window(exapod)
+    w.view.fit_all()
+    QApplication.processEvents()
+    return w
+
+
+class Helpers:
+    """Helpers the tests share (conftest modules cannot be imported with --import-mode=importlib)."""
+
+    @staticmethod
+    def snapshot(design) -> str:
+        return snapshot(design)
+
+    @staticmethod
+    def drag_spec(window, spec_id, scene_point, *, drop=True):
+        return drag_spec(window, spec_id, scene_point, drop=drop)
+
+    @staticmethod
+    def centre(window, path):
+        return centre(window, path)
+
+    @staticmethod
+    def slot_centre(window, parent_path, slot):
+        return slot_centre(window, parent_path, slot)
+
+    @staticmethod
+    def view_point(view, scene_point):
+        return view_point(view, scene_point)
+
+
+@pytest.fixture
+def scripted_dialogs():
+    return ScriptedDialogs()
+
+
+@pytest.fixture
+def h():
+    return Helpers
+
+
+def snapshot(design) -> str:
+    """The design as its project file would say it: equal text means equal designs."""
+    return dumps(design)
+
+
+def view_point(view, scene_point: QPointF) -> QPoint:
+    return view.mapFromScene(scene_point)
+
+
+def drag_spec(window, spec_id: str, scene_point: QPointF, *, drop: bool = True):
+    """Drag a palette entry onto the canvas with real drag-enter, drag-move and drop events.
+
+    The mime data is what the palette's model gives a drag of that entry.  Returns the
+    (enter, move, drop) events so a test can see whether each was accepted.
+    """
+    mime = window.palette.mime_for(spec_id)
+    assert mime is not None, f"{spec_id} is not in the palette"
+    view = window.view
+    pos = view.mapFromScene(scene_point)
+    target = view.viewport()
+    enter = QDragEnterEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(target, enter)
+    move = QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(target, move)
+    drop_event = None
+    if drop:
+        drop_event = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+        QApplication.sendEvent(target, drop_event)
+    return enter, move, drop_event
+
+
+def centre(window, path) -> QPointF:
+    return window.scene.rect_of(path).center()
+
+
+def slot_centre(window, parent_path, slot) -> QPointF:
+    return window.scene.layout.slot_scene_rect(parent_path, slot).center()
