@@ -114,8 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .. import units
-    from ..report.api import default_picture, default_svg_writer
-    from ..report.export import PictureUnavailable, export_picture, write_results_csv
+    from ..report.export import export_picture, write_results_csv
     from ..report.output import ensure_gui_application
     from ..report.runs import read_runs
 
@@ -137,10 +136,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(f"--size: {exc}") from None
         ensure_gui_application()
         try:
-            written = [export_picture(design, out, width=width, height=height, picture=default_picture(),
-                                      svg=default_svg_writer())]
-        except PictureUnavailable as exc:
-            raise CliError(str(exc)) from None
+            written = [export_picture(design, out, width=width, height=height)]
         except OSError as exc:
             raise CliError(str(exc)) from None
     else:

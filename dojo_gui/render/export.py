@@ -32,6 +32,16 @@ def paint_design(painter: QPainter, design: Design, target: QRectF, colours: Col
     return scale
 
 
+def fitted_height(design: Design, width: int, max_height: int, path: PartPath = (), margin: float = 12.0,
+                  min_height: int = 160) -> int:
+    """The picture height that shows the part at ``path`` at ``width`` without empty bands above and below."""
+    box = PartDrawing(design, Layout(design), path, None).rect
+    if box.width() <= 0:
+        return max_height
+    height = (width - 2 * margin) * box.height() / box.width() + 2 * margin
+    return int(min(max_height, max(min_height, round(height))))
+
+
 def render_design(design: Design, width: int, height: int, colours: ColourProvider | None = None,
                   path: PartPath = (), state: PaintState | None = None) -> QImage:
     """A ``width`` x ``height`` picture of the design (or of the part at ``path``), as the canvas draws it."""

@@ -7,12 +7,12 @@ The ways in:
 * :func:`dojo_gui.report.export.write_results_csv` writes saved runs as CSV.
 * :func:`dojo_gui.report.export.export_picture` writes the design's picture as PNG or SVG.
 
-The picture comes from :mod:`dojo_gui.render` (see :func:`default_picture`); the
+The picture is the canvas's own drawing (:mod:`dojo_gui.render`); the
 results come from ``design.runs`` in the format :mod:`dojo_gui.report.runs` describes.
 """
 
 from __future__ import annotations
 
-from .api import ExportResult, default_picture, default_svg_writer, export_report
+from .api import ExportResult, export_report
 
-__all__ = ["ExportResult", "default_picture", "default_svg_writer", "export_report"]
+__all__ = ["ExportResult", "export_report"]

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from ..model.design import Design
+from ..render import render_design
 from .output import ReportWriteError, ensure_gui_application, write_html, write_pdf
 from .sections import SECTIONS, PictureFn, ReportContext, SectionBuilder, build_report
 
 _DEFAULT = object()
-
-
-def _render_hook(name: str) -> Callable | None:
-    """A drawing function of :mod:`dojo_gui.render` by name, or None while that package lacks it."""
-    try:
-        module = importlib.import_module("dojo_gui.render")
-    except ImportError:
-        return None
-    hook = getattr(module, name, None)
-    return hook if callable(hook) else None
-
-
-def default_picture() -> PictureFn | None:
-    """``dojo_gui.render.render_design(design, width, height) -> QImage``, where this build has it."""
-    return _render_hook("render_design")
-
-
-def default_svg_writer() -> Callable[[Design, Path, int, int], None] | None:
-    """``dojo_gui.render.write_svg(design, path, width, height)``, where this build has it."""
-    return _render_hook("write_svg")
 
 
 @dataclass
@@ -50,14 +30,14 @@ def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html:
     """Write the report of ``design`` as PDF and/or HTML.
 
     ``other`` is a baseline to compare with; ``picture`` draws the design (default: the
-    renderer of :mod:`dojo_gui.render`, or none); ``runs`` are run records given beside
+    canvas's own renderer, :func:`dojo_gui.render.render_design`; None for no picture); ``runs`` are run records given beside
     the design's own.  Raises :class:`ReportWriteError` when a file cannot be written.
     """
     if pdf is None and html is None:
         raise ValueError("export_report needs a PDF path, an HTML path or both")
     ensure_gui_application()
     ctx = ReportContext(design, source=source, other=other, other_source=other_source,
-                        picture=default_picture() if picture is _DEFAULT else picture, extra_runs=list(runs))
+                        picture=render_design if picture is _DEFAULT else picture, extra_runs=list(runs))
     report = build_report(ctx, sections)
     result = ExportResult(sections=[s.key for s in report.sections])
     if pdf is not None:
@@ -69,4 +49,4 @@ def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html:
     return result
 
 
-__all__ = ["ExportResult", "ReportWriteError", "default_picture", "default_svg_writer", "export_report"]
+__all__ = ["ExportResult", "ReportWriteError", "export_report"]

@@ -14,12 +14,13 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 
 from .. import units
-from ..model.design import Design
+from ..model.design import Design, PartPath
+from ..render import ColourProvider, PaintState, export_svg, render_design
 from .runs import RunRecord
 
 
@@ -65,30 +66,22 @@ def write_results_csv(records: list[RunRecord], path: str | os.PathLike) -> list
     return written
 
 
-PictureFn = Callable[[Design, int, int], "object"]
-SvgWriter = Callable[[Design, Path, int, int], None]
-
-
-class PictureUnavailable(RuntimeError):
-    """This build cannot draw the design in the format asked for."""
-
-
 def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400, height: int = 1500,
-                   picture: PictureFn | None = None, svg: SvgWriter | None = None) -> Path:
-    """The design's picture as PNG (from ``picture``) or SVG (from ``svg``), chosen by the file's suffix."""
+                   colours: ColourProvider | None = None, part: PartPath = (), state: PaintState | None = None) -> Path:
+    """The design's picture (or one part's, at ``part``) as PNG/JPEG or SVG, chosen by the file's suffix.
+
+    ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        if svg is None:
-            raise PictureUnavailable("SVG export needs the SVG writer of dojo_gui.render (write_svg), "
-                                     "which this build does not have")
-        svg(design, path, width, height)
+        export_svg(design, path, width, height, colours, part, state)
+        if not path.is_file():
+            raise OSError(f"{path}: cannot write the picture")
         return path
     if suffix in (".png", ".jpg", ".jpeg"):
-        if picture is None:
-            raise PictureUnavailable("picture export needs dojo_gui.render.render_design, which this build does not have")
-        image = picture(design, width, height)
-        if image is None or image.isNull() or not image.save(str(path)):
+        image = render_design(design, width, height, colours, part, state)
+        if image.isNull() or not image.save(str(path)):
             raise OSError(f"{path}: cannot write the picture")
         return path
     raise ValueError(f"{path}: a picture is saved as .png, .jpg or .svg")

@@ -21,6 +21,7 @@ from ..model.aggregate import Summary, summarize, summarize_all
 from ..model.design import Design, Part, format_path
 from ..model.rules import Finding, check, count_by_severity
 from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
+from ..render import fitted_height
 from .charts import line_chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
@@ -29,7 +30,7 @@ from .runs import HEADLINE_FIGURES, RunRecord, RunRecordError, figure_label, lat
 # Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
 PictureFn = Callable[[Design, int, int], QImage]
 
-PICTURE_SIZE = (1800, 1100)  # pixels rendered; shown 640 CSS px wide, so about 280 dpi on paper
+PICTURE_SIZE = (1800, 1100)  # largest picture rendered, in pixels; shown 640 CSS px wide, so about 280 dpi on paper
 MAX_FINDING_ROWS = 200
 MAX_RUN_TABLE_ROWS = 40
 KIND_TITLES = {"comm": "Communication", "thermal": "Power and cooling"}
@@ -210,10 +211,10 @@ def overview_section(ctx: ReportContext) -> Section:
 
 def _picture_block(ctx: ReportContext):
     if ctx.picture is None:
-        return Note("No picture of the design: this build has no design renderer "
-                    "(dojo_gui.render.render_design), so the report shows figures only.")
+        return Note("No picture of the design was asked for; the report shows figures only.")
     w, h = PICTURE_SIZE
     try:
+        h = fitted_height(ctx.design, w, h)  # a row of cabinets gets a short, wide picture
         image = ctx.picture(ctx.design, w, h)
     except Exception as exc:  # a drawing bug must not cost the reviewer the rest of the report
         return Note(f"No picture of the design: drawing it failed ({type(exc).__name__}: {exc}).", "warning")

@@ -153,6 +153,12 @@ class MainWindow(QMainWindow):
         a["save_as"] = self._action("Save &As…", self.save_as, QKeySequence.SaveAs, tip="Save the project under a new name")
         a["revert"] = self._action("&Revert", self.revert, None, "revert", "Go back to the saved file")
         a["export"] = self._action("&Export Picture…", self.export_picture, None, tip="Save the design as an SVG or PNG picture")
+        a["export_report"] = self._action("Export &Report…", self.export_report, "Ctrl+Shift+R",
+                                          tip="Write a design-review report (PDF or HTML)")
+        a["export_comparison"] = self._action("Export &Comparison Report…", self.export_comparison, None,
+                                              tip="A report of this design side by side with a baseline project")
+        a["export_results"] = self._action("Export Results as &CSV…", self.export_results, None,
+                                           tip="The saved simulation runs' key figures and series as CSV")
         a["quit"] = self._action("&Quit", self.close, QKeySequence.Quit)
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts(QKeySequence.Undo)
@@ -207,7 +213,8 @@ class MainWindow(QMainWindow):
         for key in ("save", "save_as", "revert"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
-        file_menu.addAction(a["export"])
+        for key in ("export_report", "export_comparison", "export", "export_results"):
+            file_menu.addAction(a[key])
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
 
@@ -451,24 +458,77 @@ class MainWindow(QMainWindow):
         self.show_status(f"Reverted to {path}", 5000)
 
     def export_picture(self) -> None:
-        from ..render import export_svg, render_design
+        from ..report.export import export_picture
 
         suggested = str(Path(self._folder()) / f"{_file_stem(self.document.design.name)}.svg")
         path = self.dialogs.export_file(self, suggested, "SVG pictures (*.svg);;PNG pictures (*.png)")
         if not path:
             return
         focus = self.selection.focus
-        state = self.scene.paint_state
+        size = (2400, 1400) if path.lower().endswith(".png") else (1600, 900)
         try:
-            if path.lower().endswith(".png"):
-                if not render_design(self.document.design, 2400, 1400, self.scene.colours, focus, state).save(path):
-                    raise OSError(f"cannot write {path}")
-            else:
-                export_svg(self.document.design, path, 1600, 900, self.scene.colours, focus, state)
-        except OSError as exc:
+            export_picture(self.document.design, path, width=size[0], height=size[1], colours=self.scene.colours,
+                           part=focus, state=self.scene.paint_state)
+        except (OSError, ValueError) as exc:
             self.dialogs.show_error(self, "Cannot export", str(exc))
             return
         self.show_status(f"Exported {format_path(focus)} to {path}", 5000)
+
+    def export_report(self, baseline: Path | None = None) -> None:
+        """Write the design-review report of the open design (compared with ``baseline`` when given)."""
+        from ..report import export_report
+        from ..report.output import ReportWriteError
+
+        stem = _file_stem(self.document.design.name) + ("-comparison" if baseline else "-review")
+        suggested = str(Path(self._folder()) / f"{stem}.pdf")
+        path = self.dialogs.export_file(self, suggested, "PDF reports (*.pdf);;HTML reports (*.html)")
+        if not path:
+            return
+        other = None
+        if baseline is not None:
+            try:
+                other = load(baseline)
+            except ProjectFileError as exc:
+                self.dialogs.show_error(self, "Cannot read the baseline", str(exc))
+                return
+        target = {"html": path} if path.lower().endswith((".html", ".htm")) else {"pdf": path}
+        source = str(self.document.file_path) if self.document.file_path else self.document.title()
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            export_report(self.document.design, source=source, other=other,
+                          other_source=str(baseline) if baseline else "", **target)
+        except (ReportWriteError, OSError) as exc:
+            self.dialogs.show_error(self, "Cannot write the report", str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_status(f"Report written to {path}", 5000)
+
+    def export_comparison(self) -> None:
+        baseline = self.dialogs.open_file(self, self._folder())
+        if baseline:
+            self.export_report(Path(baseline))
+
+    def export_results(self) -> None:
+        from ..report.export import write_results_csv
+        from ..report.runs import read_runs
+
+        records, problems = read_runs(self.document.design.runs)
+        if not records:
+            detail = f" ({problems[0]})" if problems else ""
+            self.dialogs.show_error(self, "No results to export",
+                                    f"This project keeps no simulation runs yet{detail}. Run a simulation and keep it first.")
+            return
+        suggested = str(Path(self._folder()) / f"{_file_stem(self.document.design.name)}-results.csv")
+        path = self.dialogs.export_file(self, suggested, "CSV tables (*.csv)")
+        if not path:
+            return
+        try:
+            written = write_results_csv(records, path)
+        except OSError as exc:
+            self.dialogs.show_error(self, "Cannot export", str(exc))
+            return
+        self.show_status(f"Exported {len(records)} runs to {len(written)} CSV files beside {path}", 5000)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

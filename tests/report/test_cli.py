@@ -62,7 +62,7 @@ def test_report_with_runs_from_a_file(qapp, capsys, tmp_path, read_html, make_co
     (["report", "exapod", "-o", "{tmp}/r.pdf", "--compare", "no-such-example"], "no bundled example"),
     (["report", "exapod", "-o", "{tmp}/r.pdf", "--runs", "{tmp}/nothing.json"], "cannot read"),
     (["export", "exapod", "-o", "{tmp}/r.csv"], "has no saved simulation runs"),
-    (["export", "exapod", "-o", "{tmp}/r.png"], "render_design"),
+    (["export", "exapod", "-o", "{tmp}/r.png", "--size", "big"], "--size"),
     (["export", "exapod", "-o", "{tmp}/r.txt"], "export writes .csv"),
 ])
 def test_bad_requests_say_what_is_wrong(qapp, capsys, tmp_path, argv, message):
@@ -91,3 +91,11 @@ def test_report_runs_headless_in_a_fresh_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
     assert "report of Dojo ExaPOD written in" in proc.stdout
+
+
+@pytest.mark.parametrize("name,magic", [("design.png", b"\x89PNG"), ("design.svg", b"<?xml")])
+def test_export_the_design_picture(qapp, capsys, tmp_path, name, magic):
+    out = tmp_path / name
+    code, printed, _ = run(capsys, "export", "exapod", "-o", str(out), "--size", "800x400")
+    assert code == 0 and printed.strip() == str(out)
+    assert out.read_bytes().startswith(magic)

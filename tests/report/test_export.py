@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from dojo_gui.report.export import PictureUnavailable, export_picture, key_figures_csv, series_csv, write_results_csv
+from dojo_gui.report.export import export_picture, key_figures_csv, series_csv, write_results_csv
 from dojo_gui.report.runs import parse_run, read_runs
 
 
@@ -43,28 +43,32 @@ def test_write_results_csv_writes_the_series_beside(tmp_path, make_comm, make_th
     assert values[-1, 1] == pytest.approx(records[1].series["tj_max_c"][-1, 1])
 
 
-def test_picture_export_uses_the_renderer_given(qapp, dojo_tile, tmp_path):
-    def picture(design, width, height):
-        image = QImage(width, height, QImage.Format.Format_RGB32)
-        image.fill(QColor("red"))
-        return image
+def test_picture_export_is_the_canvas_drawing(qapp, dojo_tile, tmp_path):
+    from dojo_gui.render import render_design
 
-    path = export_picture(dojo_tile, tmp_path / "tile.png", width=320, height=200, picture=picture)
+    path = export_picture(dojo_tile, tmp_path / "tile.png", width=320, height=200)
     image = QImage(str(path))
-    assert (image.width(), image.height()) == (320, 200) and image.pixelColor(0, 0) == QColor("red")
+    assert (image.width(), image.height()) == (320, 200)
+    expected = render_design(dojo_tile, 320, 200).convertToFormat(image.format())
+    assert image == expected
+    # The D1's own colour is in the picture: the chips were drawn, not only the background.
+    colours = {image.pixelColor(x, y).name() for x in range(0, 320, 4) for y in range(0, 200, 4)}
+    assert len(colours) > 3
 
 
-def test_picture_export_says_what_is_missing(qapp, dojo_tile, tmp_path):
-    with pytest.raises(PictureUnavailable, match="render_design"):
-        export_picture(dojo_tile, tmp_path / "x.png")
-    with pytest.raises(PictureUnavailable, match="SVG export needs"):
-        export_picture(dojo_tile, tmp_path / "x.svg")
+def test_picture_export_refuses_other_formats(qapp, dojo_tile, tmp_path):
     with pytest.raises(ValueError, match=r"\.png, \.jpg or \.svg"):
         export_picture(dojo_tile, tmp_path / "x.gif")
+    assert not (tmp_path / "x.gif").exists()
 
 
-def test_svg_export_calls_the_svg_writer(qapp, dojo_tile, tmp_path):
-    calls = []
-    export_picture(dojo_tile, tmp_path / "x.svg", width=100, height=50,
-                   svg=lambda design, path, w, h: calls.append((design.name, path.name, w, h)))
-    assert calls == [(dojo_tile.name, "x.svg", 100, 50)]
+def test_svg_export_is_an_svg_of_the_design(qapp, exapod, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    path = export_picture(exapod, tmp_path / "x.svg", width=1000, height=500)
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    assert root.find("{http://www.w3.org/2000/svg}title").text == exapod.name
+    # Ten cabinet labels are drawn as text.
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert sum(1 for t in texts if t.strip().startswith("C")) >= 10

@@ -123,7 +123,7 @@ def test_each_section_title_is_on_the_page_the_contents_name(exapod_report):
         assert title not in before.split("Contents")[-1] or page - 1 == 1
 
 
-def test_without_a_renderer_the_report_says_there_is_no_picture(exapod_report, read_html):
+def test_without_a_picture_the_report_says_so(exapod_report, read_html):
     _, _, html = exapod_report
     text = html.read_text()
     assert "No picture of the design" in text and "<img" not in text
@@ -211,8 +211,13 @@ def test_export_needs_a_target(qapp, dojo_tile):
         export_report(dojo_tile)
 
 
-def test_default_picture_comes_from_the_render_package():
-    import dojo_gui.render as render
-    from dojo_gui.report import default_picture
+def test_by_default_the_picture_is_the_canvas_drawing(qapp, dojo_tile, tmp_path, read_html):
+    import base64
 
-    assert default_picture() is getattr(render, "render_design", None)
+    from dojo_gui.render import render_design
+
+    html = tmp_path / "d.html"
+    export_report(dojo_tile, html=html)
+    src = read_html(html).images["design-picture"]["src"]
+    image = QImage.fromData(base64.b64decode(src.split(",", 1)[1]))
+    assert image == render_design(dojo_tile, image.width(), image.height()).convertToFormat(image.format())

@@ -154,3 +154,40 @@ def test_live_colours_recolour_without_relayout(window):
     assert colours[hot] == "#ff00ff" and colours[((0, 0), (1, 5), (4, 3))] != "#ff00ff"
     assert [b.rect for b in item.drawing.chips] == rects_before
     assert any(c.name() == "#ff00ff" and len(r) == 1 for c, r in item.drawing.chip_batches)
+
+
+def pdf_pages(data: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def test_export_report_writes_the_review_of_the_open_design(window, tmp_path):
+    window.dialogs.answers["export_file"] = [str(tmp_path / "review.pdf"), str(tmp_path / "review.html")]
+    window.actions_by_name["export_report"].trigger()
+    assert pdf_pages((tmp_path / "review.pdf").read_bytes()) >= 7
+    window.actions_by_name["export_report"].trigger()
+    html = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "Dojo ExaPOD" in html and "3,000" in html and 'id="design-picture"' in html
+    assert window.dialogs.questions("show_error") == []
+
+
+def test_export_comparison_report_names_the_removed_cabinet(window, tmp_path):
+    from dojo_gui.io.project import save
+
+    baseline = tmp_path / "baseline.dojo"
+    save(window.document.design, baseline)
+    window.selection.set([((0, 9),)])
+    window.actions_by_name["delete"].trigger()
+    window.dialogs.answers["open_file"] = [str(baseline)]
+    window.dialogs.answers["export_file"] = [str(tmp_path / "cmp.html")]
+    window.actions_by_name["export_comparison"].trigger()
+    html = (tmp_path / "cmp.html").read_text(encoding="utf-8")
+    assert "removed" in html and "cabinet[0,9]" in html and "300 chips" in html
+
+
+def test_export_results_without_runs_says_so_and_writes_nothing(window, tmp_path):
+    window.actions_by_name["export_results"].trigger()
+    (title, text), = window.dialogs.questions("show_error")
+    assert title == "No results to export" and "no simulation runs" in text
+    assert window.dialogs.questions("export_file") == []
