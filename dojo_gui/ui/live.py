@@ -232,11 +232,9 @@ class LiveSimulation(QObject):
     # ----------------------------------------------------------------- the design
     def _on_reset(self) -> None:
         """Another design: results about the old one must not show against the new one's parts."""
-        self.controller.stop()
-        self.controller.forget()
+        self.controller.discard()
         self.overlay.clear()
-        self.thermal_plots.clear_data()
-        self.thermal_plots.note.setText("")
+        self.thermal_plots.clear()
         self.link_map.clear()
         self.panel.set_keepable(False)
         self.panel.set_stale(False)

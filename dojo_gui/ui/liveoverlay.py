@@ -20,8 +20,8 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QLabel
 
 from .. import units
 from ..model.design import PartPath, format_path
@@ -59,6 +59,14 @@ class LiveOverlay(QObject):
         self._last_refresh = -math.inf
         self._pending = False
         self.provider: ArrayColours | None = None
+        # A label inside the view rather than a tooltip window: it follows the pointer at once, and needs no
+        # window of its own (which some platforms cannot raise).
+        self.hover = QLabel(view)
+        self.hover.setObjectName("hoverValues")
+        self.hover.setTextFormat(Qt.PlainText)
+        self.hover.setStyleSheet("background: rgba(255, 255, 240, 235); border: 1px solid #aab2bb; padding: 3px;")
+        self.hover.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.hover.hide()
         view.viewport().installEventFilter(self)
 
     # ----------------------------------------------------------------- values in
@@ -116,6 +124,7 @@ class LiveOverlay(QObject):
         self.view.viewport().setMouseTracking(kind is not None)  # hovering shows values only with a live overlay
         if kind is None:
             self.legend.hide()
+            self.hover.hide()
             self.provider = None
             return
         self._refresh(True)
@@ -212,16 +221,30 @@ class LiveOverlay(QObject):
         return f"{format_path(path)}{stale}\n" + "\n".join(lines)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if self.kind is not None and event.type() == QEvent.MouseMove and event.buttons() == Qt.NoButton:
-            pos = event.position().toPoint()
-            path = self.view.canvas.path_at(self.view.mapToScene(pos))
-            text = self.describe(path)
-            if text:
-                QToolTip.showText(event.globalPosition().toPoint(), text, self.view.viewport())
-            else:
-                QToolTip.hideText()
-            self.sigHover.emit(text.replace("\n", " · "))
+        kind = event.type()
+        if self.kind is not None and kind == QEvent.MouseMove and event.buttons() == Qt.NoButton:
+            self.hover_at(event.position().toPoint())
+        elif kind in (QEvent.Leave, QEvent.MouseButtonPress):
+            self.hover.hide()
         return False
+
+    def hover_at(self, pos: QPoint) -> str:
+        """Show the live values of the part under a viewport position beside the pointer; returns them."""
+        path = self.view.canvas.path_at(self.view.mapToScene(pos))
+        text = self.describe(path)
+        if text:
+            self.hover.setText(text)
+            self.hover.adjustSize()
+            viewport = self.view.viewport()
+            x = pos.x() + 16 if pos.x() + 16 + self.hover.width() < viewport.width() else pos.x() - 8 - self.hover.width()
+            y = pos.y() + 18 if pos.y() + 18 + self.hover.height() < viewport.height() else pos.y() - 8 - self.hover.height()
+            self.hover.move(viewport.mapTo(self.view, QPoint(max(x, 0), max(y, 0))))
+            self.hover.show()
+            self.hover.raise_()
+        else:
+            self.hover.hide()
+        self.sigHover.emit(text.replace("\n", " · "))
+        return text
 
 
 def _share(values: np.ndarray, limits: np.ndarray) -> np.ndarray:

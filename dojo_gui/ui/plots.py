@@ -419,6 +419,13 @@ class ThermalPlots(SeriesPlots):
         self.auto_range()
         self.set_time_span(duration_s)
 
+    def clear(self) -> None:
+        """No run any more (another design): empty curves."""
+        self.series = None
+        self._drawn = 0
+        self.clear_data()
+        self.note.setText("")
+
     def append(self, times: np.ndarray, room: dict[str, np.ndarray]) -> None:
         """New frames; the curves show them at the next refresh."""
         if self.series is not None and len(times):

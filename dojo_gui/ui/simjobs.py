@@ -100,6 +100,7 @@ class Control:
         self._stop = threading.Event()
         self._go = threading.Event()
         self._go.set()
+        self.waiting = False  # the worker is held at a pause right now
 
     def stop(self) -> None:
         self._stop.set()
@@ -122,7 +123,10 @@ class Control:
 
     def should_stop(self) -> bool:
         """Wait here while paused; then whether to stop (the engines' ``should_stop`` callback)."""
-        self._go.wait()
+        if not self._go.is_set():
+            self.waiting = True
+            self._go.wait()
+            self.waiting = False
         return self._stop.is_set()
 
 
@@ -351,7 +355,7 @@ def _run_thermal(job: ThermalJob, design: Design, revision: int, buffer: LiveBuf
             if control.should_stop():
                 run.cancel()
                 break
-            run.advance(wall_s=SLICE_S)
+            run.advance(wall_s=SLICE_S, should_stop=control.should_stop)
             new = run.frames(room_from, part_from)
             room_from, part_from = new["room_count"], new["part_count"]
             buffer.frames(new["room_time_s"], new["room"], run.time_s, run.progress)

@@ -126,6 +126,10 @@ class SimulationController(QObject):
         self.sigStarted.emit(job)
         return True
 
+    def threads_running(self) -> int:
+        """How many runs' threads have not finished (a stopped run's engine may still be winding down)."""
+        return sum(1 for run in self._threads.values() if not run.thread.isFinished())
+
     def pause(self) -> None:
         if self.current is not None and self.state == "running":
             self.current.control.pause()
@@ -145,6 +149,16 @@ class SimulationController(QObject):
         run.stop_requested = time.monotonic()
         run.control.stop()
         QTimer.singleShot(STOP_GRACE_MS, self, lambda n=run.number: self._give_up(n))
+
+    def discard(self) -> None:
+        """Stop the run and drop what it computed (its design is gone): the run ends now, without results,
+        and its engine stops in the background."""
+        run = self.current
+        if run is not None:
+            run.control.stop()
+            self._end(Outcome("stopped", run.job, self.results_revision or 0,
+                              message="discarded: another design was opened"))
+        self.forget()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop everything and wait for the threads (before the window goes away)."""

@@ -83,6 +83,7 @@ def make_window(qtbot, tmp_path, catalog):
     for window in made:
         window.document.undo_stack.setClean()  # no save question at teardown
         window.analyzer.shutdown()
+        window.live.shutdown()  # no simulation thread outlives its test
 
 
 @pytest.fixture
