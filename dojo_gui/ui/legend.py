@@ -91,12 +91,13 @@ class CanvasLegend(RampLegend):
             self.place()
         return False
 
-    def place(self) -> None:
-        self.adjustSize()
-        scroll = getattr(self.view, "verticalScrollBar", None)
-        bar = scroll().width() if scroll is not None and scroll().isVisible() else 0
-        self.move(self.view.width() - self.width() - self.MARGIN - bar, self.MARGIN)
-
     def set_scale(self, title: str, low: str, high: str, note: str = "") -> None:
         super().set_scale(title, low, high, note)
         self.place()
+
+    def place(self) -> None:
+        # Wrapped text: the height follows from the fixed width, which adjustSize does not ask for.
+        self.resize(self.width(), self.layout().totalHeightForWidth(self.width()))
+        scroll = getattr(self.view, "verticalScrollBar", None)
+        bar = scroll().width() if scroll is not None and scroll().isVisible() else 0
+        self.move(self.view.width() - self.width() - self.MARGIN - bar, self.MARGIN)

@@ -178,7 +178,7 @@ class LiveOverlay(QObject):
             if self.link_index is None:
                 self.legend.set_scale("Link utilization", "", "", "No values yet: run a collective or a training step.")
             else:
-                self.legend.set_scale(f"Busiest link of each chip ({self.link_what}); tiles and cabinets: mean",
+                self.legend.set_scale(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
                                       "0 %", "100 %", note)
         self.legend.show()
         self.legend.raise_()

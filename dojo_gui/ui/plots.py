@@ -38,6 +38,7 @@ class CurveSpec:
     label: str
     colour: str
     dashed: bool = False
+    legend: str = ""  # what the line above the plot calls it (default: the label); curves alike are named once
 
 
 @dataclass
@@ -176,11 +177,12 @@ class SeriesPlots(QWidget):
             if spec.min_span:
                 plot.setLimits(minYRange=spec.min_span)
             symbol = "" if spec.unit in ("1", "%") else units.UNITS[spec.unit].symbol
-            plot.setLabel("left", spec.title, units=symbol or None)
+            plot.setLabel("left", spec.title, units=symbol or None, **{"font-size": "8pt"})
             if len(spec.curves) > 1:  # which curve is which, in one line above the plot (a legend would hide data)
+                named = dict.fromkeys((c.legend or c.label, c.colour, c.dashed and not c.legend) for c in spec.curves)
                 plot.setTitle("&nbsp;&nbsp;".join(
-                    f"<span style='color:{c.colour}'>{'╌╌' if c.dashed else '━━'} {c.label}</span>" for c in spec.curves),
-                    size="8pt")
+                    f"<span style='color:{colour}'>{'╌╌' if dashed else '━━'} {text}</span>"
+                    for text, colour, dashed in named), size="8pt")
             for curve in spec.curves:
                 pen = pg.mkPen(curve.colour, width=1, style=Qt.DashLine if curve.dashed else Qt.SolidLine)
                 item = plot.plot(name=curve.label, pen=pen)
@@ -353,7 +355,7 @@ THERMAL_PLOTS = [
                                          CurveSpec("coolant_return_c", "Return", PALETTE[3]),
                                          CurveSpec("facility_supply_c", "Facility water", PALETTE[5], dashed=True)],
              min_span=2.0),
-    PlotSpec("step", "Step time", "s", [CurveSpec("step_time_s", "Training step", PALETTE[6])], include=0.0),
+    PlotSpec("step", "Step", "s", [CurveSpec("step_time_s", "Training step", PALETTE[6])], include=0.0),
 ]
 
 

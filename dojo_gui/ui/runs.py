@@ -46,7 +46,8 @@ class RunsWidget(QWidget):
         self.tree.setHeaderLabels(["Run", "Kind", "Key figures", "Finished"])
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected())
         self.problems = QLabel()
@@ -66,13 +67,6 @@ class RunsWidget(QWidget):
         buttons.addWidget(self.compare_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.setContentsMargins(0, 0, 0, 0)
-        left_column.addWidget(self.tree, 1)
-        left_column.addWidget(self.problems)
-        left_column.addLayout(buttons)
-
         self.compare_title = QLabel("Select two runs and press Compare (or double-click).")
         self.compare_title.setObjectName("compareTitle")
         self.compare_title.setWordWrap(True)
@@ -80,22 +74,31 @@ class RunsWidget(QWidget):
         self.table.setObjectName("compareTable")
         self.table.setHorizontalHeaderLabels(["Figure", "A", "B", "B − A"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.plots = SeriesPlots([], dialogs=self.dialogs, name="comparison")
-        right = QSplitter(Qt.Vertical)
-        top = QWidget()
-        top_column = QVBoxLayout(top)
-        top_column.setContentsMargins(0, 0, 0, 0)
-        top_column.addWidget(self.compare_title)
-        top_column.addWidget(self.table)
-        right.addWidget(top)
-        right.addWidget(self.plots)
-        right.setStretchFactor(1, 3)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.plots = SeriesPlots([], dialogs=self.dialogs, name="comparison", columns=2)
+        # Left: the runs, the buttons, then the figures of the two compared; right: their curves, overlaid.
+        runs = QWidget()
+        runs_column = QVBoxLayout(runs)
+        runs_column.setContentsMargins(0, 0, 0, 0)
+        runs_column.addWidget(self.tree, 1)
+        runs_column.addWidget(self.problems)
+        runs_column.addLayout(buttons)
+        figures = QWidget()
+        figures_column = QVBoxLayout(figures)
+        figures_column.setContentsMargins(0, 0, 0, 0)
+        figures_column.addWidget(self.compare_title)
+        figures_column.addWidget(self.table, 1)
+        left = QSplitter(Qt.Vertical)
+        left.addWidget(runs)
+        left.addWidget(figures)
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 2)
+        splitter.addWidget(self.plots)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(splitter)
@@ -117,8 +120,7 @@ class RunsWidget(QWidget):
             item.setData(0, Qt.UserRole, record.index)
             item.setToolTip(0, record.label)
             self.tree.addTopLevelItem(item)
-        for column in (1, 2, 3):
-            self.tree.resizeColumnToContents(column)
+        self.tree.resizeColumnToContents(1)
         self.problems.setText("\n".join(f"Not shown: {p}" for p in problems))
         self.problems.setVisible(bool(problems))
         if self.compared is not None and not all(any(r.index == i for r in self.records) for i in self.compared):
@@ -166,7 +168,7 @@ class RunsWidget(QWidget):
         """Show runs ``a`` and ``b`` (indices in ``design.runs``) side by side and overlaid."""
         ra, rb = self.record(a), self.record(b)
         self.compared = (a, b)
-        self.compare_title.setText(f"A: {ra.label} ({ra.kind})\nB: {rb.label} ({rb.kind})"
+        self.compare_title.setText(f"A (solid lines): {ra.label} ({ra.kind})\nB (dashed lines): {rb.label} ({rb.kind})"
                                    + ("" if ra.kind == rb.kind else "\nThese runs are of different kinds: only the "
                                       "figures both have are set side by side."))
         headline = list(HEADLINE_FIGURES.get(ra.kind, ())) + [n for n in HEADLINE_FIGURES.get(rb.kind, ())]
@@ -178,7 +180,7 @@ class RunsWidget(QWidget):
             diff = vb - va if va is not None and vb is not None else None
             change = ""
             if diff is not None and va:
-                change = f" ({diff / abs(va) * 100:+.1f} %)"
+                change = f" ({diff / abs(va) * 100:+.2g} %)"
             cells = [figure_label(name), figure_text(name, va), figure_text(name, vb),
                      ("—" if diff is None else ("+" if diff > 0 else "") + figure_text(name, diff) + change)]
             for column, text in enumerate(cells):
@@ -195,10 +197,11 @@ class RunsWidget(QWidget):
             curves = []
             for k, name in enumerate(group):
                 colour = PALETTE[k % len(PALETTE)]
+                legend = figure_label(name)
                 if name in ra.series:
-                    curves.append(CurveSpec(f"A:{name}", f"{figure_label(name)} A", colour))
+                    curves.append(CurveSpec(f"A:{name}", f"{legend} A", colour, legend=legend))
                 if name in rb.series:
-                    curves.append(CurveSpec(f"B:{name}", f"{figure_label(name)} B", colour, dashed=True))
+                    curves.append(CurveSpec(f"B:{name}", f"{legend} B", colour, dashed=True, legend=legend))
             unit = key if key in units.UNITS else "1"
             specs.append(PlotSpec(key, UNIT_TITLES.get(key, figure_label(group[0])), unit, curves))
         self.plots.set_specs(specs)

@@ -543,3 +543,13 @@ def test_a_job_can_be_started_without_the_panel(qtbot, cabinet_window):
         assert window.live.start(job)
         assert not window.live.start(job)  # one run at a time
     assert ended.args[0].status == "finished" and ended.args[0].result.time_s == 20.0
+
+
+def test_the_time_axis_ticks_at_clock_steps(qapp):
+    from dojo_gui.ui.plots import TimeAxis
+
+    axis = TimeAxis("bottom")
+    (major, _), (minor, _) = axis.tickSpacing(0.0, 3600.0, 900.0)
+    assert major in (300.0, 600.0) and minor < major
+    assert axis.tickStrings([0.0, 300.0, 5400.0], 1.0, 300.0) == ["0", "5 min", "1:30 h"]
+    assert axis.tickStrings([0.0, 0.5], 1.0, 0.5) == ["0", "500 ms"]
