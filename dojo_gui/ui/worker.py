@@ -112,6 +112,9 @@ class SimulationController(QObject):
         worker.moveToThread(thread)
         run = _Run(number, job, thread, worker, buffer, control)
         thread.started.connect(worker.run)
+        # The worker is deleted in its own thread once it is done (not later by the garbage collector
+        # from this one); the thread ends when the GUI has taken the outcome.
+        worker.sigDone.connect(worker.deleteLater)
         # Both come from the worker's thread: queued, so the slots run here on the GUI thread.
         worker.sigDone.connect(self._on_done, Qt.QueuedConnection)
         thread.finished.connect(self._reap, Qt.QueuedConnection)
@@ -214,8 +217,9 @@ class SimulationController(QObject):
         """Let go of the threads that have finished."""
         for number, run in list(self._threads.items()):
             if run.thread.isFinished():
-                del self._threads[number]  # the worker goes with its last reference (its thread is over)
-                run.thread.deleteLater()
+                # The worker was deleted in its thread; the thread (ours, without a parent) goes with
+                # its last reference, now that it has finished.
+                del self._threads[number]
 
     # ----------------------------------------------------------------- state
     def _set_state(self, state: str) -> None:
