@@ -325,7 +325,8 @@ def _run_exclusive(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Ti
         pid = id(p)
         info = infos[pid]
         nbytes = step.nbytes
-        # When each transfer's route is free (rule 2): one number if the same for all.
+        # When each transfer may go: one number ``ready_s`` while it is the same for all transfers,
+        # else the array ``ready_v``; exactly one of the two is set.  Rule 2 first: the route is free.
         ready_s: float | None
         ready_v: np.ndarray | None = None
         if lazy is not None and lazy[0] == pid:
@@ -335,9 +336,12 @@ def _run_exclusive(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Ti
             ready_s = 0.0
         else:
             flush_lazy()
-            ready_v = route_last[p.route]
-            ready_s = float(ready_v[0]) if (ready_v == ready_v[0]).all() else None
-        # When each transfer's source has received what it forwards (rule 1).
+            free = route_last[p.route]
+            if (free == free[0]).all():
+                ready_s = float(free[0])
+            else:
+                ready_s, ready_v = None, free.copy()
+        # Rule 1: each transfer's source has received what it forwards.
         for src_step in step.data_from:
             got = arrival[src_step]
             if got[0] == "uniform":
