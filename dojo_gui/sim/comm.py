@@ -174,8 +174,8 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
         return _run_one(fabric, collective, requested, requested, size_bytes, the_scope, chunks, root_chip,
                         latency, n_bins, progress, should_stop)
 
-    # Cheap candidates first (links exclusive: exact in one pass); one that needs max-min is simulated
-    # only if even without any sharing of links it could beat the best so far.
+    # Candidates in order of a quick lower bound on their time; one that cannot beat the best so far is
+    # not simulated (nor, if it needs the max-min engine, one that could not even with no link shared).
     candidates: dict[str, float | str] = {}
     best: CommResult | None = None
     algorithms = SUPPORTED[collective]
@@ -186,12 +186,13 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
         except (NotApplicable, TooLarge) as exc:
             candidates[alg] = str(exc)
             continue
-        slow = comm_engine.needs_max_min(sched, latency)
-        planned.append((slow, comm_engine.floor_s(sched, latency) if slow else 0.0, alg, sched))
-    planned.sort(key=lambda item: item[:2])
-    for k, (slow, floor, alg, sched) in enumerate(planned):
+        planned.append((comm_engine.quick_floor_s(sched, latency), alg, sched))
+    planned.sort(key=lambda item: item[0])
+    for k, (floor, alg, sched) in enumerate(planned):
         share = (lambda f, k=k: progress((k + f) / len(planned))) if progress else None
-        if slow and best is not None and floor >= best.time_s:
+        if best is not None and floor < best.time_s and comm_engine.needs_max_min(sched, latency):
+            floor = comm_engine.floor_s(sched, latency)
+        if best is not None and floor >= best.time_s:
             candidates[alg] = (f"not simulated: it cannot take less than {floor:.6g} s, and {best.algorithm} "
                                f"takes {best.time_s:.6g} s")
             continue

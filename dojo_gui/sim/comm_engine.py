@@ -103,9 +103,19 @@ class _PatternInfo:
 
 def floor_s(sched: Schedule, latency: bool = True) -> float:
     """A time the schedule cannot beat, found without the max-min engine: the larger of the run as
-    if no link were shared (sharing only slows transfers) and the busiest link's bytes over its
-    capacity."""
+    if no link were shared (sharing only slows transfers) and :func:`quick_floor_s`."""
     relaxed = run(sched, latency=latency, n_bins=2, mode="relaxed").time_s
+    return max(relaxed, quick_floor_s(sched, latency))
+
+
+def quick_floor_s(sched: Schedule, latency: bool = True) -> float:
+    """A time the schedule cannot beat, in a few operations per step: the larger of
+
+    - the busiest link's bytes over its capacity;
+    - the longest chain of steps each of whose transfers all wait for data from the one before:
+      no transfer of a step arrives before the earliest arrival of that step's source step plus
+      the smallest overhead and latency of its transfers plus its bytes at their fastest route.
+    """
     infos = _pattern_infos(sched, latency)
     per_pattern: dict[int, float] = defaultdict(float)
     for step in sched.steps:
@@ -113,7 +123,22 @@ def floor_s(sched: Schedule, latency: bool = True) -> float:
     load = np.zeros(sched.fabric.n_links)
     for pid, nbytes in per_pattern.items():
         np.add.at(load, infos[pid].inc_link, nbytes)
-    return max(relaxed, float((load / sched.fabric.link_capacity_Bps).max(initial=0.0)))
+    busiest = float((load / sched.fabric.link_capacity_Bps).max(initial=0.0))
+    alpha = {pid: float((info.overhead + info.latency).min()) for pid, info in infos.items()}
+    fastest = {pid: float(info.bw.max()) for pid, info in infos.items()}
+    fed_by_all: dict[tuple[int, int], bool] = {}
+    earliest = np.zeros(len(sched.steps))  # no transfer of step q arrives before earliest[q]
+    for q, step in enumerate(sched.steps):
+        pid = id(step.pattern)
+        ready = 0.0
+        for p in step.data_from:
+            key = (pid, id(sched.steps[p].pattern))
+            if key not in fed_by_all:
+                fed_by_all[key] = bool(np.isin(step.pattern.src, sched.steps[p].pattern.dst).all())
+            if fed_by_all[key]:
+                ready = max(ready, earliest[p])
+        earliest[q] = ready + alpha[pid] + step.nbytes / fastest[pid]
+    return max(busiest, float(earliest.max(initial=0.0)))
 
 
 def needs_max_min(sched: Schedule, latency: bool = True) -> bool:

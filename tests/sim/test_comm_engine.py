@@ -154,7 +154,8 @@ def test_no_algorithm_beats_the_lower_bounds(catalog, name, collective):
         hops = sum(float(s.nbytes * sched.routes.hops[s.pattern.route].sum()) for s in sched.steps)
         assert r.link_bytes.sum() == pytest.approx(hops, rel=1e-9)
         assert r.max_link_utilization <= 1 + 1e-9
-        # The floor auto uses to skip an algorithm is below what the algorithm takes.
+        # The floors auto uses to skip an algorithm are below what the algorithm takes.
+        assert comm_engine.quick_floor_s(sched, latency=False) <= comm_engine.floor_s(sched, latency=False)
         assert comm_engine.floor_s(sched, latency=False) <= r.time_s * (1 + 1e-9)
 
 
@@ -274,6 +275,16 @@ def test_the_result_is_plain_data_aligned_with_the_link_table(exapod):
     assert doc["busbw_Bps"] == pytest.approx(doc["algbw_Bps"] * 2 * 299 / 300)
 
 
+def test_auto_on_the_exapod_runs_only_what_could_win(exapod):
+    """The per-step latency alone keeps the 3,000-chip rings over 6 ms; auto must not simulate them."""
+    r = simulate_collective(exapod, "allreduce", S, "auto")
+    assert r.algorithm == "hierarchical" and r.engine == "max-min"
+    for algorithm in ("ring", "bidirectional-ring"):
+        why = r.candidates[algorithm]
+        assert why.startswith("not simulated: it cannot take less than ") and float(why.split()[7]) > 0.006
+    assert "more than the 2,000,000" in r.candidates["direct"]
+
+
 def test_auto_skips_only_what_cannot_win(catalog):
     f = Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
     scope = "tile:cabinet[0,0].tile[1,2]"
@@ -305,6 +316,7 @@ def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
         run = comm_engine.run(sched, latency=latency)
         bound = comm_engine.floor_s(sched, latency)
         assert run.time_s >= bound * (1 - 1e-9)
+        assert bound >= comm_engine.quick_floor_s(sched, latency) * (1 - 1e-12)
         assert run.time_s >= simulate_collective(f, collective, S, algorithm, chunks=chunks,
                                                  latency=latency).lower_bound_s * (1 - 1e-9)
         assert run.chip_finish_s.max() == pytest.approx(run.time_s, rel=1e-12)
