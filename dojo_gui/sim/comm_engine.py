@@ -892,7 +892,6 @@ class _MaxMinRun:
         sending = empty
         group = empty  # of each sending transfer, within the window
         lookahead = self.lookahead
-        t0 = 0.0
         while True:
             waiting = self.take_released(waiting)
             if not len(waiting) and not len(sending):
@@ -905,14 +904,22 @@ class _MaxMinRun:
                 # Events before this are independent across groups (windows stop at bin edges).
                 end = min(t0 + lookahead, edge)
                 due = self.start[waiting] < end
+                joining, waiting = waiting[due], waiting[~due]
+                # Joining transfers whose links are uncontested now stay so: settle them at once.
+                alone = self.uncontested(joining)
+                if alone.any():
+                    solo = joining[alone]
+                    self.sent(solo, self.send_alone(solo, self.start[solo]))
+                    joining = joining[~alone]
+                group, join_group, n_groups = self.groups(sending, joining)
             else:
                 end = t0 + SNAP * t0  # one instant
                 due = self.start[waiting] <= end
-            joining, waiting = waiting[due], waiting[~due]
-            if lookahead > 0:
-                group, join_group, n_groups = self.groups(sending, joining)
-            else:
+                joining, waiting = waiting[due], waiting[~due]
                 group, join_group, n_groups = np.zeros(len(sending), np.int64), np.zeros(len(joining), np.int64), 1
+            # What finishes within the window releases nothing that starts before its end: follow
+            # it up once, at the end of the window.
+            left_window, left_times = [], []
             while True:
                 # Each group's next event: its first start or last byte leaving.
                 next_t = np.full(n_groups, np.inf)
@@ -926,30 +933,14 @@ class _MaxMinRun:
                 leaving = active[group] & (self.finish_at[sending] <= horizon[group])
                 finished, t_finished = sending[leaving], next_t[group[leaving]]
                 sending, group = sending[~leaving], group[~leaving]
-                self.sent(finished, t_finished)
                 due = active[join_group] & (self.start[joining] <= horizon[join_group])
-                starting, t_starting, g_starting = joining[due], next_t[join_group[due]], join_group[due]
+                joined, t_joined, g_joined = joining[due], next_t[join_group[due]], join_group[due]
                 joining, join_group = joining[~due], join_group[~due]
-                joined, t_joined, g_joined = [], [], []
-                while len(starting):
-                    # Their links may have become uncontested since they were released.
-                    alone = self.uncontested(starting)
-                    if alone.any():
-                        solo = starting[alone]
-                        self.sent(solo, self.send_alone(solo, self.start[solo]))
-                    joined.append(starting[~alone])
-                    t_joined.append(t_starting[~alone])
-                    g_joined.append(g_starting[~alone])
-                    if lookahead > 0:
-                        break
-                    # No lookahead: what was released just now may start at this same instant.
-                    waiting = self.take_released(waiting)
-                    now = self.start[waiting] <= end
-                    starting, waiting = waiting[now], waiting[~now]
-                    t_starting, g_starting = np.full(len(starting), t0), np.zeros(len(starting), np.int64)
-                joined = np.concatenate(joined) if joined else empty
-                t_joined = np.concatenate(t_joined) if t_joined else no_time
-                g_joined = np.concatenate(g_joined) if g_joined else empty
+                if lookahead > 0:
+                    left_window.append(finished)
+                    left_times.append(t_finished)
+                else:
+                    joined, t_joined, g_joined, waiting = self.instant(finished, t0, joined, waiting, end)
                 # The components touched: bring them up to their times, then recompute their rates.
                 touched = self.comp[finished]
                 if len(joined):
@@ -965,8 +956,32 @@ class _MaxMinRun:
                 self.update(stay, t_stay, finished, t_finished, joined, t_joined)
                 sending, group = np.concatenate([sending, joined]), np.concatenate([group, g_joined])
                 if self.pacer.due() and self.pacer.report(self.sent_bytes / self.total_bytes):
+                    if left_window:
+                        self.sent(np.concatenate(left_window), np.concatenate(left_times))
                     raise Cancelled(self.result(max(t0, float(self.link_since.max())), complete=False))
+            if left_window:
+                self.sent(np.concatenate(left_window), np.concatenate(left_times))
         return self.result(float(np.nanmax(self.arrive, initial=0.0)), complete=True)
+
+    def instant(self, finished: np.ndarray, t: float, starting: np.ndarray, waiting: np.ndarray, end: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """With no lookahead: ``finished`` left at ``t``; what they release may start at this same
+        instant, as may ``starting``.  Returns the transfers that join the contested ones now (their
+        times and group), and what is left waiting."""
+        self.sent(finished, np.full(len(finished), t))
+        joined = []
+        while len(starting):
+            # Their links may have become uncontested since they were released.
+            alone = self.uncontested(starting)
+            if alone.any():
+                solo = starting[alone]
+                self.sent(solo, self.send_alone(solo, self.start[solo]))
+            joined.append(starting[~alone])
+            waiting = self.take_released(waiting)
+            now = self.start[waiting] <= end
+            starting, waiting = waiting[now], waiting[~now]
+        joined = np.concatenate(joined) if joined else np.zeros(0, np.int64)
+        return joined, np.full(len(joined), t), np.zeros(len(joined), np.int64), waiting
 
     def result(self, t_end: float, complete: bool) -> EngineResult:
         fabric = self.fabric
