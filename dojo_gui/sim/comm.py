@@ -11,6 +11,7 @@ all-reduce, ``x (n-1)/n`` for reduce-scatter, all-gather and all-to-all, ``x 1``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
 import numpy as np
@@ -29,6 +30,9 @@ __all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "Colle
 NAMED_LINKS = 20
 # A link is a bottleneck when it limited transfers for at least this share of the longest such time.
 BOTTLENECK_SHARE = 0.99
+# How the collectives read in a saved run's label.
+COLLECTIVE_WORDS = {"allreduce": "all-reduce", "reducescatter": "reduce-scatter", "allgather": "all-gather",
+                    "alltoall": "all-to-all", "broadcast": "broadcast", "p2p": "point-to-point"}
 
 
 @dataclass
@@ -98,6 +102,89 @@ class CommResult:
                 "capacity_Bps": float(self.links.capacity_Bps[i]), "bytes": float(self.link_bytes[i]),
                 "utilization": float(self.link_utilization[i]), "saturated_s": float(self.link_saturated_s[i]),
                 "peak_transfers": int(self.link_peak_flows[i])}
+
+    def describe(self) -> str:
+        """What was run, in a few words: "all-reduce 1 GiB, hierarchical (auto), room"."""
+        from .. import units
+
+        how = self.algorithm + (" (auto)" if self.requested_algorithm == "auto" else "")
+        extra = (f", {self.chunks} chunks" if self.chunks > 1 else "") + ("" if self.latency else ", no latency")
+        stopped = "" if self.complete else " (stopped early)"
+        return (f"{COLLECTIVE_WORDS[self.collective]} {units.format(self.size_bytes, 'B')}, {how}, {self.scope}"
+                f"{extra}{stopped}")
+
+    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
+        """The run as a saved-run record (``Design.runs``; the format of :mod:`dojo_gui.report.runs`):
+        key figures, parameters, the utilization over time of the links that carried data (their mean
+        and the busiest), the share of the chips done over time, and the bottleneck and shared links."""
+        used = self.link_bytes > 0
+        finish = np.sort(self.chip_finish_s)
+        figures = {"time_s": self.time_s, "algbw_Bps": self.algbw_Bps, "busbw_Bps": self.busbw_Bps,
+                   "lower_bound_s": self.lower_bound_s, "chips": self.chips,
+                   "max_link_utilization_fraction": self.max_link_utilization,
+                   "mean_link_utilization_fraction": float(self.link_utilization[used].mean()) if used.any() else 0.0,
+                   "links_used": int(used.sum()), "bottleneck_links": int(len(self.bottleneck_links)),
+                   "shared_links": int(len(self.shared_links)),
+                   "first_chip_done_s": float(finish[0]) if len(finish) else 0.0,
+                   "last_chip_done_s": float(finish[-1]) if len(finish) else 0.0}
+        parameters = {"collective": COLLECTIVE_WORDS[self.collective], "size_bytes": self.size_bytes,
+                      "algorithm": self.algorithm, "requested_algorithm": self.requested_algorithm,
+                      "scope": self.scope, "chunks": self.chunks, "latency_and_overhead": self.latency,
+                      "engine": self.engine}
+        series = {}
+        bins = len(self.timeline_edges_s) - 1
+        if bins > 0 and used.any():
+            # Bins merged in groups so that there are at most max_points (equal widths: plain means).
+            group = -(-bins // max(1, max_points))
+            n = -(-bins // group)
+            util = self.timeline_utilization[:, used].astype(float)
+            pad = n * group - bins
+            mean = np.pad(util.mean(axis=1), (0, pad), constant_values=np.nan).reshape(n, group)
+            peak = np.pad(util.max(axis=1), (0, pad), constant_values=np.nan).reshape(n, group)
+            edges = self.timeline_edges_s
+            start = edges[:-1][::group]
+            stop = np.append(edges[group::group], edges[-1])[:n]
+            middle = (start + stop) / 2
+            series["link_utilization_mean_fraction"] = [[float(t), float(v)] for t, v in
+                                                         zip(middle, np.nanmean(mean, axis=1))]
+            series["link_utilization_max_fraction"] = [[float(t), float(v)] for t, v in
+                                                        zip(middle, np.nanmax(peak, axis=1))]
+        if len(finish):
+            # A staircase (each step drawn as two points at its time): exact where the steps are few,
+            # the staircase sampled at even times where they are many.
+            times = np.unique(finish)
+            if 2 * len(times) + 1 > max_points:
+                times = np.linspace(0.0, float(finish[-1]), max(2, (max_points - 1) // 2))
+            done = np.searchsorted(finish, times, "right") / len(finish)
+            before = np.concatenate([[0.0], done[:-1]])
+            points = [[0.0, 0.0]]
+            for t, a, b in zip(times.tolist(), before.tolist(), done.tolist()):
+                points += [[t, a], [t, b]] if b != a else [[t, b]]
+            series["chips_done_fraction"] = points
+        tables = [self._link_table(f"Bottleneck links: the {min(len(self.bottleneck_links), NAMED_LINKS)} of "
+                                   f"{len(self.bottleneck_links):,} that limited transfers longest",
+                                   self.bottleneck_links)]
+        if len(self.shared_links):
+            tables.append(self._link_table(f"Links that carried several transfers at once: the "
+                                           f"{min(len(self.shared_links), NAMED_LINKS)} of {len(self.shared_links):,} "
+                                           f"with the most", self.shared_links))
+        if self.candidates:
+            tables.append({"title": "Algorithms auto tried", "columns": ["algorithm", "time_s", "why_not"],
+                           "rows": [[alg, v if isinstance(v, float) else None, "" if isinstance(v, float) else v]
+                                    for alg, v in self.candidates.items()]})
+        record = {"kind": "comm", "label": label or self.describe(), "parameters": parameters,
+                  "key_figures": {k: float(v) for k, v in figures.items()}, "series": series, "tables": tables,
+                  "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if revision is not None:
+            record["revision"] = int(revision)
+        return record
+
+    def _link_table(self, title: str, links: np.ndarray) -> dict:
+        rows = [[self.link_name(i), self.links.kind[i], float(self.links.capacity_Bps[i]),
+                 float(self.link_utilization[i]), float(self.link_saturated_s[i]), int(self.link_peak_flows[i])]
+                for i in links[:NAMED_LINKS]]
+        return {"title": title, "columns": ["link", "kind", "capacity_Bps", "utilization_fraction", "saturated_s",
+                                            "peak_transfers"], "rows": rows}
 
     def to_json(self, per_link: bool = False) -> dict:
         used = np.flatnonzero(self.link_bytes > 0)
