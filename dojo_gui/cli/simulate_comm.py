@@ -13,6 +13,7 @@ from .. import units
 def register(group) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
     from .common import add_file_argument
+    from ..fabric.routing import ROUTING_HELP, ROUTINGS
     from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 
     p = group.add_parser(
@@ -27,6 +28,7 @@ def register(group) -> None:
                "  dojo-gui simulate comm exapod --collective allreduce --bytes 1GiB --algorithm 2d\n"
                "  dojo-gui simulate comm dojo-tile --algorithm bidirectional-ring --json\n"
                "  dojo-gui simulate comm exapod --scope cabinet:C03 --collective alltoall --bytes 256MiB\n"
+               "  dojo-gui simulate comm exapod --algorithm hierarchical --bytes 1MiB --routing zplane\n"
                "  dojo-gui simulate comm my.dojo --algorithm 2d --save --label 'gradients, 2d'")
     add_file_argument(p)
     p.add_argument("--collective", default="allreduce", metavar="NAME",
@@ -40,6 +42,8 @@ def register(group) -> None:
                    help="which chips take part: room, cabinet:PATH, tile:PATH or chips:PATH,PATH,... (see below)")
     p.add_argument("--chunks", default="1", metavar="N", help="pipeline each step's message in N pieces (default 1)")
     p.add_argument("--root", metavar="PATH", help="broadcast: the sending chip (default the scope's first chip)")
+    p.add_argument("--routing", default="mesh", metavar="NAME",
+                   help="; ".join(f"{name}: {ROUTING_HELP[name]}" for name in ROUTINGS) + " (default mesh)")
     p.add_argument("--no-latency", action="store_true",
                    help="leave out link latencies and per-message overheads (bandwidth only)")
     p.add_argument("--per-link", action="store_true", help="with --json: a record for every link that carried data")
@@ -104,7 +108,8 @@ def cmd_comm(args: argparse.Namespace) -> int:
 
     try:
         result = simulate_collective(design, args.collective, size, args.algorithm, args.scope, chunks,
-                                     progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric)
+                                     progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric,
+                                     routing=args.routing)
     except (CollectiveError, TooLarge) as exc:
         raise CliError(str(exc)) from None
     except NoRoute as exc:
@@ -137,6 +142,7 @@ def _report(path, name: str, r) -> str:
     lines = [f"{name}  ({path})",
              f"  {r.collective} of {fmt(r.size_bytes, 'B')} over {r.chips:,} chips ({r.scope}), "
              f"{r.algorithm}" + (" (chosen by auto)" if r.requested_algorithm == "auto" else "")
+             + (", through the Z-plane" if r.routing == "zplane" else "")
              + (f", {r.chunks} chunks" if r.chunks > 1 else "") + ("" if r.latency else ", no latency"),
              f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here)",
              f"  algbw     {fmt(r.algbw_Bps, 'B/s')}   busbw {fmt(r.busbw_Bps, 'B/s')}",

@@ -130,6 +130,7 @@ class Fabric:
         self.wrap_x = self.wrap_y = False
         self._detect_grid()
         self._link_position: np.ndarray | None = None
+        self._zplane_exits = None  # built by dojo_gui.fabric.routing.zplane_exits
         self._graph: nx.Graph | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
 
@@ -360,14 +361,24 @@ class Fabric:
         }
 
     # ------------------------------------------------------------------ routes
-    def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray) -> "RouteSet":
+    def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, routing: str = "mesh"
+               ) -> "RouteSet":
+        """Routes from ``src[i]`` to ``dst[i]`` by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`)."""
         from .routing import routes
 
-        return routes(self, np.asarray(src, np.int64), np.asarray(dst, np.int64))
+        return routes(self, np.asarray(src, np.int64), np.asarray(dst, np.int64), routing)
 
-    def route(self, src: int, dst: int) -> np.ndarray:
+    def route(self, src: int, dst: int, routing: str = "mesh") -> np.ndarray:
         """The directed links from node ``src`` to node ``dst``, in order."""
-        return self.routes([src], [dst]).links
+        return self.routes([src], [dst], routing).links
+
+    @property
+    def chip_cabinet(self) -> np.ndarray:
+        """Each chip's cabinet, as a number (chips with the same number share a cabinet)."""
+        if self.chip_paths is None:
+            return np.zeros(self.n_chips, np.int64)
+        slots = {}
+        return np.array([slots.setdefault(p[0] if p else (), len(slots)) for p in self.chip_paths], np.int64)
 
 
 class RouteSet:

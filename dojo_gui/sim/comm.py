@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ..fabric.fabric import Fabric
+from ..fabric.routing import ROUTINGS, RoutingError, zplane_exits
 from ..model.design import Design
 from . import comm_engine
 from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable, Scope, algorithm_name,
@@ -24,7 +25,7 @@ from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable,
 from .comm_engine import Cancelled, TooLarge
 
 __all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "CollectiveError", "TooLarge",
-           "SCOPE_HELP", "lower_bound_s"]
+           "SCOPE_HELP", "ROUTINGS", "lower_bound_s"]
 
 # How many links the result names as bottlenecks / shared, at most (the counts are complete).
 NAMED_LINKS = 20
@@ -92,6 +93,7 @@ class CommResult:
     uniform_steps: int
     complete: bool = True
     candidates: dict[str, float | str] = field(default_factory=dict)  # auto: time per algorithm, or why not
+    routing: str = "mesh"  # how transfers found their way (dojo_gui.fabric.routing.ROUTINGS)
 
     def link_name(self, i: int) -> str:
         return self.links.name(int(i))
@@ -108,7 +110,8 @@ class CommResult:
         from .. import units
 
         how = self.algorithm + (" (auto)" if self.requested_algorithm == "auto" else "")
-        extra = (f", {self.chunks} chunks" if self.chunks > 1 else "") + ("" if self.latency else ", no latency")
+        extra = ((", through the Z-plane" if self.routing == "zplane" else "")
+                 + (f", {self.chunks} chunks" if self.chunks > 1 else "") + ("" if self.latency else ", no latency"))
         stopped = "" if self.complete else " (stopped early)"
         return (f"{COLLECTIVE_WORDS[self.collective]} {units.format(self.size_bytes, 'B')}, {how}, {self.scope}"
                 f"{extra}{stopped}")
@@ -129,7 +132,8 @@ class CommResult:
                    "last_chip_done_s": float(finish[-1]) if len(finish) else 0.0}
         parameters = {"collective": COLLECTIVE_WORDS[self.collective], "size_bytes": self.size_bytes,
                       "algorithm": self.algorithm, "requested_algorithm": self.requested_algorithm,
-                      "scope": self.scope, "chunks": self.chunks, "latency_and_overhead": self.latency,
+                      "scope": self.scope, "routing": self.routing, "chunks": self.chunks,
+                      "latency_and_overhead": self.latency,
                       "engine": self.engine}
         series = {}
         bins = len(self.timeline_edges_s) - 1
@@ -195,6 +199,7 @@ class CommResult:
             "size_bytes": self.size_bytes,
             "chunks": self.chunks,
             "scope": self.scope,
+            "routing": self.routing,
             "chips": self.chips,
             "time_s": self.time_s,
             "algbw_Bps": self.algbw_Bps,
@@ -228,7 +233,8 @@ StopFn = Callable[[], bool]
 def simulate_collective(design: Design | Fabric, collective: str = "allreduce", size_bytes: float = 1 << 30,
                         algorithm: str = "auto", scope=None, chunks: int = 1, *, progress: ProgressFn | None = None,
                         should_stop: StopFn | None = None, latency: bool = True, root=None,
-                        n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None) -> CommResult:
+                        n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None,
+                        routing: str = "mesh") -> CommResult:
     """Simulate one collective on ``design`` (or on a :class:`Fabric` built from it).
 
     ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
@@ -239,11 +245,16 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     drops link latencies and per-message overheads (the pure bandwidth answer).  ``root``:
     the broadcast root (a chip index or path; default the scope's first chip).  ``fabric``: the
     design's fabric if the caller already built it (it is built from ``design`` otherwise).
+    ``routing``: how transfers find their way, one of :data:`~dojo_gui.fabric.routing.ROUTINGS`:
+    "mesh" (the chips' own links; dimension-order on a grid) or "zplane" (between cabinets through
+    the room's switched network, within a cabinet over the mesh).
 
     ``progress(fraction)`` is called about every 50 ms; when ``should_stop()`` returns True
     the run ends promptly by raising :class:`Cancelled` carrying the partial result.
-    Raises :class:`CollectiveError` for a bad collective, algorithm, scope or size.
+    Raises :class:`CollectiveError` for a bad collective, algorithm, scope, size or routing.
     """
+    if routing not in ROUTINGS:
+        raise CollectiveError(f"unknown routing {routing!r} (routings: {', '.join(ROUTINGS)})")
     if fabric is None:
         fabric = design if isinstance(design, Fabric) else Fabric.from_design(design)
     collective = collective_name(collective)
@@ -255,11 +266,17 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     chunks = int(chunks)
     the_scope = resolve_scope(fabric, scope, design if isinstance(design, Design) else None)
     root_chip = _root(fabric, root, the_scope)
+    if routing != "mesh":
+        try:
+            zplane_exits(fabric)
+        except RoutingError as exc:
+            raise CollectiveError(f"routing {routing}: {exc}") from None
     if requested != "auto":
         if requested not in SUPPORTED[collective]:
             raise CollectiveError(f"{collective} runs with {', '.join(SUPPORTED[collective])}, not {requested}")
-        return _run_one(fabric, collective, requested, requested, size_bytes, the_scope, chunks, root_chip,
-                        latency, n_bins, progress, should_stop)
+        sched = build_schedule(fabric, collective, requested, size_bytes, the_scope, chunks, root_chip, routing)
+        return _run_schedule(fabric, sched, collective, requested, requested, size_bytes, the_scope, chunks,
+                             root_chip, latency, n_bins, progress, should_stop, routing)
 
     # Candidates in order of a quick lower bound on their time; one that cannot beat the best so far is
     # not simulated (nor, if it needs the max-min engine, one that could not even with no link shared).
@@ -269,7 +286,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     planned = []
     for alg in algorithms:
         try:
-            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip)
+            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip, routing)
         except (NotApplicable, TooLarge) as exc:
             candidates[alg] = str(exc)
             continue
@@ -285,7 +302,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
             continue
         try:
             result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
-                                   latency, n_bins, share, should_stop)
+                                   latency, n_bins, share, should_stop, routing)
         except TooLarge as exc:
             candidates[alg] = str(exc)
             continue
@@ -315,27 +332,21 @@ def _root(fabric: Fabric, root, scope: Scope) -> int | None:
     return chip
 
 
-def _run_one(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
-             chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop) -> CommResult:
-    sched = build_schedule(fabric, collective, algorithm, size_bytes, scope, chunks, root)
-    return _run_schedule(fabric, sched, collective, algorithm, requested, size_bytes, scope, chunks, root, latency,
-                         n_bins, progress, should_stop)
-
-
 def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
-                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop
-                  ) -> CommResult:
+                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop,
+                  routing: str) -> CommResult:
     try:
         run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
     except Cancelled as exc:
         exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
-                              exc.partial, root)
+                              exc.partial, root, routing)
         raise
-    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root)
+    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
 
 
 def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
-            chunks: int, latency: bool, run: comm_engine.EngineResult, root: int | None) -> CommResult:
+            chunks: int, latency: bool, run: comm_engine.EngineResult, root: int | None, routing: str
+            ) -> CommResult:
     n = len(scope.chips)
     t = run.time_s
     algbw = size_bytes / t if t > 0 else float("inf") if size_bytes > 0 else 0.0
@@ -362,7 +373,7 @@ def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, siz
         max_link_utilization=float(util.max(initial=0.0)),
         lower_bound_s=lower_bound_s(fabric, collective, size_bytes, scope.chips, root),
         latency=latency, engine=run.mode, events=run.events, transfers=run.transfers,
-        uniform_steps=run.uniform_steps, complete=run.complete)
+        uniform_steps=run.uniform_steps, complete=run.complete, routing=routing)
 
 
 def lower_bound_s(fabric: Fabric, collective: str, size_bytes: float, chips: np.ndarray, root: int | None = None

@@ -192,18 +192,25 @@ def test_a_transfer_released_mid_window_slows_one_already_sending():
 
 
 grids = st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 2), st.integers(1, 3), st.booleans())
+routings = st.sampled_from(["mesh", "zplane"])
 
 
 @settings(max_examples=40, deadline=None)
 @example(grid=(2, 1, 1, 3, False), collective="allreduce", algorithm="hierarchical", chunks=2, latency=True,
-         subset=None)
+         subset=None, routing="mesh")
 @example(grid=(3, 3, 1, 2, False), collective="allreduce", algorithm="bidirectional-ring", chunks=1, latency=True,
-         subset=None)
-@example(grid=(2, 2, 1, 2, True), collective="alltoall", algorithm="direct", chunks=2, latency=False, subset=None)
+         subset=None, routing="mesh")
+@example(grid=(2, 2, 1, 2, True), collective="alltoall", algorithm="direct", chunks=2, latency=False, subset=None,
+         routing="mesh")
+@example(grid=(2, 2, 1, 3, False), collective="allreduce", algorithm="hierarchical", chunks=2, latency=True,
+         subset=None, routing="zplane")
+@example(grid=(1, 2, 2, 2, False), collective="alltoall", algorithm="direct", chunks=1, latency=True, subset=None,
+         routing="zplane")
 @given(grid=grids, collective=st.sampled_from(list(SUPPORTED)), algorithm=st.sampled_from(
     ["ring", "bidirectional-ring", "2d", "hierarchical", "direct"]), chunks=st.integers(1, 3), latency=st.booleans(),
-    subset=st.none() | st.lists(st.integers(0, 53), min_size=2, max_size=8, unique=True))
-def test_the_engine_follows_the_reference_on_grids(catalog, grid, collective, algorithm, chunks, latency, subset):
+    subset=st.none() | st.lists(st.integers(0, 53), min_size=2, max_size=8, unique=True), routing=routings)
+def test_the_engine_follows_the_reference_on_grids(catalog, grid, collective, algorithm, chunks, latency, subset,
+                                                    routing):
     rows, cols, cab_rows, cab_cols, torus = grid
     design = grid_design(catalog, "dojo-d1", (rows, cols), (cab_rows, cab_cols), (1, 1), {"tile"} if torus else set())
     f = Fabric.from_design(design)
@@ -213,7 +220,7 @@ def test_the_engine_follows_the_reference_on_grids(catalog, grid, collective, al
     if chips is not None and len(chips) < 2:
         return
     try:
-        sched = build_schedule(f, collective, algorithm, S, resolve_scope(f, chips), chunks)
+        sched = build_schedule(f, collective, algorithm, S, resolve_scope(f, chips), chunks, routing=routing)
     except CollectiveError:
         return
     if sched.n_transfers > MAX_REFERENCE_TRANSFERS:
