@@ -796,29 +796,31 @@ class _MaxMinRun:
         # one component).
         sorted_lo = lo[order]
         opens = np.concatenate([[True], sorted_lo[1:] >= np.maximum.accumulate(hi[order])[:-1]])
-        covered = np.flatnonzero(_running(elo, ehi, None, n_e))
-        lengths = bounds[covered + 1] - bounds[covered]
-        interval = np.repeat(covered, lengths)
-        links = self.place_link[_expand(bounds[covered], lengths)]
-        block_of = np.searchsorted(sorted_lo[opens], bounds[covered], "right") - 1
-        t_link = np.repeat(t[owner[order[opens]]][block_of], lengths)
+        block_start, block_t = sorted_lo[opens], t[owner[order[opens]]]
+        count_all = _running(elo, ehi, None, n_e)
         # The transfers sending from now on: their runs, in the same order by first place.
-        alive = np.ones(len(flows), bool)
-        alive[len(stay): len(stay) + len(finished)] = False
-        flows, t = flows[alive], t[alive]
-        if len(flows):
+        if len(finished):
+            alive = np.ones(len(flows), bool)
+            alive[len(stay): len(stay) + len(finished)] = False
+            flows, t = flows[alive], t[alive]
             kept = alive[owner]
             owner = (np.cumsum(alive) - 1)[owner[kept]]
             lo, hi, elo, ehi = lo[kept], hi[kept], elo[kept], ehi[kept]
             order = (np.cumsum(kept) - 1)[order[kept[order]]]
+        if len(flows):
             rates, _ = max_min_rates_segments(owner, elo, ehi, cap, len(flows), order)
             self.rate[flows] = rates
             self.finish_at[flows] = t + self.left[flows] / rates
-            count = _running(elo, ehi, None, n_e)
+            count = _running(elo, ehi, None, n_e) if len(finished) else count_all
             load = _running(elo, ehi, rates[owner], n_e)
             comp = self.components(flows, owner, lo, hi, order, bounds, n_e)
         else:
             count, load, comp = np.zeros(n_e, np.int64), np.zeros(n_e), np.full(n_e, -1, np.int64)
+        covered = np.flatnonzero(count_all)
+        lengths = bounds[covered + 1] - bounds[covered]
+        interval = np.repeat(covered, lengths)
+        links = self.place_link[_expand(bounds[covered], lengths)]
+        t_link = np.repeat(block_t[np.searchsorted(block_start, bounds[covered], "right") - 1], lengths)
         # Links whose load changes: settle them at the old load, then take the new.
         new_load = load[interval]
         changed = self.link_load[links] != new_load

@@ -132,32 +132,36 @@ def max_min_rates_segments(owner: np.ndarray, elo: np.ndarray, ehi: np.ndarray, 
     count = _running(lo, hi, None, n_e)
     share = np.empty(n_e + 1)
     share[-1] = np.inf
+    filled_before = np.zeros(n_e + 1, np.int64)
     lowest = np.empty(n_flows)
-    while len(lo):
-        room = np.maximum(remaining, 0.0)
-        carried = count > 0
-        share[:-1] = np.inf
-        np.divide(room, count, out=share[:-1], where=carried)
-        tightest = np.minimum.reduceat(share, bounds)[0::2]  # over each segment
-        if several:  # over each flow
-            lowest[flow] = np.inf
-            np.minimum.at(lowest, flow, tightest)
-            tightest = lowest[flow]
-        # An interval fills unless a flow on it is held lower elsewhere: then the flows' tightest
-        # shares add up to less than the interval's room.
-        fills = carried & (room - _running(lo, hi, tightest, n_e) <= TIE * room)
-        full |= fills
-        filled_before = np.concatenate([[0], np.cumsum(fills)])
-        freeze = filled_before[hi] > filled_before[lo]
-        if several:
-            freeze = np.bincount(flow, freeze, minlength=n_flows)[flow] > 0
-        rates[flow[freeze]] = tightest[freeze]
-        f_lo, f_hi = lo[freeze], hi[freeze]
-        remaining -= _running(f_lo, f_hi, tightest[freeze], n_e)
-        count -= _running(f_lo, f_hi, None, n_e)
-        keep = ~freeze
-        flow, lo, hi = flow[keep], lo[keep], hi[keep]
-        bounds = bounds.reshape(-1, 2)[keep].ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while True:
+            # Intervals no segment covers get inf or nan here; no segment's range includes them.
+            room = np.maximum(remaining, 0.0)
+            np.divide(room, count, out=share[:-1])
+            tightest = np.minimum.reduceat(share, bounds)[0::2]  # over each segment
+            if several:  # over each flow
+                lowest[flow] = np.inf
+                np.minimum.at(lowest, flow, tightest)
+                tightest = lowest[flow]
+            # An interval fills unless a flow on it is held lower elsewhere: then the flows' tightest
+            # shares add up to less than the interval's room.  (Uncovered intervals never fill: room > 0.)
+            fills = room - _running(lo, hi, tightest, n_e) <= TIE * room
+            full |= fills
+            np.cumsum(fills, out=filled_before[1:])
+            freeze = filled_before[hi] > filled_before[lo]
+            if several:
+                freeze = np.bincount(flow, freeze, minlength=n_flows)[flow] > 0
+            rates[flow[freeze]] = tightest[freeze]
+            if freeze.all():
+                break
+            f_lo, f_hi = lo[freeze], hi[freeze]
+            remaining -= _running(f_lo, f_hi, tightest[freeze], n_e)
+            count -= _running(f_lo, f_hi, None, n_e)
+            keep = ~freeze
+            flow, lo, hi = flow[keep], lo[keep], hi[keep]
+            bounds = bounds.reshape(-1, 2)[keep].ravel()
+    full &= _running(elo, ehi, None, n_e) > 0
     return rates, full
 
 
