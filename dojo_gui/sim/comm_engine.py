@@ -46,6 +46,8 @@ SNAP = 1e-12
 DEFAULT_BINS = 256
 # Timeline entries gathered before they are added to the bins at once.
 BATCH_ENTRIES = 2_000_000
+# Transfers sent alone gathered before what they carried is recorded on their links at once.
+ALONE_BATCH = 20_000
 
 
 class Cancelled(Exception):
@@ -638,6 +640,8 @@ class _MaxMinRun:
         self.sent_bytes = 0.0
         self.events = 0
         self.released: list[np.ndarray] = []  # contested transfers released, not yet in ``waiting``
+        self.alone: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # sent alone, not yet recorded
+        self.alone_count = 0
 
     # ------------------------------------------------------------------ routes
     def route_links(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -672,20 +676,32 @@ class _MaxMinRun:
         return done, self.send_alone(done, self.start[done])
 
     def send_alone(self, idx: np.ndarray, start: np.ndarray) -> np.ndarray:
-        """``idx`` send alone on their routes from ``start``: record their links; return when they finish."""
-        nbytes = self.nbytes[idx]
-        sent = start + nbytes / self.bw[idx]
-        carry = nbytes > 0
-        if carry.any():
-            idx, start, nbytes, end = idx[carry], start[carry], nbytes[carry], sent[carry]
-            owner, links, _ = self.route_links(idx)
-            bw = self.bw[idx]
-            np.add.at(self.link_bytes, links, nbytes[owner])
-            limiting = self.cap[links] <= bw[owner]
-            np.add.at(self.saturated, links[limiting], (nbytes / bw)[owner[limiting]])
-            self.peak[links] = np.maximum(self.peak[links], 1)
-            self.timeline.add_transfers(owner, links, start, end, nbytes)
+        """``idx`` send alone on their routes from ``start``: return when they finish (what they carry
+        is recorded later, many at once: :meth:`record_alone`)."""
+        sent = start + self.nbytes[idx] / self.bw[idx]
+        self.alone.append((idx, start, sent))
+        self.alone_count += len(idx)
         return sent
+
+    def record_alone(self) -> None:
+        """Record on their links what the transfers sent alone carried."""
+        if not self.alone:
+            return
+        idx, start, end = (np.concatenate(part) for part in zip(*self.alone))
+        self.alone.clear()
+        self.alone_count = 0
+        nbytes = self.nbytes[idx]
+        carry = nbytes > 0
+        idx, start, end, nbytes = idx[carry], start[carry], end[carry], nbytes[carry]
+        if not len(idx):
+            return
+        owner, links, _ = self.route_links(idx)
+        bw = self.bw[idx]
+        self.link_bytes += np.bincount(links, nbytes[owner], minlength=len(self.link_bytes))
+        limiting = self.cap[links] <= bw[owner]
+        self.saturated += np.bincount(links[limiting], (nbytes / bw)[owner[limiting]], minlength=len(self.saturated))
+        self.peak[links] = np.maximum(self.peak[links], 1)
+        self.timeline.add_transfers(owner, links, start, end, nbytes)
 
     def sent(self, idx: np.ndarray, t_sent: np.ndarray) -> None:
         """``idx`` sent their last byte at ``t_sent``: follow the consequences as far as they are certain."""
@@ -963,6 +979,8 @@ class _MaxMinRun:
                     raise Cancelled(self.result(max(t0, float(self.link_since.max())), complete=False))
             if left_window:
                 self.sent(np.concatenate(left_window), np.concatenate(left_times))
+            if self.alone_count > ALONE_BATCH:
+                self.record_alone()
         return self.result(float(np.nanmax(self.arrive, initial=0.0)), complete=True)
 
     def instant(self, finished: np.ndarray, t: float, starting: np.ndarray, waiting: np.ndarray, end: float
@@ -987,6 +1005,7 @@ class _MaxMinRun:
 
     def result(self, t_end: float, complete: bool) -> EngineResult:
         fabric = self.fabric
+        self.record_alone()
         self.snapshots(t_end)
         self.snapshot(t_end)
         chip_finish = np.zeros(fabric.n_chips)
