@@ -811,7 +811,8 @@ class _MaxMinRun:
         # Every link these transfers cross, at the time of its component (runs that overlap are in
         # one component).
         sorted_lo = lo[order]
-        opens = np.concatenate([[True], sorted_lo[1:] >= np.maximum.accumulate(hi[order])[:-1]])
+        reach = np.maximum.accumulate(hi[order])
+        opens = np.concatenate([[True], sorted_lo[1:] >= reach[:-1]])
         block_start, block_t = sorted_lo[opens], t[owner[order[opens]]]
         count_all = _running(elo, ehi, None, n_e)
         # The transfers sending from now on: their runs, in the same order by first place.
@@ -823,13 +824,14 @@ class _MaxMinRun:
             owner = (np.cumsum(alive) - 1)[owner[kept]]
             lo, hi, elo, ehi = lo[kept], hi[kept], elo[kept], ehi[kept]
             order = (np.cumsum(kept) - 1)[order[kept[order]]]
+            sorted_lo = reach = opens = None  # the blocks of what is left are to be found again
         if len(flows):
             rates, _ = max_min_rates_segments(owner, elo, ehi, cap, len(flows), order)
             self.rate[flows] = rates
             self.finish_at[flows] = t + self.left[flows] / rates
             count = _running(elo, ehi, None, n_e) if len(finished) else count_all
             load = _running(elo, ehi, rates[owner], n_e)
-            comp = self.components(flows, owner, lo, hi, order, bounds, n_e)
+            comp = self.components(flows, owner, lo, hi, order, bounds, n_e, sorted_lo, reach, opens)
         else:
             count, load, comp = np.zeros(n_e, np.int64), np.zeros(n_e), np.full(n_e, -1, np.int64)
         covered = np.flatnonzero(count_all)
@@ -853,12 +855,17 @@ class _MaxMinRun:
         self.link_comp[links] = comp[interval]
 
     def components(self, flows: np.ndarray, owner: np.ndarray, lo: np.ndarray, hi: np.ndarray, order: np.ndarray,
-                   bounds: np.ndarray, n_e: int) -> np.ndarray:
+                   bounds: np.ndarray, n_e: int, sorted_lo: np.ndarray | None = None, reach: np.ndarray | None = None,
+                   opens: np.ndarray | None = None) -> np.ndarray:
         """Label ``flows`` (runs ``owner``, ``lo``, ``hi``, ``order`` sorting them by ``lo``) by
-        component; return the label of each elementary interval (-1 where nothing runs)."""
+        component; return the label of each elementary interval (-1 where nothing runs).  ``sorted_lo``,
+        ``reach`` and ``opens``: the runs' starts in order, the furthest end so far and where blocks
+        open, if already known."""
         # Runs that overlap form blocks; transfers with several runs join their blocks.
-        sorted_lo = lo[order]
-        opens = np.concatenate([[True], sorted_lo[1:] >= np.maximum.accumulate(hi[order])[:-1]])
+        if sorted_lo is None:
+            sorted_lo = lo[order]
+            reach = np.maximum.accumulate(hi[order])
+            opens = np.concatenate([[True], sorted_lo[1:] >= reach[:-1]])
         block = np.empty(len(lo), np.int64)
         block[order] = np.cumsum(opens) - 1
         block_lo = sorted_lo[opens]
@@ -875,13 +882,14 @@ class _MaxMinRun:
                 if np.array_equal(new, label):
                     break
                 label = new
-        rep = np.full(n_blocks, self.n, np.int64)
-        np.minimum.at(rep, label[block], flows[owner])
+        # A component's label: one of its transfers (so no other component has it).
+        rep = np.empty(n_blocks, np.int64)
+        rep[label[block]] = flows[owner]
         block_comp = rep[label]
         self.comp[flows[owner]] = block_comp[block]
         # Each elementary interval lies within one block, or none.
         interval_block = np.searchsorted(block_lo, bounds[:-1], "right") - 1
-        ends = np.maximum.accumulate(hi[order])[np.append(np.flatnonzero(opens)[1:], len(lo)) - 1]
+        ends = reach[np.append(np.flatnonzero(opens)[1:], len(lo)) - 1]
         inside = (interval_block >= 0) & (bounds[:-1] < ends[np.maximum(interval_block, 0)])
         return np.where(inside, block_comp[np.maximum(interval_block, 0)], -1)
 
