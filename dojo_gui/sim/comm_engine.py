@@ -500,7 +500,7 @@ def _spans(ptr: np.ndarray, which: np.ndarray) -> np.ndarray:
     """Indices ptr[w] .. ptr[w + 1] - 1 for every w in ``which``, concatenated."""
     lens = ptr[which + 1] - ptr[which]
     total = int(lens.sum())
-    return np.repeat(ptr[which] - np.cumsum(lens) + lens, lens) + np.arange(total)
+    return (ptr[which] - lens.cumsum() + lens).repeat(lens) + np.arange(total)
 
 
 class _MaxMinRun:
@@ -647,13 +647,13 @@ class _MaxMinRun:
     def route_links(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(owner position in idx, link, first entry of each transfer) for every hop of ``idx``."""
         r = self.route[idx]
-        owner = np.repeat(np.arange(len(idx)), self.rs.hops[r])
-        return owner, self.rs.links[_spans(self.rs.indptr, r)], np.cumsum(self.rs.hops[r]) - self.rs.hops[r]
+        hops = self.rs.hops[r]
+        return np.arange(len(idx)).repeat(hops), self.rs.links[_spans(self.rs.indptr, r)], hops.cumsum() - hops
 
     def route_runs(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(owner position in idx, first place, end place) for every run of links of ``idx``'s routes."""
         r = self.route[idx]
-        owner = np.repeat(np.arange(len(idx)), self.seg_ptr[r + 1] - self.seg_ptr[r])
+        owner = np.arange(len(idx)).repeat(self.seg_ptr[r + 1] - self.seg_ptr[r])
         runs = _spans(self.seg_ptr, r)
         return owner, self.seg_lo[runs], self.seg_hi[runs]
 
@@ -733,7 +733,7 @@ class _MaxMinRun:
                 if len(emptied):
                     lens = self.consumer_ptr[emptied + 1] - self.consumer_ptr[emptied]
                     cons = self.consumers[_spans(self.consumer_ptr, emptied)]
-                    np.maximum.at(self.ready_at, cons, np.repeat(self.group_time[emptied], lens))
+                    np.maximum.at(self.ready_at, cons, self.group_time[emptied].repeat(lens))
                     np.subtract.at(self.waits, cons, 1)
                     candidates.append(cons)
             candidates = np.concatenate(candidates) if len(candidates) > 1 else candidates[0]
@@ -805,7 +805,7 @@ class _MaxMinRun:
         self.comp[finished] = -1
         self.finish_at[finished] = np.inf
         owner, lo, hi = self.route_runs(flows)
-        order = np.argsort(lo, kind="stable")
+        order = lo.argsort(kind="stable")
         bounds, elo, ehi, cap = elementary_intervals(lo, hi, self.place_cap)
         n_e = len(cap)
         # Every link these transfers cross, at the time of its component (runs that overlap are in
@@ -821,9 +821,9 @@ class _MaxMinRun:
             alive[len(stay): len(stay) + len(finished)] = False
             flows, t = flows[alive], t[alive]
             kept = alive[owner]
-            owner = (np.cumsum(alive) - 1)[owner[kept]]
+            owner = (alive.cumsum() - 1)[owner[kept]]
             lo, hi, elo, ehi = lo[kept], hi[kept], elo[kept], ehi[kept]
-            order = (np.cumsum(kept) - 1)[order[kept[order]]]
+            order = (kept.cumsum() - 1)[order[kept[order]]]
             sorted_lo = reach = opens = None  # the blocks of what is left are to be found again
         if len(flows):
             rates, _ = max_min_rates_segments(owner, elo, ehi, cap, len(flows), order)
@@ -836,9 +836,9 @@ class _MaxMinRun:
             count, load, comp = np.zeros(n_e, np.int64), np.zeros(n_e), np.full(n_e, -1, np.int64)
         covered = np.flatnonzero(count_all)
         lengths = bounds[covered + 1] - bounds[covered]
-        interval = np.repeat(covered, lengths)
+        interval = covered.repeat(lengths)
         links = self.place_link[_expand(bounds[covered], lengths)]
-        t_link = np.repeat(block_t[np.searchsorted(block_start, bounds[covered], "right") - 1], lengths)
+        t_link = block_t[block_start.searchsorted(bounds[covered], "right") - 1].repeat(lengths)
         # Links whose load changes: settle them at the old load, then take the new.
         new_load = load[interval]
         changed = self.link_load[links] != new_load
@@ -867,13 +867,13 @@ class _MaxMinRun:
             reach = np.maximum.accumulate(hi[order])
             opens = np.concatenate([[True], sorted_lo[1:] >= reach[:-1]])
         block = np.empty(len(lo), np.int64)
-        block[order] = np.cumsum(opens) - 1
+        block[order] = opens.cumsum() - 1
         block_lo = sorted_lo[opens]
         n_blocks = len(block_lo)
         label = np.arange(n_blocks)
         if len(lo) > len(flows):
             per_flow = np.bincount(owner, minlength=len(flows))
-            first = np.cumsum(per_flow) - per_flow
+            first = per_flow.cumsum() - per_flow
             while True:
                 joined_label = np.minimum.reduceat(label[block], first)
                 new = label.copy()
@@ -1027,12 +1027,12 @@ class _MaxMinRun:
 
 def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
     """Per position 0..n-1, the sum of ``weights`` (or the count) of the ranges [lo, hi) covering it."""
-    return np.cumsum(np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1))[:n]
+    return (np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1)).cumsum()[:n]
 
 
 def _expand(start: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """start[i], start[i] + 1, ..., start[i] + lengths[i] - 1 for every i, concatenated."""
-    return np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    return (start - lengths.cumsum() + lengths).repeat(lengths) + np.arange(int(lengths.sum()))
 
 
 def _run_maxmin(sched: Schedule, infos: dict[int, _PatternInfo], timeline: Timeline, pacer: _Pacer

@@ -89,11 +89,19 @@ def elementary_intervals(lo: np.ndarray, hi: np.ndarray, capacity: np.ndarray
     capacity ``cap[e]``; segment s covers intervals ``elo[s] .. ehi[s] - 1``.  (Intervals that
     no segment covers are included; they carry nothing.)
     """
-    bounds = np.sort(np.concatenate([lo, hi]))
-    bounds = bounds[np.concatenate([[True], bounds[1:] != bounds[:-1]])]
-    elo = np.searchsorted(bounds, lo)
-    ehi = np.searchsorted(bounds, hi)
-    cap = np.minimum.reduceat(np.append(np.asarray(capacity, float), np.inf), bounds)[:-1]
+    ends = np.concatenate([lo, hi])
+    ends.sort()
+    keep = np.empty(len(ends), bool)
+    keep[0] = True
+    np.not_equal(ends[1:], ends[:-1], out=keep[1:])
+    bounds = ends[keep]
+    elo = bounds.searchsorted(lo)
+    ehi = bounds.searchsorted(hi)
+    capacity = np.asarray(capacity, float)
+    if bounds[-1] < len(capacity):
+        cap = np.minimum.reduceat(capacity, bounds)[:-1]
+    else:  # a segment ends at the last place: the last bound is one past the end
+        cap = np.minimum.reduceat(capacity, bounds[:-1])
     return bounds, elo, ehi, cap
 
 
@@ -123,7 +131,7 @@ def max_min_rates_segments(owner: np.ndarray, elo: np.ndarray, ehi: np.ndarray, 
     remaining = np.asarray(capacity, float).copy()
     live = np.flatnonzero(np.bincount(owner, minlength=n_flows))  # flows with segments
     if order is None:
-        order = np.argsort(elo, kind="stable")
+        order = elo.argsort(kind="stable")
 
     flow, lo, hi = owner[order], elo[order], ehi[order]
     bounds = np.empty(2 * len(lo), np.int64)
@@ -148,7 +156,7 @@ def max_min_rates_segments(owner: np.ndarray, elo: np.ndarray, ehi: np.ndarray, 
             # shares add up to less than the interval's room.  (Uncovered intervals never fill: room > 0.)
             fills = room - _running(lo, hi, tightest, n_e) <= TIE * room
             full |= fills
-            np.cumsum(fills, out=filled_before[1:])
+            fills.cumsum(out=filled_before[1:])
             freeze = filled_before[hi] > filled_before[lo]
             if several:
                 freeze = np.bincount(flow, freeze, minlength=n_flows)[flow] > 0
@@ -167,4 +175,4 @@ def max_min_rates_segments(owner: np.ndarray, elo: np.ndarray, ehi: np.ndarray, 
 
 def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
     """Per interval 0..n-1, the sum of ``weights`` (or the count) of the ranges [lo, hi) covering it."""
-    return np.cumsum(np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1))[:n]
+    return (np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1)).cumsum()[:n]
