@@ -72,7 +72,8 @@ class EngineResult:
     timeline_edges_s: np.ndarray  # bin edges, n_bins + 1
     timeline_bytes: np.ndarray  # (n_bins, n_links) bytes carried in each bin, float32
     mode: str  # "exclusive-links" or "max-min"
-    events: int  # time advances (max-min) or steps computed (exclusive)
+    events: int  # rounds of the event loop (max-min: each takes the next event of every independent group),
+    # or steps computed (exclusive)
     uniform_steps: int  # steps computed as one number (exclusive mode)
     transfers: int
     complete: bool = True
@@ -834,7 +835,7 @@ class _MaxMinRun:
             comp = self.components(flows, owner, lo, hi, order, bounds, n_e, sorted_lo, reach, opens)
         else:
             count, load, comp = np.zeros(n_e, np.int64), np.zeros(n_e), np.full(n_e, -1, np.int64)
-        covered = np.flatnonzero(count_all)
+        covered = count_all.nonzero()[0]
         lengths = bounds[covered + 1] - bounds[covered]
         interval = covered.repeat(lengths)
         links = self.place_link[_expand(bounds[covered], lengths)]
@@ -888,8 +889,11 @@ class _MaxMinRun:
         block_comp = rep[label]
         self.comp[flows[owner]] = block_comp[block]
         # Each elementary interval lies within one block, or none.
-        interval_block = np.searchsorted(block_lo, bounds[:-1], "right") - 1
-        ends = reach[np.append(np.flatnonzero(opens)[1:], len(lo)) - 1]
+        interval_block = block_lo.searchsorted(bounds[:-1], "right") - 1
+        block_first = opens.nonzero()[0]
+        block_first[:-1] = block_first[1:]
+        block_first[-1] = len(lo)
+        ends = reach[block_first - 1]
         inside = (interval_block >= 0) & (bounds[:-1] < ends[np.maximum(interval_block, 0)])
         return np.where(inside, block_comp[np.maximum(interval_block, 0)], -1)
 
@@ -948,7 +952,8 @@ class _MaxMinRun:
             left_window, left_times = [], []
             while True:
                 # Each group's next event: its first start or last byte leaving.
-                next_t = np.full(n_groups, np.inf)
+                next_t = np.empty(n_groups)
+                next_t.fill(np.inf)
                 np.minimum.at(next_t, group, self.finish_at[sending])
                 np.minimum.at(next_t, join_group, self.start[joining])
                 active = next_t < end if lookahead > 0 else next_t <= end
