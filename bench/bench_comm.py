@@ -8,7 +8,13 @@ the simulated time and what it should be where a closed form exists.
   (a 1 x 3000 torus tile).  Target (issue 3): <= 0.5 s and <= 300 MB, simulated time within
   1% of 2(N-1)/N * S/B (bandwidth only: latency off).  The reference research simulator
   (ASTRA-sim) takes 49 s and 3.2 GB.  Also run with latency, against the alpha-beta form.
-- exapod-2d, exapod-hierarchical: all-reduce of 1 GiB on the full ExaPOD fabric (Z-plane on).
+- exapod-2d, exapod-hierarchical: all-reduce of 1 GiB on the full ExaPOD fabric (Z-plane on),
+  with latency (the hard case: hop-count differences desynchronize 264,000 transfers) and
+  without.  Target (issue 3, second round): a few seconds at most.
+- exapod-auto: what the GUI and the thermal training-step scenario ask: all-reduce of 1 GiB,
+  algorithm "auto" (every algorithm that fits, the fastest kept).
+- exapod-hierarchical-zplane: the same through the Z-plane (routing="zplane"), at 1 MiB (where
+  it pays) and 1 GiB (where its 50 GB/s ports do not).
 - alltoall-tile, alltoall-cabinet: all-to-all of 1 GiB on one Dojo tile and one Dojo cabinet.
 
     python bench/bench_comm.py            # every case
@@ -19,20 +25,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import median_time, peak_rss_mb, run_isolated  # noqa: E402
 
 S = float(1 << 30)
-# case -> (design maker, collective, algorithm, latency, runs)
+# case -> (design maker, collective, algorithm, latency, runs[, size in bytes, routing])
 CASES = {
     "ring3000": ("ring", "allreduce", "ring", False, 5),
     "ring3000-latency": ("ring", "allreduce", "ring", True, 5),
     "exapod-2d": ("exapod", "allreduce", "2d", True, 5),
-    "exapod-hierarchical": ("exapod", "allreduce", "hierarchical", True, 3),
-    "exapod-hierarchical-nolatency": ("exapod", "allreduce", "hierarchical", False, 3),
+    "exapod-hierarchical": ("exapod", "allreduce", "hierarchical", True, 5),
+    "exapod-hierarchical-nolatency": ("exapod", "allreduce", "hierarchical", False, 5),
+    "exapod-auto": ("exapod", "allreduce", "auto", True, 3),
+    "exapod-hierarchical-zplane-1MiB": ("exapod", "allreduce", "hierarchical", True, 3, float(1 << 20), "zplane"),
+    "exapod-hierarchical-zplane": ("exapod", "allreduce", "hierarchical", True, 3, S, "zplane"),
     "alltoall-tile": ("dojo-tile", "alltoall", "direct", True, 5),
     "alltoall-cabinet": ("dojo-cabinet", "alltoall", "direct", True, 3),
 }
@@ -54,18 +65,25 @@ def one_case(case: str) -> dict:
 
     baseline = peak_rss_mb()
 
-    which, collective, algorithm, latency, runs = CASES[case]
+    which, collective, algorithm, latency, runs, *more = CASES[case]
+    size, routing = more if more else (S, "mesh")
     design = make_design(which)
     out = {}
 
+    cpu = []
+
     def build_and_simulate():
+        start = time.process_time()
         fabric = Fabric.from_design(design)
-        out["result"] = simulate_collective(design, collective, S, algorithm, latency=latency, fabric=fabric)
+        out["result"] = simulate_collective(design, collective, size, algorithm, latency=latency, fabric=fabric,
+                                            routing=routing)
+        cpu.append(time.process_time() - start)
 
     median, times = median_time(build_and_simulate, repeat=runs)
     r = out["result"]
-    doc = {"case": case, "chips": r.chips, "collective": collective, "algorithm": algorithm, "latency": latency,
-           "median_s": median, "times_s": times, "peak_rss_mb": peak_rss_mb(), "baseline_rss_mb": baseline,
+    doc = {"case": case, "chips": r.chips, "collective": collective, "algorithm": r.algorithm, "latency": latency,
+           "median_s": median, "times_s": times, "cpu_median_s": statistics.median(cpu),
+           "peak_rss_mb": peak_rss_mb(), "baseline_rss_mb": baseline,
            "simulated_s": r.time_s, "lower_bound_s": r.lower_bound_s, "busbw_Bps": r.busbw_Bps,
            "engine": r.engine, "events": r.events, "transfers": r.transfers, "uniform_steps": r.uniform_steps,
            "shared_links": int(len(r.shared_links)), "max_link_utilization": r.max_link_utilization}
@@ -84,22 +102,23 @@ def main() -> None:
     if args.case:
         print(json.dumps(one_case(args.case)))
         return
-    print("build fabric + simulate, median of N fresh runs; peak RSS of a fresh process per case")
+    print("build fabric + simulate, median of N runs (wall; and CPU, steadier on a shared machine); peak RSS of a "
+          "fresh process per case")
     for case in args.only or CASES:
         r = run_isolated(__file__, case)
-        line = (f"  {case:30s} {r['chips']:5,d} chips  median {r['median_s']:7.3f} s  "
+        line = (f"  {case:32s} {r['chips']:5,d} chips  median {r['median_s']:7.3f} s (cpu {r['cpu_median_s']:.3f} s)  "
                 f"peak {r['peak_rss_mb']:5.0f} MB (after imports {r['baseline_rss_mb']:.0f} MB)  "
                 f"simulated {r['simulated_s'] * 1e6:9.2f} us  busbw {r['busbw_Bps'] / 1e12:6.3f} TB/s  "
-                f"[{r['engine']}, {r['events']:,} events, {r['transfers']:,} transfers, "
+                f"[{r['algorithm']}, {r['engine']}, {r['events']:,} events, {r['transfers']:,} transfers, "
                 f"{r['shared_links']:,} shared links]")
         if "closed_form_s" in r:
             err = abs(r["simulated_s"] - r["closed_form_s"]) / r["closed_form_s"]
-            line += f"\n  {'':30s} closed form {r['closed_form_s'] * 1e6:.2f} us, off by {err:.2e}"
+            line += f"\n  {'':32s} closed form {r['closed_form_s'] * 1e6:.2f} us, off by {err:.2e}"
             if case == "ring3000":
                 ok = r["median_s"] <= 0.5 and r["peak_rss_mb"] <= 300 and err <= 0.01
                 line += (f"; target <= 0.5 s, <= 300 MB, within 1%: {'met' if ok else 'MISSED'}"
                          f" (ASTRA-sim: 49 s, 3.2 GB; {49 / r['median_s']:.0f}x faster here)")
-        line += f"\n  {'':30s} runs {', '.join(f'{t:.3f}' for t in r['times_s'])}"
+        line += f"\n  {'':32s} runs {', '.join(f'{t:.3f}' for t in r['times_s'])}"
         print(line, flush=True)
 
 

@@ -37,3 +37,13 @@ def dojo_tile(catalog):
 
 def pytest_report_header(config):
     return f"dojo-gui tests: python {sys.version.split()[0]}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard_at_the_end():
+    """What the application does on quit, for the test session's one QApplication (see ui.app)."""
+    yield
+    if "PySide6.QtWidgets" in sys.modules:
+        from dojo_gui.ui.app import release_clipboard
+
+        release_clipboard()

@@ -18,7 +18,8 @@ def pyproject():
 def test_every_package_is_listed_for_the_wheel():
     listed = set(pyproject()["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "dojo_gui").rglob("__init__.py")}
-    assert found | {"dojo_gui.resources"} == listed
+    data = {f"dojo_gui.resources.{d.name}" for d in (ROOT / "resources").iterdir() if d.is_dir() and d.name != "__pycache__"}
+    assert found | {"dojo_gui.resources"} | data == listed
 
 
 def test_pyside_is_pinned_below_6_12_on_old_pythons():

@@ -13,6 +13,7 @@ from .. import units
 def register(group) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
     from .common import add_file_argument
+    from ..fabric.routing import ROUTING_HELP, ROUTINGS
     from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 
     p = group.add_parser(
@@ -26,7 +27,9 @@ def register(group) -> None:
                + "\n\nexamples:\n"
                "  dojo-gui simulate comm exapod --collective allreduce --bytes 1GiB --algorithm 2d\n"
                "  dojo-gui simulate comm dojo-tile --algorithm bidirectional-ring --json\n"
-               "  dojo-gui simulate comm exapod --scope cabinet:C03 --collective alltoall --bytes 256MiB")
+               "  dojo-gui simulate comm exapod --scope cabinet:C03 --collective alltoall --bytes 256MiB\n"
+               "  dojo-gui simulate comm exapod --algorithm hierarchical --bytes 1MiB --routing zplane\n"
+               "  dojo-gui simulate comm my.dojo --algorithm 2d --save --label 'gradients, 2d'")
     add_file_argument(p)
     p.add_argument("--collective", default="allreduce", metavar="NAME",
                    help=f"{', '.join(COLLECTIVES)} (default allreduce)")
@@ -39,9 +42,15 @@ def register(group) -> None:
                    help="which chips take part: room, cabinet:PATH, tile:PATH or chips:PATH,PATH,... (see below)")
     p.add_argument("--chunks", default="1", metavar="N", help="pipeline each step's message in N pieces (default 1)")
     p.add_argument("--root", metavar="PATH", help="broadcast: the sending chip (default the scope's first chip)")
+    p.add_argument("--routing", default="mesh", metavar="NAME",
+                   help="; ".join(f"{name}: {ROUTING_HELP[name]}" for name in ROUTINGS) + " (default mesh)")
     p.add_argument("--no-latency", action="store_true",
                    help="leave out link latencies and per-message overheads (bandwidth only)")
     p.add_argument("--per-link", action="store_true", help="with --json: a record for every link that carried data")
+    p.add_argument("--save", action="store_true",
+                   help="keep the run in the project file (its saved runs, which reports and exports show)")
+    p.add_argument("--label", help="with --save: what to call the run (default: what was run, e.g. "
+                                   "'all-reduce 1.07 GB, ring, room')")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_comm)
@@ -72,7 +81,7 @@ def _parse_chunks(text: str) -> int:
 
 
 def cmd_comm(args: argparse.Namespace) -> int:
-    from .common import EXIT_FINDINGS, EXIT_OK, CliError, load_design, print_json
+    from .common import EXIT_FINDINGS, EXIT_OK, CliError, is_bundled, load_design, print_json
     from ..fabric.fabric import Fabric
     from ..fabric.routing import NoRoute
     from ..sim.collectives import CollectiveError
@@ -81,6 +90,11 @@ def cmd_comm(args: argparse.Namespace) -> int:
     size = _parse_bytes(args.bytes)
     chunks = _parse_chunks(args.chunks)
     path, design = load_design(args.file)
+    if args.save and is_bundled(path):
+        raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
+                       f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
+    if args.label is not None and not args.save:
+        raise CliError("--label names a run kept with --save")
     fabric = Fabric.from_design(design)
     if fabric.n_chips == 0:
         raise CliError(f"{path}: the design has no chips")
@@ -94,7 +108,8 @@ def cmd_comm(args: argparse.Namespace) -> int:
 
     try:
         result = simulate_collective(design, args.collective, size, args.algorithm, args.scope, chunks,
-                                     progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric)
+                                     progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric,
+                                     routing=args.routing)
     except (CollectiveError, TooLarge) as exc:
         raise CliError(str(exc)) from None
     except NoRoute as exc:
@@ -102,11 +117,23 @@ def cmd_comm(args: argparse.Namespace) -> int:
     finally:
         if show_progress:
             print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
+    doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
+    if args.save:
+        from ..io.project import save
+
+        design.runs.append(result.run_record(label=args.label or "", revision=design.revision))
+        try:
+            save(design, path)
+        except OSError as exc:
+            raise CliError(f"{path}: cannot save the run: {exc.strerror or exc}") from None
+        doc["saved_to"] = str(path)
+        doc["saved_runs"] = len(design.runs)
     if args.json:
-        doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
         print_json(doc)
         return EXIT_OK
     print(_report(path, design.name, result))
+    if args.save:
+        print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
     return EXIT_OK
 
 
@@ -115,6 +142,7 @@ def _report(path, name: str, r) -> str:
     lines = [f"{name}  ({path})",
              f"  {r.collective} of {fmt(r.size_bytes, 'B')} over {r.chips:,} chips ({r.scope}), "
              f"{r.algorithm}" + (" (chosen by auto)" if r.requested_algorithm == "auto" else "")
+             + (", through the Z-plane" if r.routing == "zplane" else "")
              + (f", {r.chunks} chunks" if r.chunks > 1 else "") + ("" if r.latency else ", no latency"),
              f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here)",
              f"  algbw     {fmt(r.algbw_Bps, 'B/s')}   busbw {fmt(r.busbw_Bps, 'B/s')}",

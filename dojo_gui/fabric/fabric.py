@@ -129,6 +129,8 @@ class Fabric:
         self.grid_step_link: np.ndarray | None = None  # (direction, row, col) -> directed link or -1
         self.wrap_x = self.wrap_y = False
         self._detect_grid()
+        self._link_position: np.ndarray | None = None
+        self._zplane_exits = None  # built by dojo_gui.fabric.routing.zplane_exits
         self._graph: nx.Graph | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
 
@@ -190,6 +192,30 @@ class Fabric:
         self.grid_index = grid
         self.grid_step_link = step
         self.wrap_x, self.wrap_y = n_wrap_x == rows, n_wrap_y == cols
+
+    @property
+    def link_position(self) -> np.ndarray:
+        """Each directed link's place in an order that lays the links of every grid line end to end:
+        each row's east links west to east, then its west links east to west, then each column's
+        south links, then its north links, a wraparound link last in its line; every other link
+        after them, in index order.  A dimension-order route is then one run of consecutive
+        places per dimension (two where it wraps round), which the engines use to treat a route
+        as a few intervals rather than hop by hop."""
+        if self._link_position is None:
+            order = []
+            if self.grid_step_link is not None:
+                step = self.grid_step_link
+                for lines in (step[EAST], step[WEST][:, ::-1], step[SOUTH].T, step[NORTH].T[:, ::-1]):
+                    flat = lines.ravel()
+                    order.append(flat[flat >= 0])
+            placed = np.concatenate(order) if order else np.zeros(0, np.int64)
+            rest = np.ones(self.n_links, bool)
+            rest[placed] = False
+            order = np.concatenate([placed, np.flatnonzero(rest)])
+            position = np.empty(self.n_links, np.int64)
+            position[order] = np.arange(self.n_links)
+            self._link_position = position
+        return self._link_position
 
     # ------------------------------------------------------------------ names
     def chip_name(self, chip: int) -> str:
@@ -335,14 +361,24 @@ class Fabric:
         }
 
     # ------------------------------------------------------------------ routes
-    def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray) -> "RouteSet":
+    def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, routing: str = "mesh"
+               ) -> "RouteSet":
+        """Routes from ``src[i]`` to ``dst[i]`` by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`)."""
         from .routing import routes
 
-        return routes(self, np.asarray(src, np.int64), np.asarray(dst, np.int64))
+        return routes(self, np.asarray(src, np.int64), np.asarray(dst, np.int64), routing)
 
-    def route(self, src: int, dst: int) -> np.ndarray:
+    def route(self, src: int, dst: int, routing: str = "mesh") -> np.ndarray:
         """The directed links from node ``src`` to node ``dst``, in order."""
-        return self.routes([src], [dst]).links
+        return self.routes([src], [dst], routing).links
+
+    @property
+    def chip_cabinet(self) -> np.ndarray:
+        """Each chip's cabinet, as a number (chips with the same number share a cabinet)."""
+        if self.chip_paths is None:
+            return np.zeros(self.n_chips, np.int64)
+        slots = {}
+        return np.array([slots.setdefault(p[0] if p else (), len(slots)) for p in self.chip_paths], np.int64)
 
 
 class RouteSet:
@@ -363,6 +399,26 @@ class RouteSet:
             cap[nonempty] = np.minimum.reduceat(fabric.link_capacity_Bps[self.links], s)
         self.latency_s = lat  # sum of per-hop latencies
         self.bottleneck_Bps = cap  # the slowest link on the way
+        self._fabric = fabric
+        self._segments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every route as runs of consecutive places in :attr:`Fabric.link_position` order:
+        ``(ptr, lo, hi)``, route ``i`` covering places ``lo[k] .. hi[k] - 1`` for k in
+        ``ptr[i] .. ptr[i + 1] - 1``.  A dimension-order route on a grid is one or two runs."""
+        if self._segments is None:
+            pos = self._fabric.link_position[self.links]
+            route_start = np.zeros(len(pos), bool)
+            route_start[self.indptr[:-1][self.hops > 0]] = True
+            new = route_start.copy()
+            new[1:] |= pos[1:] != pos[:-1] + 1
+            starts = np.flatnonzero(new)
+            ends = np.append(starts[1:], len(pos))
+            per_route = np.bincount(self.owner()[starts], minlength=self.n) if len(starts) else np.zeros(self.n, np.int64)
+            ptr = np.zeros(self.n + 1, np.int64)
+            np.cumsum(per_route, out=ptr[1:])
+            self._segments = (ptr, pos[starts], pos[ends - 1] + 1)
+        return self._segments
 
     def route(self, i: int) -> np.ndarray:
         return self.links[self.indptr[i]: self.indptr[i + 1]]

@@ -193,9 +193,9 @@ def _under(fabric: Fabric, path, label: str, scope_text) -> Scope:
 class _Plan:
     """Adds phases of steps to a schedule, C chunks per step."""
 
-    def __init__(self, fabric: Fabric, chips: np.ndarray, chunks: int) -> None:
+    def __init__(self, fabric: Fabric, chips: np.ndarray, chunks: int, routing: str = "mesh") -> None:
         self.fabric = fabric
-        self.builder = ScheduleBuilder(fabric, chips)
+        self.builder = ScheduleBuilder(fabric, chips, routing)
         self.chunks = chunks
 
     def start(self) -> list[list[int]]:
@@ -311,8 +311,9 @@ def _levels(fabric: Fabric, scope: Scope) -> list[list[np.ndarray]]:
 
 # --------------------------------------------------------------------------- the collectives
 def build_schedule(fabric: Fabric, collective: str, algorithm: str, size_bytes: float, scope: Scope, chunks: int = 1,
-                   root: int | None = None) -> Schedule:
-    """The schedule of ``collective`` by ``algorithm`` (not "auto") over ``scope``."""
+                   root: int | None = None, routing: str = "mesh") -> Schedule:
+    """The schedule of ``collective`` by ``algorithm`` (not "auto") over ``scope``, its transfers
+    routed by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`)."""
     if algorithm not in SUPPORTED[collective]:
         raise CollectiveError(f"{collective} supports {', '.join(SUPPORTED[collective])}, not {algorithm}")
     if chunks < 1:
@@ -321,7 +322,7 @@ def build_schedule(fabric: Fabric, collective: str, algorithm: str, size_bytes: 
     if n < 2:
         raise CollectiveError(f"{collective} needs at least two chips (the scope has {n})")
     S = float(size_bytes)
-    plan = _Plan(fabric, scope.chips, chunks)
+    plan = _Plan(fabric, scope.chips, chunks, routing)
     entry = plan.start()
     if collective in ("allreduce", "reducescatter", "allgather"):
         reduce = collective in ("allreduce", "reducescatter")

@@ -11,11 +11,13 @@ all-reduce, ``x (n-1)/n`` for reduce-scatter, all-gather and all-to-all, ``x 1``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
 import numpy as np
 
 from ..fabric.fabric import Fabric
+from ..fabric.routing import ROUTINGS, RoutingError, zplane_exits
 from ..model.design import Design
 from . import comm_engine
 from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable, Scope, algorithm_name,
@@ -23,12 +25,15 @@ from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable,
 from .comm_engine import Cancelled, TooLarge
 
 __all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "CollectiveError", "TooLarge",
-           "SCOPE_HELP", "lower_bound_s"]
+           "SCOPE_HELP", "ROUTINGS", "lower_bound_s"]
 
 # How many links the result names as bottlenecks / shared, at most (the counts are complete).
 NAMED_LINKS = 20
 # A link is a bottleneck when it limited transfers for at least this share of the longest such time.
 BOTTLENECK_SHARE = 0.99
+# How the collectives read in a saved run's label.
+COLLECTIVE_WORDS = {"allreduce": "all-reduce", "reducescatter": "reduce-scatter", "allgather": "all-gather",
+                    "alltoall": "all-to-all", "broadcast": "broadcast", "p2p": "point-to-point"}
 
 
 @dataclass
@@ -88,6 +93,7 @@ class CommResult:
     uniform_steps: int
     complete: bool = True
     candidates: dict[str, float | str] = field(default_factory=dict)  # auto: time per algorithm, or why not
+    routing: str = "mesh"  # how transfers found their way (dojo_gui.fabric.routing.ROUTINGS)
 
     def link_name(self, i: int) -> str:
         return self.links.name(int(i))
@@ -99,6 +105,91 @@ class CommResult:
                 "utilization": float(self.link_utilization[i]), "saturated_s": float(self.link_saturated_s[i]),
                 "peak_transfers": int(self.link_peak_flows[i])}
 
+    def describe(self) -> str:
+        """What was run, in a few words: "all-reduce 1 GiB, hierarchical (auto), room"."""
+        from .. import units
+
+        how = self.algorithm + (" (auto)" if self.requested_algorithm == "auto" else "")
+        extra = ((", through the Z-plane" if self.routing == "zplane" else "")
+                 + (f", {self.chunks} chunks" if self.chunks > 1 else "") + ("" if self.latency else ", no latency"))
+        stopped = "" if self.complete else " (stopped early)"
+        return (f"{COLLECTIVE_WORDS[self.collective]} {units.format(self.size_bytes, 'B')}, {how}, {self.scope}"
+                f"{extra}{stopped}")
+
+    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
+        """The run as a saved-run record (``Design.runs``; the format of :mod:`dojo_gui.report.runs`):
+        key figures, parameters, the utilization over time of the links that carried data (their mean
+        and the busiest), the share of the chips done over time, and the bottleneck and shared links."""
+        used = self.link_bytes > 0
+        finish = np.sort(self.chip_finish_s)
+        figures = {"time_s": self.time_s, "algbw_Bps": self.algbw_Bps, "busbw_Bps": self.busbw_Bps,
+                   "lower_bound_s": self.lower_bound_s, "chips": self.chips,
+                   "max_link_utilization_fraction": self.max_link_utilization,
+                   "mean_link_utilization_fraction": float(self.link_utilization[used].mean()) if used.any() else 0.0,
+                   "links_used": int(used.sum()), "bottleneck_links": int(len(self.bottleneck_links)),
+                   "shared_links": int(len(self.shared_links)),
+                   "first_chip_done_s": float(finish[0]) if len(finish) else 0.0,
+                   "last_chip_done_s": float(finish[-1]) if len(finish) else 0.0}
+        parameters = {"collective": COLLECTIVE_WORDS[self.collective], "size_bytes": self.size_bytes,
+                      "algorithm": self.algorithm, "requested_algorithm": self.requested_algorithm,
+                      "scope": self.scope, "routing": self.routing, "chunks": self.chunks,
+                      "latency_and_overhead": self.latency,
+                      "engine": self.engine}
+        series = {}
+        bins = len(self.timeline_edges_s) - 1
+        if bins > 0 and used.any():
+            # Bins merged in groups so that there are at most max_points (equal widths: plain means).
+            group = -(-bins // max(1, max_points))
+            n = -(-bins // group)
+            util = self.timeline_utilization[:, used].astype(float)
+            pad = n * group - bins
+            mean = np.pad(util.mean(axis=1), (0, pad), constant_values=np.nan).reshape(n, group)
+            peak = np.pad(util.max(axis=1), (0, pad), constant_values=np.nan).reshape(n, group)
+            edges = self.timeline_edges_s
+            start = edges[:-1][::group]
+            stop = np.append(edges[group::group], edges[-1])[:n]
+            middle = (start + stop) / 2
+            series["link_utilization_mean_fraction"] = [[float(t), float(v)] for t, v in
+                                                         zip(middle, np.nanmean(mean, axis=1))]
+            series["link_utilization_max_fraction"] = [[float(t), float(v)] for t, v in
+                                                        zip(middle, np.nanmax(peak, axis=1))]
+        if len(finish):
+            # A staircase (each step drawn as two points at its time): exact where the steps are few,
+            # the staircase sampled at even times where they are many.
+            times = np.unique(finish)
+            if 2 * len(times) + 1 > max_points:
+                times = np.linspace(0.0, float(finish[-1]), max(2, (max_points - 1) // 2))
+            done = np.searchsorted(finish, times, "right") / len(finish)
+            before = np.concatenate([[0.0], done[:-1]])
+            points = [[0.0, 0.0]]
+            for t, a, b in zip(times.tolist(), before.tolist(), done.tolist()):
+                points += [[t, a], [t, b]] if b != a else [[t, b]]
+            series["chips_done_fraction"] = points
+        tables = [self._link_table(f"Bottleneck links: the {min(len(self.bottleneck_links), NAMED_LINKS)} of "
+                                   f"{len(self.bottleneck_links):,} that limited transfers longest",
+                                   self.bottleneck_links)]
+        if len(self.shared_links):
+            tables.append(self._link_table(f"Links that carried several transfers at once: the "
+                                           f"{min(len(self.shared_links), NAMED_LINKS)} of {len(self.shared_links):,} "
+                                           f"with the most", self.shared_links))
+        if self.candidates:
+            tables.append({"title": "Algorithms auto tried", "columns": ["algorithm", "time_s", "why_not"],
+                           "rows": [[alg, v if isinstance(v, float) else None, "" if isinstance(v, float) else v]
+                                    for alg, v in self.candidates.items()]})
+        record = {"kind": "comm", "label": label or self.describe(), "parameters": parameters,
+                  "key_figures": {k: float(v) for k, v in figures.items()}, "series": series, "tables": tables,
+                  "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if revision is not None:
+            record["revision"] = int(revision)
+        return record
+
+    def _link_table(self, title: str, links: np.ndarray) -> dict:
+        rows = [[self.link_name(i), self.links.kind[i], float(self.links.capacity_Bps[i]),
+                 float(self.link_utilization[i]), float(self.link_saturated_s[i]), int(self.link_peak_flows[i])]
+                for i in links[:NAMED_LINKS]]
+        return {"title": title, "columns": ["link", "kind", "capacity_Bps", "utilization_fraction", "saturated_s",
+                                            "peak_transfers"], "rows": rows}
+
     def to_json(self, per_link: bool = False) -> dict:
         used = np.flatnonzero(self.link_bytes > 0)
         doc = {
@@ -108,6 +199,7 @@ class CommResult:
             "size_bytes": self.size_bytes,
             "chunks": self.chunks,
             "scope": self.scope,
+            "routing": self.routing,
             "chips": self.chips,
             "time_s": self.time_s,
             "algbw_Bps": self.algbw_Bps,
@@ -141,7 +233,8 @@ StopFn = Callable[[], bool]
 def simulate_collective(design: Design | Fabric, collective: str = "allreduce", size_bytes: float = 1 << 30,
                         algorithm: str = "auto", scope=None, chunks: int = 1, *, progress: ProgressFn | None = None,
                         should_stop: StopFn | None = None, latency: bool = True, root=None,
-                        n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None) -> CommResult:
+                        n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None,
+                        routing: str = "mesh") -> CommResult:
     """Simulate one collective on ``design`` (or on a :class:`Fabric` built from it).
 
     ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
@@ -152,11 +245,16 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     drops link latencies and per-message overheads (the pure bandwidth answer).  ``root``:
     the broadcast root (a chip index or path; default the scope's first chip).  ``fabric``: the
     design's fabric if the caller already built it (it is built from ``design`` otherwise).
+    ``routing``: how transfers find their way, one of :data:`~dojo_gui.fabric.routing.ROUTINGS`:
+    "mesh" (the chips' own links; dimension-order on a grid) or "zplane" (between cabinets through
+    the room's switched network, within a cabinet over the mesh).
 
     ``progress(fraction)`` is called about every 50 ms; when ``should_stop()`` returns True
     the run ends promptly by raising :class:`Cancelled` carrying the partial result.
-    Raises :class:`CollectiveError` for a bad collective, algorithm, scope or size.
+    Raises :class:`CollectiveError` for a bad collective, algorithm, scope, size or routing.
     """
+    if routing not in ROUTINGS:
+        raise CollectiveError(f"unknown routing {routing!r} (routings: {', '.join(ROUTINGS)})")
     if fabric is None:
         fabric = design if isinstance(design, Fabric) else Fabric.from_design(design)
     collective = collective_name(collective)
@@ -168,36 +266,43 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     chunks = int(chunks)
     the_scope = resolve_scope(fabric, scope, design if isinstance(design, Design) else None)
     root_chip = _root(fabric, root, the_scope)
+    if routing != "mesh":
+        try:
+            zplane_exits(fabric)
+        except RoutingError as exc:
+            raise CollectiveError(f"routing {routing}: {exc}") from None
     if requested != "auto":
         if requested not in SUPPORTED[collective]:
             raise CollectiveError(f"{collective} runs with {', '.join(SUPPORTED[collective])}, not {requested}")
-        return _run_one(fabric, collective, requested, requested, size_bytes, the_scope, chunks, root_chip,
-                        latency, n_bins, progress, should_stop)
+        sched = build_schedule(fabric, collective, requested, size_bytes, the_scope, chunks, root_chip, routing)
+        return _run_schedule(fabric, sched, collective, requested, requested, size_bytes, the_scope, chunks,
+                             root_chip, latency, n_bins, progress, should_stop, routing)
 
-    # Cheap candidates first (links exclusive: exact in one pass); one that needs max-min is simulated
-    # only if even without any sharing of links it could beat the best so far.
+    # Candidates in order of a quick lower bound on their time; one that cannot beat the best so far is
+    # not simulated (nor, if it needs the max-min engine, one that could not even with no link shared).
     candidates: dict[str, float | str] = {}
     best: CommResult | None = None
     algorithms = SUPPORTED[collective]
     planned = []
     for alg in algorithms:
         try:
-            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip)
+            sched = build_schedule(fabric, collective, alg, size_bytes, the_scope, chunks, root_chip, routing)
         except (NotApplicable, TooLarge) as exc:
             candidates[alg] = str(exc)
             continue
-        slow = comm_engine.needs_max_min(sched, latency)
-        planned.append((slow, comm_engine.floor_s(sched, latency) if slow else 0.0, alg, sched))
-    planned.sort(key=lambda item: item[:2])
-    for k, (slow, floor, alg, sched) in enumerate(planned):
+        planned.append((comm_engine.quick_floor_s(sched, latency), alg, sched))
+    planned.sort(key=lambda item: item[0])
+    for k, (floor, alg, sched) in enumerate(planned):
         share = (lambda f, k=k: progress((k + f) / len(planned))) if progress else None
-        if slow and best is not None and floor >= best.time_s:
+        if best is not None and floor < best.time_s and comm_engine.needs_max_min(sched, latency):
+            floor = comm_engine.floor_s(sched, latency)
+        if best is not None and floor >= best.time_s:
             candidates[alg] = (f"not simulated: it cannot take less than {floor:.6g} s, and {best.algorithm} "
                                f"takes {best.time_s:.6g} s")
             continue
         try:
             result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
-                                   latency, n_bins, share, should_stop)
+                                   latency, n_bins, share, should_stop, routing)
         except TooLarge as exc:
             candidates[alg] = str(exc)
             continue
@@ -227,27 +332,21 @@ def _root(fabric: Fabric, root, scope: Scope) -> int | None:
     return chip
 
 
-def _run_one(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
-             chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop) -> CommResult:
-    sched = build_schedule(fabric, collective, algorithm, size_bytes, scope, chunks, root)
-    return _run_schedule(fabric, sched, collective, algorithm, requested, size_bytes, scope, chunks, root, latency,
-                         n_bins, progress, should_stop)
-
-
 def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
-                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop
-                  ) -> CommResult:
+                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop,
+                  routing: str) -> CommResult:
     try:
         run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
     except Cancelled as exc:
         exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
-                              exc.partial, root)
+                              exc.partial, root, routing)
         raise
-    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root)
+    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
 
 
 def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
-            chunks: int, latency: bool, run: comm_engine.EngineResult, root: int | None) -> CommResult:
+            chunks: int, latency: bool, run: comm_engine.EngineResult, root: int | None, routing: str
+            ) -> CommResult:
     n = len(scope.chips)
     t = run.time_s
     algbw = size_bytes / t if t > 0 else float("inf") if size_bytes > 0 else 0.0
@@ -274,7 +373,7 @@ def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, siz
         max_link_utilization=float(util.max(initial=0.0)),
         lower_bound_s=lower_bound_s(fabric, collective, size_bytes, scope.chips, root),
         latency=latency, engine=run.mode, events=run.events, transfers=run.transfers,
-        uniform_steps=run.uniform_steps, complete=run.complete)
+        uniform_steps=run.uniform_steps, complete=run.complete, routing=routing)
 
 
 def lower_bound_s(fabric: Fabric, collective: str, size_bytes: float, chips: np.ndarray, root: int | None = None

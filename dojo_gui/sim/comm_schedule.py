@@ -76,9 +76,10 @@ class Schedule:
 class ScheduleBuilder:
     """Collects patterns and steps; routes every distinct (src, dst) pair once at :meth:`build`."""
 
-    def __init__(self, fabric: Fabric, chips: Sequence[int] | np.ndarray) -> None:
+    def __init__(self, fabric: Fabric, chips: Sequence[int] | np.ndarray, routing: str = "mesh") -> None:
         self.fabric = fabric
         self.chips = np.asarray(chips, np.int64)
+        self.routing = routing  # how transfers find their way (dojo_gui.fabric.routing.ROUTINGS)
         self.steps: list[Step] = []
         self._patterns: list[Pattern] = []
 
@@ -112,7 +113,7 @@ class ScheduleBuilder:
             unique = np.unique(np.concatenate(keys))
         else:
             unique = np.zeros(0, np.int64)
-        routes = self.fabric.routes(unique // n, unique % n)
+        routes = self.fabric.routes(unique // n, unique % n, self.routing)
         for p in self._patterns:
             p.route = np.searchsorted(unique, p._pair_key) if p.size else np.zeros(0, np.int64)
         return Schedule(self.fabric, self.chips, routes, self.steps)

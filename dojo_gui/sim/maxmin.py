@@ -76,3 +76,103 @@ def max_min_rates(inc_flow: np.ndarray, inc_link: np.ndarray, capacity: np.ndarr
             starts = np.flatnonzero(first[keep])
     full[in_use[filled]] = True
     return rates, full
+
+
+def elementary_intervals(lo: np.ndarray, hi: np.ndarray, capacity: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cut the positions that segments ``[lo[s], hi[s])`` cover into elementary intervals.
+
+    Links are numbered so that routes are a few runs of consecutive positions (segments).
+    Between two consecutive segment ends every position carries the same flows, so one
+    constraint stands for all of them: the smallest capacity there.  Returns ``(bounds, elo,
+    ehi, cap)``: elementary interval e is positions ``bounds[e] .. bounds[e + 1] - 1`` with
+    capacity ``cap[e]``; segment s covers intervals ``elo[s] .. ehi[s] - 1``.  (Intervals that
+    no segment covers are included; they carry nothing.)
+    """
+    ends = np.concatenate([lo, hi])
+    ends.sort()
+    keep = np.empty(len(ends), bool)
+    keep[0] = True
+    np.not_equal(ends[1:], ends[:-1], out=keep[1:])
+    bounds = ends[keep]
+    elo = bounds.searchsorted(lo)
+    ehi = bounds.searchsorted(hi)
+    capacity = np.asarray(capacity, float)
+    if bounds[-1] < len(capacity):
+        cap = np.minimum.reduceat(capacity, bounds)[:-1]
+    else:  # a segment ends at the last place: the last bound is one past the end
+        cap = np.minimum.reduceat(capacity, bounds[:-1])
+    return bounds, elo, ehi, cap
+
+
+def max_min_rates_segments(owner: np.ndarray, elo: np.ndarray, ehi: np.ndarray, capacity: np.ndarray,
+                           n_flows: int, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Max-min fair rates when each flow crosses a few runs of elementary intervals.
+
+    Segment s of flow ``owner[s]`` (a flow's segments do not overlap) covers intervals
+    ``elo[s] .. ehi[s] - 1``; interval e has ``capacity[e]``; a flow without segments is
+    unconstrained (``inf``).  The same filling as :func:`max_min_rates`, each round a handful
+    of numpy operations over the segments and intervals: counts, loads and what the flows of
+    an interval reach elsewhere are running sums over interval boundaries, a segment's
+    tightest share is a range minimum (over the segments in order of ``elo``, so the pass
+    costs their total length).  An interval fills when every flow on it reaches no higher
+    share elsewhere (its share equals the sum of their tightest shares, to 1e-12).
+    ``order``, if given, sorts the segments by ``elo``.  Returns ``(rates, full)`` like
+    :func:`max_min_rates`, ``full`` per interval.
+    """
+    n_e = len(capacity)
+    rates = np.full(n_flows, np.inf)
+    full = np.zeros(n_e, bool)
+    if n_flows == 0 or len(owner) == 0:
+        return rates, full
+    owner = np.asarray(owner, np.int64)
+    elo = np.asarray(elo, np.int64)
+    ehi = np.asarray(ehi, np.int64)
+    remaining = np.asarray(capacity, float).copy()
+    live = np.flatnonzero(np.bincount(owner, minlength=n_flows))  # flows with segments
+    if order is None:
+        order = elo.argsort(kind="stable")
+
+    flow, lo, hi = owner[order], elo[order], ehi[order]
+    bounds = np.empty(2 * len(lo), np.int64)
+    bounds[0::2], bounds[1::2] = lo, hi
+    several = len(live) < len(owner)  # some flow has more than one segment
+    count = _running(lo, hi, None, n_e)
+    share = np.empty(n_e + 1)
+    share[-1] = np.inf
+    filled_before = np.zeros(n_e + 1, np.int64)
+    lowest = np.empty(n_flows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while True:
+            # Intervals no segment covers get inf or nan here; no segment's range includes them.
+            room = np.maximum(remaining, 0.0)
+            np.divide(room, count, out=share[:-1])
+            tightest = np.minimum.reduceat(share, bounds)[0::2]  # over each segment
+            if several:  # over each flow
+                lowest[flow] = np.inf
+                np.minimum.at(lowest, flow, tightest)
+                tightest = lowest[flow]
+            # An interval fills unless a flow on it is held lower elsewhere: then the flows' tightest
+            # shares add up to less than the interval's room.  (Uncovered intervals never fill: room > 0.)
+            fills = room - _running(lo, hi, tightest, n_e) <= TIE * room
+            full |= fills
+            fills.cumsum(out=filled_before[1:])
+            freeze = filled_before[hi] > filled_before[lo]
+            if several:
+                freeze = np.bincount(flow, freeze, minlength=n_flows)[flow] > 0
+            rates[flow[freeze]] = tightest[freeze]
+            if freeze.all():
+                break
+            f_lo, f_hi = lo[freeze], hi[freeze]
+            remaining -= _running(f_lo, f_hi, tightest[freeze], n_e)
+            count -= _running(f_lo, f_hi, None, n_e)
+            keep = ~freeze
+            flow, lo, hi = flow[keep], lo[keep], hi[keep]
+            bounds = bounds.reshape(-1, 2)[keep].ravel()
+    full &= _running(elo, ehi, None, n_e) > 0
+    return rates, full
+
+
+def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    """Per interval 0..n-1, the sum of ``weights`` (or the count) of the ranges [lo, hi) covering it."""
+    return (np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1)).cumsum()[:n]

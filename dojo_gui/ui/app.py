@@ -23,10 +23,27 @@ def application() -> QApplication:
         QGuiApplication.setApplicationVersion(__version__)
         QGuiApplication.setDesktopFileName(APP_NAME)
         app = QApplication(sys.argv[:1])
+        app.aboutToQuit.connect(release_clipboard)
     else:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(APP_NAME)
     return app  # type: ignore[return-value]
+
+
+def release_clipboard() -> None:
+    """Give up copied parts before Python shuts down.
+
+    Qt deletes the clipboard's data from its own exit handlers, after the interpreter is
+    gone; data made in Python still has its wrapper then, and PySide crashes destroying it.
+    As on X11 without a clipboard manager, what this app copied ends with the app.
+    """
+    from .mime import PARTS_MIME
+
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData() if clipboard is not None else None
+    # ownsClipboard() says False on some platforms (offscreen) even for our own data; the format does not lie.
+    if data is not None and data.hasFormat(PARTS_MIME):
+        clipboard.clear()
 
 
 def open_windows(files: list[str], example: str | None, *, dialogs=None):

@@ -129,3 +129,31 @@ def test_a_3000_chip_ring_fabric(catalog):
     assert f.n_chips == 3000 and f.wrap_x and f.regular_grid
     ring = f.routes(np.arange(3000), np.roll(np.arange(3000), -1))
     assert np.all(ring.hops == 1) and len(np.unique(ring.links)) == 3000
+
+
+@pytest.mark.parametrize("template", ["dojo-tile", "tpu-v4-slice", "exapod"])
+def test_dimension_order_routes_are_runs_of_consecutive_link_places(catalog, template):
+    f = Fabric.from_design(TEMPLATES[template].make(catalog))
+    assert sorted(f.link_position.tolist()) == list(range(f.n_links))  # a numbering of the links
+    rng = np.random.default_rng(0)
+    src, dst = rng.integers(0, f.n_chips, (2, 500))
+    keep = src != dst
+    rs = f.routes(src[keep], dst[keep])
+    ptr, lo, hi = rs.segments()
+    link_at = np.empty(f.n_links, np.int64)
+    link_at[f.link_position] = np.arange(f.n_links)
+    for i in range(rs.n):
+        runs = range(ptr[i], ptr[i + 1])
+        assert np.array_equal(np.concatenate([link_at[lo[k]:hi[k]] for k in runs]), rs.route(i))
+        # One run per dimension, two where the route wraps round a torus.
+        assert 1 <= len(runs) <= (4 if f.wrap_x or f.wrap_y else 2)
+
+
+def test_routes_off_the_grid_are_runs_too(catalog):
+    f = Fabric.from_design(TEMPLATES["dgx-h100-pod"].make(catalog))
+    rs = f.routes([0, 0, 5], [1, 9, 0])
+    ptr, lo, hi = rs.segments()
+    link_at = np.empty(f.n_links, np.int64)
+    link_at[f.link_position] = np.arange(f.n_links)
+    for i in range(rs.n):
+        assert np.array_equal(np.concatenate([link_at[lo[k]:hi[k]] for k in range(ptr[i], ptr[i + 1])]), rs.route(i))

@@ -139,8 +139,9 @@ def test_icons_in_every_size_and_they_are_the_svg_rendered(qapp):
 
 
 def test_the_wheel_ships_the_icons():
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["dojo_gui.resources"]
-    assert "icons/*.svg" in data and "icons/*.png" in data
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "dojo_gui.resources.icons" in setuptools["packages"]
+    assert {"*.svg", "*.png"} <= set(setuptools["package-data"]["dojo_gui.resources.icons"])
 
 
 def test_pyinstaller_is_only_in_the_packaging_extra():

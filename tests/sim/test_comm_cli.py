@@ -68,3 +68,13 @@ def test_bad_input_gets_one_line_naming_it(capsys, args, message):
 def test_a_missing_file(capsys, tmp_path):
     code, _, err = run(capsys, "simulate", "comm", str(tmp_path / "none.dojo"))
     assert code == 2 and "none.dojo" in err
+
+
+def test_routing_through_the_z_plane(capsys):
+    code, out, _ = run(capsys, "simulate", "comm", "exapod", "--collective", "p2p", "--bytes", "1MiB", "--scope",
+                       "chips:cabinet[0,0].tile[0,0].chip[2,3],cabinet[0,1].tile[0,0].chip[2,3]", "--routing", "zplane")
+    assert code == 0 and "p2p of 1.05 MB over 2 chips (listed chips), direct (chosen by auto), through the Z-plane" in out
+    code, out, err = run(capsys, "simulate", "comm", "dojo-tile", "--routing", "bus")
+    assert code == 2 and out == "" and "unknown routing 'bus' (routings: mesh, zplane)" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "simulate", "comm", "tpu-v4-slice", "--routing", "zplane")
+    assert code == 2 and "this design has no switched network (Z-plane)" in err and err.count("\n") == 1

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dojo_gui.fabric.embed import ring_order
@@ -86,6 +86,39 @@ def test_the_exclusive_link_engine_equals_max_min(catalog, latency):
                         mode="exclusive")
 
 
+def test_hierarchical_with_chunks_by_hand(catalog):
+    """Three 2x1 tiles side by side (a 2x3 chip grid, no wrap), hierarchical all-reduce in two chunks.
+
+    Level 1 is each tile's pair (one hop at B4 = 4 TB/s), level 2 each row of three chips across
+    the tile edges (B18 = 1.8 TB/s), in ring order col 0 -> col 2 (two hops) -> col 1 -> col 0.
+    Steps in program order, chunk 0 then chunk 1 of each ring step:
+      q0, q1   reduce-scatter level 1, S/4 each: t1 = S/4/B4 on the send
+      q2..q9   all-reduce level 2 (4 ring steps x 2 chunks), S/12 each: t2 = S/12/B18
+      q10, q11 all-gather level 1, S/4 each.
+    With o the per-message overhead and h the hop latency:
+      q1 waits for q0 to leave its route: sent 2(o + t1), arrives 2(o + t1) + h.
+      q3 waits for q1's data (later than q2 leaving the route, as t1 > t2):
+         sent 3o + 2t1 + h + t2; then q4..q9 each follow one o + t2 later on the route.
+      q8 sent 8o + 2t1 + h + 6t2; its two-hop transfer reaches column 2 at 8o + 2t1 + 3h + 6t2.
+      q10 from column 2 leaves at 9o + 3t1 + 3h + 6t2.
+      q11 from column 2 waits for q10 to leave (q9's data came earlier, 9o + 2t1 + 3h + 7t2):
+         sent 10o + 4t1 + 3h + 6t2, arrives 10o + 4t1 + 4h + 6t2 = the end.
+    Both engines must give exactly this (the exclusive-links engine once dropped q3's wait for q1's
+    data when the route was free for all transfers at one instant: 17 us too fast)."""
+    f = Fabric.from_design(grid_design(catalog, "dojo-d1", (2, 1), (1, 3), (1, 1)))
+    o, h = D1_OVERHEAD, D1_HOP
+    t1, t2 = S / 4 / D1_BW, S / 12 / 1.8e12
+    expect = 10 * o + 4 * t1 + 4 * h + 6 * t2
+    sched = build_schedule(f, "allreduce", "hierarchical", S, resolve_scope(f, None), chunks=2)
+    fast = comm_engine.run(sched, latency=True, mode="exclusive")
+    slow = comm_engine.run(sched, latency=True, mode="max-min")
+    assert fast.time_s == pytest.approx(expect, rel=1e-12)
+    assert slow.time_s == pytest.approx(expect, rel=1e-12)
+    assert np.allclose(fast.chip_finish_s, slow.chip_finish_s, rtol=1e-12)
+    # Without latency the same chain holds with o = h = 0: 4 t1 + 6 t2.
+    assert comm_engine.run(sched, latency=False).time_s == pytest.approx(4 * t1 + 6 * t2, rel=1e-12)
+
+
 SMALL_DESIGNS = {
     "dojo-tile": lambda cat: TEMPLATES["dojo-tile"].make(cat),
     "tpu-v4-slice": lambda cat: TEMPLATES["tpu-v4-slice"].make(cat),
@@ -121,7 +154,8 @@ def test_no_algorithm_beats_the_lower_bounds(catalog, name, collective):
         hops = sum(float(s.nbytes * sched.routes.hops[s.pattern.route].sum()) for s in sched.steps)
         assert r.link_bytes.sum() == pytest.approx(hops, rel=1e-9)
         assert r.max_link_utilization <= 1 + 1e-9
-        # The floor auto uses to skip an algorithm is below what the algorithm takes.
+        # The floors auto uses to skip an algorithm are below what the algorithm takes.
+        assert comm_engine.quick_floor_s(sched, latency=False) <= comm_engine.floor_s(sched, latency=False)
         assert comm_engine.floor_s(sched, latency=False) <= r.time_s * (1 + 1e-9)
 
 
@@ -241,6 +275,16 @@ def test_the_result_is_plain_data_aligned_with_the_link_table(exapod):
     assert doc["busbw_Bps"] == pytest.approx(doc["algbw_Bps"] * 2 * 299 / 300)
 
 
+def test_auto_on_the_exapod_runs_only_what_could_win(exapod):
+    """The per-step latency alone keeps the 3,000-chip rings over 6 ms; auto must not simulate them."""
+    r = simulate_collective(exapod, "allreduce", S, "auto")
+    assert r.algorithm == "hierarchical" and r.engine == "max-min"
+    for algorithm in ("ring", "bidirectional-ring"):
+        why = r.candidates[algorithm]
+        assert why.startswith("not simulated: it cannot take less than ") and float(why.split()[7]) > 0.006
+    assert "more than the 2,000,000" in r.candidates["direct"]
+
+
 def test_auto_skips_only_what_cannot_win(catalog):
     f = Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
     scope = "tile:cabinet[0,0].tile[1,2]"
@@ -255,6 +299,7 @@ grids = st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 2), st.in
 
 
 @settings(max_examples=25, deadline=None)
+@example(grid=(2, 1, 1, 3, False), collective="allreduce", chunks=2, latency=True)  # the case above, found here
 @given(grid=grids, collective=st.sampled_from(list(SUPPORTED)), chunks=st.integers(1, 3), latency=st.booleans())
 def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
     rows, cols, cab_rows, cab_cols, torus = grid
@@ -271,10 +316,12 @@ def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
         run = comm_engine.run(sched, latency=latency)
         bound = comm_engine.floor_s(sched, latency)
         assert run.time_s >= bound * (1 - 1e-9)
+        assert bound >= comm_engine.quick_floor_s(sched, latency) * (1 - 1e-12)
         assert run.time_s >= simulate_collective(f, collective, S, algorithm, chunks=chunks,
                                                  latency=latency).lower_bound_s * (1 - 1e-9)
         assert run.chip_finish_s.max() == pytest.approx(run.time_s, rel=1e-12)
         if run.mode == "exclusive-links":  # both engines must agree where links are exclusive
             other = comm_engine.run(sched, latency=latency, mode="max-min")
             assert other.time_s == pytest.approx(run.time_s, rel=1e-9)
+            assert np.allclose(other.chip_finish_s, run.chip_finish_s, rtol=1e-9)
             assert np.allclose(other.link_bytes, run.link_bytes, rtol=1e-9)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dojo_gui.sim.maxmin import max_min_rates
+from dojo_gui.sim.maxmin import elementary_intervals, max_min_rates, max_min_rates_segments
 
 
 def rates(flows: list[list[int]], capacity: list[float]):
@@ -96,3 +96,35 @@ def test_max_min_properties_on_random_problems(problem):
                    for l in links)
     assert r == pytest.approx(progressive_filling(flows, capacity), rel=1e-9)
     assert np.array_equal(full, load >= np.array(capacity) * (1 - 1e-9))
+
+
+segment_problems = st.integers(1, 30).flatmap(lambda n_places: st.tuples(
+    st.lists(st.sampled_from([0.5, 1.0, 1.8, 4.0]), min_size=n_places, max_size=n_places),
+    st.lists(st.lists(st.tuples(st.integers(0, n_places - 1), st.integers(1, n_places)), min_size=1, max_size=3),
+             min_size=1, max_size=20)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(segment_problems)
+def test_segments_give_the_rates_of_the_links_they_cover(problem):
+    """Flows over runs of consecutive places (routes along grid lines): the interval solver must give
+    exactly what the link-by-link solver gives for the same links."""
+    capacity, flow_runs = problem
+    owner, lo, hi, flows = [], [], [], []
+    for f, runs in enumerate(flow_runs):
+        covered: set[int] = set()
+        for a, length in runs:
+            b = min(a + length, len(capacity))
+            if covered.isdisjoint(range(a, b)):  # a flow's runs do not overlap
+                covered.update(range(a, b))
+                owner.append(f)
+                lo.append(a)
+                hi.append(b)
+        flows.append(sorted(covered))
+    bounds, elo, ehi, cap = elementary_intervals(np.array(lo), np.array(hi), np.array(capacity))
+    r, full = max_min_rates_segments(np.array(owner), elo, ehi, cap, len(flows))
+    expect, expect_full = rates(flows, capacity)
+    assert r == pytest.approx(expect, rel=1e-12)
+    # An elementary interval is full when its tightest link is.
+    tight = [min(range(bounds[e], bounds[e + 1]), key=lambda p: capacity[p]) for e in range(len(cap))]
+    assert full.tolist() == [bool(expect_full[p]) and any(p in fl for fl in flows) for p in tight]
