@@ -23,7 +23,6 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -441,43 +440,10 @@ def collective_progress(result) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- run records
 def run_record(outcome: Outcome, label: str = "") -> dict:
-    """The outcome as a saved-run record (``dojo_gui.report.runs``)."""
-    result = outcome.result
-    if isinstance(result, ThermalResult):
-        return result.run_record(label=label, revision=outcome.revision)
-    return comm_record(result, label or (outcome.job.describe() if isinstance(outcome.job, CommJob) else ""),
-                       outcome.revision)
-
-
-def comm_record(result, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
-    """A collective's result as a saved-run record: the engine's own form when it has one
-    (``CommResult.run_record``), else built here from its figures, timeline and bottleneck links."""
-    own = getattr(result, "run_record", None)
-    if callable(own):
-        return own(label=label, revision=revision)
-    progress = collective_progress(result)
-    step = max(1, math.ceil(len(progress["time_s"]) / max_points))
-    series = {name: [[float(t), float(v)] for t, v in zip(progress["time_s"][::step], values[::step])]
-              for name, values in progress.items() if name != "time_s"}
-    rows = [[result.link_name(i), float(result.link_utilization[i]), float(result.link_bytes[i])]
-            for i in result.bottleneck_links[:20]]
-    record = {
-        "kind": "comm", "label": label or f"{result.collective} of {units.format(result.size_bytes, 'B')}",
-        "parameters": {"collective": result.collective, "algorithm": result.algorithm,
-                       "requested_algorithm": result.requested_algorithm, "size_bytes": result.size_bytes,
-                       "scope": result.scope, "chunks": result.chunks, "chips": result.chips,
-                       "latency": bool(result.latency)},
-        "key_figures": {k: float(v) for k, v in (
-            ("time_s", result.time_s), ("algbw_Bps", result.algbw_Bps), ("busbw_Bps", result.busbw_Bps),
-            ("lower_bound_s", result.lower_bound_s), ("max_link_utilization_fraction", result.max_link_utilization),
-            ("size_bytes", result.size_bytes)) if v is not None and math.isfinite(v)},
-        "series": series,
-        "tables": [{"title": "Bottleneck links", "columns": ["link", "utilization_fraction", "bytes"], "rows": rows}],
-        "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    if revision is not None:
-        record["revision"] = int(revision)
-    return record
+    """The outcome as a saved-run record (``dojo_gui.report.runs``), in the engine's own form."""
+    if isinstance(outcome.job, CommJob) and not label:
+        label = outcome.job.describe()
+    return outcome.result.run_record(label=label, revision=outcome.revision)
 
 
 @dataclass

@@ -9,11 +9,10 @@ import pytest
 
 from dojo_gui.fabric.fabric import Fabric
 from dojo_gui.model.templates import TEMPLATES
-from dojo_gui.report.runs import read_runs
 from dojo_gui.sim.comm import simulate_collective
 from dojo_gui.sim.scenario import ConstantLoad, Scenario
 from dojo_gui.ui.simjobs import (CommJob, CommTimeCache, Control, LiveBuffer, ThermalJob, Timing, chip_link_load,
-                                 collective_progress, comm_record, execute, link_geometry)
+                                 collective_progress, execute, link_geometry)
 
 
 @pytest.fixture
@@ -69,18 +68,6 @@ def test_a_collectives_progress_ends_with_every_byte_and_chip(cabinet):
     mine = (fabric.link_src == k) | (fabric.link_dst == k)
     assert load[k] == result.link_utilization[mine].max()
     assert links["grid_shape"] == (10, 30)
-
-
-def test_a_collective_record_is_one_the_report_reads(cabinet):
-    result = simulate_collective(cabinet, "allreduce", 2**28, "ring")
-    record = comm_record(result, "ring, 256 MiB", revision=4)
-    records, problems = read_runs([record])
-    assert problems == []
-    run = records[0]
-    assert (run.kind, run.label, run.revision) == ("comm", "ring, 256 MiB", 4)
-    assert run.figure("time_s") == result.time_s and run.figure("busbw_Bps") == result.busbw_Bps
-    assert run.series["delivered_fraction"][-1, 1] == pytest.approx(1.0)
-    assert run.tables[0].rows[0][0] == result.link_name(result.bottleneck_links[0])
 
 
 def test_jobs_run_without_a_window_and_problems_are_outcomes_not_exceptions(cabinet):
