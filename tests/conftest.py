@@ -39,6 +39,14 @@ def pytest_report_header(config):
     return f"dojo-gui tests: python {sys.version.split()[0]}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}"
 
 
+@pytest.fixture(scope="session")
+def qapp():
+    """The application as the app makes it (pytest-qt's qtbot takes it from here)."""
+    from dojo_gui.ui.app import application
+
+    return application()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_clipboard_at_the_end():
     """What the application does on quit, for the test session's one QApplication (see ui.app)."""

@@ -120,7 +120,7 @@ class Change:
     """What changed in a design, for listeners.
 
     kind is one of: "added", "removed", "moved", "renamed", "spec", "specs", "reset",
-    "meta".  ``path`` is the part's path after the change (for "removed", before it);
+    "meta", "runs" (a saved run was kept or dropped: what the design is did not change).  ``path`` is the part's path after the change (for "removed", before it);
     ``old_path`` is set for "moved"; ``spec_id`` for spec changes.
     """
 
@@ -282,6 +282,19 @@ class Design:
         if description is not None:
             self.description = description
         self._notify(Change("meta"))
+
+    def add_run(self, record: dict, index: int | None = None) -> int:
+        """Keep a finished run's record (see ``dojo_gui.report.runs``) at ``index`` (default: last); returns its index."""
+        index = len(self.runs) if index is None else index
+        self.runs.insert(index, record)
+        self._notify(Change("runs"))
+        return index
+
+    def remove_run(self, index: int) -> dict:
+        """Drop the saved run at ``index``; returns its record."""
+        record = self.runs.pop(index)
+        self._notify(Change("runs"))
+        return record
 
     def replace_all(self, other: Design) -> None:
         """Become ``other`` (used by Revert and by opening into an existing window)."""

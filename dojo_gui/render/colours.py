@@ -10,8 +10,9 @@ the painting.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
+import numpy as np
 from PySide6.QtGui import QColor
 
 from ..model.design import PartPath
@@ -94,6 +95,90 @@ class ValueColours:
             return None
         span = self.hi - self.lo
         return ramp((value - self.lo) / span if span > 0 else 0.0)
+
+
+RAMP_STEPS = 32
+
+
+def ramp_colours(steps: int = RAMP_STEPS) -> list[QColor]:
+    """Every colour of the ramp, coolest first (the colours :func:`ramp` hands out)."""
+    return [ramp(k / (steps - 1), steps) for k in range(steps)]
+
+
+class PartIndex:
+    """Where each part's value sits in arrays over its level: ``positions[level][path] -> index``.
+
+    Made once for an ordering of parts (a simulation's chips, tiles and cabinets), so that
+    values arriving many times a second as numpy arrays need no per-part lookups.
+    """
+
+    def __init__(self, paths: Mapping[str, Sequence[PartPath]]) -> None:
+        self.paths = {level: list(p) for level, p in paths.items()}
+        self.positions = {level: {tuple(path): i for i, path in enumerate(p)} for level, p in self.paths.items()}
+
+    def position(self, level: str, path: PartPath) -> int | None:
+        return self.positions.get(level, {}).get(tuple(path))
+
+    def positions_of(self, level: str, paths: Sequence[PartPath]) -> np.ndarray:
+        """Index of each path in the arrays of ``level`` (-1 where the path has no value)."""
+        table = self.positions.get(level, {})
+        return np.fromiter((table.get(p, -1) for p in paths), np.int64, len(paths))
+
+
+class ArrayColours:
+    """A provider that colours parts by values in numpy arrays per level, on the ramp from ``lo`` to ``hi``.
+
+    ``values[level]`` is aligned with ``index.paths[level]``; NaN (or a part the index does not
+    know) keeps the default colour.  It works as any provider (a call per path), and painting
+    code that knows it (:meth:`codes`) colours thousands of parts with a few numpy operations.
+    """
+
+    def __init__(self, index: PartIndex, values: Mapping[str, np.ndarray], lo: float, hi: float,
+                 steps: int = RAMP_STEPS) -> None:
+        self.index, self.lo, self.hi, self.steps = index, float(lo), float(hi), steps
+        self.values = {level: np.asarray(v, float) for level, v in values.items()}
+        self.table = ramp_colours(steps)
+        self.table_rgb = np.array([[c.red(), c.green(), c.blue()] for c in self.table], np.int64)
+        self._codes: dict[str, np.ndarray] = {}
+
+    def codes(self, level: str) -> np.ndarray:
+        """The ramp step of every part of ``level`` (-1 for no value), in the index's order."""
+        codes = self._codes.get(level)
+        if codes is None:
+            values = self.values.get(level)
+            if values is None:
+                codes = np.full(len(self.index.paths.get(level, ())), -1, np.int16)
+            else:
+                span = self.hi - self.lo
+                with np.errstate(invalid="ignore"):
+                    f = (values - self.lo) / span if span > 0 else np.zeros_like(values)
+                    k = np.rint(np.clip(f, 0.0, 1.0) * (self.steps - 1))
+                codes = np.where(np.isfinite(values), k, -1).astype(np.int16)
+            self._codes[level] = codes
+        return codes
+
+    def colour_of(self, level: str, path: PartPath) -> QColor | None:
+        i = self.index.position(level, path)
+        if i is None:
+            return None
+        codes = self.codes(level)
+        if i >= len(codes) or codes[i] < 0:
+            return None
+        return self.table[int(codes[i])]
+
+    def value_of(self, level: str, path: PartPath) -> float | None:
+        i = self.index.position(level, path)
+        values = self.values.get(level)
+        if i is None or values is None or i >= len(values) or not np.isfinite(values[i]):
+            return None
+        return float(values[i])
+
+    def __call__(self, path: PartPath) -> QColor | None:
+        level = _LEVEL_BY_DEPTH.get(len(path))
+        return self.colour_of(level, path) if level else None
+
+
+_LEVEL_BY_DEPTH = {1: "cabinet", 2: "tile", 3: "chip"}
 
 
 def blend(colours: list[QColor], fallback: QColor) -> QColor:

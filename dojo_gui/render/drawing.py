@@ -16,9 +16,10 @@ the SVG export all paint through it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Collection, Mapping
 
+import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 
@@ -51,7 +52,7 @@ class Box:
     scale: float
     fill: QColor
     fits: bool
-    chip_batches: list[tuple[QColor, list[QRectF]]] = field(default_factory=list)  # its own chips, for culling
+    chip_batches: list[tuple[QColor, list[QRectF]]] | None = None  # its own chips by colour, for culling (made on demand)
     chips_range: tuple[int, int] | None = None  # a tile's chips: this slice of the drawing's chip list
 
 
@@ -97,22 +98,68 @@ class PartDrawing:
         self.rects: dict[PartPath, QRectF] = {}
         self.child_boxes: list[tuple[Part, QRectF]] = []  # without descending: where the children are drawn
         self._spec_colours: dict[tuple[str, str], QColor] = {}
+        self._codes_for: object = None  # the PartIndex _chip_positions was made for
+        self._chip_positions = np.zeros(0, np.int64)
         self._visit(self.part, self.path, Place(), 0)
+        self._prepare()
         self._batch()
 
     def recolour(self, colours: C.ColourProvider | None) -> None:
         """Take colours from another provider, keeping every rectangle (cheaper than :meth:`build`:
-        for live values changing many times a second)."""
+        for live values changing many times a second).
+
+        An :class:`~dojo_gui.render.colours.ArrayColours` colours the chips with a few numpy
+        operations (a ramp step per chip, then the rectangles grouped by step), not a call per chip.
+        """
         self.colours = colours
+        if isinstance(colours, C.ArrayColours) and self.chips:
+            for box in self.containers + self.misfits:
+                box.fill = self._colour(box.path, box.spec, box.level)
+            codes, table, rgb = self._chip_codes(colours)
+            fills = [table[k] for k in codes.tolist()]
+            for box, fill in zip(self.chips, fills):
+                box.fill = fill
+            self._batch(codes, table, rgb)
+            return
         for box in self.containers + self.chips + self.misfits:
             box.fill = self._colour(box.path, box.spec, box.level)
         self._batch()
+
+    def _chip_codes(self, colours: C.ArrayColours) -> tuple[np.ndarray, list[QColor], np.ndarray]:
+        """Each chip's colour as an index into a table: the ramp's steps, then the chips' default colours."""
+        index = colours.index
+        if self._codes_for is not index:  # where this drawing's chips sit in the provider's arrays: once per index
+            self._chip_positions = index.positions_of("chip", [b.path for b in self.chips])
+            self._codes_for = index
+        positions = self._chip_positions
+        steps = colours.codes("chip")
+        known = (positions >= 0) & (positions < len(steps))
+        codes = np.where(known, steps[np.where(known, positions, 0)], -1).astype(np.intp)
+        table = colours.table
+        if np.any(codes < 0):
+            table = list(table)  # chips without a value keep their spec colour
+            defaults = {}
+            for i in np.flatnonzero(codes < 0).tolist():
+                box = self.chips[i]
+                colour = self._spec_fill(box.spec, "chip")
+                code = defaults.get(colour.rgba())
+                if code is None:
+                    code = defaults[colour.rgba()] = len(table)
+                    table.append(colour)
+                codes[i] = code
+        rgb = colours.table_rgb
+        if len(table) > len(rgb):
+            rgb = np.concatenate([rgb, [[c.red(), c.green(), c.blue()] for c in table[len(rgb):]]]).astype(np.int64)
+        return codes, table, rgb
 
     def _colour(self, path: PartPath, spec: AnySpec | None, level: str) -> QColor:
         if self.colours is not None:
             colour = self.colours(path)
             if colour is not None:
                 return colour
+        return self._spec_fill(spec, level)
+
+    def _spec_fill(self, spec: AnySpec | None, level: str) -> QColor:
         key = (spec.id if spec else "", level)
         colour = self._spec_colours.get(key)
         if colour is None:
@@ -175,41 +222,71 @@ class PartDrawing:
             self.rects[chip_path] = rect
             self.chips.append(Box(chip_path, chip, spec, "chip", rect, s, self._colour(chip_path, spec, "chip"), True))
 
-    def _batch(self) -> None:
-        """Group rectangles by colour so painting is one drawRects per colour."""
-        merged: dict[int, tuple[QColor, list[QRectF]]] = {}
-        blocks = []
-        covered = 0
-        for box in self.containers:
-            if box.chips_range is None:
-                continue
-            start, end = box.chips_range
-            covered += end - start
-            box.chip_batches = _group((b.fill, b.rect) for b in self.chips[start:end])
-            for colour, rects in box.chip_batches:
-                key = colour.rgba()
-                if key in merged:
-                    merged[key][1].extend(rects)
-                else:
-                    merged[key] = (colour, list(rects))
-            if box.chip_batches:
-                grid = self.layout.grid_rect(box.part)
-                block = QRectF(box.rect.x() + box.scale * grid.x(), box.rect.y() + box.scale * grid.y(),
-                               box.scale * grid.width(), box.scale * grid.height())
-                if len(box.chip_batches) == 1:  # one colour: nothing to blend
-                    blocks.append((box.chip_batches[0][0], block))
-                else:
-                    blocks.append((C.blend_weighted([(c, len(r)) for c, r in box.chip_batches], box.fill), block))
-        self.chip_batches = list(merged.values())
-        if covered < len(self.chips):  # chips outside any tile (a drawing of one chip)
-            self.chip_batches = _group((b.fill, b.rect) for b in self.chips)
-        self.block_batches = _group(blocks)
-        self.frame_batches = _group((b.fill, b.rect) for b in self.containers if b.path != self.path)
+    def _prepare(self) -> None:
+        """What stays the same whatever the colours: empty slots, the tiles' chip blocks, ports, marks."""
         self.empty_batches = _group((EMPTY_FILL.get(level, EMPTY_FILL[""]), rect) for _, _, level, rect in self.empty)
+        self._chip_rects = [b.rect for b in self.chips]
+        self._tiles = [box for box in self.containers if box.chips_range is not None
+                       and box.chips_range[1] > box.chips_range[0]]
+        self._tile_blocks = [self._block(box) for box in self._tiles]
+        self._tile_first = np.array([box.chips_range[0] for box in self._tiles], np.intp)
+        self._tile_end = np.array([box.chips_range[1] for box in self._tiles], np.intp)
         self._ports: list[QRectF] | None = None
         self._marked_for: object = None  # the severities mapping _marked was made from
         self._marked: dict[str, list[QRectF]] = {}
         self._inner_cabinets = any(b.level == "cabinet" and b.path != self.path for b in self.containers)
+
+    def _batch(self, codes: np.ndarray | None = None, table: list[QColor] | None = None,
+               table_rgb: np.ndarray | None = None) -> None:
+        """Group rectangles by colour so painting is one drawRects per colour.
+
+        With ``codes`` (each chip's index into ``table``, whose colours ``table_rgb`` holds as numbers) the chips are grouped with numpy; each
+        tile's own groups (for culling when close) are made only when first painted that close.
+        """
+        for box in self._tiles:
+            box.chip_batches = None
+        blocks = []
+        if codes is None:
+            self.chip_batches = _group((b.fill, b.rect) for b in self.chips)
+            for box, block in zip(self._tiles, self._tile_blocks):
+                batches = self.tile_batches(box)
+                if len(batches) == 1:  # one colour: nothing to blend
+                    blocks.append((batches[0][0], block))
+                else:
+                    blocks.append((C.blend_weighted([(c, len(r)) for c, r in batches], box.fill), block))
+        else:
+            rects = self._chip_rects
+            order = np.argsort(codes, kind="stable")
+            ordered = codes[order]
+            starts = np.flatnonzero(np.diff(ordered, prepend=-2))
+            ends = np.append(starts[1:], len(ordered))
+            self.chip_batches = [(table[k], [rects[i] for i in order[a:b].tolist()])
+                                 for k, a, b in zip(ordered[starts].tolist(), starts.tolist(), ends.tolist())]
+            if self._tiles:  # each tile's block in the mean colour of its chips
+                first, end = self._tile_first, self._tile_end
+                rgb = table_rgb[codes]
+                sums = np.concatenate([np.zeros((1, 3), np.int64), np.cumsum(rgb, axis=0)])
+                means = ((sums[end] - sums[first]) // (end - first)[:, None]).tolist()
+                changes = np.concatenate([[0], np.cumsum(codes[1:] != codes[:-1])])
+                alike = (changes[end - 1] == changes[first]).tolist()
+                firsts = codes[first].tolist()
+                for block, mean, same, code in zip(self._tile_blocks, means, alike, firsts):
+                    blocks.append((table[code] if same else QColor(*mean), block))
+        self.block_batches = _group(blocks)
+        self.frame_batches = _group((b.fill, b.rect) for b in self.containers if b.path != self.path)
+
+    def _block(self, box: Box) -> QRectF:
+        """Where a tile's chips are, as one rectangle (what the tile looks like from far away)."""
+        grid = self.layout.grid_rect(box.part)
+        return QRectF(box.rect.x() + box.scale * grid.x(), box.rect.y() + box.scale * grid.y(),
+                      box.scale * grid.width(), box.scale * grid.height())
+
+    def tile_batches(self, box: Box) -> list[tuple[QColor, list[QRectF]]]:
+        """A tile's chips grouped by colour (made when first needed after a recolour)."""
+        if box.chip_batches is None:
+            start, end = box.chips_range or (0, 0)
+            box.chip_batches = _group((b.fill, b.rect) for b in self.chips[start:end])
+        return box.chip_batches
 
     def ports(self) -> list[QRectF]:
         """Small squares at the middle of each chip edge: where its links leave it (made when first needed)."""
@@ -263,8 +340,8 @@ class PartDrawing:
             if chip_px < CHIPS_AS_TILES_BELOW and self.block_batches:
                 batches = self.block_batches
             elif chip_px >= CHIP_OUTLINES_FROM and exposed is not None:
-                batches = [item for box in self.containers if box.chip_batches and visible(box.rect)
-                           for item in box.chip_batches]
+                batches = [item for box in self.containers if box.chips_range is not None and visible(box.rect)
+                           for item in self.tile_batches(box)]
             else:
                 batches = self.chip_batches
             if chip_px >= CHIP_OUTLINES_FROM:

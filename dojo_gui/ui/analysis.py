@@ -57,6 +57,20 @@ def analyse(design: Design, revision: int) -> Analysis:
     return Analysis(revision, findings, summaries, severities, time.perf_counter() - t0)
 
 
+class _Check(QRunnable):
+    """One check on the pool.  A Python subclass, not ``QRunnable.create``: when the pool deletes a
+    finished runnable, shiboken learns of it only for a subclass; otherwise the dead wrapper stays
+    registered at its address and a later C++ object there (a QAction, say) comes back to Python
+    as a "QRunnable"."""
+
+    def __init__(self, work) -> None:
+        super().__init__()
+        self.work = work
+
+    def run(self) -> None:
+        self.work()
+
+
 class _Bridge(QObject):
     done = Signal(object)  # fires (queued to the GUI thread) when the worker finished an analysis
 
@@ -118,7 +132,7 @@ class Analyzer(QObject):
                 result = exc
             bridge.done.emit(result)
 
-        self._pool.start(QRunnable.create(work))
+        self._pool.start(_Check(work))
 
     def _on_done(self, result: object) -> None:
         self._running = False

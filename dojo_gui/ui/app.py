@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtCore import QTimer
@@ -9,8 +10,10 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from .collector import install_gui_thread_collector
 
 APP_NAME = "dojo-gui"
+log = logging.getLogger(__name__)
 
 
 def application() -> QApplication:
@@ -27,6 +30,7 @@ def application() -> QApplication:
     else:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(APP_NAME)
+    install_gui_thread_collector(app)
     return app  # type: ignore[return-value]
 
 
@@ -69,6 +73,7 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
         try:
             design = load(path)
         except ProjectFileError as exc:
+            log.warning("cannot open %s: %s", path, exc)
             window = on_example()  # the window stays useful; the error is shown once it is up
             problems.append((window, str(exc)))
         else:
@@ -80,6 +85,10 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
         windows.append(on_example())
     for window in windows:
         window.show()
+        design = window.document.design
+        chips = sum(1 for part in design.parts() if part.level == "chip")
+        log.info("opened %s (%s chips) from %s", design.name, f"{chips:,}",
+                 window.document.file_path or window.document.origin)
     for window, message in problems:
         QTimer.singleShot(0, window, lambda w=window, m=message: w.dialogs.show_error(w, "Cannot open the project", m))
     QTimer.singleShot(0, windows[0], windows[0].offer_recovery)
@@ -88,6 +97,8 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
 
 def main(files: list[str], example: str | None) -> int:
     """Run the GUI until the last window closes; returns the exit code."""
+    from .logs import setup_logging  # (logs names its folder after APP_NAME, from here)
+
     if example is not None:
         from ..io.catalog import example_path
 
@@ -97,6 +108,7 @@ def main(files: list[str], example: str | None) -> int:
             print(f"dojo-gui: {exc}", file=sys.stderr)
             return 2
     app = application()
+    setup_logging()
     app.setWindowIcon(QIcon.fromTheme("applications-science"))
     windows = open_windows(list(files or []), example)
     code = app.exec()

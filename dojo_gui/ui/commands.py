@@ -142,3 +142,36 @@ class SetMeta(DesignCommand):
 
     def undo(self) -> None:
         self.design.set_meta(name=self.old[0], description=self.old[1])
+
+
+class KeepRun(DesignCommand):
+    """Keep a finished simulation run with the project (its record in ``design.runs``)."""
+
+    def __init__(self, design: Design, record: dict, parent: QUndoCommand | None = None) -> None:
+        super().__init__(design, f"Keep run {record.get('label') or record.get('kind', '')!r}", parent)
+        self.record = record
+        self.index: int | None = None
+
+    def redo(self) -> None:
+        self.index = self.design.add_run(self.record, self.index)
+
+    def undo(self) -> None:
+        assert self.index is not None
+        self.design.remove_run(self.index)
+
+
+class DropRun(DesignCommand):
+    """Remove a kept run from the project; undo puts the same record back in its place."""
+
+    def __init__(self, design: Design, index: int, parent: QUndoCommand | None = None) -> None:
+        label = design.runs[index].get("label") or design.runs[index].get("kind", "")
+        super().__init__(design, f"Remove run {label!r}", parent)
+        self.index = index
+        self.record: dict | None = None
+
+    def redo(self) -> None:
+        self.record = self.design.remove_run(self.index)
+
+    def undo(self) -> None:
+        assert self.record is not None
+        self.design.add_run(self.record, self.index)

@@ -27,6 +27,11 @@ class Dialogs:
             path += ".dojo"
         return path or None
 
+    def open_data_file(self, parent: QWidget, title: str, folder: str, file_filter: str) -> str | None:
+        """A file to read that is not a project (a utilization trace, an ambient curve)."""
+        path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
+        return path or None
+
     def export_file(self, parent: QWidget, suggested: str, file_filter: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(parent, "Export", suggested, file_filter)
         return path or None

@@ -26,7 +26,8 @@ from ..io.project import save as save_project
 from ..model.design import Change, Design, Part, PartPath, Slot, format_path
 from ..model.placement import accepting_slots, build_part, next_free_name, slot_problem, spec_closure, spec_title
 from ..model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
-from .commands import Macro, MovePart, PlacePart, PutSpec, RemovePart, RenamePart, SetMeta, SetPartSpec
+from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RemovePart, RenamePart, SetMeta,
+                       SetPartSpec)
 
 
 class EditRefused(Exception):
@@ -41,6 +42,7 @@ class DesignDocument(QObject):
     sigSpecsChanged = Signal(str)  # fires after a spec was added to, replaced in or dropped from the design; its id
     sigReset = Signal()  # fires after the whole design was replaced (open, revert, new, recover)
     sigMetaChanged = Signal()  # fires after the design's name or description changed
+    sigRunsChanged = Signal()  # fires after a saved run was kept or removed
     sigChanged = Signal()  # fires after every change of the design, once per change
     sigFileChanged = Signal()  # fires when the file the document belongs to changed (open, save as)
     sigModifiedChanged = Signal(bool)  # fires when the design becomes modified or returns to its saved state
@@ -54,6 +56,9 @@ class DesignDocument(QObject):
         self.origin = ""  # what an untitled document was made from ("the ExaPOD example"), for the title
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        # Design.revision at the latest change of what a simulation sees (parts and specs; not the
+        # name, description or saved runs): results computed at this revision still hold.
+        self.content_revision = design.revision
         design.subscribe(self._on_change)
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -62,6 +67,8 @@ class DesignDocument(QObject):
     # ----------------------------------------------------------------- model notifications -> signals
     def _on_change(self, change: Change) -> None:
         kind = change.kind
+        if kind not in ("meta", "runs"):
+            self.content_revision = self.design.revision
         if kind == "added":
             self.sigPartAdded.emit(change.path)
         elif kind == "removed":
@@ -76,6 +83,8 @@ class DesignDocument(QObject):
             self.sigReset.emit()
         elif kind == "meta":
             self.sigMetaChanged.emit()
+        elif kind == "runs":
+            self.sigRunsChanged.emit()
         self.sigChanged.emit()
 
     # ----------------------------------------------------------------- file state
@@ -307,6 +316,26 @@ class DesignDocument(QObject):
                 macro.add(SetPartSpec(self.design, path, new_id))
         self._push(macro)
         return new_id
+
+    # ----------------------------------------------------------------- saved runs
+    def keep_run(self, record: dict) -> int:
+        """Keep a finished run with the project (undoable; the project becomes modified); returns its index."""
+        command = KeepRun(self.design, record)
+        self.undo_stack.push(command)
+        assert command.index is not None
+        return command.index
+
+    def remove_runs(self, indices: list[int]) -> int:
+        """Remove kept runs (one undoable step); returns how many."""
+        indices = sorted({i for i in indices if 0 <= i < len(self.design.runs)}, reverse=True)
+        if not indices:
+            raise EditRefused("no saved run selected")
+        macro = Macro(f"Remove {len(indices)} saved runs" if len(indices) > 1 else
+                      f"Remove run {self.design.runs[indices[0]].get('label', '')!r}")
+        for index in indices:  # from the end, so every index is still valid when its turn comes
+            macro.add(DropRun(self.design, index))
+        self._push(macro)
+        return len(indices)
 
     # ----------------------------------------------------------------- paste
     def paste(self, parent_path: PartPath, parts: list[Part], specs: dict[str, AnySpec]) -> list[PartPath]:

@@ -32,6 +32,8 @@ from .files import Autosaves, RecentFiles
 from .findings import FindingsWidget
 from .icons import spec_icon, standard_icon
 from .inspector import InspectorWidget
+from .live import LiveSimulation
+from .liveoverlay import LIVE_OVERLAYS
 from .mime import MimeError, parts_from_mime, parts_mime
 from .outline import OutlineWidget
 from .overlays import OVERLAYS, overlay_colours
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
             "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea),
             "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
         }
+
+        self.live = LiveSimulation(self)  # the simulation's panel, plots, runs and canvas overlays
+        self.live.overlay.sigColoursChanged.connect(self._on_live_colours)
 
         self.palette.sigSpecActivated.connect(self.inspector.show_spec)
         self.findings.sigSpecRequested.connect(self.inspector.show_spec)
@@ -243,6 +248,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
 
+        self.live.install_menu()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
         help_menu.addAction(a["about"])
@@ -316,7 +322,7 @@ class MainWindow(QMainWindow):
             peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
             self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
                                       f"{units.format(room.max_power_w, 'W')} at full load")
-        if self.overlay != "spec":
+        if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(overlay_colours(self.overlay, analysis))
 
     def set_overlay(self, key: str) -> None:
@@ -325,13 +331,18 @@ class MainWindow(QMainWindow):
         index = self.overlay_combo.findData(key)
         if self.overlay_combo.currentIndex() != index:
             self.overlay_combo.setCurrentIndex(index)
-        self.scene.set_colours(overlay_colours(key, self.analyzer.latest))
+        self.live.show_overlay(key)
+        self.scene.set_colours(self.live.colours() if key in LIVE_OVERLAYS else overlay_colours(key, self.analyzer.latest))
+
+    def _on_live_colours(self) -> None:
+        if self.overlay in LIVE_OVERLAYS:
+            self.scene.set_colours(self.live.colours())
 
     def _after_reset(self) -> None:
         """Another design: results about the old one must not show against the new one's parts."""
         self.analyzer.latest = None
         self.scene.set_paint_state(summaries=None, severities=None)
-        if self.overlay != "spec":
+        if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(None)
         self.inspector.analysis = None
         self.findings.clear()
@@ -740,6 +751,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self._leave_current()
         self.analyzer.shutdown()
+        self.live.shutdown()
         event.accept()
 
 

@@ -1,7 +1,8 @@
 """Canvas overlays: colour providers built from the latest analysis (View > Colour by).
 
-Each is a :data:`~dojo_gui.render.colours.ColourProvider` like the ones a simulation
-will pass to colour parts by temperature or link load; the painting does not change.
+Each is a :data:`~dojo_gui.render.colours.ColourProvider`; the live ones (temperature, power
+and link load from a simulation, :mod:`dojo_gui.ui.liveoverlay`) are listed here too, and
+come from the running simulation instead of the analysis.  The painting does not change.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from ..model.design import PartPath
 from ..render import colours as C
 from ..render.colours import ColourProvider
 from .analysis import Analysis
+from .liveoverlay import LIVE_OVERLAYS
 
 OVERLAYS: dict[str, str] = {
     "spec": "Spec (vendor and kind)",
     "findings": "Findings (errors and warnings)",
     "power": "Power against budget",
+    **LIVE_OVERLAYS,
 }
 
 _OK = QColor("#8fb9a0")
@@ -24,7 +27,8 @@ _SEVERITY = {"error": QColor("#d8453b"), "warning": QColor("#e6a829")}
 
 
 def overlay_colours(kind: str, analysis: Analysis | None) -> ColourProvider | None:
-    if kind == "spec" or analysis is None:
+    """The colours of an analysis overlay (None for the spec colours, a live overlay or no analysis yet)."""
+    if kind == "spec" or kind in LIVE_OVERLAYS or analysis is None:
         return None
     if kind == "findings":
         return _findings(analysis)

@@ -90,3 +90,14 @@ def test_torus_wraps(catalog):
         degree[l.b] += 1
     assert links.n_chips == 64 and set(degree) == {4}  # every chip of an 8x8 torus has four neighbours
     assert sum(l.wrap for l in links.links) == 16
+
+
+def test_saved_runs_are_kept_and_dropped_with_a_notification(dojo_tile):
+    seen = []
+    dojo_tile.subscribe(seen.append)
+    first, second = {"kind": "thermal", "label": "a"}, {"kind": "comm", "label": "b"}
+    assert dojo_tile.add_run(first) == 0 and dojo_tile.add_run(second) == 1
+    assert dojo_tile.remove_run(0) is first and dojo_tile.runs == [second]
+    assert dojo_tile.add_run(first, 0) == 0 and dojo_tile.runs == [first, second]
+    assert [c.kind for c in seen] == ["runs"] * 4
+    assert dojo_tile.copy().runs == dojo_tile.runs and dojo_tile.copy().runs[0] is not first  # snapshots own theirs

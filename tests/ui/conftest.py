@@ -30,6 +30,9 @@ class ScriptedDialogs(Dialogs):
     def save_file(self, parent, suggested):
         return self._answer("save_file", (suggested,), None)
 
+    def open_data_file(self, parent, title, folder, file_filter):
+        return self._answer("open_data_file", (title, folder, file_filter), None)
+
     def export_file(self, parent, suggested, file_filter):
         return self._answer("export_file", (suggested, file_filter), None)
 
@@ -80,6 +83,7 @@ def make_window(qtbot, tmp_path, catalog):
     for window in made:
         window.document.undo_stack.setClean()  # no save question at teardown
         window.analyzer.shutdown()
+        window.live.shutdown()  # no simulation thread outlives its test
 
 
 @pytest.fixture

@@ -127,3 +127,25 @@ def test_make_variant_gives_a_new_spec_to_the_chosen_parts(document):
     assert document.design.part(((0, 0), (0, 0), (1, 2))).spec_id == "dojo-d1"
     document.undo_stack.undo()
     assert new_id not in document.design.specs
+
+
+def test_kept_runs_are_undoable_and_do_not_count_as_design_changes(document):
+    runs_seen = []
+    document.sigRunsChanged.connect(lambda: runs_seen.append(len(document.design.runs)))
+    content = document.content_revision
+    record = {"kind": "thermal", "label": "soak", "key_figures": {"pue": 1.1}}
+    assert document.keep_run(record) == 0
+    assert document.modified and document.design.runs == [record]
+    assert document.content_revision == content  # results computed before are still about this design
+    document.keep_run({"kind": "comm", "label": "ring"})
+    assert document.remove_runs([0, 1]) == 2 and document.design.runs == []
+    document.undo_stack.undo()
+    assert [r["label"] for r in document.design.runs] == ["soak", "ring"]
+    document.undo_stack.undo()
+    document.undo_stack.undo()
+    assert document.design.runs == [] and not document.modified
+    assert runs_seen == [1, 2, 1, 0, 1, 2, 1, 0]  # one notification per run kept or dropped
+    with pytest.raises(EditRefused):
+        document.remove_runs([5])
+    document.rename(((0, 0),), "X")
+    assert document.content_revision == document.design.revision != content

@@ -15,7 +15,7 @@ def menu_titles(window):
 
 
 def test_menus_have_the_standard_actions_and_shortcuts(window):
-    assert menu_titles(window) == ["File", "Edit", "View", "Help"]
+    assert menu_titles(window) == ["File", "Edit", "View", "Simulate", "Help"]
     a = window.actions_by_name
     assert a["save"].shortcut() == QKeySequence(QKeySequence.Save)
     assert a["undo"].shortcut() == QKeySequence(QKeySequence.Undo)

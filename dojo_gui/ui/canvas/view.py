@@ -38,6 +38,7 @@ class CanvasView(QGraphicsView):
         self.interaction: Interaction | None = None
         self._space_held = False
         self.frames_painted = 0
+        self._auto_fit = False
         self.auto_fit = True  # keep what was fitted fitted while the window changes size, until the user zooms or pans
         self.setRenderHint(QPainter.Antialiasing, False)
         self.setRenderHint(QPainter.TextAntialiasing, True)
@@ -56,6 +57,21 @@ class CanvasView(QGraphicsView):
         canvas.sigLaidOut.connect(lambda: self.viewport().update())
 
     # ----------------------------------------------------------------- zoom and fit
+    @property
+    def auto_fit(self) -> bool:
+        return self._auto_fit
+
+    @auto_fit.setter
+    def auto_fit(self, on: bool) -> None:
+        # While fitted there are no scroll bars: each fit could show or hide one, which resizes the
+        # viewport, which fits again -- in a small view they took turns for ever.  Zoomed or panned by
+        # the user, they come back.
+        self._auto_fit = on
+        policy = Qt.ScrollBarAlwaysOff if on else Qt.ScrollBarAsNeeded
+        if self.horizontalScrollBarPolicy() != policy:
+            self.setHorizontalScrollBarPolicy(policy)
+            self.setVerticalScrollBarPolicy(policy)
+
     def scale_factor(self) -> float:
         return self.transform().m11()
 

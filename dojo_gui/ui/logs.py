@@ -1,0 +1,45 @@
+"""The application's log file, in the user log folder (appdirs): what went wrong, with tracebacks.
+
+Messages in the window say what failed in words; the log keeps the details for a bug
+report.  :func:`setup_logging` is idempotent and never fails: a log folder that cannot be
+written leaves logging to stderr only.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+import appdirs
+
+from .app import APP_NAME
+
+LOG_NAME = "dojo-gui.log"
+_handler: logging.Handler | None = None
+
+
+def log_folder() -> Path:
+    return Path(appdirs.user_log_dir(APP_NAME, APP_NAME))
+
+
+def log_path() -> Path:
+    return log_folder() / LOG_NAME
+
+
+def setup_logging() -> Path | None:
+    """Send the ``dojo_gui`` loggers to the log file (once per process); returns the file, or None."""
+    global _handler
+    if _handler is not None:
+        return Path(_handler.baseFilename) if isinstance(_handler, logging.FileHandler) else None
+    logger = logging.getLogger("dojo_gui")
+    logger.setLevel(logging.INFO)
+    try:
+        log_folder().mkdir(parents=True, exist_ok=True)
+        _handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
+                                                        encoding="utf-8", delay=True)
+    except OSError:
+        _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(_handler)
+    return Path(_handler.baseFilename) if isinstance(_handler, logging.FileHandler) else None
