@@ -290,7 +290,8 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
                     raw = int(raw.strip())
                 except ValueError:
                     raise FigureError(name, f"expected a whole number, got {_short(raw)}") from None
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or float(raw) != int(raw):
+            whole = isinstance(raw, int) or (isinstance(raw, float) and raw.is_integer())  # inf, nan: not whole
+            if isinstance(raw, bool) or not whole:
                 raise FigureError(name, f"expected a whole number, got {_short(raw)}")
             value: float = int(raw)
         else:

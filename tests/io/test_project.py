@@ -60,6 +60,16 @@ def test_bad_figure_names_the_spec_and_field(dojo_tile):
     assert err.where == "specs[0].tdp" and "did you mean 'tdp_w'" in err.message
 
 
+@pytest.mark.parametrize("count", ["1e999", "-1e999", "2.5", '"many"'])
+def test_a_count_must_be_a_finite_whole_number(dojo_tile, count):
+    """Found by the fuzzer: 1e999 (read as infinity) as a chip's core count escaped as an OverflowError."""
+    doc = doc_of(dojo_tile)
+    doc["specs"][0]["cores"] = "COUNT"
+    with pytest.raises(ProjectFileError) as info:
+        loads(json.dumps(doc).replace('"COUNT"', count))
+    assert info.value.where == "specs[0].cores" and "whole number" in info.value.message
+
+
 @pytest.mark.parametrize("mutate,where,fragment", [
     (lambda d: d["room"]["cabinets"][0]["tiles"][0]["chips"][1].__setitem__("slot", [0, 0]),
      "room.cabinets[0].tiles[0].chips[1].slot", "used twice"),
