@@ -18,7 +18,7 @@ import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QProgressBar, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMenu, QProgressBar, QScrollArea
 
 from ..model.design import format_path
 from ..sim.results import ThermalResult
@@ -71,12 +71,13 @@ class LiveSimulation(QObject):
         self.status_progress.setMaximumWidth(160)
         self.status_progress.setMaximumHeight(14)
         self.status_progress.setTextVisible(False)
-        bar.addPermanentWidget(self.status_label)
-        bar.addPermanentWidget(self.status_progress)
+        bar.insertPermanentWidget(0, self.status_label)  # before the window's own figures
+        bar.insertPermanentWidget(1, self.status_progress)
         self.status_label.hide()
         self.status_progress.hide()
 
         self.actions = self._make_actions()
+        self.menu = self._make_menu()
         c = self.controller
         self.panel.sigRunRequested.connect(self.start)
         self.panel.sigPauseRequested.connect(c.pause)
@@ -99,6 +100,11 @@ class LiveSimulation(QObject):
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
+        # The window is built (and its saved state restored) before this: the dock goes where that state
+        # had it, if it did.
+        if getattr(self.window, "state_restored", False) and self.window.restoreDockWidget(dock):
+            return dock
+        dock.show()  # a widget added to a window already on screen stays hidden until shown
         if beside is not None:
             self.window.tabifyDockWidget(beside, dock)
             # Lay the window out after each tab group is made: a second group made before that leaves a
@@ -125,15 +131,15 @@ class LiveSimulation(QObject):
         a["keep"].setEnabled(False)
         return a
 
-    def install_menu(self) -> None:
-        """Add the Simulate menu to the window's menu bar (the window calls this where it belongs, before Help)."""
-        menu = self.window.menuBar().addMenu("&Simulate")
+    def _make_menu(self) -> QMenu:
+        """The Simulate menu (the window puts it in its menu bar, before Help)."""
+        menu = QMenu("&Simulate", self.window)
         for key in ("run", "pause", "stop", None, "keep"):
             menu.addSeparator() if key is None else menu.addAction(self.actions[key])
         menu.addSeparator()
         for dock in self.docks.values():
             menu.addAction(dock.toggleViewAction())
-        self.menu = menu
+        return menu
 
     def _run_from_menu(self) -> None:
         self.docks["simulation"].show()

@@ -8,6 +8,8 @@ left exactly as it was.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 from pathlib import Path
 
@@ -32,13 +34,15 @@ from .files import Autosaves, RecentFiles
 from .findings import FindingsWidget
 from .icons import spec_icon, standard_icon
 from .inspector import InspectorWidget
-from .live import LiveSimulation
 from .liveoverlay import LIVE_OVERLAYS
 from .mime import MimeError, parts_from_mime, parts_mime
 from .outline import OutlineWidget
 from .overlays import OVERLAYS, overlay_colours
 from .palette import PaletteWidget
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .live import LiveSimulation
 
 AUTOSAVE_INTERVAL_MS = 60_000
 
@@ -87,8 +91,7 @@ class MainWindow(QMainWindow):
             "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
         }
 
-        self.live = LiveSimulation(self)  # the simulation's panel, plots, runs and canvas overlays
-        self.live.overlay.sigColoursChanged.connect(self._on_live_colours)
+        self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
 
         self.palette.sigSpecActivated.connect(self.inspector.show_spec)
         self.findings.sigSpecRequested.connect(self.inspector.show_spec)
@@ -118,10 +121,32 @@ class MainWindow(QMainWindow):
         self.autosave_timer.start()
         # The first frame comes before anything else: the design is checked once it is on screen.
         self.view.sigFirstFrame.connect(self.analyzer.schedule)
+        self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
         self.view.fit_all()  # and the view keeps it fitted while the window takes its size
 
     # ----------------------------------------------------------------- building
+    @property
+    def live(self) -> LiveSimulation:
+        """The simulation's panel, plots, runs and canvas overlays.
+
+        Built right after the canvas's first frame, or earlier when something asks for it: its
+        imports (pyqtgraph, the engines) and widgets would hold the first frame up by most of a second.
+        """
+        if self._live is None:
+            from .live import LiveSimulation
+
+            live = self._live = LiveSimulation(self)
+            live.overlay.sigColoursChanged.connect(self._on_live_colours)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
+            for dock in live.docks.values():
+                self.view_menu.addAction(dock.toggleViewAction())
+            for key in ("inspector", "findings"):  # the editor's docks stay in front until a run is asked for
+                if self.docks[key].isVisible():
+                    self.docks[key].raise_()
+            live.show_overlay(self.overlay)
+        return self._live
+
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
@@ -248,8 +273,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
 
-        self.live.install_menu()
-        help_menu = bar.addMenu("&Help")
+        self.view_menu = view
+        help_menu = self.help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
         help_menu.addAction(a["about"])
 
@@ -276,9 +301,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        else:  # first start: most of the room for the canvas
+        self.state_restored = state is not None and self.restoreState(state)
+        if not self.state_restored:  # first start: most of the room for the canvas
             self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [300, 350], Qt.Horizontal)
             self.resizeDocks([self.docks["findings"]], [150], Qt.Vertical)
         for key in ("labels", "ports", "bars"):
@@ -331,7 +355,8 @@ class MainWindow(QMainWindow):
         index = self.overlay_combo.findData(key)
         if self.overlay_combo.currentIndex() != index:
             self.overlay_combo.setCurrentIndex(index)
-        self.live.show_overlay(key)
+        if self._live is not None or key in LIVE_OVERLAYS:
+            self.live.show_overlay(key)
         self.scene.set_colours(self.live.colours() if key in LIVE_OVERLAYS else overlay_colours(key, self.analyzer.latest))
 
     def _on_live_colours(self) -> None:
@@ -751,7 +776,8 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self._leave_current()
         self.analyzer.shutdown()
-        self.live.shutdown()
+        if self._live is not None:
+            self._live.shutdown()
         event.accept()
 
 

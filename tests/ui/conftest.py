@@ -76,6 +76,7 @@ def make_window(qtbot, tmp_path, catalog):
         if show:
             window.show()
             qtbot.waitExposed(window)
+            qtbot.waitUntil(lambda: window._live is not None)  # built right after the first frame
         made.append(window)
         return window
 

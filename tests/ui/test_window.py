@@ -14,6 +14,31 @@ def menu_titles(window):
     return [a.text().replace("&", "") for a in window.menuBar().actions()]
 
 
+def test_the_simulation_comes_after_the_first_frame_and_keeps_its_place(qtbot, make_window, exapod):
+    """The simulation's docks and menu are built once the canvas is on screen (their imports would hold up
+    the first frame); they join their tab groups, and where the user moved them is restored next time."""
+    window = make_window(exapod, show=False)
+    assert window._live is None and window.view.frames_painted == 0
+    window.show()
+    qtbot.waitUntil(lambda: window._live is not None)
+    assert window.view.frames_painted >= 1
+    assert menu_titles(window) == ["File", "Edit", "View", "Simulate", "Help"]
+    assert window.docks["thermal"] in window.tabifiedDockWidgets(window.docks["findings"])
+    assert window.docks["simulation"] in window.tabifiedDockWidgets(window.docks["inspector"])
+    assert not any(window.docks[k].isHidden() for k in ("simulation", "thermal", "links", "runs"))
+    view_titles = [a.text() for a in window.view_menu.actions()]
+    assert "Power and Cooling" in view_titles and "Runs" in view_titles
+
+    window.addDockWidget(Qt.LeftDockWidgetArea, window.docks["links"])  # the user moves one
+    window.docks["runs"].hide()  # and closes another
+    window.save_settings()
+    again = make_window(exapod)
+    assert again.state_restored
+    assert again.dockWidgetArea(again.docks["links"]) == Qt.LeftDockWidgetArea
+    assert again.docks["links"] not in again.tabifiedDockWidgets(again.docks["findings"])
+    assert again.docks["runs"].isHidden()
+
+
 def test_menus_have_the_standard_actions_and_shortcuts(window):
     assert menu_titles(window) == ["File", "Edit", "View", "Simulate", "Help"]
     a = window.actions_by_name
