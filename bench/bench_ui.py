@@ -3,7 +3,8 @@
 Cases, each in a fresh process on the offscreen platform (so imports and caches count):
 
 - start to first frame: from launching the interpreter to the canvas's first painted frame with
-  the project open (the ExaPOD example; the 30,000-chip room from a file);
+  the project open (the ExaPOD example; the 30,000-chip room from a file); and when the
+  simulation's docks and menu, built right after that frame, are ready;
 - frame time, whole room in view: the window at 1600 x 1000, the room fitted, and
   ``viewport().repaint()`` forced N times (every item really repainted, synchronously); median;
 - frame time at chip detail: the same, zoomed to where chips start being drawn one by one
@@ -63,7 +64,9 @@ def child(case: str, file: str | None, launched: float) -> dict:
     window.resize(*SIZE)
     while "t" not in first:
         app.processEvents()
-    result = {"case": case, "first_frame_s": first["t"] - launched,
+    while window._live is None:  # the simulation's docks and menu come right after the first frame
+        app.processEvents()
+    result = {"case": case, "first_frame_s": first["t"] - launched, "simulation_ready_s": time.time() - launched,
               "chips": sum(1 for p in window.document.design.parts("chip"))}
     window.resize(*SIZE)
     app.processEvents()
@@ -144,7 +147,8 @@ def main() -> None:
             runs = [run_case(case, file) for _ in range(args.repeat)]
             med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
             r = runs[0]
-            print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s); "
+            print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s), "
+                  f"simulation docks ready {med('simulation_ready_s'):.2f} s; "
                   f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
                   f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
                   f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "

@@ -15,13 +15,17 @@ every row or column has it), and shortest path otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import networkx as nx
 import numpy as np
 
 from ..model.design import Design, PartPath, format_path
 from ..model.links import Link, Node, PhysicalLinks, physical_links
+
+# networkx is imported where a graph is needed (here and in routing): importing it takes a fifth of a
+# second, which the window would otherwise spend before its first frame.
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Directions of a grid step, as indices into Fabric.grid_step_link.
 EAST, WEST, SOUTH, NORTH = 0, 1, 2, 3
@@ -241,6 +245,7 @@ class Fabric:
     @property
     def graph(self) -> nx.Graph:
         """Undirected graph of every node and link (per-direction bandwidth on each edge), built once."""
+        import networkx as nx
         if self._graph is None:
             g = nx.Graph()
             for i, name in enumerate(self.node_names):
@@ -257,6 +262,7 @@ class Fabric:
 
     def chip_components(self) -> list[list[int]]:
         """The chips in each connected part of the fabric (switches join what they link), largest first."""
+        import networkx as nx
         parts = [sorted(c for c in comp if c < self.n_chips) for comp in nx.connected_components(self.graph)]
         return sorted((p for p in parts if p), key=lambda p: (-len(p), p[0]))
 
@@ -265,6 +271,7 @@ class Fabric:
 
     def diameter(self) -> int | None:
         """Hop diameter of the fabric (switches and interface processors count as hops); None if disconnected."""
+        import networkx as nx
         g = self.graph
         if g.number_of_nodes() == 0:
             return 0
@@ -330,6 +337,7 @@ class Fabric:
 
     def _kernighan_lin(self, start: np.ndarray) -> np.ndarray:
         """Refine a chip bisection by Kernighan-Lin on the chip-only graph (switch links folded in later)."""
+        import networkx as nx
         g = nx.Graph()
         g.add_nodes_from(range(self.n_chips))
         for u, v, data in self.graph.edges(data=True):

@@ -24,7 +24,6 @@ far-flung messages and for traffic the mesh cannot spread, and costs for big one
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from .fabric import EAST, NORTH, SOUTH, WEST, Fabric, RouteSet
@@ -189,6 +188,7 @@ def _dimension_order(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteS
 
 
 def _shortest(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteSet:
+    import networkx as nx
     cache = fabric._route_cache
     graph = fabric.graph
     pairs = list(zip(src.tolist(), dst.tolist()))
@@ -230,6 +230,7 @@ def _path_links(fabric: Fabric, path: list[int]) -> np.ndarray:
 def _nearest(fabric: Fabric, targets: np.ndarray) -> np.ndarray:
     """For every chip, the chip of ``targets`` (sorted) the fewest chip-to-chip hops away (-1 if none
     can be reached); on a tie, the lowest-numbered on a grid."""
+    import networkx as nx
     n = fabric.n_chips
     if fabric.regular_grid:
         rows, cols = fabric.grid_shape
