@@ -18,7 +18,7 @@ import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QMenu, QProgressBar, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
 
 from ..model.design import format_path
 from ..sim.results import ThermalResult
@@ -49,7 +49,7 @@ class LiveSimulation(QObject):
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
         self.docks = {
-            "simulation": self._dock("Simulation", "simulationDock", _scrolled(self.panel), Qt.RightDockWidgetArea,
+            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.RightDockWidgetArea,
                                      inspector),
             "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.BottomDockWidgetArea,
                                   findings),
@@ -267,13 +267,3 @@ class LiveSimulation(QObject):
 
     def shutdown(self) -> None:
         self.controller.shutdown()
-
-
-def _scrolled(widget):
-    """The panel in a scroll area: a long form must not hold the docks beside it at its full height."""
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-    return area

@@ -119,6 +119,7 @@ class SeriesPlots(QWidget):
         self.readout.setObjectName(f"{name}Readout")
         self.readout.setTextFormat(Qt.PlainText)
         self.readout.setWordWrap(True)
+        self.readout.setContentsMargins(6, 0, 6, 0)  # the column has none: the plots go edge to edge
         self.note = QLabel("")
         self.note.setObjectName(f"{name}Note")
         self.note.setStyleSheet("color: #a15c00;")

@@ -21,9 +21,9 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QRadioButton, QSpinBox, QStackedWidget, QStyle,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QProgressBar, QPushButton, QRadioButton, QScrollArea, QSpinBox,
+                               QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from .. import units
 from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
@@ -120,20 +120,33 @@ class RunPanel(QWidget):
 
         top = QFormLayout()
         top.addRow("Scenario", self.scenario)
+        # The scenario's figures scroll; Run, Pause, Stop and the progress stay in view below them
+        # however short the dock.
+        form = QWidget()
+        form_column = QVBoxLayout(form)
+        form_column.setContentsMargins(0, 0, 0, 0)
+        form_column.addLayout(top)
+        form_column.addWidget(self.pages)
+        form_column.addWidget(self.thermal_box)
+        form_column.addStretch(1)
+        self.form_area = QScrollArea()
+        self.form_area.setWidget(form)
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the fields narrow instead
         column = QVBoxLayout(self)
-        column.addLayout(top)
-        column.addWidget(self.pages)
-        column.addWidget(self.thermal_box)
+        column.addWidget(self.form_area, 1)
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.progress_label)
         column.addWidget(self.message)
         column.addWidget(self.stale_label)
         column.addLayout(keep)
-        column.addStretch(1)
         for combo in self.findChildren(QComboBox):  # as narrow as the dock likes; the list shows the long titles
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
+            # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
+            combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10 + 40)
         self._on_scenario()
         self.set_state("idle")
         self.set_keepable(False)

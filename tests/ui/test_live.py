@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QTabBar
 
@@ -534,6 +534,16 @@ def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, 
     window.live.actions["run"].trigger()
     assert window.live.panel.message.text().startswith("Time step")
     assert not window.live.docks["simulation"].visibleRegion().isEmpty()
+
+
+def test_run_stop_and_progress_stay_in_view_in_a_short_dock(qtbot, cabinet_window):
+    """The training scenario's figures do not fit a short dock: they scroll, the controls do not."""
+    window, panel, dock = cabinet_window, cabinet_window.live.panel, cabinet_window.live.docks["simulation"]
+    window.resize(1100, 620)
+    panel.set_scenario("train")
+    qtbot.waitUntil(lambda: panel.form_area.verticalScrollBar().maximum() > 0)  # the figures do scroll here
+    for widget in (panel.run_button, panel.pause_button, panel.stop_button, panel.progress):
+        assert dock.rect().contains(QRect(widget.mapTo(dock, QPoint(0, 0)), widget.size())), widget.text()
 
 
 def test_a_job_can_be_started_without_the_panel(qtbot, cabinet_window):
