@@ -85,6 +85,27 @@ class MovePart(DesignCommand):
         self.design.move(self.path[:-1] + (self.slot,), self.path[-1])
 
 
+class RelocatePart(DesignCommand):
+    """Move a part, with everything in it, into a slot of another container of its level."""
+
+    def __init__(self, design: Design, path: PartPath, parent_path: PartPath, slot: Slot,
+                 parent: QUndoCommand | None = None) -> None:
+        target = tuple(parent_path) + (tuple(slot),)
+        super().__init__(design, f"Move {format_path(path)} to {format_path(target)}", parent)
+        self.path, self.target = path, target
+
+    def redo(self) -> None:
+        self._carry(self.path, self.target)
+
+    def undo(self) -> None:
+        self._carry(self.target, self.path)
+
+    def _carry(self, source: PartPath, target: PartPath) -> None:
+        part = self.design.remove(source)
+        part.slot = target[-1]
+        self.design.place(target[:-1], part)
+
+
 class RenamePart(DesignCommand):
     def __init__(self, design: Design, path: PartPath, name: str, parent: QUndoCommand | None = None) -> None:
         super().__init__(design, f"Rename {format_path(path)} to {name!r}", parent)

@@ -26,8 +26,8 @@ from ..io.project import save as save_project
 from ..model.design import Change, Design, Part, PartPath, Slot, format_path
 from ..model.placement import accepting_slots, build_part, next_free_name, slot_problem, spec_closure, spec_title
 from ..model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
-from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RemovePart, RenamePart, SetMeta,
-                       SetPartSpec)
+from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
+                       SetMeta, SetPartSpec)
 
 
 class EditRefused(Exception):
@@ -207,13 +207,26 @@ class DesignDocument(QObject):
         self._push(macro)
         return len(top)
 
-    def move_problem(self, paths: list[PartPath], delta: tuple[int, int]) -> str | None:
-        """Why shifting these sibling parts by (rows, cols) does not fit; None if it does."""
+    def move_problem(self, paths: list[PartPath], delta: tuple[int, int], into: PartPath | None = None) -> str | None:
+        """Why shifting these sibling parts by (rows, cols) does not fit; None if it does.
+
+        ``into``: another container of their level to shift them into (the slots counted from its corner).
+        """
         if not paths:
             return "nothing to move"
         parents = {p[:-1] for p in paths}
         if len(parents) != 1 or () in paths:
             return "only parts of the same container move together"
+        if into is not None and tuple(into) != next(iter(parents)):
+            for path in paths:
+                part = self.design.find(path)
+                spec = self.design.specs.get(part.spec_id) if part is not None else None
+                if spec is None:
+                    return f"{format_path(path)} is gone"
+                problem = slot_problem(self.design, tuple(into), (path[-1][0] + delta[0], path[-1][1] + delta[1]), spec)
+                if problem:
+                    return problem
+            return None
         parent = self.design.find(next(iter(parents)))
         spec = self.design.specs.get(parent.spec_id) if parent else None
         if parent is None or not isinstance(spec, ContainerSpec):
@@ -228,14 +241,25 @@ class DesignDocument(QObject):
                 return f"{format_path(parent.path + ((r, c),))} is taken by {other.name or other.spec_id}"
         return None
 
-    def move(self, paths: list[PartPath], delta: tuple[int, int]) -> list[PartPath]:
-        """Shift sibling parts by (rows, cols) in their container; returns their new paths."""
+    def move(self, paths: list[PartPath], delta: tuple[int, int], into: PartPath | None = None) -> list[PartPath]:
+        """Shift sibling parts by (rows, cols) in their container, or into container ``into``; returns their
+        new paths."""
         paths = list(dict.fromkeys(tuple(p) for p in paths))
-        if delta == (0, 0):
+        elsewhere = into is not None and paths and tuple(into) != paths[0][:-1]
+        if delta == (0, 0) and not elsewhere:
             return paths
-        problem = self.move_problem(paths, delta)
+        problem = self.move_problem(paths, delta, into)
         if problem:
             raise EditRefused(problem)
+        if elsewhere:
+            into = tuple(into)
+            targets = [into + ((p[-1][0] + delta[0], p[-1][1] + delta[1]),) for p in paths]
+            what = format_path(paths[0]) if len(paths) == 1 else f"{len(paths)} parts"
+            macro = Macro(f"Move {what} into {format_path(into)}")
+            for path, target in zip(paths, targets):
+                macro.add(RelocatePart(self.design, path, into, target[-1]))
+            self._push(macro)
+            return targets
         # Parts furthest along the move go first, so every target slot is free when its part arrives.
         order = sorted(paths, key=lambda p: p[-1][0] * delta[0] + p[-1][1] * delta[1], reverse=True)
         text = f"Move {format_path(paths[0])}" if len(paths) == 1 else f"Move {len(paths)} parts"

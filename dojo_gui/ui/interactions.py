@@ -140,7 +140,8 @@ class RubberBand(Interaction):
 
 
 class MoveParts(Interaction):
-    """Drag selected sibling parts to other slots of their container, snapped to the grid (cabinets on the floor)."""
+    """Drag selected sibling parts to other slots of their container, or into another container of their level
+    (a tile into the next cabinet), snapped to the grid (cabinets on the floor)."""
 
     cursor = Qt.SizeAllCursor
 
@@ -150,8 +151,10 @@ class MoveParts(Interaction):
         self.parent_path = paths[0][:-1]
         self.parent = self.design.part(self.parent_path)
         self.place = self.scene.layout.place_of(self.parent_path)
+        self.level = self.design.part(paths[0]).level
         self.start = self._slot_at(origin)
         self.delta = (0, 0)
+        self.target = self.parent_path  # the container the parts go into
         self.ghosts = []
         for _ in paths:
             ghost = MarkItem(C.ACCEPT)
@@ -166,26 +169,40 @@ class MoveParts(Interaction):
         local = self.place.unmap(self.scene_pos(pos))
         return self.scene.layout.slot_near(self.parent, local, clamp=True)
 
+    @property
+    def moving(self) -> bool:
+        return self.delta != (0, 0) or self.target != self.parent_path
+
     def move(self, pos, modifiers) -> None:
-        slot = self._slot_at(pos)
+        # Over a slot of another container of the parts' level, they go there; elsewhere they stay in
+        # their own container, at the slot nearest the pointer.
+        hit = self.scene.layout.slot_at(self.scene_pos(pos), self.level) if self.parent_path else None
+        if hit is not None and hit[0] != self.parent_path:
+            self.target, slot = hit
+        else:
+            self.target, slot = self.parent_path, self._slot_at(pos)
         self.delta = (slot[0] - self.start[0], slot[1] - self.start[1])
-        problem = self.document.move_problem(self.paths, self.delta) if self.delta != (0, 0) else None
+        problem = self.document.move_problem(self.paths, self.delta, self.target) if self.moving else None
         colour = C.REFUSE if problem else C.ACCEPT
         for path, ghost in zip(self.paths, self.ghosts):
             target = (path[-1][0] + self.delta[0], path[-1][1] + self.delta[1])
-            ghost.setRect(self.scene.layout.slot_scene_rect(self.parent_path, target))
+            ghost.setRect(self.scene.layout.slot_scene_rect(self.target, target))
             ghost.set_colour(colour)
-            ghost.setVisible(self.delta != (0, 0))
+            ghost.setVisible(self.moving)
+        count = f"{len(self.paths)} part{'s' if len(self.paths) > 1 else ''}"
         if problem:
             self.status(f"Cannot move here: {problem}")
-        elif self.delta != (0, 0):
-            self.status(f"Move {len(self.paths)} part{'s' if len(self.paths) > 1 else ''} by {self.delta[0]:+d} rows, {self.delta[1]:+d} columns")
+        elif self.target != self.parent_path:
+            self.status(f"Move {count} into {format_path(self.target)}")
+        elif self.moving:
+            self.status(f"Move {count} by {self.delta[0]:+d} rows, {self.delta[1]:+d} columns")
 
     def release(self, pos, modifiers) -> None:
         self.move(pos, modifiers)
-        if self.delta != (0, 0):
+        if self.moving:
             try:
-                moved = self.document.move(self.paths, self.delta)
+                moved = self.document.move(self.paths, self.delta, self.target)
+                self.selection.set(moved)
                 self.status(f"Moved {len(moved)} part{'s' if len(moved) > 1 else ''}", 4000)
             except EditRefused as exc:
                 self.status(f"Not moved: {exc}", 8000)

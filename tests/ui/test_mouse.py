@@ -128,6 +128,48 @@ def test_selected_parts_can_be_deleted_copied_and_pasted(qtbot, window, h):
     QApplication.processEvents()
 
 
+def test_a_tile_dragged_onto_the_next_cabinet_moves_into_it_and_undo_brings_it_back(qtbot, window, h):
+    design = window.document.design
+    here, there = ((0, 6),), ((0, 7),)
+    window.document.remove([there + ((1, 0),)])  # a free slot in the next cabinet
+    window.view.enter(here)
+    for _ in range(3):  # far enough out to see the next cabinet's slots
+        window.view.zoom_out()
+    QApplication.processEvents()
+    tile = design.part(here + ((1, 5),))
+    before = snapshot_without(design, there + ((1, 0),), here + ((1, 5),))
+    click(qtbot, window, h, h.centre(window, here + ((1, 5),)))
+    press_move_release(qtbot, window, h, h.centre(window, here + ((1, 5),)), h.slot_centre(window, there, (1, 0)))
+    assert design.part(there + ((1, 0),)) is tile and design.find(here + ((1, 5),)) is None
+    assert len(tile.children) == 25 and tile.parent is design.part(there)  # with its chips
+    assert window.selection.paths == [there + ((1, 0),)]
+    assert snapshot_without(design, there + ((1, 0),), here + ((1, 5),)) == before  # nothing else changed
+    assert window.scene.rect_of(there + ((1, 0),)).contains(h.slot_centre(window, there, (1, 0)))
+    window.document.undo_stack.undo()
+    assert design.part(here + ((1, 5),)) is tile and design.find(there + ((1, 0),)) is None
+    window.document.undo_stack.redo()
+    assert design.part(there + ((1, 0),)) is tile
+
+
+def test_a_tile_dragged_onto_a_taken_slot_of_the_next_cabinet_is_refused_with_the_reason(qtbot, window, h):
+    design = window.document.design
+    here, there = ((0, 6),), ((0, 7),)
+    window.view.enter(here)
+    for _ in range(3):
+        window.view.zoom_out()
+    QApplication.processEvents()
+    count = window.document.undo_stack.count()
+    click(qtbot, window, h, h.centre(window, here + ((1, 5),)))
+    press_move_release(qtbot, window, h, h.centre(window, here + ((1, 5),)), h.slot_centre(window, there, (1, 0)))
+    assert design.find(here + ((1, 5),)) is not None and window.document.undo_stack.count() == count
+    assert "is taken by" in window.statusBar().currentMessage()
+
+
+def snapshot_without(design, *paths):
+    """Every part's path and spec, except those under ``paths``."""
+    return sorted((p.path, p.spec_id) for p in design.parts() if not any(p.path[:len(q)] == q for q in paths))
+
+
 def test_tiles_move_inside_their_cabinet_and_the_delete_key_removes_the_selection(qtbot, window, h):
     design = window.document.design
     cabinet = ((0, 6),)
