@@ -2,7 +2,8 @@
 # Check a built one-folder app from outside the source tree:
 #   - `dojo-gui --version`, `dojo-gui info exapod` and `dojo-gui report exapod` from the bundle;
 #   - the window: started offscreen on the ExaPOD example it must log that it opened the ExaPOD's
-#     3,000 chips, stay up for GUI_SECONDS (default 8) and end on SIGTERM within 10 s.
+#     3,000 chips and then built its simulation panel, stay up for GUI_SECONDS (default 8) and end on
+#     SIGTERM within 10 s.
 #   packaging/check-bundle.sh [dist/dojo-gui]
 set -eu
 app=$(cd "${1:-dist/dojo-gui}" && pwd)
@@ -42,5 +43,6 @@ if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fail "the GUI did not end
 wait "$pid" 2>/dev/null || true
 log=$XDG_CACHE_HOME/dojo-gui/log/dojo-gui.log
 grep -q "opened Dojo ExaPOD (3,000 chips)" "$log" 2>/dev/null || { cat gui.log "$log" >&2; fail "the GUI did not log that it opened the ExaPOD example ($log)"; }
+grep -q "simulation panel ready" "$log" || { cat gui.log "$log" >&2; fail "the GUI did not log that its simulation panel was ready"; }
 echo "ok: the GUI ran offscreen for ${waited} s and ended on SIGTERM; its log: $(grep -o 'opened Dojo ExaPOD.*' "$log" | head -1)"
 echo "check-bundle: $app passed ($(du -sh "$app" | cut -f1))"

@@ -8,6 +8,7 @@ left exactly as it was.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .live import LiveSimulation
 
 AUTOSAVE_INTERVAL_MS = 60_000
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
                 if self.docks[key].isVisible():
                     self.docks[key].raise_()
             live.show_overlay(self.overlay)
+            log.info("simulation panel ready")
         return self._live
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:

@@ -60,7 +60,8 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
 
 
 def test_the_app_opens_the_example_it_is_asked_for(tmp_path):
-    """``dojo-gui --example NAME`` as a process: the window opens on the example and says so in the log."""
+    """``dojo-gui --example NAME`` as a process: the window opens on the example, then its simulation panel, and
+    says so in the log."""
     import signal
     import time
 
@@ -74,10 +75,12 @@ def test_the_app_opens_the_example_it_is_asked_for(tmp_path):
                                 stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None and not (log.exists() and "opened" in log.read_text()):
+        while time.monotonic() < deadline and proc.poll() is None and not (log.exists() and "ready" in log.read_text()):
             time.sleep(0.1)
         assert proc.poll() is None, stderr.read_text()[-2000:]
-        assert "opened Dojo cabinet (300 chips) from Dojo cabinet example" in log.read_text()
+        text = log.read_text()
+        assert "opened Dojo cabinet (300 chips) from Dojo cabinet example" in text
+        assert "simulation panel ready" in text  # built after the first frame, its imports and all
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
