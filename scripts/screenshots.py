@@ -9,19 +9,9 @@ pictures do not depend on the machine's saved window layout.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-_home = tempfile.mkdtemp(prefix="dojo-gui-shots-")
-for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-    os.environ[_var] = os.path.join(_home, _var.lower())
-
-SIZE = (1600, 1000)
+from _shots import ROOT, SIZE  # before Qt: offscreen, private settings
 
 
 def settle(app, window) -> None:
