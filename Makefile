@@ -1,6 +1,8 @@
 # The two ways in (see README.md):
 #   make run    install into .venv and start the app on the built-in Dojo ExaPOD example
-#   make test   install into .venv (with the test tools) and run every test
+#   make test   install into .venv (with the test tools), run the static checks and every test
+#               but the slow ones (those that drive a real X11 window, start clusters, fuzz or
+#               smoke-run the benchmarks): `make test-slow` runs those, CI (.ci/run) runs both.
 # and for packaging:
 #   make app    build the one-folder desktop app in dist/dojo-gui (PyInstaller, in .venv-app) and check it
 #   make wheel  build the wheel in dist/
@@ -8,7 +10,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test bench screenshots wheel app clean
+.PHONY: run test test-slow check bench screenshots wheel app clean
 
 $(VENV)/.app: pyproject.toml
 	./scripts/system-deps.sh run
@@ -27,9 +29,22 @@ $(VENV)/.test: pyproject.toml
 run: $(VENV)/.app
 	$(VENV)/bin/dojo-gui --example exapod
 
-test: $(VENV)/.test
+# Tests run in parallel over the machine's cores (pytest-xdist); the wall time is printed at the end.
+PYTEST := QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --dist loadgroup
+
+check: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+test: check
+	@start=$$(date +%s); $(PYTEST) -m "not slow" $(PYTEST_ARGS); status=$$?; \
+	echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
+
+test-slow: $(VENV)/.test
+	./scripts/system-deps.sh test-slow
+	@start=$$(date +%s); $(PYTEST) -m slow $(PYTEST_ARGS); status=$$?; \
+	echo "make test-slow: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 bench: $(VENV)/.test
 	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Make sure the system has what dojo-gui needs outside Python: venv for Python, and the
 # libraries Qt loads.  Installs what is missing when it can (root with apt-get), otherwise
-# names it and stops.  Usage: system-deps.sh run|test
+# names it and stops.  Usage: system-deps.sh run|test|test-slow
+#   run        what the app needs to open a window (X11/xcb)
+#   test       what the offscreen test suite needs (Qt's libraries, poppler for the report's pages)
+#   test-slow  and what the real-window tests need: Xvfb, a window manager, xdotool, the xcb libraries
 set -eu
 python=${PYTHON:-python3}
 missing=""
@@ -17,12 +20,26 @@ for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libx11-6 lib
         case "$status" in *"install ok installed"*) ;; *) missing="$missing $pkg" ;; esac
     fi
 done
-# A real window on X11 also needs the xcb libraries; the tests run offscreen and do not.
-if [ "${1:-run}" = run ] && command -v dpkg-query >/dev/null 2>&1; then
-    for pkg in libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0; do
+mode=${1:-run}
+want() {
+    for pkg in "$@"; do
         status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
         case "$status" in *"install ok installed"*) ;; *) missing="$missing $pkg" ;; esac
     done
+}
+# The report tests render PDF pages to images (pdftoppm) and read their text (pdftotext).
+if [ "$mode" != run ] && command -v dpkg-query >/dev/null 2>&1; then
+    want poppler-utils desktop-file-utils
+fi
+# The real-window tests run the app under Xvfb with a window manager and move the mouse through
+# the X server with xdotool.
+if [ "$mode" = test-slow ] && command -v dpkg-query >/dev/null 2>&1; then
+    want xvfb xdotool openbox x11-utils
+fi
+# A real window on X11 also needs the xcb libraries; the offscreen tests do not.
+if [ "$mode" != test ] && command -v dpkg-query >/dev/null 2>&1; then
+    want libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
+        libxcb-randr0 libxcb-render-util0 libxcb-image0
 fi
 
 [ -z "$missing" ] && exit 0
