@@ -34,7 +34,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-HOUR_S, DT_S, HEARTBEAT_MS, TARGET_P95_MS = 3600.0, 0.1, 10, 30.0
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SMOKE, repeats  # noqa: E402
+
+HOUR_S, DT_S, HEARTBEAT_MS, TARGET_P95_MS = (60.0, 1.0, 10, 30.0) if SMOKE else (3600.0, 0.1, 10, 30.0)
+EXAMPLE = "dojo-tile" if SMOKE else "exapod"
 CASES = ("train", "constant")
 
 
@@ -54,7 +58,7 @@ def engine_alone(case: str) -> float:
     from dojo_gui.sim.thermal import ThermalRun
     from dojo_gui.ui.simjobs import LIVE_RECORD
 
-    design = TEMPLATES["exapod"].make(builtin_specs())
+    design = TEMPLATES[EXAMPLE].make(builtin_specs())
     t0 = time.perf_counter()
     run = ThermalRun(design, scenario_for(case), record=LIVE_RECORD)
     run.run()
@@ -68,7 +72,7 @@ def child(case: str) -> dict:
     from dojo_gui.ui.simjobs import ThermalJob
 
     app = application()
-    window = open_windows([], "exapod")[0]
+    window = open_windows([], EXAMPLE)[0]
     window.resize(1600, 1000)
     window.show()
     for _ in range(20):
@@ -131,6 +135,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per case (medians are reported)")
     parser.add_argument("--case", choices=CASES, action="append", help="only these cases (default: all)")
     args = parser.parse_args()
+    args.repeat = repeats(args.repeat)
     if args.child:
         result = child(args.child)
         print(json.dumps(result))

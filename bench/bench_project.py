@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import median_time, peak_rss_mb, run_isolated  # noqa: E402
+from _common import big_room, median_time, peak_rss_mb, run_isolated  # noqa: E402
 
 
 def make_file(case: str, folder: Path) -> Path:
@@ -29,7 +29,7 @@ def make_file(case: str, folder: Path) -> Path:
         return example_path("exapod")
     path = folder / "ten-exapods.dojo"
     # Ten ExaPODs side by side: 100 Dojo cabinets, 1,200 tiles, 30,000 D1.
-    save(grid_design(builtin_specs(), "dojo-d1", (5, 5), (2, 6), (10, 10), name="Ten ExaPODs"), path)
+    save(grid_design(builtin_specs(), "dojo-d1", *big_room(), name="Ten ExaPODs"), path)
     return path
 
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import median_time, peak_rss_mb, run_isolated  # noqa: E402
+from _common import big_room, median_time, peak_rss_mb, run_isolated  # noqa: E402
 
 
 def runs() -> list[dict]:
@@ -46,7 +46,7 @@ def one_case(case: str) -> dict:
     if case == "exapod":
         design = load(example_path("exapod"))
     else:
-        design = grid_design(builtin_specs(), "dojo-d1", (5, 5), (2, 6), (10, 10), name="Ten ExaPODs")
+        design = grid_design(builtin_specs(), "dojo-d1", *big_room(), name="Ten ExaPODs")
     design.runs = runs()
     baseline = peak_rss_mb()
     with tempfile.TemporaryDirectory() as tmp:

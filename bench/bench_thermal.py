@@ -26,9 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import peak_rss_mb, run_isolated  # noqa: E402
+from _common import SMOKE, peak_rss_mb, repeats, run_isolated  # noqa: E402
 
-HOUR_S, DT_S, TARGET_S = 3600.0, 0.1, 10.0
+HOUR_S, DT_S, TARGET_S = (60.0, 1.0, 10.0) if SMOKE else (3600.0, 0.1, 10.0)
+EXAMPLE = "dojo-tile" if SMOKE else "exapod"
 CASES = ("train", "every-step", "constant", "daily")
 
 
@@ -48,7 +49,7 @@ def one_case(case: str, repeat: int) -> dict:
     from dojo_gui.sim.thermal import ThermalRun
 
     baseline = peak_rss_mb()
-    design = load(example_path("exapod"))
+    design = load(example_path(EXAMPLE))
     walls, cpus, setups = [], [], []
     result = None
     for _ in range(repeat):
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--case", choices=CASES)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    args.repeat = repeats(args.repeat)
     if args.case:
         print(json.dumps(one_case(args.case, args.repeat)))
         return

@@ -30,12 +30,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import peak_rss_mb  # noqa: E402
+from _common import SMOKE, big_room, peak_rss_mb, repeats  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(1, str(ROOT))  # the checkout's dojo_gui, installed or not
-FRAMES = 60
+FRAMES = 3 if SMOKE else 60
 SIZE = (1600, 1000)
 
 
@@ -46,7 +46,7 @@ def ten_exapods_file(folder: Path) -> Path:
 
     path = folder / "ten-exapods.dojo"
     # Ten ExaPODs as a 10x10 floor of Dojo cabinets: 100 cabinets, 1,200 tiles, 30,000 D1.
-    save(grid_design(builtin_specs(), "dojo-d1", (5, 5), (2, 6), (10, 10), name="Ten ExaPODs"), path)
+    save(grid_design(builtin_specs(), "dojo-d1", *big_room(), name="Ten ExaPODs"), path)
     return path
 
 
@@ -144,7 +144,7 @@ def main() -> None:
         print(f"editor canvas, offscreen, window {SIZE[0]}x{SIZE[1]}, {FRAMES} forced repaints per figure, "
               f"{args.repeat} fresh processes per case (medians)")
         for case, file, target in cases:
-            runs = [run_case(case, file) for _ in range(args.repeat)]
+            runs = [run_case(case, file) for _ in range(repeats(args.repeat))]
             med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
             r = runs[0]
             print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s), "
