@@ -1,1 +1,15 @@
-"""The desktop application: the only package that uses Qt."""
+"""The desktop application: the only package that uses Qt.
+
+Four parts:
+
+- :mod:`.shell`: the application around the design: start-up, the main window with its
+  menus, docks, status bar and settings, files and autosave.  It composes the two below.
+- :mod:`.editor`: designing: the canvas, palette, inspector, outline, breadcrumbs, findings,
+  the gestures, the selection and the clipboard format.
+- :mod:`.simulation`: running the engines live: the run panel, the background worker, the
+  plots, the link map, the canvas's live colours and the saved runs.
+- :mod:`.project`: the open project every part follows and edits through (the document and
+  its undo commands).
+
+The work that needs no Qt (a live run's jobs) is in :mod:`dojo_gui.jobs`.
+"""

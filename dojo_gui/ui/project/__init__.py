@@ -1,0 +1,9 @@
+"""The open project: the design being edited, its file and its undo stack.
+
+:class:`~.document.DesignDocument` is the one object every part of the window follows (its
+signals) and edits through (its methods push the undo commands of :mod:`.commands`), so it
+belongs to none of them: the editor changes it, the simulation runs it and keeps runs in it,
+the shell opens, saves and autosaves it.  It lives here, below all three, rather than in
+the shell that owns the window, so that the editor and the simulation can use it without
+reaching up into the part that composes them.
+"""
