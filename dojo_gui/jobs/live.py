@@ -29,7 +29,7 @@ import numpy as np
 
 from .. import units
 from ..model.design import Design
-from ..render.colours import PartIndex
+from ..model.partindex import PartIndex
 from ..sim.results import RecordPlan, ThermalResult
 from ..sim.scenario import CommTime, Scenario, ScenarioError, TrainingStep
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QLabel
 
 from ... import units
 from ...model.design import PartPath, format_path
-from ...render.colours import ArrayColours, PartIndex
+from ...model.partindex import PartIndex
+from ...render.colours import ArrayColours
 from .legend import CanvasLegend
 
 LIVE_OVERLAYS: dict[str, str] = {
