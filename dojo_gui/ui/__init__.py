@@ -11,5 +11,5 @@ Four parts:
 - :mod:`.project`: the open project every part follows and edits through (the document and
   its undo commands).
 
-The work that needs no Qt (a live run's jobs) is in :mod:`dojo_gui.jobs`.
+The work that needs no Qt (a live run's jobs, the design check) is in :mod:`dojo_gui.jobs`.
 """

@@ -1,60 +1,21 @@
 """Design rules and capacity figures, kept up to date while the user edits.
 
 Every change restarts a short timer; when it fires, a snapshot of the design is checked
-on a worker thread (``check()`` takes ~50 ms on the ExaPOD and ~0.5 s on a 30,000-chip
-room, too long to block typing).  The result comes back to the GUI thread as one
-:class:`Analysis`; a result for an older revision is dropped and the check runs again.
+on a worker thread (:func:`dojo_gui.jobs.analysis.analyse` takes ~50 ms on the ExaPOD and
+~0.5 s on a 30,000-chip room, too long to block typing).  The result comes back to the GUI
+thread as one :class:`~dojo_gui.jobs.analysis.Analysis`; a result for an older revision is
+dropped and the check runs again.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from ...model.aggregate import Summary
-from ...model.design import Design, PartPath
-from ...model.rules import RULES, SEVERITIES, Context, Finding
+from ...jobs.analysis import Analysis, analyse
+from ...model.rules import Finding
 from ..project.document import DesignDocument
-
-
-@dataclass
-class Analysis:
-    revision: int
-    findings: list[Finding]
-    summaries: dict[PartPath, Summary]  # every container, by path
-    severities: dict[PartPath, str] = field(default_factory=dict)  # the worst finding per part
-    seconds: float = 0.0
-
-    def counts(self) -> dict[str, int]:
-        out = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            out[f.severity] += 1
-        return out
-
-
-def analyse(design: Design, revision: int) -> Analysis:
-    """Findings and container summaries of ``design`` (pure; runs on the worker thread)."""
-    t0 = time.perf_counter()
-    ctx = Context(design)
-    findings = [f for rule in RULES for f in rule(design, ctx)]
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f.severity], f.path, f.rule))
-    summaries = {}
-    for part in design.parts():
-        if part.level == "chip":
-            continue
-        s = ctx.summaries.get(id(part))
-        if s is not None:
-            summaries[part.path] = s
-    severities: dict[PartPath, str] = {}
-    for f in findings:
-        if f.spec_id is None:
-            known = severities.get(f.path)
-            if known is None or order[f.severity] < order[known]:
-                severities[f.path] = f.severity
-    return Analysis(revision, findings, summaries, severities, time.perf_counter() - t0)
 
 
 class _Check(QRunnable):

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from ...jobs.analysis import Analysis
 from ...model.rules import SEVERITIES, Finding
-from .analysis import Analysis
 from .icons import severity_icon
 from .selection import Selection
 

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroup
                                QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import units
+from ...jobs.analysis import Analysis
 from ...model.aggregate import Summary
 from ...model.design import PartPath, format_path
 from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, FigureError
 from ...render.capacity import STATE_COLOURS, Capacity, capacities
 from ..project.document import DesignDocument, EditRefused
-from .analysis import Analysis
 from .selection import Selection
 
 def _narrow(combo: QComboBox) -> QComboBox:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from ...jobs.analysis import Analysis
 from ...model.design import PartPath
 from ...render import colours as C
 from ...render.colours import ColourProvider
 from ..simulation.liveoverlay import LIVE_OVERLAYS
-from .analysis import Analysis
 
 OVERLAYS: dict[str, str] = {
     "spec": "Spec (vendor and kind)",

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMa
 from ... import __version__, units
 from ...io.catalog import builtin_specs, example_path, resource_dir
 from ...io.project import ProjectFileError, load
+from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
 from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
-from ..editor.analysis import Analysis, Analyzer
+from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
 from ..editor.findings import FindingsWidget
