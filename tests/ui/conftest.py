@@ -8,11 +8,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.io.project import dumps
-from dojo_gui.ui.shell.dialogs import Dialogs
+from dojo_gui.ui.shell.dialogs import WindowDialogs
 from dojo_gui.ui.shell.files import Autosaves, RecentFiles
 
 
-class ScriptedDialogs(Dialogs):
+class ScriptedDialogs(WindowDialogs):
     """Answers every modal question from ``answers`` (method name -> list of answers) and records the questions."""
 
     def __init__(self) -> None:

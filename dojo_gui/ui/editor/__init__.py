@@ -5,4 +5,6 @@ specs, the inspector, the outline, the breadcrumbs and the findings; the selecti
 share; the design check kept up to date while editing (:mod:`.analysis`); the colours the
 canvas can take from that check (:mod:`.overlays`); the clipboard and drag format
 (:mod:`.mime`) and the icons of specs and severities.
+
+It uses :mod:`dojo_gui.ui.project` and never the simulation or the shell.
 """

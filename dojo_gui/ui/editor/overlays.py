@@ -1,8 +1,9 @@
 """Canvas overlays: colour providers built from the latest analysis (View > Colour by).
 
-Each is a :data:`~dojo_gui.render.colours.ColourProvider`; the live ones (temperature, power
-and link load from a simulation, :mod:`dojo_gui.ui.simulation.liveoverlay`) are listed here too, and
-come from the running simulation instead of the analysis.  The painting does not change.
+Each is a :data:`~dojo_gui.render.colours.ColourProvider`.  The window's "Colour by" list
+also holds the simulation's live overlays (temperature, power and link load,
+:mod:`dojo_gui.ui.simulation.liveoverlay`); the shell puts the two lists together.  The
+painting does not change.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from ...jobs.analysis import Analysis
 from ...model.design import PartPath
 from ...render import colours as C
 from ...render.colours import ColourProvider
-from ..simulation.liveoverlay import LIVE_OVERLAYS
 
-OVERLAYS: dict[str, str] = {
+ANALYSIS_OVERLAYS: dict[str, str] = {
     "spec": "Spec (vendor and kind)",
     "findings": "Findings (errors and warnings)",
     "power": "Power against budget",
-    **LIVE_OVERLAYS,
 }
 
 _OK = QColor("#8fb9a0")
@@ -27,8 +26,8 @@ _SEVERITY = {"error": QColor("#d8453b"), "warning": QColor("#e6a829")}
 
 
 def overlay_colours(kind: str, analysis: Analysis | None) -> ColourProvider | None:
-    """The colours of an analysis overlay (None for the spec colours, a live overlay or no analysis yet)."""
-    if kind == "spec" or kind in LIVE_OVERLAYS or analysis is None:
+    """The colours of an analysis overlay (None for the spec colours or no analysis yet)."""
+    if kind == "spec" or analysis is None:
         return None
     if kind == "findings":
         return _findings(analysis)

@@ -6,4 +6,8 @@ belongs to none of them: the editor changes it, the simulation runs it and keeps
 the shell opens, saves and autosaves it.  It lives here, below all three, rather than in
 the shell that owns the window, so that the editor and the simulation can use it without
 reaching up into the part that composes them.
+
+:mod:`.dialogs` is here for the same reason: the simulation's panels ask the user things
+too (where to export, which trace to read, a message when something cannot be done),
+through the one seam the window hands every panel.
 """

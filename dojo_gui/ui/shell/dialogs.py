@@ -1,7 +1,9 @@
-"""Every question the app asks in a modal dialog, behind one seam.
+"""The window's own questions in modal dialogs: which project to open or save to, whether to
+save changes, which unsaved work to recover; and the About and shortcuts boxes.
 
-The main window never calls QFileDialog or QMessageBox itself; it asks its
-:class:`Dialogs`.  Tests pass a subclass with scripted answers, so nothing blocks.
+:class:`WindowDialogs` adds them to the questions any part may ask
+(:class:`dojo_gui.ui.project.dialogs.Dialogs`); the window hands that one object to every
+panel.  Tests pass a subclass with scripted answers, so nothing blocks.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ..project.dialogs import Dialogs
 from .files import Autosave
 
 PROJECT_FILTER = "dojo-gui projects (*.dojo);;All files (*)"
 
 
-class Dialogs:
+class WindowDialogs(Dialogs):
     def open_file(self, parent: QWidget, folder: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, "Open project", folder, PROJECT_FILTER)
         return path or None
@@ -25,15 +28,6 @@ class Dialogs:
         path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested, PROJECT_FILTER)
         if path and not path.endswith(".dojo"):
             path += ".dojo"
-        return path or None
-
-    def open_data_file(self, parent: QWidget, title: str, folder: str, file_filter: str) -> str | None:
-        """A file to read that is not a project (a utilization trace, an ambient curve)."""
-        path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
-        return path or None
-
-    def export_file(self, parent: QWidget, suggested: str, file_filter: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "Export", suggested, file_filter)
         return path or None
 
     def ask_save_changes(self, parent: QWidget, title: str) -> str:
@@ -54,15 +48,6 @@ class Dialogs:
         if dialog.discard_all:
             return "discard", None
         return "later", None
-
-    def show_error(self, parent: QWidget, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Critical, title, text, QMessageBox.Ok, parent)
-        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        box.exec()
-
-    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
-        return QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
-                                    QMessageBox.No) == QMessageBox.Yes
 
     def show_about(self, parent: QWidget, text: str) -> None:
         QMessageBox.about(parent, "About dojo-gui", text)

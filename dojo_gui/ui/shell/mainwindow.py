@@ -34,29 +34,31 @@ from ..editor.icons import spec_icon, standard_icon
 from ..editor.inspector import InspectorWidget
 from ..editor.mime import MimeError, parts_from_mime, parts_mime
 from ..editor.outline import OutlineWidget
-from ..editor.overlays import OVERLAYS, overlay_colours
+from ..editor.overlays import ANALYSIS_OVERLAYS, overlay_colours
 from ..editor.palette import PaletteWidget
 from ..editor.selection import Selection
 from ..project.document import DesignDocument, EditRefused
 from ..simulation.liveoverlay import LIVE_OVERLAYS
-from .dialogs import Dialogs, shortcut_text
+from .dialogs import WindowDialogs, shortcut_text
 from .files import Autosaves, RecentFiles
+from .logs import setup_logging
 
 if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
 AUTOSAVE_INTERVAL_MS = 60_000
+OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike | None = None, origin: str = "",
-                 catalog=None, dialogs: Dialogs | None = None, autosaves: Autosaves | None = None,
+                 catalog=None, dialogs: WindowDialogs | None = None, autosaves: Autosaves | None = None,
                  recent: RecentFiles | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("dojoMainWindow")
         self.catalog = catalog if catalog is not None else builtin_specs()
-        self.dialogs = dialogs or Dialogs()
+        self.dialogs = dialogs or WindowDialogs()
         self.autosaves = autosaves or Autosaves()
         self.recent = recent or RecentFiles()
         self.settings = settings or QSettings()
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         if self._live is None:
             from ..simulation.live import LiveSimulation
 
-            live = self._live = LiveSimulation(self)
+            live = self._live = LiveSimulation(self, log_file=setup_logging())
             live.overlay.sigColoursChanged.connect(self._on_live_colours)
             self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
             for dock in live.docks.values():

@@ -24,7 +24,7 @@ from ... import units
 from ...jobs.live import collective_progress
 from ...model.design import format_path
 from ...render.colours import ramp_colours
-from ..shell.dialogs import Dialogs
+from ..project.dialogs import Dialogs
 from .legend import RampLegend
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
 

@@ -15,6 +15,7 @@ clears every view.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -34,12 +35,12 @@ log = logging.getLogger(__name__)
 
 
 class LiveSimulation(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, window, log_file: Path | None = None) -> None:
         super().__init__(window)
         self.window = window
         document = window.document
         self.document = document
-        self.controller = SimulationController(document, self)
+        self.controller = SimulationController(document, log_file, self)
         self.panel = RunPanel(window.dialogs)
         self.thermal_plots = ThermalPlots(window.dialogs)
         self.link_map = LinkMapWidget(window.dialogs)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
-from ..shell.dialogs import Dialogs
+from ..project.dialogs import Dialogs
 
 pg.setConfigOptions(background="w", foreground="#1d232b", antialias=False)
 

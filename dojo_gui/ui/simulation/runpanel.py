@@ -30,7 +30,7 @@ from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, Timing
 from ...sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 from ...sim.results import ThermalResult
 from ...sim.scenario import (Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace)
-from ..shell.dialogs import Dialogs
+from ..project.dialogs import Dialogs
 
 SCENARIOS = {"soak": "Thermal soak", "train": "Training step", "comm": "Collective"}
 COLLECTIVE_TITLES = {"allreduce": "All-reduce", "reducescatter": "Reduce-scatter", "allgather": "All-gather",

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from ... import units
 from ...report.runs import HEADLINE_FIGURES, RunRecord, figure_label, read_runs
+from ..project.dialogs import Dialogs
 from ..project.document import DesignDocument, EditRefused
-from ..shell.dialogs import Dialogs
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
 
 # Plots of a comparison, by the unit of the series they hold.

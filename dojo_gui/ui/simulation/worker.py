@@ -19,12 +19,12 @@ import itertools
 import logging
 import time
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from ...jobs.live import CommTimeCache, Control, Job, LiveBuffer, Outcome, execute
 from ..project.document import DesignDocument
-from ..shell.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class SimulationController(QObject):
     sigStateChanged = Signal(str)  # fires when the controller becomes "idle", "running" or "paused"
     sigStaleChanged = Signal(bool)  # fires when the shown results become stale (the design was edited) or current
 
-    def __init__(self, document: DesignDocument, parent: QObject | None = None) -> None:
+    def __init__(self, document: DesignDocument, log_file: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.cache = CommTimeCache()
@@ -85,7 +85,7 @@ class SimulationController(QObject):
         self.latest: Outcome | None = None  # the last run that ended
         self.results_revision: int | None = None  # content revision of the results on show
         self.stale = False
-        self.log_file = setup_logging()
+        self.log_file = log_file  # where a failed run's traceback is, for its message (None: not in a file)
         self._threads: dict[int, _Run] = {}  # every run whose thread has not finished yet
         self._numbers = itertools.count(1)
         self.timer = QTimer(self)
