@@ -57,7 +57,6 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
     """
     from ...io.catalog import builtin_specs, example_path
     from ...io.project import ProjectFileError, load
-    from .files import Autosaves
     from .mainwindow import MainWindow
 
     catalog = builtin_specs()
@@ -78,8 +77,7 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
             problems.append((window, str(exc)))
         else:
             window = MainWindow(design, file_path=path, catalog=catalog, dialogs=dialogs)
-            window.autosave_key = Autosaves.key_for(path)
-            window.recent.add(path)
+            window.files.recent.add(path)
         windows.append(window)
     if not windows:
         windows.append(on_example())
@@ -91,7 +89,7 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
                  window.document.file_path or window.document.origin)
     for window, message in problems:
         QTimer.singleShot(0, window, lambda w=window, m=message: w.dialogs.show_error(w, "Cannot open the project", m))
-    QTimer.singleShot(0, windows[0], windows[0].offer_recovery)
+    QTimer.singleShot(0, windows[0], windows[0].autosave.offer_recovery)
     return windows
 
 

@@ -1,52 +1,55 @@
-"""The main window: menus, toolbar, docks, status bar, and everything about files.
+"""The main window: menus, toolbar, docks, status bar and settings.
 
 The window owns one :class:`DesignDocument` and the widgets that show it; all edits go
-through the document.  Files are read and written only by :mod:`dojo_gui.io.project`;
-a file that cannot be read is reported with its precise error and the open project is
-left exactly as it was.
+through the document.  It composes the editor's widgets and, once the canvas is on screen,
+the simulation's (:attr:`MainWindow.live`).  What the File and Edit menus do is in the
+controllers it owns, each with the actions it serves: :attr:`~MainWindow.files`
+(:mod:`.project_files`), :attr:`~MainWindow.autosave` (:mod:`.autosave`),
+:attr:`~MainWindow.export` (:mod:`.export`), :attr:`~MainWindow.clipboard`
+(:mod:`.clipboard`) and :attr:`~MainWindow.fill` (:mod:`.fill`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from ... import __version__, units
-from ...io.catalog import builtin_specs, example_path, resource_dir
-from ...io.project import ProjectFileError, load
+from ...io.catalog import builtin_specs, example_path
+from ...io.project import load
 from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
-from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
 from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
 from ..editor.findings import FindingsWidget
-from ..editor.icons import spec_icon, standard_icon
+from ..editor.icons import standard_icon
 from ..editor.inspector import InspectorWidget
-from ..editor.mime import MimeError, parts_from_mime, parts_mime
 from ..editor.outline import OutlineWidget
 from ..editor.overlays import ANALYSIS_OVERLAYS, overlay_colours
 from ..editor.palette import PaletteWidget
 from ..editor.selection import Selection
-from ..project.document import DesignDocument, EditRefused
+from ..project.document import DesignDocument
 from ..simulation.liveoverlay import LIVE_OVERLAYS
+from .autosave import AutosaveController
+from .clipboard import ClipboardController
 from .dialogs import WindowDialogs, shortcut_text
+from .export import ExportController
 from .files import Autosaves, RecentFiles
+from .fill import FillController
 from .logs import setup_logging
+from .project_files import FileController
 
 if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
-AUTOSAVE_INTERVAL_MS = 60_000
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
 log = logging.getLogger(__name__)
 
@@ -59,14 +62,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("dojoMainWindow")
         self.catalog = catalog if catalog is not None else builtin_specs()
         self.dialogs = dialogs or WindowDialogs()
-        self.autosaves = autosaves or Autosaves()
-        self.recent = recent or RecentFiles()
         self.settings = settings or QSettings()
         if design is None:
             design, origin = load(example_path("exapod")), "Dojo ExaPOD example"
         self.document = DesignDocument(design, self.catalog, file_path, parent=self)
         self.document.origin = origin
-        self.autosave_key = Autosaves.key_for(file_path)
         self.selection = Selection(self.document, self)
         self.analyzer = Analyzer(self.document, parent=self)
         self.overlay = "spec"
@@ -105,9 +105,15 @@ class MainWindow(QMainWindow):
         self.view.sigContextMenuRequested.connect(self._context_menu)
         self.analyzer.sigReady.connect(self._on_analysis)
         self.document.sigModifiedChanged.connect(self.setWindowModified)
-        self.document.sigFileChanged.connect(self._update_title)
+        self.document.sigFileChanged.connect(self.update_title)
         self.document.sigReset.connect(self._after_reset)
-        self.document.sigMetaChanged.connect(self._update_title)
+        self.document.sigMetaChanged.connect(self.update_title)
+
+        self.files = FileController(self, recent or RecentFiles())
+        self.autosave = AutosaveController(self, autosaves or Autosaves(), file_path)
+        self.export = ExportController(self)
+        self.clipboard = ClipboardController(self)
+        self.fill = FillController(self)
 
         # An explicit minimum keeps the layout from pushing size hints to the window system at every
         # change (which some platforms, like the offscreen one the tests use, cannot take).
@@ -117,12 +123,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._restore_settings()
-        self._update_title()
+        self.update_title()
 
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
-        self.autosave_timer.timeout.connect(self.autosave_now)
-        self.autosave_timer.start()
         # The first frame comes before anything else: the design is checked once it is on screen.
         self.view.sigFirstFrame.connect(self.analyzer.schedule)
         self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
@@ -169,7 +171,10 @@ class MainWindow(QMainWindow):
         for label in (self.totals_label, self.findings_label, self.zoom_label):
             bar.addPermanentWidget(label)
 
-    def _action(self, text: str, slot, shortcut=None, icon: str | None = None, tip: str = "") -> QAction:
+    def make_action(self, text: str, slot: Callable[[], object], shortcut=None, icon: str | None = None,
+                    tip: str = "") -> QAction:
+        """An action of this window (its controllers' and the simulation's too); ``shortcut`` is one key
+        sequence or a list of them (the first is the one menus show)."""
         action = QAction(text, self)
         if shortcut is not None:
             keys = shortcut if isinstance(shortcut, list) else [shortcut]
@@ -183,18 +188,9 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         a = self.actions_by_name = {}
-        a["open"] = self._action("&Open…", self.open_file, QKeySequence.Open, "open", "Open a project file")
-        a["save"] = self._action("&Save", self.save, QKeySequence.Save, "save", "Save the project")
-        a["save_as"] = self._action("Save &As…", self.save_as, QKeySequence.SaveAs, tip="Save the project under a new name")
-        a["revert"] = self._action("&Revert", self.revert, None, "revert", "Go back to the saved file")
-        a["export"] = self._action("&Export Picture…", self.export_picture, None, tip="Save the design as an SVG or PNG picture")
-        a["export_report"] = self._action("Export &Report…", self.export_report, "Ctrl+Shift+R",
-                                          tip="Write a design-review report (PDF or HTML)")
-        a["export_comparison"] = self._action("Export &Comparison Report…", self.export_comparison, None,
-                                              tip="A report of this design side by side with a baseline project")
-        a["export_results"] = self._action("Export Results as &CSV…", self.export_results, None,
-                                           tip="The saved simulation runs' key figures and series as CSV")
-        a["quit"] = self._action("&Quit", self.close, QKeySequence.Quit)
+        a.update(self.files.actions)
+        a.update(self.export.actions)
+        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.Quit)
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts(QKeySequence.Undo)
         undo.setIcon(standard_icon("undo"))
@@ -202,24 +198,23 @@ class MainWindow(QMainWindow):
         redo.setShortcuts(QKeySequence.Redo)
         redo.setIcon(standard_icon("redo"))
         a["undo"], a["redo"] = undo, redo
-        a["cut"] = self._action("Cu&t", self.cut, QKeySequence.Cut)
-        a["copy"] = self._action("&Copy", self.copy, QKeySequence.Copy)
-        a["paste"] = self._action("&Paste", self.paste, QKeySequence.Paste)
-        a["duplicate"] = self._action("D&uplicate", self.duplicate, "Ctrl+D")
-        a["delete"] = self._action("&Delete", self.delete, QKeySequence.Delete, "delete")
-        a["select_all"] = self._action("Select &All", self.select_all, QKeySequence.SelectAll)
-        a["zoom_in"] = self._action("Zoom &In", self.view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")], "zoom_in")
-        a["zoom_out"] = self._action("Zoom &Out", self.view.zoom_out, QKeySequence.ZoomOut, "zoom_out")
-        a["fit"] = self._action("&Fit", self.view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
-        a["fit_room"] = self._action("Fit &Room", lambda: (self.view.enter(()), self.view.fit_all()), "Ctrl+Shift+0")
-        a["up"] = self._action("&Up One Level", self.view.go_up, "Alt+Up", "up", "Leave the entered container")
-        a["enter"] = self._action("&Enter", lambda: self.view.enter(self.selection.current) if self.selection.current else None,
-                                  "Alt+Down", tip="Enter the selected container")
+        a.update(self.clipboard.actions)
+        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
+        view = self.view
+        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
+                                        "zoom_in")
+        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.ZoomOut, "zoom_out")
+        a["fit"] = self.make_action("&Fit", view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
+        a["fit_room"] = self.make_action("Fit &Room", lambda: (view.enter(()), view.fit_all()), "Ctrl+Shift+0")
+        a["up"] = self.make_action("&Up One Level", view.go_up, "Alt+Up", "up", "Leave the entered container")
+        a["enter"] = self.make_action("&Enter",
+                                      lambda: view.enter(self.selection.current) if self.selection.current else None,
+                                      "Alt+Down", tip="Enter the selected container")
         a["labels"] = self._toggle("Show &Labels", "labels", True)
         a["ports"] = self._toggle("Show Link &Ports", "ports", True)
         a["bars"] = self._toggle("Show &Capacity Bars", "bars", True)
-        a["about"] = self._action("&About dojo-gui", self.about)
-        a["shortcuts"] = self._action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+        a["about"] = self.make_action("&About dojo-gui", self.about)
+        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
         for action in a.values():
             self.addAction(action)  # shortcuts work wherever the focus is in the window
 
@@ -238,12 +233,10 @@ class MainWindow(QMainWindow):
         for template in TEMPLATES.values():
             action = self.template_menu.addAction(template.title)
             action.setObjectName(f"template-{template.name}")
-            action.triggered.connect(lambda _c=False, name=template.name: self.new_from_template(name))
-        a["new"] = self._action("&New ExaPOD", lambda: self.new_from_template("exapod"), QKeySequence.New, "new",
-                                "A new project from the ExaPOD template")
+            action.triggered.connect(lambda _c=False, name=template.name: self.files.new_from_template(name))
         file_menu.addAction(a["open"])
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.populate_recent(self.recent_menu))
         file_menu.addSeparator()
         for key in ("save", "save_as", "revert"):
             file_menu.addAction(a[key])
@@ -257,7 +250,7 @@ class MainWindow(QMainWindow):
         for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
             edit.addSeparator() if key is None else edit.addAction(a[key])
         self.fill_menu = edit.addMenu("&Fill Empty Slots With")
-        self.fill_menu.aboutToShow.connect(lambda: self._fill_fill_menu(self.fill_menu, None))
+        self.fill_menu.aboutToShow.connect(lambda: self.fill.populate(self.fill_menu, None))
 
         view = bar.addMenu("&View")
         for key in ("zoom_in", "zoom_out", "fit", "fit_room", None, "enter", "up", None):
@@ -330,7 +323,7 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         name = self.document.design.name
         title = self.document.title()
         self.setWindowTitle(f"{title}[*] — {name} — dojo-gui" if name else f"{title}[*] — dojo-gui")
@@ -379,357 +372,14 @@ class MainWindow(QMainWindow):
         self.findings_label.setText("checking…")
         self.totals_label.setText("")
         self.view.fit_all()
-        self._update_title()
-
-    # ----------------------------------------------------------------- files
-    def maybe_save(self) -> bool:
-        """Ask to save a modified project; False means the user cancelled."""
-        if not self.document.modified:
-            return True
-        answer = self.dialogs.ask_save_changes(self, self.document.title())
-        if answer == "save":
-            return self.save()
-        return answer == "discard"
-
-    def _folder(self) -> str:
-        if self.document.file_path is not None:
-            return str(self.document.file_path.parent)
-        recent = self.recent.existing()
-        return str(recent[0].parent) if recent else str(Path.home())
-
-    def open_file(self) -> None:
-        if not self.maybe_save():
-            return
-        path = self.dialogs.open_file(self, self._folder())
-        if path:
-            self.open_path(path, asked=True)
-
-    def open_path(self, path: str | os.PathLike, *, asked: bool = False) -> bool:
-        """Open a project file into this window; a file that cannot be read changes nothing."""
-        if not asked and not self.maybe_save():
-            return False
-        try:
-            design = load(path)
-        except ProjectFileError as exc:
-            self.dialogs.show_error(self, "Cannot open the project", str(exc))
-            self.show_status(f"Not opened: {exc}", 15000)
-            return False
-        self._leave_current()
-        self.document.replace(design, path)
-        self.autosave_key = Autosaves.key_for(path)
-        self.recent.add(path)
-        self.show_status(f"Opened {path}", 5000)
-        self._offer_recovery(only=self.autosave_key)
-        return True
-
-    def open_example(self, name: str) -> bool:
-        """Open a bundled example as an untitled copy, so saving asks where (the package's files stay as they are)."""
-        try:
-            design = load(example_path(name))
-        except (FileNotFoundError, ProjectFileError) as exc:
-            self.dialogs.show_error(self, "Cannot open the example", str(exc))
-            return False
-        self._leave_current()
-        self.document.replace(design, None, origin=f"{design.name} example")
-        self.autosave_key = Autosaves.key_for(None)
-        return True
-
-    def new_from_template(self, name: str) -> None:
-        if not self.maybe_save():
-            return
-        template = TEMPLATES[name]
-        self._leave_current()
-        self.document.replace(template.make(self.catalog), None, origin=template.title.split(" (")[0])
-        self.autosave_key = Autosaves.key_for(None)
-
-    def _leave_current(self) -> None:
-        """The current project is being replaced (saved or knowingly discarded): its autosave goes too."""
-        self.autosaves.discard(self.autosave_key)
-
-    def save(self) -> bool:
-        if self.document.file_path is None:
-            return self.save_as()
-        return self._save_to(self.document.file_path)
-
-    def save_as(self) -> bool:
-        suggested = str(self.document.file_path or Path(self._folder()) / f"{_file_stem(self.document.design.name)}.dojo")
-        path = self.dialogs.save_file(self, suggested)
-        if not path:
-            return False
-        return self._save_to(Path(path))
-
-    def _save_to(self, path: Path) -> bool:
-        try:
-            inside = Path(path).resolve().is_relative_to(resource_dir().resolve())
-        except OSError:
-            inside = False
-        if inside:
-            self.dialogs.show_error(self, "Cannot save here", f"{path} is inside dojo-gui's own resources; "
-                                    "save the project somewhere of your own.")
-            return False
-        old_key = self.autosave_key
-        try:
-            self.document.save(path)
-        except (OSError, ProjectFileError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.dialogs.show_error(self, "Cannot save the project", f"{path}: {reason}")
-            return False
-        self.autosaves.discard(old_key)
-        self.autosave_key = Autosaves.key_for(path)
-        self.autosaves.discard(self.autosave_key)
-        self.recent.add(path)
-        self._update_title()
-        self.show_status(f"Saved {path}", 5000)
-        return True
-
-    def revert(self) -> None:
-        path = self.document.file_path
-        if path is None:
-            return
-        if self.document.modified and not self.dialogs.confirm(
-                self, "Revert", f"Discard your changes and go back to the saved {path.name}?"):
-            return
-        try:
-            design = load(path)
-        except ProjectFileError as exc:
-            self.dialogs.show_error(self, "Cannot revert", str(exc))
-            return
-        self._leave_current()
-        self.document.replace(design, path)
-        self.show_status(f"Reverted to {path}", 5000)
-
-    def export_picture(self) -> None:
-        from ...report.export import export_picture
-
-        suggested = str(Path(self._folder()) / f"{_file_stem(self.document.design.name)}.svg")
-        path = self.dialogs.export_file(self, suggested, "SVG pictures (*.svg);;PNG pictures (*.png)")
-        if not path:
-            return
-        focus = self.selection.focus
-        size = (2400, 1400) if path.lower().endswith(".png") else (1600, 900)
-        try:
-            export_picture(self.document.design, path, width=size[0], height=size[1], colours=self.scene.colours,
-                           part=focus, state=self.scene.paint_state)
-        except (OSError, ValueError) as exc:
-            self.dialogs.show_error(self, "Cannot export", str(exc))
-            return
-        self.show_status(f"Exported {format_path(focus)} to {path}", 5000)
-
-    def export_report(self, baseline: Path | None = None) -> None:
-        """Write the design-review report of the open design (compared with ``baseline`` when given)."""
-        from ...report import export_report
-        from ...report.output import ReportWriteError
-
-        stem = _file_stem(self.document.design.name) + ("-comparison" if baseline else "-review")
-        suggested = str(Path(self._folder()) / f"{stem}.pdf")
-        path = self.dialogs.export_file(self, suggested, "PDF reports (*.pdf);;HTML reports (*.html)")
-        if not path:
-            return
-        other = None
-        if baseline is not None:
-            try:
-                other = load(baseline)
-            except ProjectFileError as exc:
-                self.dialogs.show_error(self, "Cannot read the baseline", str(exc))
-                return
-        target = {"html": path} if path.lower().endswith((".html", ".htm")) else {"pdf": path}
-        source = str(self.document.file_path) if self.document.file_path else self.document.title()
-        QApplication.setOverrideCursor(Qt.WaitCursor)
-        try:
-            export_report(self.document.design, source=source, other=other,
-                          other_source=str(baseline) if baseline else "", **target)
-        except (ReportWriteError, OSError) as exc:
-            self.dialogs.show_error(self, "Cannot write the report", str(exc))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.show_status(f"Report written to {path}", 5000)
-
-    def export_comparison(self) -> None:
-        baseline = self.dialogs.open_file(self, self._folder())
-        if baseline:
-            self.export_report(Path(baseline))
-
-    def export_results(self) -> None:
-        from ...report.export import write_results_csv
-        from ...report.runs import read_runs
-
-        records, problems = read_runs(self.document.design.runs)
-        if not records:
-            detail = f" ({problems[0]})" if problems else ""
-            self.dialogs.show_error(self, "No results to export",
-                                    f"This project keeps no simulation runs yet{detail}. Run a simulation and keep it first.")
-            return
-        suggested = str(Path(self._folder()) / f"{_file_stem(self.document.design.name)}-results.csv")
-        path = self.dialogs.export_file(self, suggested, "CSV tables (*.csv)")
-        if not path:
-            return
-        try:
-            written = write_results_csv(records, path)
-        except OSError as exc:
-            self.dialogs.show_error(self, "Cannot export", str(exc))
-            return
-        self.show_status(f"Exported {len(records)} runs to {len(written)} CSV files beside {path}", 5000)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent.existing()
-        for path in paths:
-            action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
-        if not paths:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear the List", self.recent.clear)
-
-    # ----------------------------------------------------------------- autosave and recovery
-    def autosave_now(self) -> Path | None:
-        """Write the project to the autosave folder if it has unsaved changes."""
-        if not self.document.modified:
-            return None
-        try:
-            return self.autosaves.write(self.autosave_key, self.document.design, self.document.file_path)
-        except (OSError, ProjectFileError) as exc:
-            self.show_status(f"Autosave failed: {exc}", 10000)
-            return None
-
-    def offer_recovery(self) -> None:
-        """At start: offer to recover autosaves newer than their files."""
-        self._offer_recovery(None)
-
-    def _offer_recovery(self, only: str | None) -> None:
-        candidates = [a for a in self.autosaves.recoverable(exclude={self.autosave_key} if only is None else set())
-                      if only is None or a.key == only]
-        if not candidates:
-            return
-        answer, chosen = self.dialogs.ask_recover(self, candidates)
-        if answer == "discard":
-            for autosave in candidates:
-                self.autosaves.discard(autosave.key)
-            return
-        if answer != "recover" or chosen is None:
-            return
-        try:
-            design = load(chosen.copy)
-        except ProjectFileError as exc:
-            self.dialogs.show_error(self, "Cannot recover", f"The autosave cannot be read: {exc}")
-            self.autosaves.discard(chosen.key)
-            return
-        if chosen.key != self.autosave_key:
-            self.autosaves.discard(self.autosave_key)
-        self.document.replace(design, chosen.original, origin="recovered", modified=True)
-        self.autosave_key = chosen.key
-        self.show_status(f"Recovered unsaved work from {chosen.describe()}", 10000)
+        self.update_title()
 
     # ----------------------------------------------------------------- edit menu
-    def _selected_siblings(self) -> list[PartPath]:
-        paths = [p for p in self.selection.paths if p and self.document.design.find(p) is not None]
-        if not paths:
-            return []
-        anchor = self.selection.current if self.selection.current in paths else paths[0]
-        return [p for p in paths if p[:-1] == anchor[:-1]]
-
-    def copy(self) -> bool:
-        paths = self._selected_siblings()
-        if not paths:
-            self.show_status("Select parts to copy", 4000)
-            return False
-        QApplication.clipboard().setMimeData(parts_mime(self.document.design, paths))
-        self.show_status(f"Copied {len(paths)} part{'s' if len(paths) > 1 else ''}", 4000)
-        return True
-
-    def cut(self) -> None:
-        if self.copy():
-            self.delete()
-
-    def paste_target(self, level: str) -> PartPath | None:
-        """The container a pasted part of ``level`` goes into: the selected one, or the one in view."""
-        design = self.document.design
-        for path in ([self.selection.current] if self.selection.current is not None else []) + [self.selection.focus]:
-            while path is not None:
-                part = design.find(path)
-                if part is not None and CHILD_LEVEL.get(part.level) == level:
-                    return path
-                path = path[:-1] if path else None
-        return () if level == "cabinet" else None
-
-    def paste(self) -> None:
-        try:
-            parts, specs = parts_from_mime(QApplication.clipboard().mimeData())
-        except MimeError as exc:
-            self.show_status(f"Nothing pasted: {exc}", 8000)
-            return
-        self._place_copies(parts, specs, self.paste_target(parts[0].level), "Pasted")
-
-    def duplicate(self) -> None:
-        paths = self._selected_siblings()
-        if not paths:
-            self.show_status("Select parts to duplicate", 4000)
-            return
-        design = self.document.design
-        parts = [design.part(p).clone() for p in paths]
-        self._place_copies(parts, {}, paths[0][:-1], "Duplicated")
-
-    def _place_copies(self, parts, specs, target: PartPath | None, verb: str) -> None:
-        if target is None:
-            self.show_status(f"Nothing pasted: select a container that holds {parts[0].level}s", 8000)
-            return
-        try:
-            new = self.document.paste(target, parts, specs)
-        except EditRefused as exc:
-            self.show_status(f"Nothing pasted: {exc}", 8000)
-            return
-        self.selection.select_and_focus(new, reveal=True)
-        self.show_status(f"{verb} {len(new)} part{'s' if len(new) > 1 else ''} into {format_path(target)}", 5000)
-
-    def delete(self) -> None:
-        paths = [p for p in self.selection.paths if p]
-        if not paths:
-            self.show_status("Select parts to delete", 4000)
-            return
-        try:
-            n = self.document.remove(paths)
-            self.show_status(f"Removed {n} part{'s' if n > 1 else ''} (Undo brings {'them' if n > 1 else 'it'} back)", 5000)
-        except EditRefused as exc:
-            self.show_status(f"Nothing removed: {exc}", 6000)
-
     def select_all(self) -> None:
         focus = self.selection.focus
         part = self.document.design.find(focus)
         if part is not None:
             self.selection.set([focus + (slot,) for slot in sorted(part.children)])
-
-    def fill_target(self) -> PartPath:
-        current = self.selection.current
-        part = self.document.design.find(current) if current is not None else None
-        if part is not None and CHILD_LEVEL.get(part.level):
-            return current
-        return self.selection.focus
-
-    def _fill_fill_menu(self, menu: QMenu, target: PartPath | None) -> None:
-        menu.clear()
-        target = self.fill_target() if target is None else target
-        design = self.document.design
-        part = design.find(target)
-        empty = design.empty_slots(part) if part is not None else []
-        if not empty:
-            menu.addAction(f"{format_path(target)} has no empty slot").setEnabled(False)
-            return
-        level = CHILD_LEVEL[part.level]
-        options = [s for s in self.document.lookup().values() if s.level == level and accepting_slots(design, part, s)]
-        if not options:
-            menu.addAction(f"No {level} spec fits {format_path(target)}").setEnabled(False)
-        for spec in sorted(options, key=lambda s: (s.id not in design.specs, spec_title(s).lower())):
-            action = menu.addAction(spec_icon(spec), f"{spec_title(spec)}  ({len(accepting_slots(design, part, spec))} slots)")
-            action.triggered.connect(lambda _c=False, sid=spec.id, t=target: self.fill_empty(t, sid))
-
-    def fill_empty(self, target: PartPath, spec_id: str) -> None:
-        try:
-            n = self.document.fill_empty(target, spec_id)
-            self.show_status(f"Filled {n} empty slots of {format_path(target)}", 5000)
-        except EditRefused as exc:
-            self.show_status(f"Not filled: {exc}", 8000)
 
     def _context_menu(self, path: PartPath, global_pos) -> None:
         self.build_context_menu(path).popup(global_pos)
@@ -741,7 +391,7 @@ class MainWindow(QMainWindow):
         if part is not None and CHILD_LEVEL.get(part.level):
             menu.addAction(f"Enter {part.name or format_path(path)}", lambda: self.view.enter(path))
             fill = menu.addMenu("Fill Empty Slots With")
-            self._fill_fill_menu(fill, path)
+            self.fill.populate(fill, path)
             menu.addSeparator()
         for key in ("cut", "copy", "paste", "duplicate", "delete"):
             menu.addAction(a[key])
@@ -774,18 +424,13 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.maybe_save():
+        if not self.files.maybe_save():
             event.ignore()
             return
         self.save_settings()
-        self.autosave_timer.stop()
-        self._leave_current()
+        self.autosave.stop()
+        self.autosave.discard()
         self.analyzer.shutdown()
         if self._live is not None:
             self._live.shutdown()
         event.accept()
-
-
-def _file_stem(name: str) -> str:
-    stem = "".join(c if c.isalnum() or c in "-_ " else "-" for c in (name or "design")).strip().replace(" ", "-")
-    return stem.lower() or "design"

@@ -119,11 +119,12 @@ class LiveSimulation(QObject):
     def _make_actions(self) -> dict[str, QAction]:
         w = self.window
         a = {
-            "run": w._action("&Run", self._run_from_menu, "F5", tip="Run the scenario of the Simulation panel"),
-            "pause": w._action("&Pause / Resume", self._toggle_pause, "F6", tip="Pause the run, or resume it"),
-            "stop": w._action("&Stop", self.controller.stop, "Shift+F5", tip="Stop the run (what was computed stays)"),
-            "keep": w._action("&Keep Run", lambda: self.keep(self.panel.keep_label.text().strip()), "Ctrl+K",
-                              tip="Keep the last run's results with the project"),
+            "run": w.make_action("&Run", self._run_from_menu, "F5", tip="Run the scenario of the Simulation panel"),
+            "pause": w.make_action("&Pause / Resume", self._toggle_pause, "F6", tip="Pause the run, or resume it"),
+            "stop": w.make_action("&Stop", self.controller.stop, "Shift+F5",
+                                  tip="Stop the run (what was computed stays)"),
+            "keep": w.make_action("&Keep Run", lambda: self.keep(self.panel.keep_label.text().strip()), "Ctrl+K",
+                                  tip="Keep the last run's results with the project"),
         }
         for action in a.values():
             w.addAction(action)

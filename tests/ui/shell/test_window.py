@@ -79,7 +79,7 @@ def test_fill_menu_fills_the_selected_container(window):
     design = window.document.design
     window.document.remove([TILE + ((0, 0),), TILE + ((0, 1),)])
     window.selection.select_and_focus([TILE])
-    window._fill_fill_menu(window.fill_menu, None)
+    window.fill.populate(window.fill_menu, None)
     actions = [a for a in window.fill_menu.actions() if a.isEnabled()]
     d1 = next(a for a in actions if a.text().startswith("Tesla D1"))
     assert "(2 slots)" in d1.text()
@@ -134,7 +134,7 @@ def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, 
 def test_results_about_the_old_design_never_show_against_a_new_one(window):
     window.analyzer.wait()
     assert window.scene.paint_state.summaries
-    window.new_from_template("gb200-nvl72")
+    window.files.new_from_template("gb200-nvl72")
     assert window.scene.paint_state.summaries is None and window.findings.findings == []
     assert window.inspector.analysis is None
     analysis = window.analyzer.wait()
@@ -148,7 +148,7 @@ def test_the_context_menu_offers_what_fits_the_part(window):
     texts = [a.text() for a in menu.actions()]
     assert texts[0].startswith("Enter C04")
     fill = next(a.menu() for a in menu.actions() if a.menu() is not None)
-    window._fill_fill_menu(fill, ((0, 3),))
+    window.fill.populate(fill, ((0, 3),))
     option = next(a for a in fill.actions() if a.text().startswith("Dojo training tile"))
     option.trigger()
     assert len(window.document.design.part(((0, 3),)).children) == 12

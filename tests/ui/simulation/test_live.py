@@ -278,7 +278,7 @@ def test_opening_another_design_stops_the_run_and_clears_the_views(qtbot, cabine
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     wait_until_simulating(qtbot, window)
     with qtbot.waitSignal(controller.sigEnded, timeout=2000):
-        window.new_from_template("dojo-tile")
+        window.files.new_from_template("dojo-tile")
     assert controller.latest is None and window.live.overlay.state is None
     assert len(window.live.thermal_plots.data("tj_max_c")[0]) == 0
     assert not panel.keep_button.isEnabled()
