@@ -44,3 +44,13 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_readme_layout_names_every_package_and_every_part_of_the_ui():
+    layout = (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = [p.parent for p in (ROOT / "dojo_gui").glob("*/__init__.py")]
+    assert {p.name for p in packages} >= {"model", "ui", "jobs"}
+    for package in packages:
+        assert f"dojo_gui/{package.name} " in layout, f"README's Layout does not list dojo_gui/{package.name}"
+    for part in (ROOT / "dojo_gui" / "ui").glob("*/__init__.py"):
+        assert f"ui/{part.parent.name} " in layout, f"README's Layout does not list ui/{part.parent.name}"
