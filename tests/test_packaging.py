@@ -33,10 +33,11 @@ def test_the_core_never_imports_qt():
     for layer in ("model", "fabric", "sim", "io", "jobs"):
         for path in (ROOT / "dojo_gui" / layer).rglob("*.py"):
             assert not pattern.search(path.read_text()), f"{path} imports Qt"
-    proc = subprocess.run([sys.executable, "-c",
-                           "import sys, dojo_gui.model, dojo_gui.io.catalog, dojo_gui.cli, dojo_gui.jobs.live, dojo_gui.jobs.analysis;"
-                           "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))"],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    imports = ("import sys, dojo_gui.model, dojo_gui.io.catalog, dojo_gui.cli, "
+               "dojo_gui.jobs.live, dojo_gui.jobs.analysis")
+    check = "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", f"{imports}; {check}"], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
     assert proc.stdout.strip() == "False"
 
 

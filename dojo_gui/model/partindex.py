@@ -8,7 +8,7 @@ runs the simulation makes it (without Qt); the canvas's colours read through it.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .design import PartPath
 

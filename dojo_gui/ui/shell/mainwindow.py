@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -280,7 +281,8 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name
         bar = self.addToolBar("Main")
         bar.setObjectName("mainToolBar")
-        for key in ("new", "open", "save", None, "undo", "redo", None, "delete", None, "zoom_in", "zoom_out", "fit", "up"):
+        for key in ("new", "open", "save", None, "undo", "redo", None, "delete", None,
+                    "zoom_in", "zoom_out", "fit", "up"):
             bar.addSeparator() if key is None else bar.addAction(a[key])
         bar.addSeparator()
         bar.addWidget(QLabel(" Colour by "))
@@ -353,9 +355,10 @@ class MainWindow(QMainWindow):
         index = self.overlay_combo.findData(key)
         if self.overlay_combo.currentIndex() != index:
             self.overlay_combo.setCurrentIndex(index)
-        if self._live is not None or key in LIVE_OVERLAYS:
+        is_live = key in LIVE_OVERLAYS
+        if self._live is not None or is_live:
             self.live.show_overlay(key)
-        self.scene.set_colours(self.live.colours() if key in LIVE_OVERLAYS else overlay_colours(key, self.analyzer.latest))
+        self.scene.set_colours(self.live.colours() if is_live else overlay_colours(key, self.analyzer.latest))
 
     def _on_live_colours(self) -> None:
         if self.overlay in LIVE_OVERLAYS:
@@ -403,8 +406,8 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- help
     def about(self) -> None:
         self.dialogs.show_about(self, f"<b>dojo-gui {__version__}</b><p>Design AI-training supercomputers the way "
-                                      "Tesla's Dojo is built: chips in training tiles, tiles in cabinets, cabinets in a "
-                                      "room — and see at once what breaks a budget.</p>")
+                                "Tesla's Dojo is built: chips in training tiles, tiles in cabinets, cabinets in a "
+                                "room — and see at once what breaks a budget.</p>")
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = []
