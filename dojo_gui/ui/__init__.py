@@ -3,8 +3,9 @@
 Four parts, each using only those below it (an import-linter contract in ``pyproject.toml``):
 
 - :mod:`.shell`: the application around the design: start-up, the main window with its
-  menus, docks, status bar and settings, files and autosave.  It composes the two below,
-  and nothing imports it.
+  menus, docks, status bar and settings, and the controllers behind the File and Edit
+  menus (files, autosave, export, clipboard, fill).  It composes the two below, and
+  nothing imports it.
 - :mod:`.editor`: designing: the canvas, palette, inspector, outline, breadcrumbs, findings,
   the gestures, the selection and the clipboard format.
 - :mod:`.simulation`: running the engines live: the run panel, the background worker, the
