@@ -54,9 +54,9 @@ def scenario_for(case: str):
 def engine_alone(case: str) -> float:
     """Wall time of the same run without a window (the comm time from the engine too, for a training run)."""
     from dojo_gui.io.catalog import builtin_specs
+    from dojo_gui.jobs.live import LIVE_RECORD
     from dojo_gui.model.templates import TEMPLATES
     from dojo_gui.sim.thermal import ThermalRun
-    from dojo_gui.ui.simjobs import LIVE_RECORD
 
     design = TEMPLATES[EXAMPLE].make(builtin_specs())
     t0 = time.perf_counter()
@@ -68,8 +68,8 @@ def engine_alone(case: str) -> float:
 def child(case: str) -> dict:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-    from dojo_gui.ui.app import application, open_windows
-    from dojo_gui.ui.simjobs import ThermalJob
+    from dojo_gui.jobs.live import ThermalJob
+    from dojo_gui.ui.shell.app import application, open_windows
 
     app = application()
     window = open_windows([], EXAMPLE)[0]

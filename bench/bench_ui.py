@@ -54,7 +54,7 @@ def child(case: str, file: str | None, launched: float) -> dict:
     """Runs in the fresh process: open the window, wait for its first frame, then time repaints."""
     from PySide6.QtCore import QTimer
 
-    from dojo_gui.ui.app import application, open_windows
+    from dojo_gui.ui.shell.app import application, open_windows
 
     app = application()
     first = {}

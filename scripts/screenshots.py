@@ -29,7 +29,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from dojo_gui.ui.app import application, open_windows
+    from dojo_gui.ui.shell.app import application, open_windows
 
     app = application()
     window = open_windows([], "exapod")[0]

@@ -30,7 +30,7 @@ def main() -> int:
 
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from dojo_gui.ui.app import application, open_windows
+    from dojo_gui.ui.shell.app import application, open_windows
 
     app = application()
     window = open_windows([], "exapod")[0]

@@ -42,7 +42,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def qapp():
     """The application as the app makes it (pytest-qt's qtbot takes it from here)."""
-    from dojo_gui.ui.app import application
+    from dojo_gui.ui.shell.app import application
 
     return application()
 
@@ -52,6 +52,6 @@ def _release_clipboard_at_the_end():
     """What the application does on quit, for the test session's one QApplication (see ui.app)."""
     yield
     if "PySide6.QtWidgets" in sys.modules:
-        from dojo_gui.ui.app import release_clipboard
+        from dojo_gui.ui.shell.app import release_clipboard
 
         release_clipboard()

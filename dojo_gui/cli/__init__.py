@@ -34,7 +34,7 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"dojo-gui: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        from ..ui.app import main as gui_main
+        from ..ui.shell.app import main as gui_main
     except ImportError as exc:
         missing = getattr(exc, "name", None) or str(exc)
         print(f"dojo-gui: the GUI cannot start: {exc}.\n"

@@ -10,12 +10,13 @@ the painting.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import numpy as np
 from PySide6.QtGui import QColor
 
 from ..model.design import PartPath
+from ..model.partindex import PartIndex
 from ..model.specs import AnySpec
 
 #: path -> colour of that part, or None for the part's default (spec) colour.
@@ -103,26 +104,6 @@ RAMP_STEPS = 32
 def ramp_colours(steps: int = RAMP_STEPS) -> list[QColor]:
     """Every colour of the ramp, coolest first (the colours :func:`ramp` hands out)."""
     return [ramp(k / (steps - 1), steps) for k in range(steps)]
-
-
-class PartIndex:
-    """Where each part's value sits in arrays over its level: ``positions[level][path] -> index``.
-
-    Made once for an ordering of parts (a simulation's chips, tiles and cabinets), so that
-    values arriving many times a second as numpy arrays need no per-part lookups.
-    """
-
-    def __init__(self, paths: Mapping[str, Sequence[PartPath]]) -> None:
-        self.paths = {level: list(p) for level, p in paths.items()}
-        self.positions = {level: {tuple(path): i for i, path in enumerate(p)} for level, p in self.paths.items()}
-
-    def position(self, level: str, path: PartPath) -> int | None:
-        return self.positions.get(level, {}).get(tuple(path))
-
-    def positions_of(self, level: str, paths: Sequence[PartPath]) -> np.ndarray:
-        """Index of each path in the arrays of ``level`` (-1 where the path has no value)."""
-        table = self.positions.get(level, {})
-        return np.fromiter((table.get(p, -1) for p in paths), np.int64, len(paths))
 
 
 class ArrayColours:

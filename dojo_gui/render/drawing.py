@@ -129,7 +129,7 @@ class PartDrawing:
         """Each chip's colour as an index into a table: the ramp's steps, then the chips' default colours."""
         index = colours.index
         if self._codes_for is not index:  # where this drawing's chips sit in the provider's arrays: once per index
-            self._chip_positions = index.positions_of("chip", [b.path for b in self.chips])
+            self._chip_positions = np.asarray(index.positions_of("chip", [b.path for b in self.chips]), np.int64)
             self._codes_for = index
         positions = self._chip_positions
         steps = colours.codes("chip")

@@ -8,11 +8,11 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.io.project import dumps
-from dojo_gui.ui.dialogs import Dialogs
-from dojo_gui.ui.files import Autosaves, RecentFiles
+from dojo_gui.ui.shell.dialogs import WindowDialogs
+from dojo_gui.ui.shell.files import Autosaves, RecentFiles
 
 
-class ScriptedDialogs(Dialogs):
+class ScriptedDialogs(WindowDialogs):
     """Answers every modal question from ``answers`` (method name -> list of answers) and records the questions."""
 
     def __init__(self) -> None:
@@ -61,7 +61,7 @@ class ScriptedDialogs(Dialogs):
 @pytest.fixture
 def make_window(qtbot, tmp_path, catalog):
     """Build main windows on a design; each shares the test's private data folder."""
-    from dojo_gui.ui.mainwindow import MainWindow
+    from dojo_gui.ui.shell.mainwindow import MainWindow
 
     made = []
 

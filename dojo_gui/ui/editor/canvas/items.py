@@ -1,0 +1,87 @@
+"""Scene items.  Few and large: the room's floor is one item, each cabinet is one item that
+paints its tiles and chips in batches (so the 30,000-chip room is about a hundred items),
+plus the temporary marks a gesture shows (the drop target, ghosts of moving parts).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+
+from ....model.design import PartPath
+from ....render import colours as C
+from ....render.drawing import PartDrawing
+
+if TYPE_CHECKING:
+    from .scene import CanvasScene
+
+
+class PartItem(QGraphicsItem):
+    """One part painted from its :class:`PartDrawing`: the room's floor (``descend=False``) or a whole cabinet."""
+
+    def __init__(self, canvas: CanvasScene, path: PartPath, descend: bool) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.path = path
+        self.descend = descend
+        self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
+        self.drawing = PartDrawing(canvas.document.design, canvas.layout, path, canvas.colours, descend)
+        self.setZValue(0 if not path else 1)
+
+    def rebuild(self) -> None:
+        """Recompute the drawing after the part, its specs or the colours changed."""
+        self.prepareGeometryChange()
+        self.drawing.path = self.path
+        self.drawing.colours = self.canvas.colours
+        self.drawing.build()
+        self.update()
+
+    def recolour(self) -> None:
+        """New colours from the scene's provider; the shapes stay."""
+        self.drawing.recolour(self.canvas.colours)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.drawing.rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        self.drawing.paint(painter, lod, option.exposedRect, self.canvas.paint_state)
+        self._paint_selection(painter, lod)
+
+    def _paint_selection(self, painter: QPainter, lod: float) -> None:
+        selection = self.canvas.selection
+        n = len(self.path)
+        mine = [p for p in selection.paths if p[:n] == self.path and (self.descend or p == self.path)]
+        if not mine:
+            return
+        inset = 1.5 / max(lod, 1e-6)  # keep the cosmetic outline inside the item's bounds
+        for path in mine:
+            rect = self.drawing.rect_of(path)
+            if rect is None:
+                continue
+            current = path == selection.current
+            pen = QPen(C.SELECTION, 3.0 if current else 2.0)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(QColor(C.SELECTION.red(), C.SELECTION.green(), C.SELECTION.blue(), 30))
+            painter.drawRect(rect.adjusted(inset, inset, -inset, -inset))
+
+
+class MarkItem(QGraphicsRectItem):
+    """A temporary outline in scene coordinates: the slot under a drag, or where a moving part would land."""
+
+    def __init__(self, colour: QColor, fill_alpha: int = 70) -> None:
+        super().__init__()
+        self.setZValue(10)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.set_colour(colour, fill_alpha)
+
+    def set_colour(self, colour: QColor, fill_alpha: int = 70) -> None:
+        pen = QPen(colour, 2.0)
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.setBrush(QColor(colour.red(), colour.green(), colour.blue(), fill_alpha))

@@ -1,0 +1,115 @@
+"""The window's own questions in modal dialogs: which project to open or save to, whether to
+save changes, which unsaved work to recover; and the About and shortcuts boxes.
+
+:class:`WindowDialogs` adds them to the questions any part may ask
+(:class:`dojo_gui.ui.project.dialogs.Dialogs`); the window hands that one object to every
+panel.  Tests pass a subclass with scripted answers, so nothing blocks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
+                               QListWidgetItem, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ..project.dialogs import Dialogs
+from .files import Autosave
+
+PROJECT_FILTER = "dojo-gui projects (*.dojo);;All files (*)"
+
+
+class WindowDialogs(Dialogs):
+    def open_file(self, parent: QWidget, folder: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Open project", folder, PROJECT_FILTER)
+        return path or None
+
+    def save_file(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested, PROJECT_FILTER)
+        if path and not path.endswith(".dojo"):
+            path += ".dojo"
+        return path or None
+
+    def ask_save_changes(self, parent: QWidget, title: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(QMessageBox.Warning, "Unsaved changes", f"Save the changes to {title}?",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+        box.setInformativeText("Your changes are lost if you don't save them.")
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+
+    def ask_recover(self, parent: QWidget, autosaves: list[Autosave]) -> tuple[str, Autosave | None]:
+        """('recover', autosave), ('discard', None) to delete them all, or ('later', None)."""
+        dialog = RecoveryDialog(autosaves, parent)
+        result = dialog.exec()
+        if result == QDialog.Accepted and dialog.choice() is not None:
+            return "recover", dialog.choice()
+        if dialog.discard_all:
+            return "discard", None
+        return "later", None
+
+    def show_about(self, parent: QWidget, text: str) -> None:
+        QMessageBox.about(parent, "About dojo-gui", text)
+
+    def show_shortcuts(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
+        ShortcutsDialog(rows, parent).exec()
+
+
+class RecoveryDialog(QDialog):
+    """Lists autosaves with unsaved work; the user recovers one, discards them, or decides later."""
+
+    def __init__(self, autosaves: list[Autosave], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Recover unsaved work")
+        self.discard_all = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("dojo-gui found work that was not saved when it last closed:"))
+        self.list = QListWidget()
+        for autosave in autosaves:
+            item = QListWidgetItem(autosave.describe())
+            item.setData(Qt.UserRole, autosave)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox()
+        recover = buttons.addButton("Recover", QDialogButtonBox.AcceptRole)
+        discard = buttons.addButton("Discard all", QDialogButtonBox.DestructiveRole)
+        buttons.addButton("Later", QDialogButtonBox.RejectRole)
+        recover.clicked.connect(self.accept)
+        discard.clicked.connect(self._discard)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _discard(self) -> None:
+        self.discard_all = True
+        self.reject()
+
+    def choice(self) -> Autosave | None:
+        item = self.list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(520, 560)
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        for r, (action, keys) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(action))
+            table.setItem(r, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def shortcut_text(sequence: QKeySequence) -> str:
+    return sequence.toString(QKeySequence.NativeText)

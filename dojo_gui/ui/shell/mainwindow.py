@@ -1,0 +1,439 @@
+"""The main window: menus, toolbar, docks, status bar and settings.
+
+The window owns one :class:`DesignDocument` and the widgets that show it; all edits go
+through the document.  It composes the editor's widgets and, once the canvas is on screen,
+the simulation's (:attr:`MainWindow.live`).  What the File and Edit menus do is in the
+controllers it owns, each with the actions it serves: :attr:`~MainWindow.files`
+(:mod:`.project_files`), :attr:`~MainWindow.autosave` (:mod:`.autosave`),
+:attr:`~MainWindow.export` (:mod:`.export`), :attr:`~MainWindow.clipboard`
+(:mod:`.clipboard`) and :attr:`~MainWindow.fill` (:mod:`.fill`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+
+from ... import __version__, units
+from ...io.catalog import builtin_specs, example_path
+from ...io.project import load
+from ...jobs.analysis import Analysis
+from ...model.design import Design, PartPath, format_path
+from ...model.specs import CHILD_LEVEL
+from ...model.templates import TEMPLATES
+from ..editor.analysis import Analyzer
+from ..editor.breadcrumbs import Breadcrumbs
+from ..editor.canvas import CanvasScene, CanvasView
+from ..editor.findings import FindingsWidget
+from ..editor.icons import standard_icon
+from ..editor.inspector import InspectorWidget
+from ..editor.outline import OutlineWidget
+from ..editor.overlays import ANALYSIS_OVERLAYS, overlay_colours
+from ..editor.palette import PaletteWidget
+from ..editor.selection import Selection
+from ..project.document import DesignDocument
+from ..simulation.liveoverlay import LIVE_OVERLAYS
+from .autosave import AutosaveController
+from .clipboard import ClipboardController
+from .dialogs import WindowDialogs, shortcut_text
+from .export import ExportController
+from .files import Autosaves, RecentFiles
+from .fill import FillController
+from .logs import setup_logging
+from .project_files import FileController
+
+if TYPE_CHECKING:
+    from ..simulation.live import LiveSimulation
+
+OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike | None = None, origin: str = "",
+                 catalog=None, dialogs: WindowDialogs | None = None, autosaves: Autosaves | None = None,
+                 recent: RecentFiles | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("dojoMainWindow")
+        self.catalog = catalog if catalog is not None else builtin_specs()
+        self.dialogs = dialogs or WindowDialogs()
+        self.settings = settings or QSettings()
+        if design is None:
+            design, origin = load(example_path("exapod")), "Dojo ExaPOD example"
+        self.document = DesignDocument(design, self.catalog, file_path, parent=self)
+        self.document.origin = origin
+        self.selection = Selection(self.document, self)
+        self.analyzer = Analyzer(self.document, parent=self)
+        self.overlay = "spec"
+
+        self.scene = CanvasScene(self.document, self.selection, self)
+        self.view = CanvasView(self.scene)
+        self.view.setObjectName("canvasView")
+        self.breadcrumbs = Breadcrumbs(self.document, self.selection)
+        self.breadcrumbs.sigEnter.connect(self.view.enter)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.breadcrumbs)
+        column.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        self.palette = PaletteWidget(self.document)
+        self.outline = OutlineWidget(self.document, self.selection)
+        self.inspector = InspectorWidget(self.document, self.selection)
+        self.findings = FindingsWidget(self.selection)
+        self.docks = {
+            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.LeftDockWidgetArea),
+            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.LeftDockWidgetArea),
+            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea),
+            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
+        }
+
+        self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
+
+        self.palette.sigSpecActivated.connect(self.inspector.show_spec)
+        self.findings.sigSpecRequested.connect(self.inspector.show_spec)
+        self.inspector.sigStatus.connect(self.show_status)
+        self.view.sigStatus.connect(self.show_status)
+        self.view.sigZoomChanged.connect(self._on_zoom)
+        self.view.sigContextMenuRequested.connect(self._context_menu)
+        self.analyzer.sigReady.connect(self._on_analysis)
+        self.document.sigModifiedChanged.connect(self.setWindowModified)
+        self.document.sigFileChanged.connect(self.update_title)
+        self.document.sigReset.connect(self._after_reset)
+        self.document.sigMetaChanged.connect(self.update_title)
+
+        self.files = FileController(self, recent or RecentFiles())
+        self.autosave = AutosaveController(self, autosaves or Autosaves(), file_path)
+        self.export = ExportController(self)
+        self.clipboard = ClipboardController(self)
+        self.fill = FillController(self)
+
+        # An explicit minimum keeps the layout from pushing size hints to the window system at every
+        # change (which some platforms, like the offscreen one the tests use, cannot take).
+        self.setMinimumSize(720, 480)
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._restore_settings()
+        self.update_title()
+
+        # The first frame comes before anything else: the design is checked once it is on screen.
+        self.view.sigFirstFrame.connect(self.analyzer.schedule)
+        self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
+        QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
+        self.view.fit_all()  # and the view keeps it fitted while the window takes its size
+
+    # ----------------------------------------------------------------- building
+    @property
+    def live(self) -> LiveSimulation:
+        """The simulation's panel, plots, runs and canvas overlays.
+
+        Built right after the canvas's first frame, or earlier when something asks for it: its
+        imports (pyqtgraph, the engines) and widgets would hold the first frame up by most of a second.
+        """
+        if self._live is None:
+            from ..simulation.live import LiveSimulation
+
+            live = self._live = LiveSimulation(self, log_file=setup_logging())
+            live.overlay.sigColoursChanged.connect(self._on_live_colours)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
+            for dock in live.docks.values():
+                self.view_menu.addAction(dock.toggleViewAction())
+            for key in ("inspector", "findings"):  # the editor's docks stay in front until a run is asked for
+                if self.docks[key].isVisible():
+                    self.docks[key].raise_()
+            live.show_overlay(self.overlay)
+            log.info("simulation panel ready")
+        return self._live
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("totalsLabel")
+        self.findings_label = QLabel("checking…")
+        self.findings_label.setObjectName("findingsLabel")
+        self.zoom_label = QLabel()
+        for label in (self.totals_label, self.findings_label, self.zoom_label):
+            bar.addPermanentWidget(label)
+
+    def make_action(self, text: str, slot: Callable[[], object], shortcut=None, icon: str | None = None,
+                    tip: str = "") -> QAction:
+        """An action of this window (its controllers' and the simulation's too); ``shortcut`` is one key
+        sequence or a list of them (the first is the one menus show)."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if icon:
+            action.setIcon(standard_icon(icon))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        a = self.actions_by_name = {}
+        a.update(self.files.actions)
+        a.update(self.export.actions)
+        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.Quit)
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.Undo)
+        undo.setIcon(standard_icon("undo"))
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(QKeySequence.Redo)
+        redo.setIcon(standard_icon("redo"))
+        a["undo"], a["redo"] = undo, redo
+        a.update(self.clipboard.actions)
+        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
+        view = self.view
+        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
+                                        "zoom_in")
+        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.ZoomOut, "zoom_out")
+        a["fit"] = self.make_action("&Fit", view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
+        a["fit_room"] = self.make_action("Fit &Room", lambda: (view.enter(()), view.fit_all()), "Ctrl+Shift+0")
+        a["up"] = self.make_action("&Up One Level", view.go_up, "Alt+Up", "up", "Leave the entered container")
+        a["enter"] = self.make_action("&Enter",
+                                      lambda: view.enter(self.selection.current) if self.selection.current else None,
+                                      "Alt+Down", tip="Enter the selected container")
+        a["labels"] = self._toggle("Show &Labels", "labels", True)
+        a["ports"] = self._toggle("Show Link &Ports", "ports", True)
+        a["bars"] = self._toggle("Show &Capacity Bars", "bars", True)
+        a["about"] = self.make_action("&About dojo-gui", self.about)
+        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+        for action in a.values():
+            self.addAction(action)  # shortcuts work wherever the focus is in the window
+
+    def _toggle(self, text: str, key: str, default: bool) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(True)
+        action.setChecked(default)
+        action.toggled.connect(lambda on: self.scene.set_paint_state(**{key: on}))
+        return action
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.template_menu = file_menu.addMenu("&New from Template")
+        for template in TEMPLATES.values():
+            action = self.template_menu.addAction(template.title)
+            action.setObjectName(f"template-{template.name}")
+            action.triggered.connect(lambda _c=False, name=template.name: self.files.new_from_template(name))
+        file_menu.addAction(a["open"])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(lambda: self.files.populate_recent(self.recent_menu))
+        file_menu.addSeparator()
+        for key in ("save", "save_as", "revert"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        for key in ("export_report", "export_comparison", "export", "export_results"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+
+        edit = bar.addMenu("&Edit")
+        for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
+            edit.addSeparator() if key is None else edit.addAction(a[key])
+        self.fill_menu = edit.addMenu("&Fill Empty Slots With")
+        self.fill_menu.aboutToShow.connect(lambda: self.fill.populate(self.fill_menu, None))
+
+        view = bar.addMenu("&View")
+        for key in ("zoom_in", "zoom_out", "fit", "fit_room", None, "enter", "up", None):
+            view.addSeparator() if key is None else view.addAction(a[key])
+        colour_menu = view.addMenu("&Colour By")
+        self.overlay_group = QActionGroup(self)
+        self.overlay_actions: dict[str, QAction] = {}
+        for key, title in OVERLAYS.items():
+            action = colour_menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(key == "spec")
+            action.triggered.connect(lambda _c=False, k=key: self.set_overlay(k))
+            self.overlay_group.addAction(action)
+            self.overlay_actions[key] = action
+        for key in ("labels", "ports", "bars"):
+            view.addAction(a[key])
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+
+        self.view_menu = view
+        help_menu = self.help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
+        help_menu.addAction(a["about"])
+
+    def _build_toolbar(self) -> None:
+        a = self.actions_by_name
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolBar")
+        for key in ("new", "open", "save", None, "undo", "redo", None, "delete", None,
+                    "zoom_in", "zoom_out", "fit", "up"):
+            bar.addSeparator() if key is None else bar.addAction(a[key])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Colour by "))
+        self.overlay_combo = QComboBox()
+        self.overlay_combo.setObjectName("overlayCombo")
+        for key, title in OVERLAYS.items():
+            self.overlay_combo.addItem(title, key)
+        self.overlay_combo.currentIndexChanged.connect(lambda i: self.set_overlay(self.overlay_combo.itemData(i)))
+        bar.addWidget(self.overlay_combo)
+
+    # ----------------------------------------------------------------- settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = self.settings.value("window/state")
+        self.state_restored = state is not None and self.restoreState(state)
+        if not self.state_restored:  # first start: most of the room for the canvas
+            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [300, 350], Qt.Horizontal)
+            self.resizeDocks([self.docks["findings"]], [150], Qt.Vertical)
+        for key in ("labels", "ports", "bars"):
+            value = self.settings.value(f"view/{key}")
+            if value is not None:
+                self.actions_by_name[key].setChecked(str(value).lower() in ("true", "1"))
+        overlay = self.settings.value("view/overlay")
+        if overlay in OVERLAYS:
+            self.set_overlay(overlay)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        for key in ("labels", "ports", "bars"):
+            self.settings.setValue(f"view/{key}", self.actions_by_name[key].isChecked())
+        self.settings.setValue("view/overlay", self.overlay)
+        self.settings.sync()
+
+    # ----------------------------------------------------------------- status and title
+    def show_status(self, text: str, timeout_ms: int = 0) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def update_title(self) -> None:
+        name = self.document.design.name
+        title = self.document.title()
+        self.setWindowTitle(f"{title}[*] — {name} — dojo-gui" if name else f"{title}[*] — dojo-gui")
+        self.setWindowModified(self.document.modified)
+        self.actions_by_name["revert"].setEnabled(self.document.file_path is not None)
+
+    def _on_zoom(self, scale: float) -> None:
+        self.zoom_label.setText(f"chip {scale * 10:.3g} px")
+
+    def _on_analysis(self, analysis: Analysis) -> None:
+        self.scene.set_paint_state(summaries=analysis.summaries, severities=analysis.severities)
+        self.inspector.set_analysis(analysis)
+        self.findings.set_analysis(analysis)
+        counts = analysis.counts()
+        self.findings_label.setText(f"{counts['error']} errors · {counts['warning']} warnings")
+        room = analysis.summaries.get(())
+        if room is not None:
+            peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
+            self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
+                                      f"{units.format(room.max_power_w, 'W')} at full load")
+        if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
+            self.scene.set_colours(overlay_colours(self.overlay, analysis))
+
+    def set_overlay(self, key: str) -> None:
+        self.overlay = key
+        self.overlay_actions[key].setChecked(True)
+        index = self.overlay_combo.findData(key)
+        if self.overlay_combo.currentIndex() != index:
+            self.overlay_combo.setCurrentIndex(index)
+        is_live = key in LIVE_OVERLAYS
+        if self._live is not None or is_live:
+            self.live.show_overlay(key)
+        self.scene.set_colours(self.live.colours() if is_live else overlay_colours(key, self.analyzer.latest))
+
+    def _on_live_colours(self) -> None:
+        if self.overlay in LIVE_OVERLAYS:
+            self.scene.set_colours(self.live.colours())
+
+    def _after_reset(self) -> None:
+        """Another design: results about the old one must not show against the new one's parts."""
+        self.analyzer.latest = None
+        self.scene.set_paint_state(summaries=None, severities=None)
+        if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
+            self.scene.set_colours(None)
+        self.inspector.analysis = None
+        self.findings.clear()
+        self.findings_label.setText("checking…")
+        self.totals_label.setText("")
+        self.view.fit_all()
+        self.update_title()
+
+    # ----------------------------------------------------------------- edit menu
+    def select_all(self) -> None:
+        focus = self.selection.focus
+        part = self.document.design.find(focus)
+        if part is not None:
+            self.selection.set([focus + (slot,) for slot in sorted(part.children)])
+
+    def _context_menu(self, path: PartPath, global_pos) -> None:
+        self.build_context_menu(path).popup(global_pos)
+
+    def build_context_menu(self, path: PartPath) -> QMenu:
+        menu = QMenu(self)
+        part = self.document.design.find(path)
+        a = self.actions_by_name
+        if part is not None and CHILD_LEVEL.get(part.level):
+            menu.addAction(f"Enter {part.name or format_path(path)}", lambda: self.view.enter(path))
+            fill = menu.addMenu("Fill Empty Slots With")
+            self.fill.populate(fill, path)
+            menu.addSeparator()
+        for key in ("cut", "copy", "paste", "duplicate", "delete"):
+            menu.addAction(a[key])
+        if self.selection.focus:
+            menu.addSeparator()
+            menu.addAction(a["up"])
+        return menu
+
+    # ----------------------------------------------------------------- help
+    def about(self) -> None:
+        self.dialogs.show_about(self, f"<b>dojo-gui {__version__}</b><p>Design AI-training supercomputers the way "
+                                "Tesla's Dojo is built: chips in training tiles, tiles in cabinets, cabinets in a "
+                                "room — and see at once what breaks a budget.</p>")
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for action in self.actions_by_name.values():
+            keys = ", ".join(shortcut_text(k) for k in action.shortcuts())
+            if keys:
+                rows.append((action.text().replace("&", ""), keys))
+        rows += [("Zoom", "Mouse wheel"), ("Pan", "Middle button drag, or Space + drag, or arrow keys"),
+                 ("Select several", "Ctrl+click, or drag a rectangle on empty space"),
+                 ("Enter a container", "Double-click, or Enter"), ("Go up a level", "Backspace or Esc"),
+                 ("Move parts", "Drag selected parts (cabinets snap to the floor grid)"),
+                 ("Add a part", "Drag a spec from the palette onto an empty slot")]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        self.dialogs.show_shortcuts(self, self.shortcut_rows())
+
+    # ----------------------------------------------------------------- closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_settings()
+        self.autosave.stop()
+        self.autosave.discard()
+        self.analyzer.shutdown()
+        if self._live is not None:
+            self._live.shutdown()
+        event.accept()

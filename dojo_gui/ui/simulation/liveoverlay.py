@@ -1,0 +1,258 @@
+"""The design lit by a simulation: chips, tiles and cabinets coloured by live values, a legend, hover values.
+
+Three overlays (View > Colour By):
+
+- temperature: chips by junction temperature, tiles by their coolant outlet, cabinets by
+  their CDU return, on one °C scale from the coolant supply to the chips' throttle limit;
+- power: every part's draw as a share of its limit (chip TDP, tile and cabinet budget);
+- link utilization: chips by their busiest link in the last collective, tiles and
+  cabinets by the mean over their chips.
+
+Values arrive as numpy arrays in a simulation's part order; they become one
+:class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
+every tick: the eye does not need more and the canvas repaints the whole room).
+Hovering a part shows its latest values in a tooltip and the status bar.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QLabel
+
+from ... import units
+from ...model.design import PartPath, format_path
+from ...model.partindex import PartIndex
+from ...render.colours import ArrayColours
+from .legend import CanvasLegend
+
+LIVE_OVERLAYS: dict[str, str] = {
+    "temperature": "Temperature (live)",
+    "live-power": "Power against limits (live)",
+    "links": "Link utilization (live)",
+}
+REFRESH_S = 0.25  # the canvas follows live values at most four times a second
+LEVELS = ("chip", "tile", "cabinet")
+
+
+class LiveOverlay(QObject):
+    sigColoursChanged = Signal()  # fires when the live colours changed (the canvas should take the new provider)
+    sigHover = Signal(str)  # fires when the pointer rests on a part with live values; what they are (or "")
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+        self.kind: str | None = None  # the overlay shown, if a live one
+        self.legend = CanvasLegend(view)
+        self.stale = False
+        # Thermal values, in the run's part order.
+        self.index: PartIndex | None = None
+        self.limits: dict[str, np.ndarray] = {}
+        self.state: dict | None = None
+        self.scale_c: tuple[float, float] | None = None
+        # Link load of the last collective, in its fabric's chip order.
+        self.link_index: PartIndex | None = None
+        self.link_values: dict[str, np.ndarray] = {}
+        self.link_what = ""
+        self._last_refresh = -math.inf
+        self._pending = False
+        self.provider: ArrayColours | None = None
+        # A label inside the view rather than a tooltip window: it follows the pointer at once, and needs no
+        # window of its own (which some platforms cannot raise).
+        self.hover = QLabel(view)
+        self.hover.setObjectName("hoverValues")
+        self.hover.setTextFormat(Qt.PlainText)
+        self.hover.setStyleSheet("background: rgba(255, 255, 240, 235); border: 1px solid #aab2bb; padding: 3px;")
+        self.hover.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.hover.hide()
+        view.viewport().installEventFilter(self)
+
+    # ----------------------------------------------------------------- values in
+    def begin_thermal(self, index: PartIndex, limits: dict[str, np.ndarray]) -> None:
+        """A thermal run starts: its part order and each part's power limit."""
+        self.index, self.limits, self.state, self.scale_c = index, limits, None, None
+
+    def set_state(self, state: dict, force: bool = False) -> None:
+        """The latest per-part values of the thermal run (recolours at most every REFRESH_S unless ``force``)."""
+        self.state = state
+        if self.scale_c is None:
+            tj_limit = float(np.nanmax(self.limits.get("tj_c", [np.nan]))) if "tj_c" in self.limits else math.nan
+            low = float(np.min(state["cdu_supply_c"])) if len(state["cdu_supply_c"]) else 20.0
+            high = tj_limit if math.isfinite(tj_limit) else float(np.max(state["chip_tj_c"], initial=low + 10))
+            self.scale_c = (5.0 * math.floor(low / 5.0), max(high, low + 10.0))
+        if self.kind in ("temperature", "live-power"):
+            self._refresh(force)
+
+    def set_links(self, chip_paths: list[PartPath], chip_load: np.ndarray, what: str) -> None:
+        """Each chip's busiest-link utilization in a collective (``chip_paths`` in the same order)."""
+        tiles: dict[PartPath, list[int]] = {}
+        cabinets: dict[PartPath, list[int]] = {}
+        for i, path in enumerate(chip_paths):
+            if len(path) == 3:
+                tiles.setdefault(path[:2], []).append(i)
+                cabinets.setdefault(path[:1], []).append(i)
+        load = np.asarray(chip_load, float)
+        self.link_index = PartIndex({"chip": chip_paths, "tile": list(tiles), "cabinet": list(cabinets)})
+        self.link_values = {"chip": load,
+                            "tile": np.array([load[i].mean() for i in tiles.values()]),
+                            "cabinet": np.array([load[i].mean() for i in cabinets.values()])}
+        self.link_what = what
+        if self.kind == "links":
+            self._refresh(True)
+
+    def set_stale(self, stale: bool) -> None:
+        self.stale = stale
+        if self.kind is not None:
+            self._update_legend()
+
+    def clear(self) -> None:
+        """Forget every value (another design is open)."""
+        self.index, self.state, self.limits, self.scale_c = None, None, {}, None
+        self.link_index, self.link_values = None, {}
+        self.provider = None
+        self.stale = False
+        if self.kind is not None:
+            self._update_legend()
+            self.sigColoursChanged.emit()
+
+    # ----------------------------------------------------------------- colours out
+    def show(self, kind: str | None) -> None:
+        """Show a live overlay (``kind`` in LIVE_OVERLAYS) or none (None)."""
+        self.kind = kind
+        self.view.viewport().setMouseTracking(kind is not None)  # hovering shows values only with a live overlay
+        if kind is None:
+            self.legend.hide()
+            self.hover.hide()
+            self.provider = None
+            return
+        self._refresh(True)
+
+    def _refresh(self, force: bool) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_refresh < REFRESH_S:
+            return
+        self._last_refresh = now
+        self.provider = self.make_provider(self.kind)
+        self._update_legend()
+        self.sigColoursChanged.emit()
+
+    def make_provider(self, kind: str | None) -> ArrayColours | None:
+        """The colours of ``kind`` for the latest values (None when there are none yet)."""
+        if kind == "links":
+            if self.link_index is None:
+                return None
+            return ArrayColours(self.link_index, self.link_values, 0.0, 1.0)
+        if self.index is None or self.state is None:
+            return None
+        s = self.state
+        if kind == "temperature":
+            lo, hi = self.scale_c
+            return ArrayColours(self.index, {"chip": s["chip_tj_c"], "tile": s["tile_out_c"],
+                                             "cabinet": s["cdu_return_c"]}, lo, hi)
+        if kind == "live-power":
+            return ArrayColours(self.index, {"chip": _share(s["chip_power_w"], self.limits["chip"]),
+                                             "tile": _share(s["tile_power_w"], self.limits["tile"]),
+                                             "cabinet": _share(s["cabinet_power_w"], self.limits["cabinet"])},
+                                0.0, 1.1)
+        return None
+
+    def _update_legend(self) -> None:
+        kind = self.kind
+        note = "Values from before the design was edited; run again." if self.stale else ""
+        if kind == "temperature":
+            if self.scale_c is None:
+                self.legend.set_scale("Temperature", "", "", "No values yet: run a thermal simulation.")
+            else:
+                lo, hi = self.scale_c
+                self.legend.set_scale("Temperature: chip junction, tile coolant out, cabinet CDU return",
+                                      f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note)
+        elif kind == "live-power":
+            if self.state is None:
+                self.legend.set_scale("Power", "", "", "No values yet: run a thermal simulation.")
+            else:
+                self.legend.set_scale("Power against each part's limit (chip TDP, tile and cabinet budget)",
+                                      "0 %", "110 %", note)
+        elif kind == "links":
+            if self.link_index is None:
+                self.legend.set_scale("Link utilization", "", "", "No values yet: run a collective or a training step.")
+            else:
+                self.legend.set_scale(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
+                                      "0 %", "100 %", note)
+        self.legend.show()
+        self.legend.raise_()
+
+    # ----------------------------------------------------------------- hover
+    def describe(self, path: PartPath) -> str:
+        """The live values of a part, in words (empty when there are none)."""
+        if not path:
+            return ""
+        level = {1: "cabinet", 2: "tile", 3: "chip"}.get(len(path))
+        lines = []
+        s = self.state
+        if self.index is not None and s is not None and level is not None:
+            i = self.index.position(level, path)
+            if i is not None:
+                if level == "chip":
+                    lines.append(f"junction {units.format(float(s['chip_tj_c'][i]), 'C')} · "
+                                 f"{units.format(float(s['chip_power_w'][i]), 'W')}"
+                                 f"{_of(s['chip_power_w'][i], self.limits['chip'][i], 'TDP')}"
+                                 + (f" · throttled {int(s['chip_level'][i])} level(s)" if s["chip_level"][i] else ""))
+                elif level == "tile":
+                    lines.append(f"{units.format(float(s['tile_power_w'][i]), 'W')}"
+                                 f"{_of(s['tile_power_w'][i], self.limits['tile'][i], 'budget')} · coolant "
+                                 f"{units.format(float(s['tile_in_c'][i]), 'C')} in, "
+                                 f"{units.format(float(s['tile_out_c'][i]), 'C')} out")
+                else:
+                    lines.append(f"{units.format(float(s['cabinet_power_w'][i]), 'W')}"
+                                 f"{_of(s['cabinet_power_w'][i], self.limits['cabinet'][i], 'budget')} · CDU "
+                                 f"{units.format(float(s['cdu_load_w'][i]), 'W')}, supply "
+                                 f"{units.format(float(s['cdu_supply_c'][i]), 'C')}, return "
+                                 f"{units.format(float(s['cdu_return_c'][i]), 'C')}")
+        if self.link_index is not None and level is not None:
+            i = self.link_index.position(level, path)
+            if i is not None:
+                what = "busiest link" if level == "chip" else "mean busiest link of its chips"
+                lines.append(f"{what} {units.format(float(self.link_values[level][i]), '%')} ({self.link_what})")
+        if not lines:
+            return ""
+        stale = " (before the latest edit)" if self.stale else ""
+        return f"{format_path(path)}{stale}\n" + "\n".join(lines)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if self.kind is not None and kind == QEvent.MouseMove and event.buttons() == Qt.NoButton:
+            self.hover_at(event.position().toPoint())
+        elif kind in (QEvent.Leave, QEvent.MouseButtonPress):
+            self.hover.hide()
+        return False
+
+    def hover_at(self, pos: QPoint) -> str:
+        """Show the live values of the part under a viewport position beside the pointer; returns them."""
+        path = self.view.canvas.path_at(self.view.mapToScene(pos))
+        text = self.describe(path)
+        if text:
+            self.hover.setText(text)
+            self.hover.adjustSize()
+            viewport = self.view.viewport()
+            x = pos.x() + 16 if pos.x() + 16 + self.hover.width() < viewport.width() else pos.x() - 8 - self.hover.width()
+            y = pos.y() + 18 if pos.y() + 18 + self.hover.height() < viewport.height() else pos.y() - 8 - self.hover.height()
+            self.hover.move(viewport.mapTo(self.view, QPoint(max(x, 0), max(y, 0))))
+            self.hover.show()
+            self.hover.raise_()
+        else:
+            self.hover.hide()
+        self.sigHover.emit(text.replace("\n", " · "))
+        return text
+
+
+def _share(values: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    limits = np.asarray(limits, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(limits > 0, np.asarray(values, float) / limits, np.nan)
+
+
+def _of(value: float, limit: float, what: str) -> str:
+    return f" ({value / limit * 100:.0f} % of {what})" if limit > 0 else ""

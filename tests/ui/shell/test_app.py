@@ -1,0 +1,86 @@
+"""The application as a process: it starts, works and ends cleanly."""
+
+import subprocess
+import sys
+import textwrap
+
+QUIT_AFTER_COPY = textwrap.dedent("""
+    from PySide6.QtCore import QTimer
+    from dojo_gui.ui.shell.app import application, open_windows
+
+    app = application()
+    window, = open_windows([], "dojo-tile")
+    window.selection.set([((0, 0), (0, 0), (0, 0))])
+    window.actions_by_name["copy"].trigger()
+    assert app.clipboard().mimeData().hasFormat("application/x-dojo-gui-parts")
+    QTimer.singleShot(0, app.quit)
+    raise SystemExit(app.exec())
+""")
+
+
+def test_quitting_after_a_copy_ends_cleanly(tmp_path):
+    """Copied parts live on the clipboard; PySide crashed at exit destroying them unless the app let go first."""
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CACHE_HOME": str(tmp_path / "k"), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": ":".join(sys.path)}
+    proc = subprocess.run([sys.executable, "-c", QUIT_AFTER_COPY], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """Cycles made on a worker thread are not collected there (Qt objects in them would be destroyed off
+    the GUI thread and could deadlock with it) but by the GUI thread's timer."""
+    import gc
+    import threading
+
+    from dojo_gui.ui.shell.app import application
+    from dojo_gui.ui.shell.collector import GuiThreadCollector
+
+    app = application()
+    assert not gc.isenabled()
+    assert len(app.findChildren(GuiThreadCollector)) == 1  # however often application() is called
+    gc.collect()
+    where: list[int] = []
+
+    class Cyclic:
+        def __del__(self):
+            where.append(threading.get_ident())
+
+    def make_cycles():
+        for _ in range(10 * gc.get_threshold()[0]):
+            c = Cyclic()
+            c.me = c
+
+    worker = threading.Thread(target=make_cycles)
+    worker.start()
+    worker.join()
+    assert where == []
+    qtbot.waitUntil(lambda: len(where) > 0, timeout=5000)
+    assert set(where) == {threading.get_ident()}
+
+
+def test_the_app_opens_the_example_it_is_asked_for(tmp_path):
+    """``dojo-gui --example NAME`` as a process: the window opens on the example, then its simulation panel, and
+    says so in the log."""
+    import signal
+    import time
+
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CACHE_HOME": str(tmp_path / "k"), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": ":".join(sys.path)}
+    log = tmp_path / "k" / "dojo-gui" / "log" / "dojo-gui.log"
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "dojo_gui", "--example", "dojo-cabinet"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None and not (log.exists() and "ready" in log.read_text()):
+            time.sleep(0.1)
+        assert proc.poll() is None, stderr.read_text()[-2000:]
+        text = log.read_text()
+        assert "opened Dojo cabinet (300 chips) from Dojo cabinet example" in text
+        assert "simulation panel ready" in text  # built after the first frame, its imports and all
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
