@@ -114,7 +114,8 @@ def fmt_figure_value(name: str, value: Any, digits: int = 6) -> str:
             return f"{value:,}" if isinstance(value, int) else units.format(float(value), unit, digits)
         return units.format(float(value), unit, digits)
     if isinstance(value, dict):
-        return " · ".join(f"{k.upper()} {units.format(v, 'FLOPS', digits)}" for k, v in value.items()) or "—"
+        unit = units.unit_for_name(name)  # peak_flops: FLOP/s by format; matmul_efficiency: a fraction by size
+        return " · ".join(f"{k.upper()} {units.format(v, unit, digits)}" for k, v in value.items()) or "—"
     if isinstance(value, (tuple, list)):
         if name == "dvfs_levels":
             return ", ".join(units.format(v, "%", digits) for v in value)
