@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dojo_gui import units  # noqa: E402
-from dojo_gui.io.catalog import builtin_models, builtin_specs  # noqa: E402
-from dojo_gui.model.templates import TEMPLATES  # noqa: E402
-from dojo_gui.sim.training import Machine, TrainingSettings, Traffic  # noqa: E402
-from dojo_gui.sim.training.search import search_plans  # noqa: E402
+from dojo_gui import units
+from dojo_gui.io.catalog import builtin_models, builtin_specs
+from dojo_gui.model.templates import TEMPLATES
+from dojo_gui.sim.training import Machine, Traffic, TrainingSettings
+from dojo_gui.sim.training.search import search_plans
 
 TABLE = ROOT / "bench" / "data" / "narayanan2021_table1.json"
 OUT = ROOT / "docs" / "validation.md"
@@ -76,10 +76,11 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
     lines = [
         "# Validation: the training model against Megatron-LM on Selene",
         "",
-        "Written by `python bench/validate_training.py`" + ("" if simulate else " --estimate") + "; do not edit by hand.",
+        "Written by `python bench/validate_training.py`" + ("" if simulate else " --estimate")
+        + "; do not edit by hand.",
         "",
-        f"**Source.** {doc['source']}. {doc['setup']} {doc['transcription']} The rows are in "
-        "`bench/data/narayanan2021_table1.json`.",
+        (f"**Source.** {doc['source']}. {doc['setup']} {doc['transcription']} The rows are in "
+        "`bench/data/narayanan2021_table1.json`."),
         "",
         "**What is predicted.** Each row is rebuilt as `dojo-gui new dgx-a100-superpod --nodes GPUs/8` (DGX A100 "
         "nodes of 8 A100 80GB on NVSwitch, 8 x 200 Gb/s HDR InfiniBand per node in a non-blocking fat tree) with the "
@@ -97,15 +98,16 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
         "included) over the step time and the GPUs. The last column lets the search choose the micro-batch too (up "
         "to 16): what the model thinks the fastest setting would have reached.",
         "",
-        f"**One set of A100 figures for every row** (the catalog's `{chip.id}`): {units.format(chip.peak_flops['fp16'], 'FLOPS')} "
+        (f"**One set of A100 figures for every row** (the catalog's `{chip.id}`): "
+        f"{units.format(chip.peak_flops['fp16'], 'FLOPS')} "
         f"fp16 peak, matrix-multiply efficiency by size {{{curve}}}, memory-bound kernels at "
         f"{chip.memory_bw_efficiency:.0%} of {units.format(chip.hbm_bw_Bps, 'B/s')}, "
         f"{units.format(chip.kernel_overhead_s, 's')} per kernel, NVLink and InfiniBand at their nominal rates in the "
-        "communication engine. No figure is set per row.",
+        "communication engine. No figure is set per row."),
         "",
-        "| model | params | layers | hidden | heads | TP | PP | DP | GPUs | batch | plan found | published TFLOP/s | "
+        ("| model | params | layers | hidden | heads | TP | PP | DP | GPUs | batch | plan found | published TFLOP/s | "
         "predicted | error | compute | tensor comm | pipeline comm | gradient comm | bubble | best micro-batch: "
-        "predicted |",
+        "predicted |"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r, err, f in zip(results, errors, free):
@@ -116,7 +118,8 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
         lines.append(
             f"| {model.name} | {row['parameters_billion']:g}B | {row['layers']} | {row['hidden_size']:,} | "
             f"{row['attention_heads']} | {plan.tp} | {plan.pp} | {plan.dp} | {row['gpus']:,} | {row['batch_size']:,} | "
-            f"micro-batch {plan.micro_batch}, {sched} | {row['achieved_tflops_per_gpu']} | {r['achieved'] / 1e12:.1f} | "
+            f"micro-batch {plan.micro_batch}, {sched} | {row['achieved_tflops_per_gpu']} | "
+            f"{r['achieved'] / 1e12:.1f} | "
             f"{err:+.1%} | {share(step, 'compute_s'):.1%} | {share(step, 'tp_comm_s'):.1%} | "
             f"{share(step, 'pp_comm_s'):.1%} | {share(step, 'dp_comm_s'):.1%} | {share(step, 'bubble_s'):.1%} | "
             f"{f['achieved'] / 1e12:.1f} ({f_err:+.1%}, micro-batch {f['step'].plan.micro_batch}) |")
@@ -130,12 +133,12 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
     median_ok = abs_median <= TARGET_MEDIAN
     lines += [
         "",
-        f"**Result.** {within} of {len(results)} rows within {TARGET_ROW:.0%} (target: every row: "
+        (f"**Result.** {within} of {len(results)} rows within {TARGET_ROW:.0%} (target: every row: "
         f"{'met' if rows_ok else 'missed'}); median absolute error {abs_median:.1%} (target {TARGET_MEDIAN:.0%}: "
         f"{'met' if median_ok else 'missed'}); median signed error {median:+.1%}; largest {worst[0]:+.1%} "
-        f"({worst[1]['model'].name}).",
+        f"({worst[1]['model'].name})."),
         "",
-        f"**Where it misses, and why.** The errors are not random: the rows without pipeline parallelism come out "
+        (f"**Where it misses, and why.** The errors are not random: the rows without pipeline parallelism come out "
         f"slow (mean {statistics.mean(flat):+.1%}), the pipelined rows fast (mean {statistics.mean(piped):+.1%}). "
         "At micro-batch 1 the unpipelined models multiply matrices of only 2,048 rows, where the efficiency curve's "
         "estimated points matter most; their measured throughput suggests the A100 did better on those shapes than the "
@@ -145,14 +148,14 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
         "synchronization of every send between stages across thousands of GPUs, NCCL's protocol overheads (the engine "
         "runs the links at their nominal rate), the tied embedding's all-reduce between the first and last stage, the "
         "loss-scaling and gradient-norm passes; and the number of interleaved chunks is the model's fastest choice, "
-        "not the paper's (which Table 1 does not give).",
+        "not the paper's (which Table 1 does not give)."),
         "",
-        "**What is an estimate.** The A100's efficiency curve stays below the one measured point there is (the maximum "
+        ("**What is an estimate.** The A100's efficiency curve stays below the one measured point there is (the maximum "
         "achievable matmul FLOPS of an A100 SXM: 86.9 % of peak, for the best of a search over shapes; the shapes of a "
         "layer reach less); its points, the memory-bound kernels' 80 % of HBM bandwidth and the 2 µs per kernel are "
         "estimates, set once for every row with this table in view. The validation therefore checks the model's shape "
         "across 1.7B to 1T parameters, TP 1 to 8 and PP 1 to 64 with one set of figures, more than it checks the "
-        "absolute level independently. See docs/training.md for the model.",
+        "absolute level independently. See docs/training.md for the model."),
         "",
     ]
     return "\n".join(lines)
@@ -161,7 +164,8 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--estimate", action="store_true", help="closed-form communication only (no engine runs)")
-    parser.add_argument("--out", default=str(OUT), help=f"where to write the markdown (default {OUT.relative_to(ROOT)})")
+    parser.add_argument("--out", default=str(OUT),
+                        help=f"where to write the markdown (default {OUT.relative_to(ROOT)})")
     args = parser.parse_args()
     doc = json.loads(TABLE.read_text())
     models, catalog = builtin_models(), builtin_specs()

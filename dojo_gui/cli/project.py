@@ -164,8 +164,9 @@ def register(sub) -> None:
     p = sub.add_parser("new", help="make a project from a template",
                        description="Templates: " + "; ".join(f"{t.name}: {t.title}" for t in TEMPLATES.values())
                        + "; grid: a parametric grid (--chip, --tile, --cabinet, --room, --torus).",
-                       epilog="sizable: " + "; ".join(f"{t.name} --{t.size} N ({t.size_help}, default {t.default_size:,})"
-                                                     for t in TEMPLATES.values() if t.size))
+                       epilog="sizable: " + "; ".join(
+                           f"{t.name} --{t.size} N ({t.size_help}, default {t.default_size:,})"
+                           for t in TEMPLATES.values() if t.size))
     p.add_argument("template", choices=[*TEMPLATES, "grid"], metavar="TEMPLATE",
                    help=f"one of {', '.join([*TEMPLATES, 'grid'])}")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the .dojo file to write")

@@ -160,7 +160,8 @@ class Traffic:
                 raise Cancelled() from None
             except (comm.CollectiveError, comm.TooLarge) as exc:
                 what = COLLECTIVE_WORDS.get(collective, collective)
-                raise PlanError(f"the communication engine cannot run the {what} over {len(chips)} chips: {exc}") from None
+                raise PlanError(f"the communication engine cannot run the {what} over {len(chips)} chips: "
+                                f"{exc}") from None
             self.simulations += 1
             self._engine[key] = (result.time_s, result.algorithm)
         return self._engine[key]
