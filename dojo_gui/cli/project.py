@@ -113,7 +113,17 @@ def cmd_new(args: argparse.Namespace) -> int:
             design = grid_design(catalog, args.chip, sizes["tile"], sizes["cabinet"], sizes["room"],
                                  set(args.torus or ()), name=args.name or "")
         else:
-            design = TEMPLATES[args.template].make(catalog)
+            template = TEMPLATES[args.template]
+            size = None
+            for option in ("nodes", "chips"):
+                value = getattr(args, option)
+                if value is None:
+                    continue
+                if template.size != option:
+                    takes = f"it takes --{template.size}" if template.size else "it is a fixed design"
+                    raise CliError(f"--{option}: {args.template} is not sized by {option} ({takes})")
+                size = _count(option, value)
+            design = template.make(catalog, size)
             if args.name:
                 design.name = args.name
     except DesignError as exc:
@@ -125,6 +135,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{out}: {design.name}")
     return EXIT_OK
+
+
+def _count(option: str, text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise CliError(f"--{option}: {text!r} is not a whole number") from None
+    if value < 1:
+        raise CliError(f"--{option}: must be at least 1, not {value}")
+    return value
 
 
 def register(sub) -> None:
@@ -143,7 +163,10 @@ def register(sub) -> None:
 
     p = sub.add_parser("new", help="make a project from a template",
                        description="Templates: " + "; ".join(f"{t.name}: {t.title}" for t in TEMPLATES.values())
-                       + "; grid: a parametric grid (--chip, --tile, --cabinet, --room, --torus).")
+                       + "; grid: a parametric grid (--chip, --tile, --cabinet, --room, --torus).",
+                       epilog="sizable: " + "; ".join(
+                           f"{t.name} --{t.size} N ({t.size_help}, default {t.default_size:,})"
+                           for t in TEMPLATES.values() if t.size))
     p.add_argument("template", choices=[*TEMPLATES, "grid"], metavar="TEMPLATE",
                    help=f"one of {', '.join([*TEMPLATES, 'grid'])}")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the .dojo file to write")
@@ -155,5 +178,7 @@ def register(sub) -> None:
     p.add_argument("--room", default="1x10", help="grid: cabinet positions in the room (default 1x10)")
     p.add_argument("--torus", action="append", choices=["tile", "cabinet", "room"],
                    help="grid: give this level wraparound links (repeatable)")
+    p.add_argument("--nodes", metavar="N", help="dgx-a100-superpod, dgx-h100-pod: how many nodes of 8 GPUs")
+    p.add_argument("--chips", metavar="N", help="tpu-v4-slice: how many chips (a multiple of 64)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_new)

@@ -2,7 +2,8 @@
 
 Built-in specs are data, never code constants.  Each file under ``resources/specs`` is
 ``{"format": "dojo-gui-specs", "version": 1, "specs": [...]}`` with specs in the same
-form a project file embeds them.
+form a project file embeds them.  Transformer models for training workloads live likewise
+under ``resources/models`` (``{"format": "dojo-gui-models", ...}``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from pathlib import Path
 
 from ..model.specs import AnySpec, FigureError, spec_from_dict
+from ..model.transformer import ModelError, TransformerModel, model_from_dict
 from .project import ProjectFileError
 
 
@@ -68,3 +70,39 @@ def _builtin() -> tuple[AnySpec, ...]:
 def builtin_specs() -> dict[str, AnySpec]:
     """A fresh id -> spec table of the built-in catalog (specs are immutable and shared)."""
     return {spec.id: spec for spec in _builtin()}
+
+
+# --------------------------------------------------------------------------- models
+def load_model_file(path: Path) -> list[TransformerModel]:
+    """``{"format": "dojo-gui-models", "version": 1, "models": [...]}``: transformer models with their sources."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProjectFileError(f"cannot read model file: {exc}", file=path) from None
+    if not isinstance(doc, dict) or doc.get("format") != "dojo-gui-models" or not isinstance(doc.get("models"), list):
+        raise ProjectFileError("not a dojo-gui model file (expected format 'dojo-gui-models' and a 'models' list)",
+                               file=path)
+    out = []
+    for i, data in enumerate(doc["models"]):
+        try:
+            out.append(model_from_dict(data))
+        except ModelError as exc:
+            raise ProjectFileError(exc.message, f"models[{i}].{exc.field}" if exc.field else f"models[{i}]",
+                                   file=path) from None
+    return out
+
+
+@functools.cache
+def _builtin_models() -> tuple[TransformerModel, ...]:
+    models: dict[str, TransformerModel] = {}
+    for path in sorted((resource_dir() / "models").glob("*.json")):
+        for model in load_model_file(path):
+            if model.id in models:
+                raise ProjectFileError(f"model id {model.id!r} is defined twice in the built-in catalog", file=path)
+            models[model.id] = model
+    return tuple(models.values())
+
+
+def builtin_models() -> dict[str, TransformerModel]:
+    """A fresh id -> model table of the built-in transformer models (models are immutable and shared)."""
+    return {model.id: model for model in _builtin_models()}

@@ -12,6 +12,7 @@ gives the label and group the inspector shows, and whether a value may be edited
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 
@@ -21,10 +22,14 @@ TOPOLOGIES: tuple[str, ...] = ("mesh", "torus", "switch")
 
 
 def figure(default: Any, label: str, group: str, *, minimum: float | None = 0.0, maximum: float | None = None,
-           integer: bool = False, choices: tuple[str, ...] = (), help: str = "") -> Any:
-    """A spec field with what the inspector and the validator need to know about it."""
+           integer: bool = False, choices: tuple[str, ...] = (), help: str = "", keys: str = "format") -> Any:
+    """A spec field with what the inspector and the validator need to know about it.
+
+    ``keys`` says what a table figure (a dict) is keyed by: "format" (a number format's name) or
+    "size" (a positive number); its values are in the unit its name says (``peak_flops``: FLOP/s).
+    """
     meta = {"label": label, "group": group, "min": minimum, "max": maximum, "integer": integer,
-            "choices": choices, "help": help}
+            "choices": choices, "help": help, "keys": keys}
     if isinstance(default, (dict, list)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -68,6 +73,16 @@ class ChipSpec(Spec):
     hbm_bytes: float = figure(0.0, "HBM", "Memory")
     hbm_bw_Bps: float = figure(0.0, "HBM bandwidth", "Memory")
     onchip_bw_Bps: float = figure(0.0, "On-chip bandwidth", "Memory")
+    memory_bw_efficiency: float = figure(1.0, "Memory-bound kernel efficiency", "Memory", maximum=1.0,
+                                         help="Share of the memory bandwidth (HBM, or on-chip SRAM where there is "
+                                              "no HBM) that memory-bound kernels reach: the roofline's slope.")
+    matmul_efficiency: dict[str, float] = figure({}, "Matrix-multiply efficiency", "Compute", keys="size",
+                                                 help="Share of peak a matrix multiply reaches by its size, the "
+                                                      "geometric mean (M·N·K)^(1/3) of its dimensions; linear in "
+                                                      "log(size) between points, held beyond the ends. Empty: peak.")
+    kernel_overhead_s: float = figure(0.0, "Per-kernel overhead", "Compute",
+                                      help="Fixed time each kernel (a matrix multiply, a normalization) costs on top "
+                                           "of its roofline time: launch and tail.")
 
     edges: int = figure(4, "Links", "I/O", minimum=1, integer=True,
                         help="Off-chip links; in a mesh one per edge (N, E, S, W).")
@@ -276,14 +291,7 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
                 raise FigureError(name, f"expected a list of text, got {_short(raw)}")
             return tuple(raw)
         if isinstance(default, dict):
-            if not isinstance(raw, dict):
-                raise FigureError(name, f"expected a table of format -> FLOP/s, got {_short(raw)}")
-            out = {}
-            for key, value in raw.items():
-                if not isinstance(key, str) or not key:
-                    raise FigureError(name, f"format names must be text, got {key!r}")
-                out[key] = _number(f"{name}.{key}", value, units.UNITS["FLOPS"])
-            return out
+            return _table(name, raw, meta.get("keys", "format"))
         if meta.get("integer"):
             if isinstance(raw, str):
                 try:
@@ -304,6 +312,32 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
     if hi is not None and value > hi:
         raise FigureError(name, f"must be at most {hi:g}, got {_short(raw)}")
     return value
+
+
+def _table(name: str, raw: Any, keys: str) -> dict[str, float]:
+    """A table figure keyed by number format (``peak_flops``) or by a positive size (``matmul_efficiency``)."""
+    from .. import units
+
+    unit = units.unit_for_name(name)
+    what = f"{'format' if keys == 'format' else 'size'} -> {unit.quantity}"
+    if not isinstance(raw, dict):
+        raise FigureError(name, f"expected a table of {what}, got {_short(raw)}")
+    out = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not key:
+            raise FigureError(name, f"{'format names' if keys == 'format' else 'sizes'} must be text, got {key!r}")
+        if keys == "size":
+            try:
+                size = float(key)
+            except ValueError:
+                raise FigureError(name, f"{key!r} is not a size (a positive number)") from None
+            if not (size > 0 and math.isfinite(size)):
+                raise FigureError(name, f"{key!r} is not a size (a positive number)")
+        number = _number(f"{name}.{key}", value, unit)
+        if unit.key == "%" and not 0 < number <= 1:
+            raise FigureError(f"{name}.{key}", f"must be a fraction in (0, 1], got {_short(value)}")
+        out[key] = number
+    return out
 
 
 def _number(name: str, raw: Any, unit: Any) -> float:

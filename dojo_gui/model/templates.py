@@ -50,38 +50,118 @@ def design_from(name: str, catalog: dict[str, AnySpec], room_id: str, fill: dict
 
 @dataclass(frozen=True)
 class Template:
+    """A named design.  A sizable one (``size`` is "nodes" or "chips") takes how many it should hold;
+    ``default_size`` is what it makes without one (and what its bundled example holds)."""
+
     name: str
     title: str
-    make: Callable[[dict[str, AnySpec]], Design]
+    build: Callable[[dict[str, AnySpec], int], Design]
+    size: str = ""  # "nodes", "chips" or "" (a fixed design)
+    default_size: int = 0
+    size_help: str = ""
+
+    def make(self, catalog: dict[str, AnySpec], size: int | None = None) -> Design:
+        if size is not None and not self.size:
+            raise DesignError(f"{self.name} is a fixed design: it takes no size")
+        return self.build(catalog, self.default_size if size is None else size)
+
+
+def _fixed(name: str, title: str, make: Callable[[dict[str, AnySpec]], Design]) -> Template:
+    return Template(name, title, lambda cat, _size: make(cat))
+
+
+def floor_grid(positions: int, widest: int = 16) -> tuple[int, int]:
+    """rows x cols holding exactly ``positions``, as square as it goes with at most ``widest`` columns
+    (a prime count longer than that makes one long row)."""
+    best = (positions, 1)
+    for cols in range(1, min(positions, widest) + 1):
+        if positions % cols == 0:
+            rows = positions // cols
+            if abs(rows - cols) < abs(best[0] - best[1]) or best == (positions, 1):
+                best = (rows, cols)
+    return best if best != (positions, 1) or positions <= widest else (1, positions)
+
+
+def switched_pod(catalog: dict[str, AnySpec], name: str, room_id: str, rack_id: str, nodes: int, description: str
+                 ) -> Design:
+    """``nodes`` nodes in racks of the rack spec's size under a switched room resized to hold them; the last
+    rack holds what is left (its empty slots are reported by the design rules)."""
+    rack = catalog.get(rack_id)
+    base = catalog.get(room_id)
+    if not isinstance(rack, CabinetSpec) or not isinstance(base, RoomSpec):
+        raise DesignError(f"the catalog has no rack {rack_id!r} or room {room_id!r}")
+    if nodes < 1:
+        raise DesignError(f"--nodes must be at least 1, not {nodes}")
+    racks = -(-nodes // rack.slots)
+    if racks == base.slots:  # the room as the catalog has it
+        design = design_from(name, catalog, room_id, {room_id: rack_id}, description=description)
+    else:
+        rows, cols = floor_grid(racks)
+        room = _derive(base, rows, cols, base.topology, rack_id)  # type: ignore[arg-type]
+        design = design_from(name, {**catalog, room.id: room}, room.id, {}, description=description)
+    extra = racks * rack.slots - nodes
+    last = design.room.children[sorted(design.room.children)[racks - 1]]
+    for slot in sorted(last.children)[rack.slots - extra:]:
+        design.remove(last.children[slot].path)
+    return design
+
+
+def tpu_v4_pod(catalog: dict[str, AnySpec], chips: int) -> Design:
+    """``chips`` TPU v4 (a multiple of 64) in 64-chip racks, the racks on a floor grid with wraparound."""
+    rack = catalog.get("google-tpu-v4-rack")
+    base = catalog.get("lab-1x1")
+    if not isinstance(rack, CabinetSpec) or not isinstance(base, RoomSpec):
+        raise DesignError("the catalog has no TPU v4 rack or generic lab room")
+    per_rack = 64
+    if chips < per_rack or chips % per_rack:
+        raise DesignError(f"a TPU v4 slice here is built of 64-chip racks: --chips must be a multiple of 64, "
+                          f"not {chips}")
+    racks = chips // per_rack
+    if racks == 1:
+        return design_from("TPU v4 torus slice", catalog, "lab-1x1", {"lab-1x1": "google-tpu-v4-rack"},
+                           description="One 64-chip TPU v4 rack wired as an 8x8 torus.")
+    rows, cols = floor_grid(racks)
+    room = _derive(base, rows, cols, "torus", rack.id)  # type: ignore[arg-type]
+    room = replace(room, name=f"TPU v4 pod floor ({rows}x{cols} racks)", family="google-tpu-v4")
+    design = design_from(f"TPU v4 slice ({chips:,} chips)", {**catalog, room.id: room}, room.id, {},
+                         description=f"{chips:,} TPU v4 in {racks} racks of 64, the racks joined as a torus "
+                                     f"(the optical circuit switches of a TPU v4 pod).")
+    return design
 
 
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in [
-        Template("dojo-tile", "One Dojo training tile (25 D1) on a test stand",
-                 lambda cat: design_from("Dojo training tile", cat, "lab-1x1", {"lab-1x1": "dojo-tile-stand"},
-                                         description="A single 5x5 D1 training tile on a bench stand.")),
-        Template("dojo-cabinet", "One Dojo cabinet (12 tiles, 300 D1)",
-                 lambda cat: design_from("Dojo cabinet", cat, "lab-1x1", {"lab-1x1": "dojo-cabinet"},
-                                         description="Two system trays of six training tiles.")),
-        Template("exapod", "Dojo ExaPOD (10 cabinets, 120 tiles, 3,000 D1)",
-                 lambda cat: design_from("Dojo ExaPOD", cat, "dojo-exapod-room", {},
-                                         description="Tesla's ExaPOD: ten cabinets, 120 training tiles, 3,000 D1.")),
-        Template("tpu-v4-slice", "Google TPU v4 torus slice (64 chips, 8x8 torus)",
-                 lambda cat: design_from("TPU v4 torus slice", cat, "lab-1x1", {"lab-1x1": "google-tpu-v4-rack"},
-                                         description="One 64-chip TPU v4 rack wired as an 8x8 torus.")),
-        Template("dgx-h100-pod", "NVIDIA DGX H100 pod (16 racks x 4 DGX, 512 GPUs)",
-                 lambda cat: design_from("DGX H100 pod", cat, "data-hall-switched",
-                                         {"data-hall-switched": "nvidia-dgx-h100-rack"},
-                                         description="64 DGX H100 in 16 racks under a switched spine.")),
-        Template("gb200-nvl72", "NVIDIA GB200 NVL72 rack (72 GPUs)",
-                 lambda cat: design_from("GB200 NVL72", cat, "lab-1x1", {"lab-1x1": "nvidia-gb200-nvl72"},
-                                         description="One NVL72 rack: 72 GPUs in one NVLink domain.")),
+        _fixed("dojo-tile", "One Dojo training tile (25 D1) on a test stand",
+               lambda cat: design_from("Dojo training tile", cat, "lab-1x1", {"lab-1x1": "dojo-tile-stand"},
+                                       description="A single 5x5 D1 training tile on a bench stand.")),
+        _fixed("dojo-cabinet", "One Dojo cabinet (12 tiles, 300 D1)",
+               lambda cat: design_from("Dojo cabinet", cat, "lab-1x1", {"lab-1x1": "dojo-cabinet"},
+                                       description="Two system trays of six training tiles.")),
+        _fixed("exapod", "Dojo ExaPOD (10 cabinets, 120 tiles, 3,000 D1)",
+               lambda cat: design_from("Dojo ExaPOD", cat, "dojo-exapod-room", {},
+                                       description="Tesla's ExaPOD: ten cabinets, 120 training tiles, 3,000 D1.")),
+        Template("tpu-v4-slice", "Google TPU v4 torus slice (64 chips, 8x8 torus; --chips for more)",
+                 tpu_v4_pod, "chips", 64, "TPU v4 chips, a multiple of 64 (a rack)"),
+        Template("dgx-h100-pod", "NVIDIA DGX H100 pod (16 racks x 4 DGX, 512 GPUs; --nodes to size)",
+                 lambda cat, n: switched_pod(cat, f"DGX H100 pod ({n} nodes)" if n != 64 else "DGX H100 pod",
+                                             "data-hall-switched", "nvidia-dgx-h100-rack", n,
+                                             f"{n} DGX H100 in {-(-n // 4)} racks under a switched spine."),
+                 "nodes", 64, "DGX H100 nodes of 8 GPUs, 4 to a rack"),
+        Template("dgx-a100-superpod", "NVIDIA DGX A100 SuperPOD (140 DGX A100, 1,120 GPUs; --nodes to size)",
+                 lambda cat, n: switched_pod(cat, f"DGX A100 SuperPOD ({n} nodes)", "nvidia-a100-superpod-hall",
+                                             "nvidia-dgx-a100-rack", n,
+                                             f"{n} DGX A100 ({8 * n:,} A100 80GB) in racks of 4 on a non-blocking "
+                                             f"HDR InfiniBand fat tree."),
+                 "nodes", 140, "DGX A100 nodes of 8 GPUs, 4 to a rack"),
+        _fixed("gb200-nvl72", "NVIDIA GB200 NVL72 rack (72 GPUs)",
+               lambda cat: design_from("GB200 NVL72", cat, "lab-1x1", {"lab-1x1": "nvidia-gb200-nvl72"},
+                                       description="One NVL72 rack: 72 GPUs in one NVLink domain.")),
     ]
 }
 
-# Built-in examples shipped as files, by the template that makes each.
-EXAMPLES: tuple[str, ...] = ("dojo-tile", "dojo-cabinet", "exapod", "tpu-v4-slice")
+# Built-in examples shipped as files, by the template that makes each (every template, at its default size).
+EXAMPLES: tuple[str, ...] = tuple(TEMPLATES)
 
 
 def _family_spec(catalog: dict[str, AnySpec], cls: type, family: str, child_id: str | None) -> AnySpec | None:

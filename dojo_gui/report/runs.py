@@ -5,7 +5,7 @@ first), and the report, the comparison and the CSV export read them in this form
 The engines produce it; nothing here runs a simulation.  One record::
 
     {
-      "kind": "comm",                      # which engine made it: "comm" or "thermal"
+      "kind": "comm",                      # which engine made it: "comm", "thermal" or "train"
       "label": "all-reduce 1 GiB, ring",   # what was run, in the user's words
       "revision": 12,                      # optional: Design.revision the run saw
       "finished": "2025-05-01T10:00:00Z",  # optional: ISO-8601 time it finished
@@ -23,6 +23,7 @@ Names the report and the comparison look for (others are shown as they come):
 
     comm:     time_s, algbw_Bps, busbw_Bps
     thermal:  it_power_w, facility_power_w, pue, tj_max_c, coolant_supply_c, coolant_return_c
+    train:    step_time_s, tokens_per_second, mfu_fraction, time_to_train_s, energy_j
 
 A record that does not fit is never dropped silently: :func:`read_runs` returns the
 good ones and, for each bad one, a message naming where it is and what is wrong.
@@ -36,12 +37,13 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-KINDS = ("comm", "thermal")
+KINDS = ("comm", "thermal", "train")
 
 # The figures that stand for a run in comparisons, per kind, in the order shown.
 HEADLINE_FIGURES: dict[str, tuple[str, ...]] = {
     "comm": ("time_s", "algbw_Bps", "busbw_Bps"),
     "thermal": ("pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c"),
+    "train": ("step_time_s", "tokens_per_second", "mfu_fraction", "time_to_train_s", "energy_j"),
 }
 
 # Readable labels for figure names the engines use; any other name is spelled out from itself.
@@ -60,6 +62,10 @@ FIGURE_LABELS: dict[str, str] = {
     "coolant_return_c": "Coolant return",
     "facility_supply_c": "Facility water supply",
     "step_time_s": "Training step time",
+    "tokens_per_second": "Tokens per second",
+    "achieved_flops": "Achieved FLOP/s per chip",
+    "mfu_fraction": "MFU",
+    "time_to_train_s": "Time to train",
     "throttled_fraction": "Chips throttled",
     "energy_j": "Energy",
 }

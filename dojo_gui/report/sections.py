@@ -33,7 +33,7 @@ PictureFn = Callable[[Design, int, int], QImage]
 PICTURE_SIZE = (1800, 1100)  # largest picture rendered, in pixels; shown 640 CSS px wide, so about 280 dpi on paper
 MAX_FINDING_ROWS = 200
 MAX_RUN_TABLE_ROWS = 40
-KIND_TITLES = {"comm": "Communication", "thermal": "Power and cooling"}
+KIND_TITLES = {"comm": "Communication", "thermal": "Power and cooling", "train": "Training"}
 TOP_DOWN = tuple(reversed(LEVELS))  # room, cabinet, tile, chip
 
 
@@ -114,7 +114,8 @@ def fmt_figure_value(name: str, value: Any, digits: int = 6) -> str:
             return f"{value:,}" if isinstance(value, int) else units.format(float(value), unit, digits)
         return units.format(float(value), unit, digits)
     if isinstance(value, dict):
-        return " · ".join(f"{k.upper()} {units.format(v, 'FLOPS', digits)}" for k, v in value.items()) or "—"
+        unit = units.unit_for_name(name)  # peak_flops: FLOP/s by format; matmul_efficiency: a fraction by size
+        return " · ".join(f"{k.upper()} {units.format(v, unit, digits)}" for k, v in value.items()) or "—"
     if isinstance(value, (tuple, list)):
         if name == "dvfs_levels":
             return ", ".join(units.format(v, "%", digits) for v in value)
@@ -414,12 +415,15 @@ def comparison_section(ctx: ReportContext) -> Section | None:
     row("Errors found", fa["error"], fb["error"], lambda v: f"{v:,.0f}", True)
     row("Warnings found", fa["warning"], fb["warning"], lambda v: f"{v:,.0f}", True)
     la, lb = latest_by_kind(ctx.other_runs), latest_by_kind(ctx.runs)
-    for kind in ("comm", "thermal"):
+    for kind in ("comm", "thermal", "train"):
         ra, rb = la.get(kind), lb.get(kind)
+        if kind == "train" and not (ra or rb):
+            continue
         for name in HEADLINE_FIGURES[kind]:
             old = ra.figure(name) if ra else None
             new = rb.figure(name) if rb else None
-            lower = name in ("time_s", "pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c")
+            lower = name in ("time_s", "pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c",
+                             "step_time_s", "time_to_train_s", "energy_j")
             row(f"{figure_label(name)} (latest {KIND_TITLES[kind].lower()} run)", old, new,
                 lambda v, n=name: fmt_figure_value(n, v, 3), lower)
     if not la and not lb:

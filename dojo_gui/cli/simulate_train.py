@@ -1,0 +1,237 @@
+"""``dojo-gui simulate train``: how fast a design trains a transformer, with which plan, at what cost.
+
+Exit codes: 0 done; 1 the plan cannot run or does not fit, or no plan fits (the reason is printed);
+2 bad usage or input; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    is_bundled,
+    load_design,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from ..model.design import Design
+    from ..sim.training import TrainingResult
+
+SEARCH_ROWS = 20  # plans of the search printed with --json
+
+
+def register(group: Any) -> None:
+    """Add ``train`` to the ``simulate`` command group."""
+    from ..sim.training import ATTENTION, PLACEMENTS, RECOMPUTE, SCHEDULES
+
+    p = group.add_parser(
+        "train", help="how fast the design trains a transformer: plan, step time, MFU, memory, time and energy",
+        description=textwrap.fill(
+            "Train a model from the catalog on the design: search for the fastest plan (tensor, pipeline and data "
+            "parallel degrees, micro-batch, schedule, placement) that fits in memory, or evaluate the one given with "
+            "--tp/--pp/--dp. Prints the step time and where it goes, tokens/s, FLOP/s per chip, MFU, memory per "
+            "chip, and the time, energy and electricity cost to train --tokens. A plan that cannot run or does not "
+            "fit is refused with the reason.", 78),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  dojo-gui simulate train exapod --model gpt3-175b --recompute full --sequence-parallel --zero 1\n"
+               "  dojo-gui simulate train pod.dojo --model gpt3-175b --tp 8 --pp 16 --dp 4 --micro-batch 1\n"
+               "  dojo-gui simulate train pod.dojo --model llama3-70b --tokens 15T --json\n"
+               "  dojo-gui simulate train --list-models")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a .dojo project, or a bundled example by name (e.g. exapod)")
+    p.add_argument("--model", metavar="NAME", help="a model of the catalog (--list-models shows them)")
+    p.add_argument("--list-models", action="store_true", help="list the catalog's models and exit")
+    p.add_argument("--tokens", metavar="N",
+                   help="tokens to train (default: the model's source's, or 300B); e.g. 300B, 1.5T")
+    p.add_argument("--global-batch", metavar="N", help="sequences per step (default: the model's)")
+    p.add_argument("--seq", metavar="N", help="sequence length (default: the model's)")
+    plan = p.add_argument_group("the plan (all of --tp --pp --dp, or --search, the default)")
+    plan.add_argument("--search", action="store_true", help="search for the fastest plan that fits (the default)")
+    plan.add_argument("--tp", metavar="N", help="tensor-parallel degree (chips of one tile)")
+    plan.add_argument("--pp", metavar="N", help="pipeline stages")
+    plan.add_argument("--dp", metavar="N", help="data-parallel replicas")
+    plan.add_argument("--micro-batch", metavar="N", help="sequences per micro-batch (default 1; pins it in a search)")
+    plan.add_argument("--schedule", choices=SCHEDULES, help="pipeline schedule (default 1f1b; pins it in a search)")
+    plan.add_argument("--interleave", metavar="V", help="model chunks per chip with --schedule interleaved (default 2)")
+    plan.add_argument("--placement", choices=PLACEMENTS, help="which groups sit together (default data-contiguous)")
+    plan.add_argument("--simulate-best", default="3", metavar="K",
+                      help="a search simulates its K best estimated plans with the communication engine (default 3)")
+    how = p.add_argument_group("how it is trained")
+    how.add_argument("--precision", default="bf16", help="number format of the matrix multiplies (default bf16)")
+    how.add_argument("--recompute", choices=RECOMPUTE, default="selective",
+                     help="activation recomputation (default selective)")
+    how.add_argument("--zero", choices=["0", "1", "2", "3"], default="0",
+                     help="ZeRO stage: shard the optimizer state (1), and the gradients (2), and the weights (3) "
+                          "over DP")
+    how.add_argument("--sequence-parallel", action="store_true", help="split norms and dropout over the tensor group")
+    how.add_argument("--attention", choices=ATTENTION, default="flash", help="attention kernels (default flash)")
+    how.add_argument("--optimizer-bytes", default="12", metavar="B",
+                     help="optimizer state per parameter, bytes (default 12: fp32 master and two Adam moments)")
+    how.add_argument("--gradient-bytes", default="2", metavar="B", help="gradient per parameter, bytes (default 2)")
+    how.add_argument("--no-dp-overlap", action="store_true",
+                     help="reduce the gradients after the backward pass instead of during it")
+    how.add_argument("--price", default="0.10", metavar="USD_PER_KWH", help="electricity price (default 0.10)")
+    p.add_argument("--save", action="store_true",
+                   help="keep the run in the project file (its saved runs, which reports and exports show)")
+    p.add_argument("--label", help="with --save: what to call the run")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_train)
+
+
+# --------------------------------------------------------------------------- parsing
+def _whole(option: str, text: str | None, minimum: int = 1) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(str(text).replace(",", "").replace("_", ""))
+    except ValueError:
+        raise CliError(f"{option}: {text!r} is not a whole number") from None
+    if value < minimum:
+        raise CliError(f"{option}: must be at least {minimum}, not {value}")
+    return value
+
+
+def _number(option: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(f"{option}: {text!r} is not a number") from None
+    if not value >= 0:
+        raise CliError(f"{option}: must be 0 or more, not {text}")
+    return value
+
+
+def parse_tokens(text: str) -> float:
+    """ "300B", "1.5T", "2e11", "15M" -> a count of tokens."""
+    t = text.strip().replace(",", "").replace("_", "")
+    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}.get(t[-1:], 1.0)
+    if scale != 1.0:
+        t = t[:-1]
+    try:
+        value = float(t) * scale
+    except ValueError:
+        raise CliError(f"--tokens: {text!r} is not a count of tokens (e.g. 300B, 1.5T, 2e11)") from None
+    if not value > 0:
+        raise CliError(f"--tokens: must be more than 0, not {text}")
+    return value
+
+
+def _models_text(models: dict[str, Any]) -> str:
+    return "\n".join(f"  {m.id:22s} {m.name} ({m.parameters() / 1e9:,.1f}B parameters, {m.layers} layers, hidden "
+                     f"{m.hidden:,}, {m.heads} heads)" for m in models.values())
+
+
+# --------------------------------------------------------------------------- the command
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..io.catalog import builtin_models
+    from ..sim.training import (
+        Cancelled,
+        Plan,
+        PlanError,
+        TrainingSettings,
+        simulate_training,
+    )
+
+    models = builtin_models()
+    if args.list_models:
+        print(_models_text(models))
+        return EXIT_OK
+    if not args.file:
+        raise CliError("which design? give a FILE (a .dojo project or a bundled example, e.g. exapod)")
+    if not args.model:
+        raise CliError(f"--model: which model? the catalog has:\n{_models_text(models)}")
+    if args.model not in models:
+        import difflib
+
+        close = difflib.get_close_matches(args.model, list(models), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise CliError(f"--model: no model {args.model!r} in the catalog{hint}; it has: {', '.join(models)}")
+    model = models[args.model]
+    degrees = {k: _whole(f"--{k}", getattr(args, k)) for k in ("tp", "pp", "dp")}
+    given = [k for k, v in degrees.items() if v is not None]
+    if given and args.search:
+        raise CliError("give either --tp, --pp and --dp (one plan) or --search, not both")
+    if given and len(given) < 3:
+        missing = ", ".join(f"--{k}" for k in degrees if k not in given)
+        raise CliError(f"a plan needs all of --tp, --pp and --dp (missing {missing}); or leave them out to search")
+    micro = _whole("--micro-batch", args.micro_batch)
+    interleave = _whole("--interleave", args.interleave)
+    if interleave is not None and args.schedule != "interleaved":
+        raise CliError("--interleave sets the model chunks of --schedule interleaved")
+    try:
+        settings = TrainingSettings.for_model(
+            model, global_batch=_whole("--global-batch", args.global_batch), seq_len=_whole("--seq", args.seq),
+            tokens=parse_tokens(args.tokens) if args.tokens else None, precision=args.precision,
+            recompute=args.recompute, zero_stage=int(args.zero), sequence_parallel=args.sequence_parallel,
+            attention=args.attention, optimizer_state_bytes=_number("--optimizer-bytes", args.optimizer_bytes),
+            gradient_bytes=_number("--gradient-bytes", args.gradient_bytes), dp_overlap=not args.no_dp_overlap,
+            electricity_usd_per_kwh=_number("--price", args.price))
+    except PlanError as exc:
+        raise CliError(str(exc)) from None
+    path, design = load_design(args.file)
+    if args.save and is_bundled(path):
+        raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
+                       f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
+    if args.label is not None and not args.save:
+        raise CliError("--label names a run kept with --save")
+    plan = None
+    fixed: dict[str, Any] = {}
+    if given:
+        schedule = args.schedule or "1f1b"
+        plan = Plan(degrees["tp"], degrees["pp"], degrees["dp"], micro or 1, schedule,  # type: ignore[arg-type]
+                    interleave or (2 if schedule == "interleaved" else 1), args.placement or "data-contiguous")
+    else:
+        fixed = {k: v for k, v in (("micro_batch", micro), ("schedule", args.schedule), ("placement", args.placement))
+                 if v is not None}
+    show_progress = not args.quiet and not args.json and sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if show_progress and time.monotonic() - last[0] > 0.2:
+            last[0] = time.monotonic()
+            print(f"\r  {'searching' if plan is None else 'simulating'}... {fraction:4.0%}", end="", file=sys.stderr,
+                  flush=True)
+
+    try:
+        result = simulate_training(design, model, settings, plan, fixed=fixed,
+                                   simulate_best=_whole("--simulate-best", args.simulate_best) or 1, progress=progress)
+    except PlanError as exc:
+        raise CliError(f"{path}: {exc}", EXIT_FINDINGS) from None
+    except Cancelled:
+        raise KeyboardInterrupt from None
+    finally:
+        if show_progress:
+            print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
+    doc = {"file": str(path), **result.to_json(search_rows=SEARCH_ROWS)}
+    if args.save:
+        doc.update(save_run(path, design, result, args.label or ""))
+    if args.json:
+        print_json(doc)
+        return EXIT_OK
+    print(result.summary())
+    if args.save:
+        print(f"  saved     the run is kept in {path} ({doc['saved_runs']} saved runs)")
+    return EXIT_OK
+
+
+def save_run(path: Path, design: Design, result: TrainingResult, label: str) -> dict[str, Any]:
+    """Keep ``result`` in the project at ``path`` as a saved run (the one place that writes the record)."""
+    from ..io.project import save
+
+    design.runs.append(result.run_record(label=label, revision=design.revision))
+    try:
+        save(design, path)
+    except OSError as exc:
+        raise CliError(f"{path}: cannot save the run: {exc.strerror or exc}") from None
+    return {"saved_to": str(path), "saved_runs": len(design.runs)}
