@@ -298,13 +298,15 @@ class Recorder:
         self.part_time = np.zeros(part_frames)
         self.tiles = {name: np.zeros((part_frames, n_tiles)) for name in TILE_SERIES}
         self.cabinets = {name: np.zeros((part_frames, n_cabinets)) for name in CABINET_SERIES}
-        self.chips = {"tj_c": np.zeros((part_frames, n_chips), np.float32),
+        self.chips: dict[str, np.ndarray] = {"tj_c": np.zeros((part_frames, n_chips), np.float32),
                       "power_w": np.zeros((part_frames, n_chips), np.float32),
                       "level": np.zeros((part_frames, n_chips), np.int8)}
         self.room_count = 0
         self.part_count = 0
 
-    def take(self, room_from: int = 0, part_from: int = 0) -> tuple:
+    def take(self, room_from: int = 0, part_from: int = 0) -> tuple[
+            np.ndarray, dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray],
+            dict[str, np.ndarray]]:
         """Copies of the frames recorded from ``room_from`` and ``part_from`` on: (room time, room series,
         part time, tile series, cabinet series, chip series)."""
         r, p = self.room_count, self.part_count

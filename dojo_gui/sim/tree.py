@@ -27,6 +27,10 @@ class ThermalModelError(ValueError):
     """A design the engines cannot run, with what is missing."""
 
 
+class InvariantError(RuntimeError):
+    """A physical invariant failed: a bug, or figures outside what the model can represent."""
+
+
 def _valid(design: Design, part: Part, cls: type):
     spec = design.specs.get(part.spec_id)
     return spec if isinstance(spec, cls) and spec.level == part.level else None

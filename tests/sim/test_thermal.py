@@ -282,16 +282,16 @@ def test_the_hottest_chip_is_downstream_in_its_lane(small_pod):
 
 # --------------------------------------------------------------------------- guards
 def test_energy_check_catches_a_broken_update(small_pod, monkeypatch):
-    from dojo_gui.sim import thermal
+    from dojo_gui.sim import thermal_network
 
-    good = thermal.rc_step
+    good = thermal_network.rc_step
 
     def off_by_a_percent(*args):
         step = good(*args)
         step.q2 = step.q2 * 1.01  # the coolant's heat integral, slightly wrong
         return step
 
-    monkeypatch.setattr(thermal, "rc_step", off_by_a_percent)
+    monkeypatch.setattr(thermal_network, "rc_step", off_by_a_percent)
     run = ThermalRun(small_pod, Scenario(ConstantLoad(1.0), duration_s=30, dt_s=1.0))
     with pytest.raises(InvariantError, match="energy is not conserved"):
         run.run()
