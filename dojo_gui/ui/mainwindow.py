@@ -549,13 +549,11 @@ class MainWindow(QMainWindow):
 
     def export_results(self) -> None:
         from ..report.export import write_results_csv
-        from ..report.runs import read_runs
 
-        records, problems = read_runs(self.document.design.runs)
+        records = list(self.document.design.runs)
         if not records:
-            detail = f" ({problems[0]})" if problems else ""
             self.dialogs.show_error(self, "No results to export",
-                                    f"This project keeps no simulation runs yet{detail}. Run a simulation and keep it first.")
+                                    "This project keeps no simulation runs yet. Run a simulation and keep it first.")
             return
         suggested = str(Path(self._folder()) / f"{_file_stem(self.document.design.name)}-results.csv")
         path = self.dialogs.export_file(self, suggested, "CSV tables (*.csv)")
