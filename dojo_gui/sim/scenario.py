@@ -10,9 +10,9 @@ A workload gives every chip's utilization over each step:
   FLOPs per chip / (peak × efficiency), slowed by each chip's DVFS clock, then the
   gradient collective.  Chips that finish their compute early wait for the slowest,
   so one throttled chip sets the pace of all.  The collective's time comes from a
-  :data:`CommTimeProvider`; by default the communication engine when it is installed,
-  else the ring all-reduce closed form over the design's slowest chip link, and the
-  result says which.
+  :data:`CommTimeProvider`: by default :func:`default_comm_time`, the communication
+  engine; :func:`ring_closed_form` (the ring closed form over the design's slowest chip
+  link) or any other provider may be passed instead, and the result says which.
 
 Ambient temperature is :class:`Ambient`: constant, or a daily curve (a 24-hour CSV or a
 cosine between a minimum and a maximum), starting at a chosen hour of the day.
@@ -24,7 +24,6 @@ so a step of an hour sees the hour's mean.
 from __future__ import annotations
 
 import csv
-import importlib
 import math
 import os
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ import numpy as np
 
 from .. import units
 from ..model.design import Design, DesignError, parse_path
+from ..model.links import physical_links
+from .comm import simulate_collective
 
 DAY_S = 86400.0
 
@@ -371,31 +372,25 @@ class CommTime:
     detail: str = ""
 
 
+# The time of a training step's gradient collective on a design.
 CommTimeProvider = Callable[[Design, TrainingStep], CommTime]
-
-COMM_MODULE = "dojo_gui.sim.comm"
 
 
 def default_comm_time(design: Design, workload: TrainingStep, *, should_stop: Callable[[], bool] | None = None) -> CommTime:
-    """The gradient collective's time: from the communication engine if it is installed, else the closed form."""
-    try:
-        comm = importlib.import_module(COMM_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != COMM_MODULE:
-            raise
-        return ring_closed_form(design, workload)
-    result = comm.simulate_collective(design, collective=workload.collective, size_bytes=workload.gradient_bytes,
-                                      algorithm=workload.algorithm, should_stop=should_stop)
+    """The gradient collective's time, simulated by the communication engine (stopped early when ``should_stop()``)."""
+    result = simulate_collective(design, collective=workload.collective, size_bytes=workload.gradient_bytes,
+                                 algorithm=workload.algorithm, should_stop=should_stop)
     return CommTime(float(result.time_s), "comm-engine",
-                    f"{workload.collective} of {units.format(workload.gradient_bytes, 'B')} simulated by {COMM_MODULE}")
+                    f"{workload.collective} of {units.format(workload.gradient_bytes, 'B')} simulated by the "
+                    f"communication engine")
 
 
 def _closed_form_factor(collective: str) -> float:
     name = collective.lower().replace("-", "").replace("_", "")
     factors = {"allreduce": 2.0, "reducescatter": 1.0, "allgather": 1.0}
     if name not in factors:
-        raise ScenarioError(f"without the communication engine only allreduce, reduce-scatter and all-gather have a "
-                            f"closed form; {collective!r} needs {COMM_MODULE}")
+        raise ScenarioError(f"only allreduce, reduce-scatter and all-gather have a ring closed form; {collective!r} "
+                            f"needs the communication engine")
     return factors[name]
 
 
@@ -405,8 +400,6 @@ def ring_closed_form(design: Design, workload: TrainingStep) -> CommTime:
     B is the slowest link with a chip at an end (chip-to-chip, or chip-to-switch share);
     α is that class of link's largest latency plus the chips' per-message overhead.
     """
-    from ..model.links import physical_links
-
     factor = _closed_form_factor(workload.collective)
     links = physical_links(design)
     n = links.n_chips
