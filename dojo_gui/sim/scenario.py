@@ -1,4 +1,4 @@
-"""Scenarios (DESIGN.md §2.4): a workload and the weather over a duration, in time steps.
+"""Scenarios (``docs/design.md`` §6 The coupled run): a workload and the weather over a duration, in time steps.
 
 A workload gives every chip's utilization over each step:
 

@@ -11,8 +11,7 @@ the supply at which the exchanger moves the step's own heat
 
 :class:`Facility` is the room above the IT equipment (the rest of phase 6): the UPS and
 the transformer, the facility plant (chiller, dry coolers, pumps, fans), facility power
-and PUE, which is checked to be at least 1.  The models are in ``docs/design.md``
-(§5 Cooling).
+and PUE, which is checked to be at least 1.  The models are in ``docs/design.md`` §5 Cooling.
 """
 
 from __future__ import annotations

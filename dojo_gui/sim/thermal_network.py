@@ -6,7 +6,7 @@ coolant flow and the time step: the chips' RC pairs and their exact update, thei
 model and throttle limits; the tiles' conversion stages and coolant loops; the lanes the
 coolant crosses; the cabinets' power supplies and CDUs; the room's UPS, transformer and
 plant.  :class:`ThermalState` holds what a step changes, preallocated so a step updates
-it in place.  The physics is in ``docs/design.md`` (§4 Power, §5 Cooling).
+it in place.  The physics is in ``docs/design.md`` §4 Power and §5 Cooling.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Stepping a coupled run: the seven phases of a time step, settled steps skipped, chunks and cancelling.
 
+The model is described in ``docs/design.md`` §6 The coupled run.
+
 :meth:`ThermalRun._full_step` runs the phases in this order, for every chip at once:
 
 1. :meth:`~ThermalRun._drive` — the workload's utilization over the step and the ambient;
