@@ -26,8 +26,8 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -124,10 +124,10 @@ class UtilizationTrace:
 
     def chip_columns(self, chip_paths: Sequence[tuple]) -> np.ndarray:
         """For each chip, the column that drives it: the longest part path above it, else column 0."""
-        paths = [None] + [parse_path(c) for c in self.columns[1:]]
+        paths = [parse_path(c) for c in self.columns[1:]]
         out = np.zeros(len(chip_paths), dtype=np.intp)
         best = np.full(len(chip_paths), -1)
-        for j, path in enumerate(paths[1:], start=1):
+        for j, path in enumerate(paths, start=1):
             depth = len(path)
             matched = False
             for k, chip in enumerate(chip_paths):
@@ -146,16 +146,16 @@ class UtilizationTrace:
         name = os.fspath(path)
         try:
             with open(path, newline="", encoding="utf-8") as handle:
-                rows = list(csv.reader(handle))
+                lines = list(csv.reader(handle))
         except OSError as exc:
             raise ScenarioError(f"{name}: cannot read the trace: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise ScenarioError(f"{name}: not a text file (invalid UTF-8 at byte {exc.start})") from None
-        rows = [(i + 1, r) for i, r in enumerate(rows) if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+        rows = [(i + 1, r) for i, r in enumerate(lines) if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
         if not rows:
             raise ScenarioError(f"{name}: the trace is empty (expected a header 'time_s,utilization' and rows)")
-        line, header = rows[0]
-        header = [h.strip() for h in header]
+        line, raw_header = rows[0]
+        header = [h.strip() for h in raw_header]
         if len(header) < 2 or header[0].lower() not in ("time", "time_s", "t", "seconds"):
             raise ScenarioError(f"{name}:{line}: the header must start with 'time_s,utilization', got {','.join(header)!r}")
         if header[1].lower() not in ("utilization", "u", "util"):
@@ -308,7 +308,8 @@ def _read_day_curve(path: str) -> PiecewiseLinear:
     line, header = rows[0]
     if [h.strip().lower() for h in header] != ["hour", "ambient_c"]:
         raise ScenarioError(f"{path}:{line}: the header must be 'hour,ambient_c', got {','.join(header)!r}")
-    hours, temps = [], []
+    hours: list[float] = []
+    temps: list[float] = []
     for line, row in rows[1:]:
         if len(row) != 2:
             raise ScenarioError(f"{path}:{line}: expected 2 values, got {len(row)}")
