@@ -120,8 +120,13 @@ def cmd_comm(args: argparse.Namespace) -> int:
     doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
     if args.save:
         from ..io.project import save
+        from ..model.runs import RunRecordError, parse_run
 
-        design.runs.append(result.run_record(label=args.label or "", revision=design.revision))
+        try:
+            record = parse_run(result.run_record(label=args.label or "", revision=design.revision), "the run")
+        except RunRecordError as exc:
+            raise CliError(f"{path}: cannot keep the run: {exc}") from None
+        design.add_run(record)
         try:
             save(design, path)
         except OSError as exc:

@@ -8,7 +8,9 @@ Layout (version 1)::
      "room": {"spec": "dojo-exapod-room", "name": ..., "cabinets": [
          {"slot": [0, 0], "spec": "dojo-cabinet", "tiles": [
              {"slot": [0, 0], "spec": "dojo-tile", "chips": [{"slot": [0, 0], "spec": "dojo-d1"}, ...]}]}]},
-     "runs": [ ... ]}
+     "runs": [ {"kind": "thermal", "label": ..., "key_figures": {...}, ...}, ... ]}
+
+The saved runs' form is :mod:`dojo_gui.model.runs`.
 
 Reading never trusts the file: every problem becomes a :class:`ProjectFileError`
 that names the place inside the file (``room.cabinets[3].tiles[2].spec``) and what is
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..model.design import Design, Part, plural
+from ..model.runs import RunRecordError, parse_run
 from ..model.specs import CHILD_LEVEL, LEVELS, FigureError, spec_from_dict, spec_to_dict
 
 FORMAT = "dojo-gui-project"
@@ -122,9 +125,13 @@ def from_document(doc: Any) -> Design:
 
     room_raw = doc.get("room")
     room = _part(room_raw, "room", "room", specs, None)
-    runs = doc.get("runs", [])
-    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
-        raise ProjectFileError("expected a list of saved runs (objects)", "runs")
+    runs_raw = doc.get("runs", [])
+    if not isinstance(runs_raw, list):
+        raise ProjectFileError(f"expected a list of saved runs, got {_kind(runs_raw)}", "runs")
+    try:
+        runs = tuple(parse_run(data, f"runs[{i}]") for i, data in enumerate(runs_raw))
+    except RunRecordError as exc:
+        raise ProjectFileError(exc.message, exc.where) from None
     return Design(name=name, specs=specs, room=room, description=description, runs=runs)
 
 
@@ -201,7 +208,7 @@ def to_document(design: Design) -> dict:
         "description": design.description,
         "specs": [spec_to_dict(design.specs[sid]) for sid in spec_closure(design)],
         "room": room,
-        "runs": design.runs,
+        "runs": [run.to_dict() for run in design.runs],
     }
 
 

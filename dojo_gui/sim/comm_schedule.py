@@ -16,7 +16,7 @@ A transfer of step q from chip x is *ready* when (the engine's rules):
 It then spends the source chip's per-message overhead, sends its bytes at the rate max-min
 fairness gives it on its route's links, and arrives when its last byte has crossed the
 route: the per-hop latencies after it was sent.  Uncontended, that is alpha + bytes / B with
-alpha = overhead + hops x hop latency, the alpha-beta model of DESIGN.md §2.1.
+alpha = overhead + hops x hop latency, the alpha-beta model of ``docs/design.md`` §3 Communication.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The communication engine against the alpha-beta closed forms of DESIGN.md §2.1.
+"""The communication engine against the alpha-beta closed forms of ``docs/design.md`` §3 Communication.
 
 On contention-free layouts (a ring of N chips with wraparound, a torus, a switched
 hierarchy) every collective and algorithm must match its formula, with and without

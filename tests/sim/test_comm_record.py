@@ -1,5 +1,6 @@
 """A communication run as a saved-run record, read back by the report's reader, and kept by the CLI."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -19,7 +20,7 @@ S = float(1 << 30)
 def read_back(record: dict):
     good, bad = read_runs([json.loads(json.dumps(record))])  # through JSON, as a project file keeps it
     assert bad == [] and len(good) == 1
-    return good[0]
+    return dataclasses.replace(good[0], series={k: np.asarray(v) for k, v in good[0].series.items()})
 
 
 def test_the_record_has_the_figures_series_and_bottlenecks(catalog):
