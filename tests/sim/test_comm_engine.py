@@ -191,7 +191,7 @@ def test_progress_and_cancel(catalog, monkeypatch):
         calls.append(1)
         return True
 
-    monkeypatch.setattr(comm_engine._Pacer, "due", lambda self: True)  # ask at once, not after 50 ms
+    monkeypatch.setattr(comm_engine.Pacer, "due", lambda self: True)  # ask at once, not after 50 ms
     with pytest.raises(Cancelled) as caught:
         simulate_collective(f, "alltoall", S, "direct", scope="tile:cabinet[0,0].tile[0,0]", should_stop=stop)
     partial = caught.value.partial

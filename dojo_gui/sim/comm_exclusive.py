@@ -1,0 +1,160 @@
+"""The exclusive-links engine: a schedule none of whose links is on two routes, step by step.
+
+Transfers on one route leave one after another (rule 2 of :mod:`.comm_schedule`), so no two
+transfers ever share a link at the same time, every transfer runs at its route's slowest link,
+and a transfer's arrival is ``ready + overhead + bytes / bottleneck + route latency``: the
+schedule is a longest-path computation over its steps, done step by step with numpy.  A step
+whose transfers all become ready at one instant and are all alike (same latency, same
+bottleneck) finishes at one instant, and is carried as that one number: a ring's 2(N-1)
+identical steps cost a few scalar operations each, and their link statistics are summed per
+pattern, not per step.  Nothing is assumed: uniformity is checked for every step from its inputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from .comm_common import Cancelled, EngineResult, Pacer, PatternInfo
+from .comm_schedule import Schedule
+from .comm_timeline import Timeline
+
+def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer
+                   ) -> EngineResult:
+    fabric = sched.fabric
+    n_chips = fabric.n_chips
+    steps = sched.steps
+    last_use: dict[int, int] = {}
+    for q, step in enumerate(steps):
+        for p in step.data_from:
+            last_use[p] = q
+    route_last = np.zeros(sched.routes.n)  # when the latest transfer on each route sent its last byte
+    lazy: tuple[int, float] | None = None  # (pattern id, t): route_last[pattern.route] is t, not yet written
+    first_use: set[int] = set()
+    arrival: dict[int, tuple] = {}  # step -> ("uniform", t, pattern id) or ("array", per-chip latest arrival)
+    covers: dict[tuple[int, int], np.ndarray] = {}  # (pattern, source pattern) -> which transfers it feeds
+    pend_bytes: dict[int, float] = defaultdict(float)
+    pattern_finish: dict[int, float | np.ndarray] = {}  # latest arrival of each transfer of a pattern
+    t_end = 0.0
+    uniform_steps = 0
+
+    def fed(pid: int, src_pid: int) -> np.ndarray:
+        key = (pid, src_pid)
+        if key not in covers:
+            covers[key] = np.isin(infos[pid].pattern.src, infos[src_pid].pattern.dst)
+        return covers[key]
+
+    def flush_lazy() -> None:
+        nonlocal lazy
+        if lazy is not None:
+            route_last[infos[lazy[0]].pattern.route] = lazy[1]
+            lazy = None
+
+    def partial(t_now: float) -> EngineResult:
+        return _exclusive_result(sched, infos, timeline, pend_bytes, pattern_finish, t_now, len(steps),
+                                 uniform_steps, complete=False)
+
+    for q, step in enumerate(steps):
+        p = step.pattern
+        pid = id(p)
+        info = infos[pid]
+        nbytes = step.nbytes
+        # When each transfer may go: one number ``ready_s`` while it is the same for all transfers,
+        # else the array ``ready_v``; exactly one of the two is set.  Rule 2 first: the route is free.
+        ready_s: float | None
+        ready_v: np.ndarray | None = None
+        if lazy is not None and lazy[0] == pid:
+            ready_s = lazy[1]
+        elif pid not in first_use and (lazy is None or not np.isin(p.route, infos[lazy[0]].pattern.route).any()) \
+                and not route_last[p.route].any():
+            ready_s = 0.0
+        else:
+            flush_lazy()
+            free = route_last[p.route]
+            if (free == free[0]).all():
+                ready_s = float(free[0])
+            else:
+                ready_s, ready_v = None, free.copy()
+        # Rule 1: each transfer's source has received what it forwards.
+        for src_step in step.data_from:
+            got = arrival[src_step]
+            if got[0] == "uniform":
+                mask = fed(pid, got[2])
+                if ready_s is not None and mask.all():
+                    ready_s = max(ready_s, got[1])
+                    continue
+                data = np.where(mask, got[1], -np.inf)
+            else:
+                data = got[1][p.src]
+            if ready_s is not None:
+                ready_v, ready_s = np.full(p.size, ready_s), None
+            ready_v = np.maximum(ready_v, data)
+        if ready_s is not None and info.uniform:
+            # Every transfer ready at one instant, all alike: the step is one number.
+            start = ready_s + info.overhead0
+            sent = start + nbytes / info.bw0
+            arrive = sent + info.latency0
+            if lazy is not None and lazy[0] != pid:
+                flush_lazy()
+            lazy = (pid, sent)
+            first_use.add(pid)
+            if q in last_use:
+                arrival[q] = ("uniform", arrive, pid)
+            previous = pattern_finish.get(pid)
+            pattern_finish[pid] = arrive if previous is None else np.maximum(previous, arrive)
+            timeline.add_uniform(pid, info.inc_link, start, sent, nbytes)
+            t_end = max(t_end, arrive)
+            uniform_steps += 1
+        else:
+            if ready_v is None:
+                ready_v = np.full(p.size, ready_s)
+            start_v = ready_v + info.overhead
+            sent_v = start_v + nbytes / info.bw
+            arrive_v = sent_v + info.latency
+            if lazy is not None and lazy[0] != pid:
+                flush_lazy()
+            lazy = None
+            route_last[p.route] = sent_v
+            first_use.add(pid)
+            if q in last_use:
+                latest = np.full(n_chips, -np.inf)
+                if info.dst_unique:
+                    latest[p.dst] = arrive_v
+                else:
+                    np.maximum.at(latest, p.dst, arrive_v)
+                arrival[q] = ("array", latest)
+            previous = pattern_finish.get(pid)
+            pattern_finish[pid] = arrive_v if previous is None else np.maximum(previous, arrive_v)
+            timeline.add_intervals(pid, info, start_v, sent_v, nbytes)
+            t_end = max(t_end, float(arrive_v.max()))
+        pend_bytes[pid] += nbytes
+        for src_step in step.data_from:
+            if last_use.get(src_step) == q:
+                del arrival[src_step]
+        if pacer.due() and pacer.report((q + 1) / len(steps)):
+            raise Cancelled(partial(t_end))
+    return _exclusive_result(sched, infos, timeline, pend_bytes, pattern_finish, t_end, len(steps), uniform_steps,
+                             complete=True)
+
+
+def _exclusive_result(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline,
+                      pend_bytes: dict[int, float], pattern_finish: dict[int, float | np.ndarray], t_end: float,
+                      events: int, uniform_steps: int, complete: bool) -> EngineResult:
+    fabric = sched.fabric
+    link_bytes = np.zeros(fabric.n_links)
+    saturated = np.zeros(fabric.n_links)
+    chip_finish = np.zeros(fabric.n_chips)
+    for pid, total in pend_bytes.items():
+        info = infos[pid]
+        np.add.at(link_bytes, info.inc_link, total)
+        sat = info.sat_mask
+        np.add.at(saturated, info.inc_link[sat], total / info.bw[info.inc_owner[sat]])
+    for pid, f in pattern_finish.items():
+        p = infos[pid].pattern
+        np.maximum.at(chip_finish, p.src, np.broadcast_to(f, p.src.shape))
+        np.maximum.at(chip_finish, p.dst, np.broadcast_to(f, p.dst.shape))
+    edges, tl = timeline.result()
+    return EngineResult(t_end, chip_finish, link_bytes, saturated, (link_bytes > 0).astype(np.int32), edges, tl,
+                        "exclusive-links", events, uniform_steps, sched.n_transfers, complete)
+
