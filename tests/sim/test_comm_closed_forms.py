@@ -142,3 +142,18 @@ def test_a_3000_chip_ring_all_reduce_reuses_its_identical_steps(catalog):
     assert np.allclose(r.link_bytes[ring_links], 2 * (n - 1) * S / n)
     assert np.allclose(r.link_utilization[ring_links], 1.0)
     assert np.allclose(r.chip_finish_s, r.time_s)
+
+
+@pytest.mark.parametrize("rows, cols", [(5, 5), (7, 9)])
+def test_rings_on_odd_tori_use_the_wraparound(catalog, rows, cols):
+    """An odd x odd torus has a Hamiltonian cycle through its wraparound links: one ring of one-hop
+    steps, and its reverse on the opposite directed links.  (A 5x5 torus once gave the one-way
+    ring's time for both: its ring took a two-hop step whose links the reverse ring shared.)"""
+    f = torus_fabric(catalog, rows, cols)
+    n = rows * cols
+    bw = S / D1_BW
+    r = simulate_collective(f, "allreduce", S, "bidirectional-ring", latency=False)
+    assert r.time_s == pytest.approx((n - 1) / n * bw, rel=1e-3)
+    assert len(r.shared_links) == 0
+    r = simulate_collective(f, "allreduce", S, "ring", latency=False)
+    assert r.time_s == pytest.approx(2 * (n - 1) / n * bw, rel=1e-3)
