@@ -75,6 +75,14 @@ class PatternInfo:
         self.dst_unique = len(np.unique(p.dst)) == p.size
         cap = fabric.link_capacity_Bps[self.inc_link]
         self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
+        # Each transfer's place among its source chip's transfers of the pattern (rule 3 takes them in order).
+        order = np.argsort(p.src, kind="stable")
+        first = np.searchsorted(p.src[order], p.src[order])
+        self.src_rank = np.empty(p.size, np.int64)
+        self.src_rank[order] = np.arange(p.size) - first
+        self.max_rank = int(self.src_rank.max(initial=0))
+        self.rank_members = [np.flatnonzero(self.src_rank == r) for r in range(self.max_rank + 1)] \
+            if self.max_rank else [np.arange(p.size)]
 
 
 
@@ -88,7 +96,9 @@ def pattern_infos(sched: Schedule, latency: bool) -> dict[int, PatternInfo]:
 
 
 def exclusive_links(sched: Schedule, infos: dict[int, PatternInfo]) -> bool:
-    """True when no directed link is on two different routes, and no step uses a route twice."""
+    """True when no directed link is on two different routes, no step uses a route twice, and no chip
+    uses more routes than it can have messages in flight (so rule 4 of :mod:`.comm_schedule` cannot
+    hold a transfer back: a route has one message in flight at a time)."""
     used_routes = []
     for info in infos.values():
         r = info.pattern.route
@@ -98,6 +108,14 @@ def exclusive_links(sched: Schedule, infos: dict[int, PatternInfo]) -> bool:
     if not used_routes:
         return True
     routes = np.unique(np.concatenate(used_routes))
+    limit = sched.fabric.chip_max_in_flight
+    if (limit > 0).any():
+        src = np.concatenate([info.pattern.src for info in infos.values()])
+        route = np.concatenate([info.pattern.route for info in infos.values()])
+        pairs = np.unique(src * (sched.routes.n + 1) + route)
+        per_chip = np.bincount(pairs // (sched.routes.n + 1), minlength=sched.fabric.n_nodes)[:sched.fabric.n_chips]
+        if ((limit > 0) & (per_chip > limit)).any():
+            return False
     rs = sched.routes
     hops = rs.hops[routes]
     starts = rs.indptr[routes]

@@ -2,8 +2,11 @@
 
 Transfers on one route leave one after another (rule 2 of :mod:`.comm_schedule`), so no two
 transfers ever share a link at the same time, every transfer runs at its route's slowest link,
-and a transfer's arrival is ``ready + overhead + bytes / bottleneck + route latency``: the
-schedule is a longest-path computation over its steps, done step by step with numpy.  A step
+and a transfer's arrival is ``start + bytes / bottleneck + route latency`` with ``start`` its
+chip's overhead after the latest of its data, its route and its chip's message engine (rules 1-3):
+the schedule is a longest-path computation over its steps, done step by step with numpy.  (Rule
+4, messages in flight, cannot bind here: :func:`~.comm_common.exclusive_links` sends schedules
+where a chip uses more routes than it can have messages in flight to the max-min engine.)  A step
 whose transfers all become ready at one instant and are all alike (same latency, same
 bottleneck) finishes at one instant, and is carried as that one number: a ring's 2(N-1)
 identical steps cost a few scalar operations each, and their link statistics are summed per
@@ -31,6 +34,11 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             last_use[p] = q
     route_last = np.zeros(sched.routes.n)  # when the latest transfer on each route sent its last byte
     lazy: tuple[int, float] | None = None  # (pattern id, t): route_last[pattern.route] is t, not yet written
+    # Rule 3: when each chip's message engine is free again (its latest message started sending), and the
+    # same lazily for a pattern's source chips.
+    engine_free = np.zeros(n_chips)
+    engine_lazy: tuple[int, float] | None = None
+    engine_used: set[int] = set()  # patterns whose source chips have sent something
     first_use: set[int] = set()
     arrival: dict[int, tuple] = {}  # step -> ("uniform", t, pattern id) or ("array", per-chip latest arrival)
     covers: dict[tuple[int, int], np.ndarray] = {}  # (pattern, source pattern) -> which transfers it feeds
@@ -50,6 +58,22 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
         if lazy is not None:
             route_last[infos[lazy[0]].pattern.route] = lazy[1]
             lazy = None
+
+    def flush_engine() -> None:
+        nonlocal engine_lazy
+        if engine_lazy is not None:
+            engine_free[infos[engine_lazy[0]].pattern.src] = engine_lazy[1]
+            engine_lazy = None
+
+    def engine_ready(pid: int, p) -> tuple[float | None, np.ndarray | None]:
+        """When the step's source chips' engines are free: one number, or one per transfer."""
+        if engine_lazy is not None and engine_lazy[0] == pid:
+            return engine_lazy[1], None
+        if not engine_used and engine_lazy is None:
+            return 0.0, None
+        flush_engine()
+        free = engine_free[p.src]
+        return (float(free[0]), None) if (free == free[0]).all() else (None, free)
 
     def partial(t_now: float) -> EngineResult:
         return _exclusive_result(sched, infos, timeline, pend_bytes, pattern_finish, t_now, len(steps),
@@ -90,9 +114,13 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             if ready_s is not None:
                 ready_v, ready_s = np.full(p.size, ready_s), None
             ready_v = np.maximum(ready_v, data)
-        if ready_s is not None and info.uniform:
+        # Rule 3: and its chip's engine has started the chip's previous message.
+        engine_s, engine_v = engine_ready(pid, p)
+        if ready_s is not None and engine_s is not None and info.uniform and info.max_rank == 0:
             # Every transfer ready at one instant, all alike: the step is one number.
-            start = ready_s + info.overhead0
+            start = max(ready_s, engine_s) + info.overhead0
+            engine_lazy = (pid, start)
+            engine_used.add(pid)
             sent = start + nbytes / info.bw0
             arrive = sent + info.latency0
             if lazy is not None and lazy[0] != pid:
@@ -109,7 +137,18 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
         else:
             if ready_v is None:
                 ready_v = np.full(p.size, ready_s)
-            start_v = ready_v + info.overhead
+            flush_engine()
+            engine_used.add(pid)
+            if info.max_rank == 0:  # one message per chip
+                start_v = np.maximum(ready_v, engine_free[p.src] if engine_v is None else engine_v) + info.overhead
+                engine_free[p.src] = start_v
+            else:  # a chip's messages of the step one after another, in pattern order
+                start_v = np.empty(p.size)
+                for r in range(info.max_rank + 1):
+                    sel = info.rank_members[r]
+                    chips = p.src[sel]
+                    start_v[sel] = np.maximum(ready_v[sel], engine_free[chips]) + info.overhead[sel]
+                    engine_free[chips] = start_v[sel]
             sent_v = start_v + nbytes / info.bw
             arrive_v = sent_v + info.latency
             if lazy is not None and lazy[0] != pid:

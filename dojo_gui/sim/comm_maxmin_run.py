@@ -118,6 +118,21 @@ class MaxMinRun:
             waits += np.bincount(pt, minlength=n)
         else:
             self.consumers = np.zeros(0, np.int64)
+        # Rule 3: a chip's next transfer (program order) may begin its overhead once this one has begun
+        # sending.  Rule 4: the transfer ``k`` later from the same chip waits for this one's last byte.
+        by_chip = np.lexsort((np.arange(n), self.src))
+        chip_sorted = self.src[by_chip]
+        same_chip = chip_sorted[1:] == chip_sorted[:-1]
+        self.next_on_chip = np.full(n, -1, np.int64)
+        self.next_on_chip[by_chip[:-1][same_chip]] = by_chip[1:][same_chip]
+        waits[by_chip[1:][same_chip]] += 1
+        k = fabric.chip_max_in_flight[chip_sorted] if n else np.zeros(0, np.int64)
+        later = np.arange(n) + k
+        limited = (k > 0) & (later < n)
+        limited[limited] &= chip_sorted[later[limited]] == chip_sorted[limited]
+        self.frees = np.full(n, -1, np.int64)
+        self.frees[by_chip[limited]] = by_chip[later[limited]]
+        waits[by_chip[later[limited]]] += 1
         self.waits = waits
         self.ready_at = np.zeros(n)  # the latest of the dependencies met so far
 
@@ -187,14 +202,27 @@ class MaxMinRun:
 
     # ------------------------------------------------------------------ settling what cannot be contested
     def release(self, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``new`` have met every dependency: set their start; the uncontested ones are settled
-        (returned with the times their last byte leaves), the others wait for their start."""
-        self.start[new] = self.ready_at[new] + self.overhead[new]
-        free = (self.nbytes[new] == 0) | self.uncontested(new)
-        if not free.all():
-            self.released.append(new[~free])
-        done = new[free]
-        return done, self.send_alone(done, self.start[done])
+        """``new`` have met every dependency: set their start, and release their chips' next transfers
+        that waited only for that (rule 3); the uncontested ones are settled (returned with the times
+        their last byte leaves), the others wait for their start."""
+        done, t_done = [], []
+        while len(new):
+            self.start[new] = self.ready_at[new] + self.overhead[new]
+            free = (self.nbytes[new] == 0) | self.uncontested(new)
+            if not free.all():
+                self.released.append(new[~free])
+            settled = new[free]
+            done.append(settled)
+            t_done.append(self.send_alone(settled, self.start[settled]))
+            nxt = self.next_on_chip[new]
+            has = nxt >= 0
+            following = nxt[has]
+            self.ready_at[following] = np.maximum(self.ready_at[following], self.start[new[has]])
+            self.waits[following] -= 1
+            new = following[self.waits[following] == 0]
+        if len(done) <= 1:
+            return (done[0], t_done[0]) if done else (new, np.zeros(0))
+        return np.concatenate(done), np.concatenate(t_done)
 
     def send_alone(self, idx: np.ndarray, start: np.ndarray) -> np.ndarray:
         """``idx`` send alone on their routes from ``start``: return when they finish (what they carry
@@ -243,6 +271,14 @@ class MaxMinRun:
             self.ready_at[following] = np.maximum(self.ready_at[following], t_sent[has])
             self.waits[following] -= 1
             candidates = [following]
+            # Rule 4: a chip may start one more message once this one's last byte has left.
+            freed = self.frees[idx]
+            has = freed >= 0
+            if has.any():
+                freed = freed[has]
+                self.ready_at[freed] = np.maximum(self.ready_at[freed], t_sent[has])
+                self.waits[freed] -= 1
+                candidates.append(freed)
             # Rule 1: a delivery may complete a group that later transfers from its chip wait for.
             g = self.group_of[idx]
             has = g >= 0

@@ -101,32 +101,36 @@ def test_hierarchical_with_chunks_by_hand(catalog):
 
     Level 1 is each tile's pair (one hop at B4 = 4 TB/s), level 2 each row of three chips across
     the tile edges (B18 = 1.8 TB/s), in ring order col 0 -> col 2 (two hops) -> col 1 -> col 0.
-    Steps in program order, chunk 0 then chunk 1 of each ring step:
-      q0, q1   reduce-scatter level 1, S/4 each: t1 = S/4/B4 on the send
-      q2..q9   all-reduce level 2 (4 ring steps x 2 chunks), S/12 each: t2 = S/12/B18
-      q10, q11 all-gather level 1, S/4 each.
-    With o the per-message overhead and h the hop latency:
-      q1 waits for q0 to leave its route: sent 2(o + t1), arrives 2(o + t1) + h.
-      q3 waits for q1's data (later than q2 leaving the route, as t1 > t2):
-         sent 3o + 2t1 + h + t2; then q4..q9 each follow one o + t2 later on the route.
-      q8 sent 8o + 2t1 + h + 6t2; its two-hop transfer reaches column 2 at 8o + 2t1 + 3h + 6t2.
-      q10 from column 2 leaves at 9o + 3t1 + 3h + 6t2.
-      q11 from column 2 waits for q10 to leave (q9's data came earlier, 9o + 2t1 + 3h + 7t2):
-         sent 10o + 4t1 + 3h + 6t2, arrives 10o + 4t1 + 4h + 6t2 = the end.
-    Both engines must give exactly this (the exclusive-links engine once dropped q3's wait for q1's
-    data when the route was free for all transfers at one instant: 17 us too fast)."""
+    One chunk's steps: k0 reduce-scatter level 1 (S/4 a chunk: t1 = S/4/B4 on the send), k1..k4
+    all-reduce level 2 (S/12 a chunk: t2 = S/12/B18), k5 all-gather level 1.  In program order
+    (diagonal: step k of chunk c at k + c): q0 c0k0, q1 c0k1, q2 c1k0, q3 c0k2, q4 c1k1, q5 c0k3,
+    q6 c1k2, q7 c0k4, q8 c1k3, q9 c0k5, q10 c1k4, q11 c1k5.  Every chip sends one message in each.
+    A message starts its chip's overhead o after the latest of: its data, its route free, its
+    chip's previous message started (o = 1 us < h + t2, t1 < 2 t2; h the hop latency):
+      q0 starts o; q1 waits for q0's data: 2o + t1 + h; q2 waits for q1 to start: 3o + t1 + h.
+      q3 waits for q1's data: 3o + t1 + 2h + t2 (col 2, fed over two hops: one h more).
+      q4..q8 each wait for the level-2 route (the one before sent): q8 sends 8o + t1 + 2h + 7t2
+         (col 2: + h), and arrives at cols 1 and 2 at 8o + t1 + 4h + 7t2.
+      q9 waits for its chip's engine (q8 started): sends 9o + 2t1 + 2h + 6t2 (col 2: + h).
+      q10 waits for q8's data: starts 9o + t1 + 4h + 7t2 (col 0: 3h), and every chip has its
+         data at 9o + t1 + 5h + 8t2.
+      q11 waits for that (later than its route, 9o + 2t1 + 3h + 6t2): arrives 10o + 2t1 + 6h + 8t2,
+         the end.
+    Both engines must give exactly this.  (Laid out step by step, every chunk's step k before any
+    chunk's step k+1, the same collective took 10o + 4t1 + 4h + 6t2: the second chunk's level-1
+    all-gather could not start before the first's, behind level 2 on its route.)"""
     f = Fabric.from_design(grid_design(catalog, "dojo-d1", (2, 1), (1, 3), (1, 1)))
     o, h = D1_OVERHEAD, D1_HOP
     t1, t2 = S / 4 / D1_BW, S / 12 / 1.8e12
-    expect = 10 * o + 4 * t1 + 4 * h + 6 * t2
+    expect = 10 * o + 2 * t1 + 6 * h + 8 * t2
     sched = build_schedule(f, "allreduce", "hierarchical", S, resolve_scope(f, None), chunks=2)
     fast = comm_engine.run(sched, latency=True, mode="exclusive")
     slow = comm_engine.run(sched, latency=True, mode="max-min")
     assert fast.time_s == pytest.approx(expect, rel=1e-12)
     assert slow.time_s == pytest.approx(expect, rel=1e-12)
     assert np.allclose(fast.chip_finish_s, slow.chip_finish_s, rtol=1e-12)
-    # Without latency the same chain holds with o = h = 0: 4 t1 + 6 t2.
-    assert comm_engine.run(sched, latency=False).time_s == pytest.approx(4 * t1 + 6 * t2, rel=1e-12)
+    # Without latency the same chain holds with o = h = 0: 2 t1 + 8 t2.
+    assert comm_engine.run(sched, latency=False).time_s == pytest.approx(2 * t1 + 8 * t2, rel=1e-12)
 
 
 SMALL_DESIGNS = {
