@@ -319,8 +319,9 @@ class Fabric:
             return None
         return int(nx.diameter(g, usebounds=True))
 
-    def cut_bandwidth(self, side: np.ndarray) -> tuple[float, float]:
-        """Bandwidth from the chips in ``side`` (a boolean mask over chips) to the rest, and back.
+    def cut_bandwidth(self, side: np.ndarray, links: np.ndarray | None = None) -> tuple[float, float]:
+        """Bandwidth from the chips in ``side`` (a boolean mask over chips) to the rest, and back,
+        over ``links`` (a mask over the directed links; all of them by default).
 
         Switches and interface processors go to whichever side makes the cut smaller (a few
         rounds of moving each to the side it has more bandwidth to).
@@ -329,7 +330,7 @@ class Fabric:
         node_side = np.zeros(self.n_nodes, bool)
         node_side[: self.n_chips] = side
         others = np.arange(self.n_chips, self.n_nodes)
-        cap = self.link_capacity_Bps
+        cap = self.link_capacity_Bps if links is None else np.where(links, self.link_capacity_Bps, 0.0)
         for _ in range(8 if len(others) else 0):
             # For each non-chip node: capacity to nodes on side True minus to side False.
             to_true = np.bincount(self.link_src, weights=cap * node_side[self.link_dst], minlength=self.n_nodes)

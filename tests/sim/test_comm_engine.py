@@ -323,6 +323,10 @@ def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
         return
     scope = resolve_scope(f, None)
     for algorithm in SUPPORTED[collective]:
+        if algorithm == "direct" and f.n_chips > 24:
+            # Every chip starts its n-1 messages one overhead apart, so every transfer ends at its own
+            # time: thousands of max-min events.  Small grids (and the reference tests) cover it.
+            continue
         try:
             sched = build_schedule(f, collective, algorithm, S, scope, chunks)
         except CollectiveError:
