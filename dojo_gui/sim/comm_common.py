@@ -75,6 +75,9 @@ class PatternInfo:
         self.dst_unique = len(np.unique(p.dst)) == p.size
         cap = fabric.link_capacity_Bps[self.inc_link]
         self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
+        # Rule 3 holds for transfers whose chip spends an overhead on them.
+        self.serial = self.overhead > 0
+        self.serial_none = not self.serial.any()
         # Each transfer's place among its source chip's transfers of the pattern (rule 3 takes them in order).
         order = np.argsort(p.src, kind="stable")
         first = np.searchsorted(p.src[order], p.src[order])

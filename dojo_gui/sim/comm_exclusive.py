@@ -115,12 +115,16 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
                 ready_v, ready_s = np.full(p.size, ready_s), None
             ready_v = np.maximum(ready_v, data)
         # Rule 3: and its chip's engine has started the chip's previous message.
-        engine_s, engine_v = engine_ready(pid, p)
+        if info.serial_none:  # no overhead, nothing for the engine to do (latency left out)
+            engine_s, engine_v = -np.inf, None
+        else:
+            engine_s, engine_v = engine_ready(pid, p)
         if ready_s is not None and engine_s is not None and info.uniform and info.max_rank == 0:
             # Every transfer ready at one instant, all alike: the step is one number.
             start = max(ready_s, engine_s) + info.overhead0
-            engine_lazy = (pid, start)
-            engine_used.add(pid)
+            if not info.serial_none:
+                engine_lazy = (pid, start)
+                engine_used.add(pid)
             sent = start + nbytes / info.bw0
             arrive = sent + info.latency0
             if lazy is not None and lazy[0] != pid:
@@ -137,18 +141,27 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
         else:
             if ready_v is None:
                 ready_v = np.full(p.size, ready_s)
-            flush_engine()
-            engine_used.add(pid)
-            if info.max_rank == 0:  # one message per chip
-                start_v = np.maximum(ready_v, engine_free[p.src] if engine_v is None else engine_v) + info.overhead
-                engine_free[p.src] = start_v
-            else:  # a chip's messages of the step one after another, in pattern order
-                start_v = np.empty(p.size)
-                for r in range(info.max_rank + 1):
-                    sel = info.rank_members[r]
-                    chips = p.src[sel]
-                    start_v[sel] = np.maximum(ready_v[sel], engine_free[chips]) + info.overhead[sel]
-                    engine_free[chips] = start_v[sel]
+            if info.serial_none:
+                start_v = ready_v + info.overhead
+            else:
+                flush_engine()
+                engine_used.add(pid)
+                # Chips without overhead do not wait for their engine (rule 3 is about the overhead).
+                busy = np.where(info.serial, engine_free[p.src], -np.inf)
+                if info.max_rank == 0:  # one message per chip
+                    start_v = np.maximum(ready_v, busy) + info.overhead
+                    engine_free[p.src[info.serial]] = start_v[info.serial]
+                else:  # a chip's messages of the step one after another, in pattern order
+                    start_v = np.empty(p.size)
+                    for r in range(info.max_rank + 1):
+                        sel = info.rank_members[r]
+                        sel = sel[info.serial[sel]]
+                        chips = p.src[sel]
+                        start_v[sel] = np.maximum(ready_v[sel], engine_free[chips]) + info.overhead[sel]
+                        engine_free[chips] = start_v[sel]
+                    free = info.rank_members[0] if info.serial.all() else np.flatnonzero(~info.serial)
+                    if not info.serial.all():
+                        start_v[free] = ready_v[free] + info.overhead[free]
             sent_v = start_v + nbytes / info.bw
             arrive_v = sent_v + info.latency
             if lazy is not None and lazy[0] != pid:

@@ -24,6 +24,7 @@ def quick_floor_s(sched: Schedule, latency: bool = True) -> float:
     """A time the schedule cannot beat, in a few operations per step: the larger of
 
     - the busiest link's bytes over its capacity;
+    - the busiest chip's message engine: its messages times its per-message overhead (rule 3);
     - the longest chain of steps each of whose transfers all wait for data from the one before:
       no transfer of a step arrives before the earliest arrival of that step's source step plus
       the smallest overhead and latency of its transfers plus its bytes at their fastest route.
@@ -36,6 +37,14 @@ def quick_floor_s(sched: Schedule, latency: bool = True) -> float:
     for pid, nbytes in per_pattern.items():
         np.add.at(load, infos[pid].inc_link, nbytes)
     busiest = float((load / sched.fabric.link_capacity_Bps).max(initial=0.0))
+    if latency:
+        per_pattern_steps: dict[int, int] = defaultdict(int)
+        for step in sched.steps:
+            per_pattern_steps[id(step.pattern)] += 1
+        messages = np.zeros(sched.fabric.n_chips)
+        for pid, count in per_pattern_steps.items():
+            messages += count * np.bincount(infos[pid].pattern.src, minlength=sched.fabric.n_chips)
+        busiest = max(busiest, float((messages * sched.fabric.chip_overhead_s).max(initial=0.0)))
     alpha = {pid: float((info.overhead + info.latency).min()) for pid, info in infos.items()}
     fastest = {pid: float(info.bw.max()) for pid, info in infos.items()}
     fed_by_all: dict[tuple[int, int], bool] = {}

@@ -120,12 +120,14 @@ class MaxMinRun:
             self.consumers = np.zeros(0, np.int64)
         # Rule 3: a chip's next transfer (program order) may begin its overhead once this one has begun
         # sending.  Rule 4: the transfer ``k`` later from the same chip waits for this one's last byte.
+        # (Rule 3 only where the chip spends an overhead on its messages: with latency left out it has none.)
         by_chip = np.lexsort((np.arange(n), self.src))
         chip_sorted = self.src[by_chip]
         same_chip = chip_sorted[1:] == chip_sorted[:-1]
         self.next_on_chip = np.full(n, -1, np.int64)
-        self.next_on_chip[by_chip[:-1][same_chip]] = by_chip[1:][same_chip]
-        waits[by_chip[1:][same_chip]] += 1
+        serial = same_chip & (self.overhead[by_chip[1:]] > 0)
+        self.next_on_chip[by_chip[:-1][serial]] = by_chip[1:][serial]
+        waits[by_chip[1:][serial]] += 1
         k = fabric.chip_max_in_flight[chip_sorted] if n else np.zeros(0, np.int64)
         later = np.arange(n) + k
         limited = (k > 0) & (later < n)

@@ -4,8 +4,9 @@ A collective algorithm adds phases (ring steps over many rings at once, hops alo
 transfers straight between every pair of a group) to a :class:`Plan`.  Each phase's steps
 are recorded once, for one chunk, with the steps of that chunk they wait for.  :meth:`Plan.build`
 then writes the steps of all ``chunks`` pieces into the schedule in *diagonal* order: step k
-of chunk c comes at position (k + c, c), so while chunk 0 is in its k-th step, chunk 1 is in
-its (k-1)-th, and so on.  A chunk's next phase starts as soon as its own previous phase ends,
+of chunk c comes at position (k + d c, c), so chunk c + 1 starts d steps behind chunk c, where d
+is the length of the first phase (1 for a collective of one phase): chunk c + 1 enters the first
+phase as chunk c leaves it.  A chunk's next phase starts as soon as its own previous phase ends,
 and a route (or a chip) that serves two phases takes their messages in the order they can
 go: with C chunks on a torus the row and column phases of the 2D all-reduce overlap, and the
 whole runs at the pace of its busiest links (see tests/sim/test_comm_closed_forms.py).
@@ -13,7 +14,10 @@ whole runs at the pace of its busiest links (see tests/sim/test_comm_closed_form
 Program order is what the engines' rules 2-4 follow (:mod:`dojo_gui.sim.comm_schedule`): a
 route, and a chip's message engine, take their transfers in it.  Step-by-step order (every
 chunk's step k before any chunk's step k+1) would make the second phase's step 1 wait behind
-the first phase's last chunk on its routes, stalling the pipeline.
+the first phase's last chunk on its routes, stalling the pipeline; a spacing of one step would
+let a chip's message that waits for its data hold up, at its message engine, one of a busier
+route that could go (on the 5x5 torus with 16 chunks and latency: 685 us against 562 us, the
+busiest route's 557 us of messages).
 """
 
 from __future__ import annotations
@@ -111,7 +115,11 @@ class Plan:
     def build(self) -> Schedule:
         """Every chunk's copy of the steps, in diagonal order, each carrying 1/chunks of its bytes."""
         C, K = self.chunks, len(self.steps)
-        order = sorted(((k + c, c, k) for c in range(C) for k in range(K)))
+        first = 1
+        while first < K and self.steps[first][0] is self.steps[0][0]:
+            first += 1
+        spacing = first if first < K else 1
+        order = sorted(((k + spacing * c, c, k) for c in range(C) for k in range(K)))
         index: dict[tuple[int, int], int] = {}
         for _, c, k in order:
             pattern, nbytes, deps, phase = self.steps[k]

@@ -14,7 +14,8 @@ A transfer of step q from chip x may begin when (the engines' rules):
    (a chip sends its messages down one path one after another);
 3. message engine: x's previous transfer, in program order, has finished its overhead (a chip
    spends its per-message overhead on one message at a time, so a chip sending k messages pays
-   k overheads one after another: LogP's o);
+   k overheads one after another: LogP's o; with no overhead, as with latency left out, there
+   is no such wait);
 4. in flight: x's transfer k before it in program order has sent its last byte, where k is the
    chip's ``max_messages_in_flight`` (no such wait when it is 0).
 

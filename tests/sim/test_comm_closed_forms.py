@@ -161,3 +161,22 @@ def test_rings_on_odd_tori_use_the_wraparound(catalog, rows, cols):
     assert len(r.shared_links) == 0
     r = simulate_collective(f, "allreduce", S, "ring", latency=False)
     assert r.time_s == pytest.approx(2 * (n - 1) / n * bw, rel=1e-3)
+
+
+@pytest.mark.parametrize("rows, cols", [(5, 5), (4, 6)])
+def test_2d_pipelines_its_phases_on_a_torus(catalog, rows, cols):
+    """The 2D all-reduce's row links carry the reduce-scatter and the all-gather, 2(X-1)/X S/B, its
+    column links 2(Y-1)/(XY) S/B: pipelined, the whole takes the busier of the two (1.6 S/B on a
+    5x5 torus; without pipelining 1.92 S/B).  With latency, each of the C chunks also pays the
+    overhead of each of the 2(X-1) row messages on the busiest route (which sends them one after
+    another), and the pipelined bound is that route's time."""
+    f = torus_fabric(catalog, rows, cols)
+    y, x = rows, cols
+    bound = max(2 * (x - 1) / x, 2 * (y - 1) / (x * y)) * S / D1_BW
+    assert simulate_collective(f, "allreduce", S, "2d", latency=False).time_s > 1.1 * bound
+    for chunks in (16, 64):
+        r = simulate_collective(f, "allreduce", S, "2d", chunks=chunks, latency=False)
+        assert bound * (1 - 1e-9) <= r.time_s <= bound * 1.01
+    r = simulate_collective(f, "allreduce", S, "2d", chunks=16, latency=True)
+    with_overheads = bound + 16 * 2 * (x - 1) * D1_OVERHEAD
+    assert with_overheads * (1 - 1e-9) <= r.time_s <= with_overheads * 1.01

@@ -10,7 +10,8 @@ next event.  It follows the rules documented in :mod:`dojo_gui.sim.comm_schedule
 1. a transfer from chip x in step q waits until every transfer of the steps q depends on
    that delivers to x has arrived;
 2. and until the previous transfer on its route (in program order) has sent its last byte;
-3. and until x's previous transfer (in program order) has started sending (its overhead done);
+3. and, if x spends an overhead on it, until x's previous transfer (in program order) has started
+   sending (its overhead done);
 4. and until x's transfer k before it has sent its last byte (k: x's messages in flight, if any);
 5. it then spends its source's per-message overhead, sends at its max-min rate, and
    arrives its route's latency after its last byte left.
@@ -83,7 +84,7 @@ def reference_run(sched, latency: bool) -> tuple[float, np.ndarray, np.ndarray, 
             deps[i].append((last_on_route[route[i]], "sent"))
         last_on_route[route[i]] = i
         mine = by_chip.setdefault(src[i], [])
-        if mine:
+        if mine and overhead[i] > 0:
             deps[i].append((mine[-1], "started"))
         k = int(fabric.chip_max_in_flight[src[i]])
         if k and len(mine) >= k:
