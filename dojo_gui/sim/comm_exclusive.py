@@ -11,6 +11,11 @@ whose transfers all become ready at one instant and are all alike (same latency,
 bottleneck) finishes at one instant, and is carried as that one number: a ring's 2(N-1)
 identical steps cost a few scalar operations each, and their link statistics are summed per
 pattern, not per step.  Nothing is assumed: uniformity is checked for every step from its inputs.
+
+A run of steps that are not uniform (rings over tiles joined by slower edges, say) but repeat
+one ring pattern, each step fed by the one before, is computed in closed form after its first
+step (:mod:`.comm_ring_run`): its last step's times exactly, its timeline from a few dozen steps
+computed exactly, the bytes of the steps between spread evenly over the time between them.
 """
 
 from __future__ import annotations
@@ -20,8 +25,39 @@ from collections import defaultdict
 import numpy as np
 
 from .comm_common import Cancelled, EngineResult, Pacer, PatternInfo
+from .comm_ring_run import MAX_DISTINCT, RingRun
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
+
+# Runs of at least this many further steps are computed in closed form, not stepped.
+RING_RUN_MIN = 16
+# Steps of such a run computed exactly for the timeline (the bytes of the others spread between them).
+RING_RUN_SAMPLES = 32
+
+
+def ring_runs(sched: Schedule) -> list[int]:
+    """For every step, the last step of the run it starts: the same pattern and bytes, each step fed
+    only by the one before."""
+    steps = sched.steps
+    end = list(range(len(steps)))
+    for q in range(len(steps) - 2, -1, -1):
+        a, b = steps[q], steps[q + 1]
+        if b.pattern is a.pattern and b.nbytes == a.nbytes and b.data_from == (q,):
+            end[q] = end[q + 1]
+    return end
+
+
+def ring_predecessors(info: PatternInfo) -> np.ndarray | None:
+    """For a pattern of rings (every chip sends once and receives once), the transfer that feeds each."""
+    p = info.pattern
+    if info.max_rank or len(np.unique(p.dst)) != p.size:
+        return None
+    by_dst = np.argsort(p.dst)
+    at = np.searchsorted(p.dst[by_dst], p.src)
+    at = np.minimum(at, p.size - 1)
+    if not np.array_equal(p.dst[by_dst][at], p.src):
+        return None
+    return by_dst[at]
 
 def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer
                    ) -> EngineResult:
@@ -46,6 +82,8 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
     pattern_finish: dict[int, float | np.ndarray] = {}  # latest arrival of each transfer of a pattern
     t_end = 0.0
     uniform_steps = 0
+    run_end = ring_runs(sched)
+    preds: dict[int, np.ndarray | None] = {}
 
     def fed(pid: int, src_pid: int) -> np.ndarray:
         key = (pid, src_pid)
@@ -79,7 +117,10 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
         return _exclusive_result(sched, infos, timeline, pend_bytes, pattern_finish, t_now, len(steps),
                                  uniform_steps, complete=False)
 
-    for q, step in enumerate(steps):
+    q = -1
+    while q + 1 < len(steps):
+        q += 1
+        step = steps[q]
         p = step.pattern
         pid = id(p)
         info = infos[pid]
@@ -180,6 +221,30 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             pattern_finish[pid] = arrive_v if previous is None else np.maximum(previous, arrive_v)
             timeline.add_intervals(pid, info, start_v, sent_v, nbytes)
             t_end = max(t_end, float(arrive_v.max()))
+            if run_end[q] - q >= RING_RUN_MIN:
+                if pid not in preds:
+                    preds[pid] = ring_predecessors(info)
+                pred = preds[pid]
+                w = nbytes / info.bw
+                if pred is not None and len(np.unique(w + info.overhead)) <= MAX_DISTINCT:
+                    end = run_end[q]
+                    arrive_v, latest = _ring_run(info, pred, start_v, w, q, end, timeline, nbytes, n_chips)
+                    sent_v = arrive_v - info.latency
+                    route_last[p.route] = sent_v
+                    if not info.serial_none:
+                        engine_free[p.src] = sent_v - w
+                    arrival.pop(q, None)
+                    if end in last_use:
+                        arrival[end] = ("array", latest)
+                    pattern_finish[pid] = np.maximum(pattern_finish[pid], arrive_v)
+                    t_end = max(t_end, float(arrive_v.max()))
+                    pend_bytes[pid] += nbytes * (end - q)
+                    for src_step in step.data_from:
+                        if last_use.get(src_step) == q:
+                            del arrival[src_step]
+                    pend_bytes[pid] += nbytes
+                    q = end
+                    continue
         pend_bytes[pid] += nbytes
         for src_step in step.data_from:
             if last_use.get(src_step) == q:
@@ -188,6 +253,28 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             raise Cancelled(partial(t_end))
     return _exclusive_result(sched, infos, timeline, pend_bytes, pattern_finish, t_end, len(steps), uniform_steps,
                              complete=True)
+
+
+def _ring_run(info: PatternInfo, pred: np.ndarray, start_v: np.ndarray, w: np.ndarray, q: int, end: int,
+              timeline: Timeline, nbytes: float, n_chips: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps q + 1 .. end of a ring run whose step q started at ``start_v``: record their timeline and
+    return the last step's arrivals, and per chip the latest of them."""
+    h, o = info.latency, info.overhead
+    run = RingRun(start_v, pred, w[pred] + h[pred] + o, w + o)
+    steps = end - q
+    samples = np.unique(np.linspace(0, steps, min(steps, RING_RUN_SAMPLES) + 1).astype(np.int64))
+    sent_before = start_v + w
+    for a, b in zip(samples[:-1], samples[1:]):
+        sent_b = run.starts(int(b)) + w
+        # Steps a + 1 .. b of every transfer sent their bytes between step a's last byte and step b's.
+        if nbytes > 0:
+            timeline.add_transfers(info.inc_owner, info.inc_link, sent_before, sent_b,
+                                   np.full(len(w), nbytes * (b - a)))
+        sent_before = sent_b
+    arrive = sent_before + h
+    latest = np.full(n_chips, -np.inf)
+    latest[info.pattern.dst] = arrive
+    return arrive, latest
 
 
 def _exclusive_result(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline,
