@@ -152,6 +152,8 @@ class Fabric:
         self._zplane_exits = None  # built by dojo_gui.fabric.routing.zplane_exits
         self._graph: nx.Graph | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
+        # What other layers derive from the fabric and keep with it (e.g. the link table of results).
+        self.cache: dict[str, object] = {}
 
     # ------------------------------------------------------------------ constructors
     @classmethod

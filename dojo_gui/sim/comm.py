@@ -49,10 +49,16 @@ class LinkTable:
 
     @classmethod
     def of(cls, fabric: Fabric) -> "LinkTable":
+        """The fabric's table, built once per fabric (results share it; nobody changes it)."""
+        cached = fabric.cache.get("link_table")
+        if isinstance(cached, LinkTable):
+            return cached
         names = fabric.node_names
-        return cls([names[i] for i in fabric.link_src.tolist()], [names[i] for i in fabric.link_dst.tolist()],
+        table = cls([names[i] for i in fabric.link_src.tolist()], [names[i] for i in fabric.link_dst.tolist()],
                    [fabric.kinds[k] for k in fabric.link_kind.tolist()], fabric.link_capacity_Bps.copy(),
                    fabric.link_latency_s.copy())
+        fabric.cache["link_table"] = table
+        return table
 
     def __len__(self) -> int:
         return len(self.src)
@@ -374,7 +380,10 @@ def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, siz
     shared = np.flatnonzero(run.link_peak_flows >= 2)
     shared = shared[np.lexsort((-run.link_bytes[shared], -run.link_peak_flows[shared]))]
     widths = np.diff(run.timeline_edges_s)
-    timeline_util = (run.timeline_bytes / (widths[:, None] * cap[None, :])).astype(np.float32)
+    # Bytes to utilization in place, in float32: the timeline is the result's biggest array.
+    timeline_util = np.asarray(run.timeline_bytes, np.float32)
+    timeline_util /= widths.astype(np.float32)[:, None]
+    timeline_util /= cap.astype(np.float32)[None, :]
     return CommResult(
         collective=collective, algorithm=algorithm, requested_algorithm=requested, size_bytes=float(size_bytes),
         chunks=chunks, scope=scope.description, chips=n, chip_indices=scope.chips.copy(),

@@ -119,7 +119,8 @@ class Plan:
         while first < K and self.steps[first][0] is self.steps[0][0]:
             first += 1
         spacing = first if first < K else 1
-        order = sorted(((k + spacing * c, c, k) for c in range(C) for k in range(K)))
+        order = sorted(((k + spacing * c, c, k) for c in range(C) for k in range(K))) if C > 1 else \
+            [(k, 0, k) for k in range(K)]
         index: dict[tuple[int, int], int] = {}
         for _, c, k in order:
             pattern, nbytes, deps, phase = self.steps[k]

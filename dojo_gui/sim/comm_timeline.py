@@ -128,7 +128,14 @@ class Timeline:
         if self.batch:
             index = np.concatenate([i for i, _ in self.batch])
             nbytes = np.concatenate([b for _, b in self.batch])
-            self.flat += np.bincount(index, nbytes, minlength=len(self.flat)).astype(np.float32)
+            lo, hi = (int(index.min()), int(index.max()) + 1) if len(index) else (0, 0)
+            if hi == lo:
+                pass
+            elif hi - lo <= 8 * len(index):
+                self.flat[lo:hi] += np.bincount(index - lo, nbytes, minlength=hi - lo).astype(np.float32)
+            else:  # a few entries spread far apart: only where they are
+                at, inverse = np.unique(index, return_inverse=True)
+                self.flat[at] += np.bincount(inverse.ravel(), nbytes).astype(np.float32)
             self.batch.clear()
             self.batch_size = 0
 
@@ -142,5 +149,5 @@ class Timeline:
         self.flush()
         used = max(1, min(self.n_bins, int(np.ceil(self.end / self.width * (1 - 1e-12)))))
         edges = np.arange(used + 1) * self.width
-        return edges, self.bins[:used].copy()
+        return edges, self.bins[:used]  # a view: the timeline is done with (the result may reuse it)
 
