@@ -63,7 +63,10 @@ def one_case(case: str) -> dict:
     design = make_design(which)
     fabric = Fabric.from_design(design)
     t0 = time.perf_counter()
-    r = simulate_collective(design, collective, S, algorithm, latency=latency, fabric=fabric)
+    try:
+        r = simulate_collective(design, collective, S, algorithm, latency=latency, fabric=fabric)
+    except ValueError as exc:  # refused (TooLarge), with its reason
+        return {"refused": str(exc)}
     return {"chips": r.chips, "algorithm": r.algorithm, "engine": r.engine, "simulate_s": time.perf_counter() - t0,
             "simulated_s": r.time_s, "lower_bound_s": r.lower_bound_s, "transfers": r.transfers,
             "events": r.events}
@@ -74,7 +77,8 @@ def run_process(case: str) -> tuple[float, float, dict | None]:
     import threading
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--case", case], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, __file__, "--case", case], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
     timer = threading.Timer(CASE_TIMEOUT_S, proc.kill)
     timer.start()
     out = proc.stdout.read() if proc.stdout else ""
@@ -110,6 +114,10 @@ def main() -> None:
         wall, peak = statistics.median(walls), statistics.median(peaks)
         met = ("" if target_s is None else ("  met" if wall <= target_s and (target_mb is None or peak <= target_mb)
                                             else "  MISSED"))
+        if doc is not None and "refused" in doc:
+            print(f"{case:22s} {'':>8s} {wall:8.2f} {target_s or '':>7} {peak:8.0f} {target_mb or '':>7}  "
+                  f"refused: {doc['refused']}{met.replace('met', 'MISSED')}", flush=True)
+            continue
         if doc is None:
             print(f"{case:22s} {'':>8s} {wall:8.2f} {target_s or '':>7} {peak:8.0f} {target_mb or '':>7}  "
                   f"failed or stopped after {CASE_TIMEOUT_S} s{met}", flush=True)

@@ -167,6 +167,30 @@ def ring_order(fabric: Fabric, chips: Sequence[int]) -> np.ndarray:
     return np.sort(chips)
 
 
+def ring_orders(fabric: Fabric, groups: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """:func:`ring_order` of every group; groups of one shape (translates of each other on the grid,
+    spanning the same whole dimensions) share one embedding, worked out once."""
+    if fabric.chip_coords is None or not fabric.regular_grid:
+        return [ring_order(fabric, g) for g in groups]
+    rows, cols = fabric.grid_shape
+    known: dict[tuple, np.ndarray] = {}
+    out = []
+    for g in groups:
+        g = np.asarray(g, np.int64)
+        rc = fabric.chip_coords[g]
+        rel = rc - rc.min(axis=0)
+        canon = np.lexsort((rel[:, 1], rel[:, 0]))
+        spans = (len(np.unique(rc[:, 0])) == rows, len(np.unique(rc[:, 1])) == cols)
+        key = (rel[canon].tobytes(), spans)
+        if key not in known:
+            order = ring_order(fabric, g)
+            place = np.empty(fabric.n_chips, np.int64)
+            place[g[canon]] = np.arange(len(g))
+            known[key] = place[order]
+        out.append(g[canon][known[key]])
+    return out
+
+
 def serpentine(fabric: Fabric, chips: np.ndarray) -> np.ndarray:
     """Row by row, alternating direction (by the rows the chips occupy)."""
     rc = fabric.chip_coords[chips]

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..fabric.embed import chain_from, compressed_block, ring_order
+from ..fabric.embed import chain_from, compressed_block, ring_order, ring_orders
 from ..fabric.fabric import Fabric
 from .comm_plan import Plan
 from .comm_schedule import Schedule
@@ -181,7 +181,7 @@ def build_schedule(fabric: Fabric, collective: str, algorithm: str, size_bytes: 
         if algorithm in ("ring", "bidirectional-ring"):
             both = algorithm == "bidirectional-ring"
             steps = (n - 1) * (int(reduce) + int(gather))
-            rings = [_ring(fabric, scope, g) for g in groups]
+            rings = [g.copy() for g in groups] if scope.ordered else ring_orders(fabric, groups)
             plan.notes += _ring_notes(fabric, rings[0], both)
             plan.ring_phase(rings, steps, S / n / (2 if both else 1), entry, collective, both)
         elif algorithm == "2d":

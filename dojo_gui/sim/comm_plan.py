@@ -64,11 +64,15 @@ class Plan:
         rings = [r for r in rings if len(r) >= 2]
         if steps <= 0 or not rings:
             return entry
-        src = np.concatenate(rings)
-        dst = np.concatenate([np.roll(r, -1) for r in rings])
+        if len({len(r) for r in rings}) == 1:  # many rings of one size (groups, rows): all at once
+            block = np.vstack(rings)
+            src, dst, back = block.ravel(), np.roll(block, -1, axis=1).ravel(), np.roll(block, 1, axis=1).ravel()
+        else:
+            src = np.concatenate(rings)
+            dst = np.concatenate([np.roll(r, -1) for r in rings])
+            back = np.concatenate([np.roll(r, 1) for r in rings])
         if both_ways:
-            src, dst = np.concatenate([src, np.concatenate(rings)]), np.concatenate(
-                [dst, np.concatenate([np.roll(r, 1) for r in rings])])
+            src, dst = np.concatenate([src, src]), np.concatenate([dst, back])
         pattern = self.builder.pattern(src, dst)
         prev = entry
         for _ in range(steps):
