@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import units
+from .. import limits, units
 from ..model.design import Design, DesignError, parse_path
 
 DAY_S = 86400.0
@@ -350,8 +350,10 @@ class Scenario:
             raise ScenarioError(f"the duration must be above zero, got {self.duration_s:g} s")
         if not (self.dt_s > 0 and math.isfinite(self.dt_s)):
             raise ScenarioError(f"the time step must be above zero, got {self.dt_s:g} s")
-        if self.duration_s / self.dt_s > 1e9:
-            raise ScenarioError(f"{self.duration_s:g} s in steps of {self.dt_s:g} s is over a billion steps")
+        try:
+            limits.THERMAL_STEPS.check(self.duration_s / self.dt_s)
+        except limits.LimitExceeded as exc:
+            raise ScenarioError(f"{self.duration_s:g} s in steps of {self.dt_s:g} s is {exc}") from None
         if not 0 < self.coolant_flow_fraction <= 10:
             raise ScenarioError(f"the coolant flow must be a share of the design flow in (0, 10], got {self.coolant_flow_fraction:g}")
         if self.initial not in ("idle", "load", "coolant"):
