@@ -77,6 +77,8 @@ def set_allow_large(on: bool = True) -> None:
 # Measured on a 2-core machine (bench/bench_project.py, bench/fuzz_projects.py): 48,000 chips open, summarize
 # and validate in about 2 s and 70 MB; the normal limits keep every command within seconds and a few hundred MB.
 CHIPS = Limit("chips", "chips", 100_000, 10_000_000)  # in one design
+# Parts of every level (a 100,000-chip design has about 104,000): empty cabinets and tiles cost time too.
+PARTS = Limit("parts", "parts", 150_000, 15_000_000)
 FILE_BYTES = Limit("file_bytes", "bytes", 64 * 2**20, 4 * 2**30)  # of one project file
 THERMAL_STEPS = Limit("thermal_steps", "time steps", 1e8, 1e10)  # of one thermal run
 COMM_CHUNKS = Limit("comm_chunks", "chunks", 1_000, 100_000)  # each step's message pipelined in
@@ -85,7 +87,7 @@ PICTURE_SIDE = Limit("picture_side", "pixels on a side", 16_384, 32_767)  # of a
 PICTURE_PIXELS = Limit("picture_pixels", "pixels in all", 100e6, 1e9)  # of an exported picture
 
 LIMITS: dict[str, Limit] = {lim.key: lim for lim in
-                            (CHIPS, FILE_BYTES, THERMAL_STEPS, COMM_CHUNKS, COMM_BYTES, PICTURE_SIDE, PICTURE_PIXELS)}
+                            (CHIPS, PARTS, FILE_BYTES, THERMAL_STEPS, COMM_CHUNKS, COMM_BYTES, PICTURE_SIDE, PICTURE_PIXELS)}
 
 # Not raised by --allow-large: a depth past this is never a project, and Python's parser would recurse.
 JSON_DEPTH = 64

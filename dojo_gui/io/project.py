@@ -57,7 +57,7 @@ class ProjectFileError(Exception):
     def __str__(self) -> str:
         prefix = f"{self.file}: " if self.file else ""
         at = [self.where] if self.where else []
-        if self.line is not None and f"line {self.line}" not in self.message:
+        if self.line is not None:
             at.append(f"line {self.line}")
         return f"{prefix}{', '.join(at) + ': ' if at else ''}{self.message}"
 
@@ -143,7 +143,7 @@ def from_document(doc: Any) -> Design:
         specs[spec.id] = spec
 
     room_raw = doc.get("room")
-    room = _part(room_raw, "room", "room", specs, [0])
+    room = _part(room_raw, "room", "room", specs, [0, 0, int(limits.CHIPS.value), int(limits.PARTS.value)])
     runs = doc.get("runs", [])
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
         raise ProjectFileError("expected a list of saved runs (objects)", "runs")
@@ -161,8 +161,9 @@ def _figure_place(where: str, field: str | None) -> str:
     return place(where, field)
 
 
-def _part(data: Any, where: str, level: str, specs: dict, chips: list[int]) -> Part:
-    """The part described at ``where``; ``chips`` counts the chips read so far, against the chip limit."""
+def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> Part:
+    """The part described at ``where``; ``counts`` holds the chips and the parts read so far, and the limits of
+    both (read once: this runs for every part)."""
     if not isinstance(data, dict):
         raise ProjectFileError(f"expected an object describing a {level}, got {_kind(data)}", where)
     child_level = CHILD_LEVEL[level]
@@ -175,12 +176,14 @@ def _part(data: Any, where: str, level: str, specs: dict, chips: list[int]) -> P
     if spec_id not in specs:
         raise ProjectFileError(f"unknown {level} spec {describe(spec_id)} (the file's specs list does not define it)",
                                f"{where}.spec")
-    if level == "chip":
-        chips[0] += 1
+    counts[0] += level == "chip"
+    counts[1] += 1
+    if counts[0] > counts[2] or counts[1] > counts[3]:
         try:
-            limits.CHIPS.check(chips[0])
+            limits.CHIPS.check(counts[0])
+            limits.PARTS.check(counts[1])
         except limits.LimitExceeded as exc:
-            raise ProjectFileError(f"the design has more chips than it may: this is chip {exc}", where) from None
+            raise ProjectFileError(f"counting to here, the design has {exc}", where) from None
     slot = (0, 0)
     if level != "room":
         slot = _slot(data.get("slot"), f"{where}.slot")
@@ -191,7 +194,7 @@ def _part(data: Any, where: str, level: str, specs: dict, chips: list[int]) -> P
             raise ProjectFileError(f"expected a list of {children_key}, got {_kind(items)}", f"{where}.{children_key}")
         for i, item in enumerate(items):
             child_where = f"{where}.{children_key}[{i}]"
-            child = _part(item, child_where, child_level, specs, chips)
+            child = _part(item, child_where, child_level, specs, counts)
             if child.slot in part.children:
                 raise ProjectFileError(f"slot {list(child.slot)} is used twice", f"{child_where}.slot")
             child.parent = part
@@ -248,9 +251,16 @@ def to_document(design: Design) -> dict:
 
 
 def dumps(design: Design) -> str:
+    """The file's text.  What :func:`loads` would refuse (a non-finite number, an unpaired surrogate) raises
+    ProjectFileError with its place instead of being written."""
     doc = to_document(design)
-    _check_savable(doc, "")
-    return _pretty(doc, 0) + "\n"
+    try:
+        text = _pretty(doc, 0) + "\n"
+        text.encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError: find the place, then say it
+        _check_savable(doc, "")
+        raise
+    return text
 
 
 def _pretty(value: Any, depth: int, width: int = 100) -> str:

@@ -20,6 +20,10 @@ from .. import limits
 INT_DIGITS_MAX = 30  # longer integers are out of every range a file may hold; refused before int() reads them
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A long integer, or an exponent of 50 or more (two patterns: one alternation scans several times slower).
+_LONG_DIGITS = re.compile(r"[0-9]{31}")
+_LARGE_EXPONENT = re.compile(r"[eE][+]?0*[5-9][0-9]|[eE][+]?0*[0-9][0-9][0-9]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how a surrogate gets into JSON text written in ASCII
 # Tokens that matter for finding a line: strings (skipped whole; JSON strings never span lines, which keeps
 # an unterminated one from making the scan quadratic), brackets and the non-finite constants.
 _TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|([\[\]{}])|(NaN|-?Infinity)')
@@ -68,25 +72,63 @@ def read_json(text: str, *, bounded_under: tuple[str, ...] | None = (), number_m
     Under the top-level keys in ``bounded_under`` (free-form data such as saved runs, which no
     schema bounds later), or everywhere when it is None, every number must also lie within ±``number_max``.
     """
+    suspect: list[bool] = []  # set by the hooks: something the detailed walk below must find and name
+
+    def constant(name: str) -> _Constant:
+        suspect.append(True)
+        return _Constant(name)
+
+    def whole(text: str) -> int | _LongInt:
+        if len(text) > INT_DIGITS_MAX:
+            suspect.append(True)
+            return _LongInt(text)
+        return int(text)
+
+    def real(text: str) -> float:
+        value = float(text)
+        if not -number_max <= value <= number_max:  # also inf (1e400); within range: left to the schema
+            suspect.append(True)
+        return value
+
+    # The number hooks cost a Python call per number: only a text that may hold a long integer or a large
+    # exponent gets them (a float beyond ±number_max=1e50 has an exponent of 50 or more, or 51 digits).
+    hooks: dict[str, Any] = {"parse_constant": constant}
+    if _LONG_DIGITS.search(text) or _LARGE_EXPONENT.search(text):
+        hooks.update(parse_int=whole, parse_float=real)
     try:
-        doc = json.loads(text, parse_constant=_Constant, parse_int=_parse_int)
+        doc = json.loads(text, **hooks)
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                             line=exc.lineno) from None
+        raise JsonInputError(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except RecursionError:
         line = _line_of_depth(text, limits.JSON_DEPTH)
         raise JsonInputError(f"nested more than {limits.JSON_DEPTH} levels deep", line=line) from None
-    _check(doc, "", 0, text, number_max if bounded_under is None else None, bounded_under or (), number_max)
+    # The common case costs one pass over the containers: the detailed walk, which builds every place, runs
+    # only when a hook saw something, the nesting is too deep, or the text escapes a surrogate.
+    if (suspect or _too_deep(doc, limits.JSON_DEPTH) or _SURROGATE_ESCAPE.search(text)
+            or (not text.isascii() and _SURROGATE.search(text))):
+        _check(doc, "", 0, text, number_max if bounded_under is None else None, bounded_under or (), number_max)
     return doc
 
 
-def _parse_int(text: str) -> int | _LongInt:
-    return _LongInt(text) if len(text) > INT_DIGITS_MAX else int(text)
+def _too_deep(doc: Any, depth_max: int) -> bool:
+    """Whether any container lies deeper than ``depth_max`` (an explicit stack: no recursion to exhaust)."""
+    if not isinstance(doc, (dict, list)):
+        return False
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > depth_max:
+            return True
+        items = node.values() if isinstance(node, dict) else node
+        for item in items:
+            if isinstance(item, (dict, list)) and item:
+                stack.append((item, depth + 1))
+    return False
 
 
 def _check(value: Any, where: str, depth: int, text: str, bound: float | None,
            bounded_under: tuple[str, ...], number_max: float) -> None:
-    if depth > limits.JSON_DEPTH:
+    if depth > limits.JSON_DEPTH and isinstance(value, (dict, list)) and value:
         shown = where if len(where) <= 80 else where[:79] + "…"
         raise JsonInputError(f"nested more than {limits.JSON_DEPTH} levels deep", shown,
                              _line_of_depth(text, limits.JSON_DEPTH))

@@ -318,24 +318,26 @@ def _set_levels(part: Part, level: str) -> None:
             _set_levels(child, child_level)
 
 
-def chips_when_filled(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> int:
-    """How many chips a part of ``spec`` holds once every slot below is filled (by ``fill``, a container id ->
-    the spec id for its slots, or else each container's default child); counted, not built."""
-    if spec.level == "chip":
-        return 1
+def count_when_filled(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> tuple[int, int]:
+    """(chips, parts) of a part of ``spec`` once every slot below is filled (by ``fill``, a container id -> the
+    spec id for its slots, or else each container's default child), itself included; counted, not built."""
     if not isinstance(spec, ContainerSpec):
-        return 0
+        return (1, 1) if spec.level == "chip" else (0, 1)
     child_id = (fill or {}).get(spec.id) or spec.default_child
     child = specs.get(child_id) if child_id else None
     if child is None or child.level != CHILD_LEVEL[spec.level]:  # what make_part would not place either
-        return 0
-    return spec.slots * chips_when_filled(child, specs, fill)
+        return 0, 1
+    chips, parts = count_when_filled(child, specs, fill)
+    return spec.slots * chips, 1 + spec.slots * parts
 
 
 def check_fill_size(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> None:
-    """Raise :class:`DesignError` if filling a part of ``spec`` would make more chips than the limit allows."""
+    """Raise :class:`DesignError` if filling a part of ``spec`` would make more chips (or parts) than the
+    limits allow (:data:`dojo_gui.limits.CHIPS`, :data:`~dojo_gui.limits.PARTS`)."""
+    chips, parts = count_when_filled(spec, specs, fill)
     try:
-        limits.CHIPS.check(chips_when_filled(spec, specs, fill))
+        limits.CHIPS.check(chips)
+        limits.PARTS.check(parts)
     except limits.LimitExceeded as exc:
         raise DesignError(f"{spec.name or spec.id}, filled, would hold {exc}") from None
 
