@@ -14,5 +14,5 @@ from .export import export_svg, fitted_height, image_bytes, image_png_bytes, pai
 from .geometry import CHIP, Layout, Place
 
 __all__ = ["Capacity", "capacities", "ColourProvider", "ValueColours", "ramp", "spec_colour", "PaintState",
-           "PartDrawing", "export_svg", "fitted_height", "image_bytes", "image_png_bytes", "paint_design", "render_design", "svg_bytes", "CHIP",
-           "Layout", "Place"]
+           "PartDrawing", "export_svg", "fitted_height", "image_bytes", "image_png_bytes", "paint_design",
+           "render_design", "svg_bytes", "CHIP", "Layout", "Place"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 

@@ -28,7 +28,7 @@ import importlib
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -145,6 +145,7 @@ class UtilizationTrace:
         name = os.fspath(path)
         try:
             with open(path, newline="", encoding="utf-8") as handle:
+                _check_size(handle, name)
                 rows = list(csv.reader(handle))
         except OSError as exc:
             raise ScenarioError(f"{name}: cannot read the trace: {exc.strerror or exc}") from None
@@ -292,9 +293,18 @@ class Ambient:
         return cls(curve=_read_day_curve(text), start_hour=start_hour, source=text)
 
 
+def _check_size(handle: Any, name: str) -> None:
+    """A CSV a scenario reads is held whole in memory: refuse one over the file limit before reading it."""
+    try:
+        limits.FILE_BYTES.check(os.fstat(handle.fileno()).st_size)
+    except limits.LimitExceeded as exc:
+        raise ScenarioError(f"{name}: the file is too large: {exc}") from None
+
+
 def _read_day_curve(path: str) -> PiecewiseLinear:
     try:
         with open(path, newline="", encoding="utf-8") as handle:
+            _check_size(handle, path)
             rows = [(i + 1, r) for i, r in enumerate(csv.reader(handle)) if r and any(c.strip() for c in r)
                     and not r[0].lstrip().startswith("#")]
     except OSError as exc:
