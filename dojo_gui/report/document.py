@@ -103,6 +103,8 @@ p.caption { font-size: 8pt; color: #444444; margin-bottom: 10pt; }
 
 
 def esc(text: object) -> str:
+    """The one way text gets into the report's HTML: every value that comes from a project (names, labels,
+    notes, file names, figures) passes here, so a design called ``<script>`` is shown, never run."""
     return html.escape(str(text), quote=True)
 
 
@@ -121,17 +123,13 @@ def render_html(report: Report, image_src: Callable[[Figure], str], *,
         out.append(f'<p class="subtitle">{esc(report.subtitle)}</p>')
     out.append(_table_html(Table("facts", ["", ""], [[k, v] for k, v in report.facts]), qt, header=False))
     out.append("<h3>Contents</h3>")
-    rows = []
-    for number, section in enumerate(report.sections, 1):
-        title = f"{number}. {section.title}"
-        if section_pages is not None:
-            rows.append([title, str(section_pages.get(section.key, ""))])
-        else:
-            rows.append([f'<a href="#{esc(section.key)}">{esc(title)}</a>'])
+    titles = [(section.key, f"{number}. {section.title}") for number, section in enumerate(report.sections, 1)]
     if section_pages is not None:
+        rows = [[title, str(section_pages.get(key, ""))] for key, title in titles]
         out.append(_table_html(Table("contents", ["Section", "Page"], rows, frozenset({1})), qt, header=False))
     else:
-        out.append('<ul id="contents">' + "".join(f"<li>{r[0]}</li>" for r in rows) + "</ul>")
+        out.append('<ul id="contents">' + "".join(f'<li><a href="#{esc(key)}">{esc(title)}</a></li>'
+                                                  for key, title in titles) + "</ul>")
     for number, section in enumerate(report.sections, 1):
         brk = ' style="page-break-before: always"' if section.new_page else ""
         out.append(f'<h2 id="{esc(section.key)}"{brk}><a name="{esc(section.key)}"></a>{number}. {esc(section.title)}</h2>')
@@ -157,9 +155,7 @@ def _block_html(block: Block, image_src: Callable[[Figure], str], qt: bool) -> s
     if isinstance(block, BulletList):
         return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Table):
-        escaped = Table(block.key, block.columns, [[esc(c) for c in row] for row in block.rows], block.numeric,
-                        block.row_kinds, block.column_widths)
-        return _table_html(escaped, qt)
+        return _table_html(block, qt)
     if isinstance(block, Figure):
         return (f'<p align="center"><img id="{esc(block.key)}" src="{esc(image_src(block))}" width="{block.width}" '
                 f'height="{round(block.width * block.image.height() / max(block.image.width(), 1))}" '
@@ -168,7 +164,7 @@ def _block_html(block: Block, image_src: Callable[[Figure], str], qt: bool) -> s
 
 
 def _table_html(table: Table, qt: bool, header: bool = True) -> str:
-    """Cells are already HTML here (escaped text or trusted markup)."""
+    """Cells are text: each is escaped here, so no table (the title page's facts included) can carry markup."""
     attrs = ' border="1" cellspacing="0" cellpadding="3" width="100%"' if qt else ""
     if not header:
         attrs = ' border="0" cellspacing="0" cellpadding="2"' if qt else ""
@@ -189,7 +185,7 @@ def _table_html(table: Table, qt: bool, header: bool = True) -> str:
         cells = []
         for i, cell in enumerate(row):
             align = ' align="right"' if i in table.numeric else ""
-            text = f"<b>{cell}</b>" if kind == "total" else cell
+            text = f"<b>{esc(cell)}</b>" if kind == "total" else esc(cell)
             cells.append(f"<td{align}{colour if qt else ''}>{text}</td>")
         out.append(f"<tr{cls}{style}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QGuiAppli
                            QPageSize, QPainter, QPdfWriter, QPen, QTextDocument)
 from PySide6.QtCore import QCoreApplication
 
+from ..io.atomic import OutputIsInput, atomic_path, write_atomic
 from .document import Figure, Report, render_html
 
 LOGICAL_DPI = 96.0  # the layout's unit: CSS pixels
@@ -33,12 +35,17 @@ class ReportWriteError(Exception):
 
 
 def ensure_gui_application() -> None:
-    """Fonts and images need a QGuiApplication; make one (offscreen unless told otherwise) when none exists."""
+    """Fonts and images need a QGuiApplication; make one (offscreen unless told otherwise) when none exists.
+
+    It is a QApplication, which costs no more: a process that writes a report (the CLI's, or a test
+    session's) may open a window later, and Qt cannot upgrade an application once it exists."""
     global _app
     app = QCoreApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QGuiApplication(["dojo-gui"])
+        _app = QApplication(["dojo-gui"])
     elif not isinstance(app, QGuiApplication):
         raise ReportWriteError("reports need a QGuiApplication, but this process runs a QCoreApplication")
 
@@ -53,12 +60,14 @@ def png_bytes(image: QImage) -> bytes:
 
 
 # --------------------------------------------------------------------------- HTML
-def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed") -> list[Path]:
+def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed",
+               inputs: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Write the HTML; ``images`` is "embed" (data URIs, one file) or "beside" (PNGs in ``<stem>-images/``).
 
-    Returns every file written.
+    Every file is written atomically and never over one of ``inputs``.  Returns every file written.
     """
     path = Path(path)
+    inputs = list(inputs)
     written = [path]
     if images == "embed":
         def src(figure: Figure) -> str:
@@ -69,27 +78,19 @@ def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed"
         def src(figure: Figure) -> str:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{figure.key}.png"
-            if not figure.image.save(str(target), "PNG"):
-                raise ReportWriteError(f"{target}: cannot write the image")
+            write_atomic(target, png_bytes(figure.image), inputs=inputs)
             written.append(target)
             return f"{folder.name}/{target.name}"
     else:
         raise ValueError(f"images must be 'embed' or 'beside', not {images!r}")
     try:
         text = render_html(report, src)
-        _write_atomically(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"), inputs=inputs)
     except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise ReportWriteError(f"{exc.filename or path}: cannot write: {exc.strerror or exc}") from None
+    except OutputIsInput as exc:
+        raise ReportWriteError(str(exc)) from None
     return written
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -152,11 +153,22 @@ def _section_pages(doc: QTextDocument, report: Report, page_height: float) -> di
     return {s.key: int(top // page_height) + 1 for s, top in zip(report.sections, tops)}
 
 
-def write_pdf(report: Report, path: str | os.PathLike) -> PdfLayout:
-    """Write the PDF and return its layout (page count and where each section starts)."""
+def write_pdf(report: Report, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> PdfLayout:
+    """Write the PDF (atomically, never over one of ``inputs``) and return its layout (page count and where
+    each section starts)."""
     path = Path(path)
     layout = layout_pdf(report)
-    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with atomic_path(path, inputs=inputs) as tmp:
+            _paint_pdf(report, layout, path, tmp)
+    except OSError as exc:
+        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except OutputIsInput as exc:
+        raise ReportWriteError(str(exc)) from None
+    return layout
+
+
+def _paint_pdf(report: Report, layout: PdfLayout, path: Path, tmp: Path) -> None:
     writer = QPdfWriter(str(tmp))
     writer.setTitle(report.title)
     writer.setCreator("dojo-gui")
@@ -178,13 +190,8 @@ def write_pdf(report: Report, path: str | os.PathLike) -> PdfLayout:
     finally:
         painter.end()
     del writer  # flushes and closes the file
-    try:
-        if tmp.stat().st_size == 0:
-            raise ReportWriteError(f"{path}: the PDF came out empty")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    return layout
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        raise ReportWriteError(f"{path}: the PDF came out empty")
 
 
 def _paint_page(painter: QPainter, layout: PdfLayout, report: Report, index: int) -> None:
