@@ -50,6 +50,10 @@ class Spec:
     sources: tuple[str, ...] = figure((), "Sources", "Sources", minimum=None)
     notes: str = figure("", "Notes", "Sources", minimum=None)
     mass_kg: float = figure(0.0, "Mass", "Physical")
+    price_usd: float = figure(0.0, "Price", "Cost",
+                              help="What one costs to buy, in US dollars, without what it holds (a tile's price leaves "
+                                   "out its chips). 0: nothing of its own on a container; on a chip, not known (the "
+                                   "economics then leave the design's capital cost out).")
 
     def figures(self) -> list[dataclasses.Field]:
         """The editable fields, in declaration order."""
@@ -228,6 +232,10 @@ class RoomSpec(ContainerSpec):
     zplane_latency_s: float = figure(0.0, "Z-plane latency", "Fabric")
 
     pitch_m: float = figure(1.5, "Floor grid pitch", "Physical")
+
+    facility_usd_per_w: float = figure(0.0, "Facility cost per watt", "Cost",
+                                       help="Building, electrical and cooling plant per watt the machine draws at the "
+                                            "feed at full load (USD/W: millions of dollars per MW); 0: not counted.")
 
 
 SPEC_CLASSES: dict[str, type[Spec]] = {"chip": ChipSpec, "tile": TileSpec, "cabinet": CabinetSpec, "room": RoomSpec}
