@@ -1,6 +1,6 @@
 """Project files (``.dojo``): versioned, self-contained JSON, written atomically.
 
-Layout (version 1)::
+Layout (version 2)::
 
     {"format": "dojo-gui-project", "version": 1,
      "name": ..., "description": ...,
@@ -8,7 +8,12 @@ Layout (version 1)::
      "room": {"spec": "dojo-exapod-room", "name": ..., "cabinets": [
          {"slot": [0, 0], "spec": "dojo-cabinet", "tiles": [
              {"slot": [0, 0], "spec": "dojo-tile", "chips": [{"slot": [0, 0], "spec": "dojo-d1"}, ...]}]}]},
-     "runs": [ ... ]}
+     "runs": [ ... ],
+     "sweeps": [ {"name": ..., "axes": [...], "plan": {...}, "scenario": {...}, "results": [...]}, ... ]}
+
+Version 2 added the sweeps (:mod:`dojo_gui.model.sweep`) and the specs' prices (``price_usd``, the
+room's ``facility_usd_per_w``); a version-1 file has neither and reads as a project without sweeps
+whose specs have no price.
 
 Reading never trusts the file: every problem becomes a :class:`ProjectFileError`
 that names the place inside the file (``room.cabinets[3].tiles[2].spec``) and what is
@@ -27,13 +32,20 @@ from typing import Any, Callable
 
 from ..model.design import Design, Part, plural
 from ..model.specs import CHILD_LEVEL, LEVELS, FigureError, spec_from_dict, spec_to_dict
+from ..model.sweep import SweepError, sweep_from_dict
 
 FORMAT = "dojo-gui-project"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".dojo"
 
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 keeps sweeps with the project: a version-1 project has none."""
+    return {**doc, "sweeps": []}
+
+
 # version -> function turning a version-N document into a version-(N+1) document.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 
 class ProjectFileError(Exception):
@@ -102,7 +114,7 @@ def from_document(doc: Any) -> Design:
         doc = MIGRATIONS[version](doc)
         version += 1
         doc["version"] = version
-    _only_keys(doc, "", {"format", "version", "name", "description", "specs", "room", "runs"})
+    _only_keys(doc, "", {"format", "version", "name", "description", "specs", "room", "runs", "sweeps"})
     name = _text(doc.get("name", ""), "name")
     description = _text(doc.get("description", ""), "description")
 
@@ -125,7 +137,16 @@ def from_document(doc: Any) -> Design:
     runs = doc.get("runs", [])
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
         raise ProjectFileError("expected a list of saved runs (objects)", "runs")
-    return Design(name=name, specs=specs, room=room, description=description, runs=runs)
+    sweeps_raw = doc.get("sweeps", [])
+    if not isinstance(sweeps_raw, list):
+        raise ProjectFileError(f"expected a list of sweeps, got {_kind(sweeps_raw)}", "sweeps")
+    sweeps = []
+    for i, data in enumerate(sweeps_raw):
+        try:
+            sweeps.append(sweep_from_dict(data, specs, f"sweeps[{i}]"))
+        except SweepError as exc:
+            raise ProjectFileError(exc.message, exc.where or f"sweeps[{i}]") from None
+    return Design(name=name, specs=specs, room=room, description=description, runs=runs, sweeps=sweeps)
 
 
 def _part(data: Any, where: str, level: str, specs: dict, seen: set | None) -> Part:
@@ -202,6 +223,7 @@ def to_document(design: Design) -> dict:
         "specs": [spec_to_dict(design.specs[sid]) for sid in spec_closure(design)],
         "room": room,
         "runs": design.runs,
+        "sweeps": [sweep.to_dict() for sweep in design.sweeps],
     }
 
 

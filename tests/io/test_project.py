@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 
@@ -94,27 +95,41 @@ def test_newer_version_is_refused_clearly(dojo_tile):
 
 
 def test_older_versions_are_migrated_one_step_at_a_time(dojo_tile, monkeypatch):
-    """Pretend the format is at version 3: a version-1 file passes through both migrations, in order."""
+    """Pretend the format is two versions on: a file of today's version passes through both migrations, in order."""
     steps = []
+    now = project.VERSION
 
-    def v1_to_v2(doc):
+    def step_one(doc):
         steps.append(doc["version"])
         return {**doc, "title": doc.pop("name")}
 
-    def v2_to_v3(doc):
+    def step_two(doc):
         steps.append(doc["version"])
         doc = dict(doc)
         doc["name"] = doc.pop("title") + " (migrated)"
         return doc
 
-    text = dumps(dojo_tile)  # written as version 1
-    monkeypatch.setitem(project.MIGRATIONS, 1, v1_to_v2)
-    monkeypatch.setitem(project.MIGRATIONS, 2, v2_to_v3)
-    monkeypatch.setattr(project, "VERSION", 3)
+    text = dumps(dojo_tile)  # written at today's version
+    monkeypatch.setitem(project.MIGRATIONS, now, step_one)
+    monkeypatch.setitem(project.MIGRATIONS, now + 1, step_two)
+    monkeypatch.setattr(project, "VERSION", now + 2)
     design = loads(text)
-    assert steps == [1, 2]
+    assert steps == [now, now + 1]
     assert design.name == dojo_tile.name + " (migrated)"
     assert design.room.to_dict() == dojo_tile.room.to_dict()
+
+
+def test_a_version_1_file_opens_as_a_project_without_sweeps_or_prices(dojo_tile):
+    """tests/io/data/dojo-tile-v1.dojo is the bundled dojo-tile example as version 1 wrote it (before sweeps and
+    prices): it opens as the same design, without sweeps, its specs without prices, and saves as today's version."""
+    old = load(os.path.join(os.path.dirname(__file__), "data", "dojo-tile-v1.dojo"))
+    assert old.sweeps == [] and old.room.to_dict() == dojo_tile.room.to_dict()
+    assert {s.price_usd for s in old.specs.values()} == {0.0}
+    assert {sid: dataclasses.replace(s, price_usd=0.0, notes="", sources=()) for sid, s in old.specs.items()} == {
+        sid: dataclasses.replace(s, price_usd=0.0, notes="", sources=(), **(
+            {"facility_usd_per_w": 0.0} if s.level == "room" else {})) for sid, s in dojo_tile.specs.items()}
+    again = json.loads(dumps(old))
+    assert again["version"] == project.VERSION and again["sweeps"] == []
 
 
 def test_not_json_and_not_utf8():
@@ -226,3 +241,22 @@ def test_fuzzed_values_raise_only_project_errors(data):
         loads(json.dumps(doc))
     except ProjectFileError:
         pass
+
+
+def test_a_sweep_is_kept_with_the_project_and_a_bad_one_is_refused_with_its_place(dojo_tile, tmp_path):
+    from dojo_gui.model.sweep import Plan, Sweep, VariantResult, parse_axis
+
+    axes = [parse_axis("dojo-d1.tdp=350W,400W", dojo_tile.specs)]
+    dojo_tile.sweeps.append(Sweep("TDP", axes, Plan("product"), {"kind": "thermal", "duration_s": 60.0},
+                                  results=[VariantResult(0, {"dojo-d1.tdp_w": 350.0}, "failed", error="too hot")]))
+    save(dojo_tile, tmp_path / "s.dojo")
+    again = load(tmp_path / "s.dojo")
+    assert again.sweeps == dojo_tile.sweeps
+    doc = doc_of(dojo_tile)
+    doc["sweeps"][0]["axes"][0]["target"] = "dojo-d9.tdp_w"
+    err = error_of(doc)
+    assert err.where == "sweeps[0].axes[0]" and "no spec 'dojo-d9'" in err.message
+    doc = doc_of(dojo_tile)
+    doc["sweeps"][0]["results"][0]["status"] = "maybe"
+    err = error_of(doc)
+    assert err.where == "sweeps[0].results[0].status"
