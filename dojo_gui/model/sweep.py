@@ -448,7 +448,8 @@ class VariantResult:
     figures: dict[str, float | None] = field(default_factory=dict)
     error: str = ""
     cached: bool = False
-    wall_s: float = 0.0
+    wall_s: float = 0.0  # the variant's task, start to end (0 when it came from the cache)
+    cpu_s: float = 0.0  # of that, the processor time of the task's own thread
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"index": self.index, "variant": dict(self.variant), "status": self.status}
@@ -459,6 +460,8 @@ class VariantResult:
         if self.cached:
             data["cached"] = True
         data["wall_s"] = self.wall_s
+        if self.cpu_s:
+            data["cpu_s"] = self.cpu_s
         return data
 
 
@@ -478,13 +481,17 @@ def result_from_dict(data: Any, where: str) -> VariantResult:
     for name, value in figures.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise SweepError("expected a number or null", f"{where}.figures.{name}")
-    error, cached, wall = data.get("error", ""), data.get("cached", False), data.get("wall_s", 0.0)
+    error, cached = data.get("error", ""), data.get("cached", False)
     if not isinstance(error, str):
         raise SweepError("expected text", f"{where}.error")
-    if isinstance(wall, bool) or not isinstance(wall, (int, float)):
-        raise SweepError("expected a number of seconds", f"{where}.wall_s")
+    seconds = {}
+    for key in ("wall_s", "cpu_s"):
+        value = data.get(key, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SweepError("expected a number of seconds", f"{where}.{key}")
+        seconds[key] = float(value)
     return VariantResult(index, dict(variant), status, {k: None if v is None else float(v) for k, v in figures.items()},
-                         error, bool(cached), float(wall))
+                         error, bool(cached), **seconds)
 
 
 # --------------------------------------------------------------------------- the sweep

@@ -111,11 +111,14 @@ class DaskBackend:
                 self.on_status(f"starting {n} local worker{'s' if n != 1 else ''}")
                 # The workers ignore Ctrl-C (a disposition a spawned process keeps): at a terminal it reaches the
                 # whole process group, and it is for this process to stop the sweep and close the cluster.
+                # Nor do they profile themselves: sampling the task's stack every 10 ms takes the GIL from it.
                 previous = _ignore_sigint()
                 try:
-                    self.cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                                dashboard_address="127.0.0.1:0" if has_dashboard() else None,
-                                                silence_logs=logging.ERROR)
+                    with importlib.import_module("dask").config.set({"distributed.worker.profile.enabled": False}):
+                        self.cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                       host="127.0.0.1",
+                                                       dashboard_address="127.0.0.1:0" if has_dashboard() else None,
+                                                       silence_logs=logging.ERROR)
                 finally:
                     _restore_sigint(previous)
                 self.client = dd.Client(self.cluster, set_as_default=False)

@@ -157,7 +157,8 @@ class SweepRun:
                                  wall_s=float(record.get("wall_s", 0.0)))
         figures = derive(record["figures"], self.scenario["kind"], self.sweep.economics)
         return VariantResult(task.index, task.variant, "ok", figures, cached=cached,
-                             wall_s=0.0 if cached else float(record.get("wall_s", 0.0)))
+                             wall_s=0.0 if cached else float(record.get("wall_s", 0.0)),
+                             cpu_s=0.0 if cached else float(record.get("cpu_s", 0.0)))
 
     def _emit(self, result: VariantResult) -> None:
         self.results[result.index] = result
