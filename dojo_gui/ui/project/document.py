@@ -27,7 +27,7 @@ from ...model.design import Change, Design, Part, PartPath, Slot, format_path
 from ...model.placement import accepting_slots, build_part, next_free_name, slot_problem, spec_closure, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
 from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
-                       SetMeta, SetPartSpec)
+                       SetMeta, SetPartSpec, SetSweeps)
 
 
 class EditRefused(Exception):
@@ -43,6 +43,7 @@ class DesignDocument(QObject):
     sigReset = Signal()  # fires after the whole design was replaced (open, revert, new, recover)
     sigMetaChanged = Signal()  # fires after the design's name or description changed
     sigRunsChanged = Signal()  # fires after a saved run was kept or removed
+    sigSweepsChanged = Signal()  # fires after a sweep was kept with the project, replaced or removed
     sigChanged = Signal()  # fires after every change of the design, once per change
     sigFileChanged = Signal()  # fires when the file the document belongs to changed (open, save as)
     sigModifiedChanged = Signal(bool)  # fires when the design becomes modified or returns to its saved state
@@ -67,7 +68,7 @@ class DesignDocument(QObject):
     # ----------------------------------------------------------------- model notifications -> signals
     def _on_change(self, change: Change) -> None:
         kind = change.kind
-        if kind not in ("meta", "runs"):
+        if kind not in ("meta", "runs", "sweeps"):
             self.content_revision = self.design.revision
         if kind == "added":
             self.sigPartAdded.emit(change.path)
@@ -85,6 +86,8 @@ class DesignDocument(QObject):
             self.sigMetaChanged.emit()
         elif kind == "runs":
             self.sigRunsChanged.emit()
+        elif kind == "sweeps":
+            self.sigSweepsChanged.emit()
         self.sigChanged.emit()
 
     # ----------------------------------------------------------------- file state
@@ -360,6 +363,26 @@ class DesignDocument(QObject):
             macro.add(DropRun(self.design, index))
         self._push(macro)
         return len(indices)
+
+    # ----------------------------------------------------------------- sweeps
+    def keep_sweep(self, sweep, index: int | None = None) -> int:
+        """Keep a sweep and its results with the project, in place of the one at ``index`` or after the others
+        (undoable); returns its index."""
+        sweeps = list(self.design.sweeps)
+        if index is None or not 0 <= index < len(sweeps):
+            sweeps.append(sweep)
+            index = len(sweeps) - 1
+        else:
+            sweeps[index] = sweep
+        self.undo_stack.push(SetSweeps(self.design, sweeps, f"Keep sweep {sweep.name!r}"))
+        return index
+
+    def remove_sweep(self, index: int) -> None:
+        sweeps = list(self.design.sweeps)
+        if not 0 <= index < len(sweeps):
+            raise EditRefused("no kept sweep selected")
+        name = sweeps.pop(index).name
+        self.undo_stack.push(SetSweeps(self.design, sweeps, f"Remove sweep {name!r}"))
 
     # ----------------------------------------------------------------- paste
     def paste(self, parent_path: PartPath, parts: list[Part], specs: dict[str, AnySpec]) -> list[PartPath]:

@@ -6,7 +6,8 @@ the simulation's (:attr:`MainWindow.live`).  What the File and Edit menus do is 
 controllers it owns, each with the actions it serves: :attr:`~MainWindow.files`
 (:mod:`.project_files`), :attr:`~MainWindow.autosave` (:mod:`.autosave`),
 :attr:`~MainWindow.export` (:mod:`.export`), :attr:`~MainWindow.clipboard`
-(:mod:`.clipboard`) and :attr:`~MainWindow.fill` (:mod:`.fill`).
+(:mod:`.clipboard`), :attr:`~MainWindow.fill` (:mod:`.fill`) and :attr:`~MainWindow.sweeps` (:mod:`.sweeping`,
+the Sweeps panel).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from .files import Autosaves, RecentFiles
 from .fill import FillController
 from .logs import setup_logging
 from .project_files import FileController
+from .sweeping import SweepsController
 
 if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self.export = ExportController(self)
         self.clipboard = ClipboardController(self)
         self.fill = FillController(self)
+        self.sweeps = SweepsController(self)
 
         # An explicit minimum keeps the layout from pushing size hints to the window system at every
         # change (which some platforms, like the offscreen one the tests use, cannot take).
@@ -145,6 +148,8 @@ class MainWindow(QMainWindow):
 
             live = self._live = LiveSimulation(self, log_file=setup_logging())
             live.overlay.sigColoursChanged.connect(self._on_live_colours)
+            live.menu.addSeparator()
+            live.menu.addAction(self.sweeps.actions["sweeps"])
             self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
             for dock in live.docks.values():
                 self.view_menu.addAction(dock.toggleViewAction())
@@ -200,6 +205,7 @@ class MainWindow(QMainWindow):
         redo.setIcon(standard_icon("redo"))
         a["undo"], a["redo"] = undo, redo
         a.update(self.clipboard.actions)
+        a.update(self.sweeps.actions)
         a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
         view = self.view
         a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
@@ -436,4 +442,5 @@ class MainWindow(QMainWindow):
         self.analyzer.shutdown()
         if self._live is not None:
             self._live.shutdown()
+        self.sweeps.shutdown()
         event.accept()
