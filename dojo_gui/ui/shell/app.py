@@ -109,6 +109,10 @@ def main(files: list[str], example: str | None) -> int:
     setup_logging()
     app.setWindowIcon(QIcon.fromTheme("applications-science"))
     windows = open_windows(list(files or []), example)
+    from .probe import start_probe
+
+    probe = start_probe(app)  # only when the real-window tests ask for it
     code = app.exec()
+    del probe
     del windows
     return code
