@@ -180,6 +180,8 @@ class XInput:
         self.server.run("xdotool", *args)
 
     def move(self, x: float, y: float) -> None:
+        if (round(x), round(y)) == self.position:
+            return  # (xdotool's --sync would wait for ever for a move that does not happen)
         self._do("mousemove", "--sync", str(round(x)), str(round(y)))
         self.position = (round(x), round(y))
 
