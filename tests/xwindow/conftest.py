@@ -39,7 +39,8 @@ What a test gets
                    geometry, entered container, selection, zoom, gesture in progress
     ``palette_row(spec_id)``, ``part("room.cabinet[0,0]")``, ``slot("room.cabinet[0,0]", [r, c])``,
     ``widget(object_name | "tab:TITLE")``: rects in screen pixels ``{x, y, w, h, centre: [x, y],
-                   visible, ...}``; ``widget`` adds ``value`` (combo/spin/line edit/label/check box)
+                   visible, ...}``; ``widget`` adds ``value`` (combo/spin/line edit/label/check box),
+                   ``shown`` (the rect of the part on screen, None if hidden) and ``scroll`` for scroll areas
     ``widgets(cls)``  every visible widget of a class
     ``at(x, y)``   the widgets at a screen point, and the deepest part there on the canvas
     ``docks()``    every dock with its rect and ``cut_off`` (widgets whose side edges do not show)

@@ -203,7 +203,8 @@ class Probe(QObject):
 
     def q_widget(self, name: str) -> dict[str, Any]:
         """A widget by object name (or ``tab:TITLE`` for a dock's tab): where it is, whether it is visible,
-        and its value (a combo box's text, a spin box's or line edit's text, a check box's state)."""
+        ``shown``: the part of it on screen (None when a scroll area or another window hides all of it), and
+        its value (a combo box's text, a spin box's or line edit's text, a check box's state)."""
         w = self.window()
         if name.startswith("tab:"):
             title = name[4:]
@@ -221,8 +222,10 @@ class Probe(QObject):
 
     def _describe(self, widget: QWidget) -> dict[str, Any]:
         out = rect_json(global_rect(widget))
+        shown = widget.visibleRegion().boundingRect()
         out.update(cls=type(widget).__name__, name=widget.objectName(), visible=widget.isVisible(),
-                   enabled=widget.isEnabled(), focus=widget.hasFocus())
+                   enabled=widget.isEnabled(), focus=widget.hasFocus(),
+                   shown=rect_json(global_rect(widget, shown)) if not shown.isEmpty() else None)
         if isinstance(widget, QComboBox):
             out["value"] = widget.currentText()
         elif isinstance(widget, (QAbstractSpinBox, QLineEdit)):
@@ -243,13 +246,17 @@ class Probe(QObject):
                 if c.isVisible()]
 
     def q_docks(self) -> list[dict[str, Any]]:
-        """Every dock: title, object name, rect, visible, and ``cut_off``: the visible widgets in it whose
-        right or left edge lies outside what shows of them (the dock, or the scroll area they are in)."""
+        """Every dock: title, object name, rect, ``visible`` (open), ``shown`` (open and on screen: not a tab
+        behind another), its minimum size, and ``cut_off``: the widgets in it whose right or left edge lies
+        outside what shows of them (the dock, or the scroll area they are in)."""
         out = []
         for dock in self.window().findChildren(QDockWidget):
+            shown = dock.isVisible() and not dock.visibleRegion().isEmpty()
             item = rect_json(global_rect(dock))
-            item.update(title=dock.windowTitle(), name=dock.objectName(), visible=dock.isVisible(),
-                        floating=dock.isFloating(), cut_off=self._cut_off(dock) if dock.isVisible() else [])
+            minimum = dock.minimumSizeHint()
+            item.update(title=dock.windowTitle(), name=dock.objectName(), visible=dock.isVisible(), shown=shown,
+                        floating=dock.isFloating(), min=[minimum.width(), minimum.height()],
+                        cut_off=self._cut_off(dock) if shown else [])
             out.append(item)
         return out
 
