@@ -338,6 +338,12 @@ class Probe:
     def screenshot(self, path) -> str:
         return self.q("screenshot", path=str(path))
 
+    def popup(self):
+        return self.q("popup")
+
+    def sweep_point(self, index: int):
+        return self.q("sweep_point", index=index)
+
 
 def parts(design: dict) -> dict[str, str]:
     """``{"room.cabinet[0,0].tile[1,2]": spec id}`` for every part of a design as the probe returns it."""

@@ -19,7 +19,7 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QTabBar,
     QWidget,
@@ -314,6 +315,32 @@ class Probe(QObject):
                 item["folder"] = widget.directory().absolutePath()
             out.append(item)
         return out
+
+    def q_popup(self) -> dict[str, Any] | None:
+        """The popup menu on screen (a context menu): its rect and each action's text and rect, or None."""
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            return None
+        out = rect_json(global_rect(menu))
+        out["actions"] = [{"text": a.text(), "name": a.objectName(), "enabled": a.isEnabled(),
+                           **rect_json(global_rect(menu, menu.actionGeometry(a)))}
+                          for a in menu.actions() if not a.isSeparator()]
+        return out
+
+    def q_sweep_point(self, index: int) -> dict[str, Any]:
+        """Where the Sweeps panel's plot draws variant ``index`` (screen pixels), and the variants on its front."""
+        panel = self.window().sweeps._panel
+        if panel is None:
+            raise ProbeError("the Sweeps panel has not been opened")
+        scatter = panel.scatter
+        point = scatter.point_of(index)
+        if point is None:
+            raise ProbeError(f"variant {index} is not on the plot")
+        view = scatter.plot
+        at = view.mapFromScene(scatter.plot.getPlotItem().vb.mapViewToScene(QPointF(*point)))
+        where = view.viewport().mapToGlobal(at)
+        return {"centre": [where.x(), where.y()], "front": [int(i) for i in scatter.front],
+                "points": len(scatter.x_index)}
 
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""

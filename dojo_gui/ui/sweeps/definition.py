@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -87,7 +87,7 @@ class SweepForm(QWidget):
 
         self.axes = QListWidget()
         self.axes.setObjectName("sweepAxes")
-        self.axes.setMaximumHeight(90)
+        self.axes.setMaximumHeight(72)
         self.axis_edit = QLineEdit()
         self.axis_edit.setObjectName("sweepAxisEdit")
         self.axis_edit.setPlaceholderText("SPEC.FIGURE=VALUES, e.g. dojo-d1.tdp=350W..500W:4 or tile.grid=4x4,5x5")
@@ -157,20 +157,34 @@ class SweepForm(QWidget):
         what_column = QVBoxLayout(what)
         what_column.addWidget(self.axes)
         what_column.addLayout(line)
-        form = QFormLayout()
-        form.addRow("Plan", plan_line)
-        form.addRow("Scenario", self.scenario)
-        form.addRow("Model", self.model)
-        form.addRow("", self.scenario_label)
-        form.addRow("Electricity ($/kWh)", self.price)
-        form.addRow("Years of service", self.years)
-        form.addRow("Scheduler", self.scheduler)
-        form.addRow("Workers", self.workers)
+        # Two columns of label and field: the dock is wider than it is tall.
+        grid = QGridLayout()
+        rows = [("Plan", plan_line, "Scenario", self.scenario),
+                ("Electricity ($/kWh)", self.price, "Model", self.model),
+                ("Years of service", self.years, "Scheduler", self.scheduler),
+                ("Workers", self.workers, "", None)]
+        for r, (left_label, left, right_label, right) in enumerate(rows):
+            grid.addWidget(QLabel(left_label), r, 0)
+            if isinstance(left, QWidget):
+                grid.addWidget(left, r, 1)
+            else:
+                grid.addLayout(left, r, 1)
+            if right is not None:
+                grid.addWidget(QLabel(right_label), r, 2)
+                grid.addWidget(right, r, 3)
+        grid.addWidget(self.scenario_label, len(rows), 0, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(what)
-        column.addLayout(form)
+        column.addLayout(grid)
 
+        for combo in (self.plan, self.scenario, self.model):  # as narrow as the dock likes; the list shows it all
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        for edit in (self.price, self.years, self.scheduler):
+            edit.setMinimumWidth(60)
         for signal in (self.plan.currentIndexChanged, self.samples.valueChanged, self.seed.valueChanged,
                        self.scenario.currentIndexChanged, self.model.currentIndexChanged, self.workers.valueChanged):
             signal.connect(lambda *_: self._changed())

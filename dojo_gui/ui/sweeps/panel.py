@@ -101,11 +101,14 @@ class SweepsPanel(QWidget):
         self.message.setObjectName("sweepMessage")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.dashboard.hide()
 
         definition = QScrollArea()
+        definition.setObjectName("sweepDefinition")
         definition.setWidget(self.form)
         definition.setWidgetResizable(True)
         definition.setFrameShape(QFrame.Shape.NoFrame)
+        definition.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the fields narrow instead
         left = QWidget()
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
@@ -135,7 +138,7 @@ class SweepsPanel(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 700])
+        splitter.setSizes([560, 700])
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(splitter)
@@ -234,6 +237,7 @@ class SweepsPanel(QWidget):
         status = "" if p.status == "running" else f" — {p.status}…"
         self.progress_label.setText(", ".join(parts) + status)
         self.dashboard.setText(f'<a href="{p.dashboard}">Dask dashboard</a> {p.dashboard}' if p.dashboard else "")
+        self.dashboard.setVisible(bool(p.dashboard))
 
     def _on_ended(self, outcome: SweepOutcome) -> None:
         if self.shown is None or self.shown_design is None:
