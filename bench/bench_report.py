@@ -38,6 +38,7 @@ def one_case(case: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from dojo_gui.io.catalog import builtin_specs, example_path
     from dojo_gui.io.project import load
+    from dojo_gui.model.runs import parse_run
     from dojo_gui.model.templates import grid_design
     from dojo_gui.report import export_report
     from dojo_gui.report.output import ensure_gui_application
@@ -47,7 +48,8 @@ def one_case(case: str) -> dict:
         design = load(example_path("exapod"))
     else:
         design = grid_design(builtin_specs(), "dojo-d1", *big_room(), name="Ten ExaPODs")
-    design.runs = runs()
+    for run in runs():
+        design.add_run(parse_run(run))
     baseline = peak_rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
         pdf, html = Path(tmp) / "r.pdf", Path(tmp) / "r.html"

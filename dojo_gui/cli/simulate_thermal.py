@@ -216,7 +216,7 @@ def command(args: argparse.Namespace) -> int:
     if args.save:
         from ..io.project import save
 
-        design.runs.append(result.run_record(label=args.label or "", revision=design.revision))
+        design.add_run(result.run_record(label=args.label or "", revision=design.revision))
         try:
             save(design, path)
         except OSError as exc:

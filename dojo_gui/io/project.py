@@ -8,12 +8,12 @@ Layout (version 2)::
      "room": {"spec": "dojo-exapod-room", "name": ..., "cabinets": [
          {"slot": [0, 0], "spec": "dojo-cabinet", "tiles": [
              {"slot": [0, 0], "spec": "dojo-tile", "chips": [{"slot": [0, 0], "spec": "dojo-d1"}, ...]}]}]},
-     "runs": [ ... ],
+     "runs": [ {"kind": "thermal", "label": ..., "key_figures": {...}, ...}, ... ],
      "sweeps": [ {"name": ..., "axes": [...], "plan": {...}, "scenario": {...}, "results": [...]}, ... ]}
 
-Version 2 added the sweeps (:mod:`dojo_gui.model.sweep`) and the specs' prices (``price_usd``, the
-room's ``facility_usd_per_w``); a version-1 file has neither and reads as a project without sweeps
-whose specs have no price.
+The saved runs' form is :mod:`dojo_gui.model.runs`, the sweeps' :mod:`dojo_gui.model.sweep`.
+Version 2 added the sweeps and the specs' prices (``price_usd``, the room's ``facility_usd_per_w``);
+a version-1 file has neither and reads as a project without sweeps whose specs have no price.
 
 Reading never trusts the file: every problem becomes a :class:`ProjectFileError`
 that names the place inside the file (``room.cabinets[3].tiles[2].spec``) and what is
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..model.design import Design, Part, plural
+from ..model.runs import RunRecordError, parse_run
 from ..model.specs import CHILD_LEVEL, LEVELS, FigureError, spec_from_dict, spec_to_dict
 from ..model.sweep import SweepError, sweep_from_dict
 
@@ -134,9 +135,13 @@ def from_document(doc: Any) -> Design:
 
     room_raw = doc.get("room")
     room = _part(room_raw, "room", "room", specs, None)
-    runs = doc.get("runs", [])
-    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
-        raise ProjectFileError("expected a list of saved runs (objects)", "runs")
+    runs_raw = doc.get("runs", [])
+    if not isinstance(runs_raw, list):
+        raise ProjectFileError(f"expected a list of saved runs, got {_kind(runs_raw)}", "runs")
+    try:
+        runs = tuple(parse_run(data, f"runs[{i}]") for i, data in enumerate(runs_raw))
+    except RunRecordError as exc:
+        raise ProjectFileError(exc.message, exc.where) from None
     sweeps_raw = doc.get("sweeps", [])
     if not isinstance(sweeps_raw, list):
         raise ProjectFileError(f"expected a list of sweeps, got {_kind(sweeps_raw)}", "sweeps")
@@ -222,7 +227,7 @@ def to_document(design: Design) -> dict:
         "description": design.description,
         "specs": [spec_to_dict(design.specs[sid]) for sid in spec_closure(design)],
         "room": room,
-        "runs": design.runs,
+        "runs": [run.to_dict() for run in design.runs],
         "sweeps": [sweep.to_dict() for sweep in design.sweeps],
     }
 

@@ -30,6 +30,7 @@ import numpy as np
 from .. import units
 from ..model.design import Design
 from ..model.partindex import PartIndex
+from ..model.runs import RunRecord, parse_run
 from ..sim.results import RecordPlan, ThermalResult
 from ..sim.scenario import CommTime, Scenario, ScenarioError, TrainingStep
 
@@ -439,11 +440,11 @@ def collective_progress(result) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- run records
-def run_record(outcome: Outcome, label: str = "") -> dict:
-    """The outcome as a saved-run record (``dojo_gui.report.runs``), in the engine's own form."""
+def run_record(outcome: Outcome, label: str = "") -> RunRecord:
+    """The outcome as a saved-run record (:mod:`dojo_gui.model.runs`); a :class:`RunRecordError` if it cannot be one."""
     if isinstance(outcome.job, CommJob) and not label:
         label = outcome.job.describe()
-    return outcome.result.run_record(label=label, revision=outcome.revision)
+    return parse_run(outcome.result.run_record(label=label, revision=outcome.revision), "the run")
 
 
 @dataclass

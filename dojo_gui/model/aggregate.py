@@ -1,6 +1,6 @@
 """Aggregates of any part: what it holds, computes, stores, draws and needs to shed.
 
-Power follows DESIGN.md §2.2 at full load: a chip draws its TDP; a container draws
+Power follows ``docs/design.md`` §4 Power at full load: a chip draws its TDP; a container draws
 ``(Σ children + overhead + P₀) / η`` through its conversion stage, and a room adds its
 transformer stage on top.  Every placed part ends as heat, so a container's cooling
 demand is what it draws.  The power engine refines this over time (utilization,

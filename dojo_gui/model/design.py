@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from .runs import RunRecord
 from .specs import CHILD_LEVEL, LEVELS, AnySpec, ContainerSpec, Spec
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class Design:
     specs: dict[str, AnySpec]
     room: Part
     description: str = ""
-    runs: list[dict] = field(default_factory=list)  # finished simulation runs kept with the project
+    runs: tuple[RunRecord, ...] = ()  # finished simulation runs kept with the project, oldest first
     sweeps: list[Sweep] = field(default_factory=list)  # design-space sweeps kept with the project, with their results
     revision: int = 0  # bumped on every change; results remember the revision they ran on
     _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
@@ -289,16 +290,20 @@ class Design:
             self.description = description
         self._notify(Change("meta"))
 
-    def add_run(self, record: dict, index: int | None = None) -> int:
-        """Keep a finished run's record (see ``dojo_gui.report.runs``) at ``index`` (default: last); returns its index."""
+    def add_run(self, record: RunRecord, index: int | None = None) -> int:
+        """Keep a finished run's record at ``index`` (default: last); returns its index.  The one way to add a run."""
+        if not isinstance(record, RunRecord):
+            raise TypeError(f"a saved run is a RunRecord (dojo_gui.model.runs.parse_run reads one), not {type(record).__name__}")
         index = len(self.runs) if index is None else index
-        self.runs.insert(index, record)
+        self.runs = (*self.runs[:index], record, *self.runs[index:])
         self._notify(Change("runs"))
         return index
 
-    def remove_run(self, index: int) -> dict:
+    def remove_run(self, index: int) -> RunRecord:
         """Drop the saved run at ``index``; returns its record."""
-        record = self.runs.pop(index)
+        index = range(len(self.runs))[index]  # an IndexError if there is no such run; -1 is the last
+        record = self.runs[index]
+        self.runs = self.runs[:index] + self.runs[index + 1:]
         self._notify(Change("runs"))
         return record
 

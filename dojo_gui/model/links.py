@@ -1,4 +1,4 @@
-"""The physical links a design implies (DESIGN.md §1.3), as plain records.
+"""The physical links a design implies (``docs/design.md`` §2 The design and its fabric), as plain records.
 
 This is the one place that knows which chips are wired to which: the design rules use
 it for connectivity and the fabric package builds its graph, routes and numpy arrays

@@ -8,7 +8,7 @@ The ways in:
 * :func:`dojo_gui.report.export.export_picture` writes the design's picture as PNG or SVG.
 
 The picture is the canvas's own drawing (:mod:`dojo_gui.render`); the
-results come from ``design.runs`` in the format :mod:`dojo_gui.report.runs` describes.
+results come from ``design.runs`` (:mod:`dojo_gui.model.runs`).
 """
 
 from __future__ import annotations

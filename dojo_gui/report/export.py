@@ -20,8 +20,8 @@ import numpy as np
 
 from .. import units
 from ..model.design import Design, PartPath
+from ..model.runs import RunRecord
 from ..render import ColourProvider, PaintState, export_svg, render_design
-from .runs import RunRecord
 
 
 def key_figures_csv(records: Iterable[RunRecord]) -> str:
@@ -36,11 +36,12 @@ def key_figures_csv(records: Iterable[RunRecord]) -> str:
 
 
 def series_csv(record: RunRecord) -> str:
-    names = list(record.series)
-    times = np.unique(np.concatenate([record.series[n][:, 0] for n in names])) if names else np.empty(0)
+    series = {name: np.asarray(points, float).reshape(-1, 2) for name, points in record.series.items()}
+    names = list(series)
+    times = np.unique(np.concatenate([series[n][:, 0] for n in names])) if names else np.empty(0)
     columns = []
     for name in names:
-        points = record.series[name]
+        points = series[name]
         column = np.full(len(times), np.nan)
         # Repeated times keep the last sample, as a plot of the series would show it.
         column[np.searchsorted(times, points[:, 0])] = points[:, 1]

@@ -20,12 +20,13 @@ from .. import __version__, units
 from ..model.aggregate import Summary, summarize, summarize_all
 from ..model.design import Design, Part, format_path
 from ..model.rules import Finding, check, count_by_severity
+from ..model.runs import RunRecord, RunRecordError
 from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
 from ..render import fitted_height
 from .charts import line_chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
-from .runs import HEADLINE_FIGURES, RunRecord, RunRecordError, figure_label, latest_by_kind, read_runs
+from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
 from .sweeps import sweeps_section
 
 # Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
@@ -64,9 +65,8 @@ class ReportContext:
 
     @cached_property
     def _runs(self) -> tuple[list[RunRecord], list[RunRecordError]]:
-        good, bad = read_runs(self.design.runs, "runs")
-        extra_good, extra_bad = read_runs(self.extra_runs, "given runs")
-        return good + extra_good, bad + extra_bad
+        extra, problems = read_runs(self.extra_runs, "given runs")
+        return list(self.design.runs) + extra, problems
 
     @property
     def runs(self) -> list[RunRecord]:
@@ -82,7 +82,7 @@ class ReportContext:
 
     @cached_property
     def other_runs(self) -> list[RunRecord]:
-        return read_runs(self.other.runs)[0] if self.other is not None else []
+        return list(self.other.runs) if self.other is not None else []
 
     @cached_property
     def diff(self) -> DesignDiff | None:
@@ -363,7 +363,7 @@ def _series_figures(kind: str, record: RunRecord) -> list[Figure]:
     by_unit: dict[str, dict[str, np.ndarray]] = {}
     for name, points in record.series.items():
         unit = units.unit_for_name(name)
-        by_unit.setdefault(unit.key, {})[figure_label(name)] = points
+        by_unit.setdefault(unit.key, {})[figure_label(name)] = np.asarray(points, float).reshape(-1, 2)
     out = []
     for i, (unit_key, series) in enumerate(by_unit.items()):
         quantity = units.UNITS[unit_key].quantity

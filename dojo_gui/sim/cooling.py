@@ -1,4 +1,4 @@
-"""Cooling physics (DESIGN.md §2.3): the chip RC network, coolant loops, CDUs and the plant.
+"""Cooling physics (``docs/design.md`` §5 Cooling): the chip RC network, coolant loops, CDUs and the plant.
 
 Everything here is a plain function of numpy arrays or floats, in SI units with
 temperatures in °C (kelvin where a ratio needs absolute temperature).  The coupled

@@ -1,4 +1,4 @@
-"""Power (DESIGN.md §2.2): every chip's draw and its sums through the conversion stages.
+"""Power (``docs/design.md`` §4 Power): every chip's draw and its sums through the conversion stages.
 
 A chip draws P = P_static + P_leak(T_j) + u·(P_tdp − P_idle)·s^n, where
 

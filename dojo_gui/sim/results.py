@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..model.design import format_path
+from ..model.runs import RunRecord, RunTable, Scalar
 
 # Room series: name -> (how a frame is formed, unit key).  "mean" over the frame's steps, "last" at its end, "max" within it.
 ROOM_SERIES: dict[str, str] = {
@@ -153,9 +154,9 @@ class ThermalResult:
             out["training_steps"] = t.get("train_steps", 0)
         return _plain(out)
 
-    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
-        """The run as a saved-run record (``Design.runs``; the form the report and the export read):
-        kind, label, parameters, key figures, room series as [[t_s, value], ...] and a table per cabinet."""
+    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> RunRecord:
+        """The run as a saved-run record (:mod:`dojo_gui.model.runs`, for ``Design.add_run``): what ran, key
+        figures, room series of at most ``max_points`` points and a table per cabinet."""
         s = self.summary()
         figures = {name: s[key] for name, key in (
             ("pue", "pue"), ("it_power_w", "it_power_w"), ("facility_power_w", "facility_power_w"),
@@ -181,22 +182,22 @@ class ThermalResult:
             columns["throttled_fraction"] = room["throttled_chips"] / max(len(self.chip_paths), 1)
         if self.comm is not None:
             columns["step_time_s"] = room["step_time_s"]
-        series = {name: [[float(t), float(v)] for t, v in zip(times, values) if math.isfinite(v)]
+        series = {name: [(float(t), float(v)) for t, v in zip(times, values) if math.isfinite(v)]
                   for name, values in columns.items()}
-        cabinets = [[c["path"], c["peak_power_w"], c["power_budget_w"], c.get("peak_cdu_load_w", 0.0),
-                     c["cooling_capacity_w"]] for c in s["cabinets"]]
-        tables = [{"title": "Cabinets: peak draw and CDU load against their limits",
-                   "columns": ["cabinet", "peak_power_w", "power_budget_w", "peak_cdu_load_w", "cooling_capacity_w"],
-                   "rows": cabinets}]
+        cabinets: list[list[Scalar]] = [
+            [c["path"], c["peak_power_w"], c["power_budget_w"], c.get("peak_cdu_load_w", 0.0), c["cooling_capacity_w"]]
+            for c in s["cabinets"]]
+        tables = [RunTable("Cabinets: peak draw and CDU load against their limits",
+                           ["cabinet", "peak_power_w", "power_budget_w", "peak_cdu_load_w", "cooling_capacity_w"],
+                           cabinets)]
         if s["over_limits"]:
-            tables.append({"title": "Over their limits", "columns": ["part", "what", "peak_w", "limit_w"],
-                           "rows": [[o["path"], o["what"], o["peak_w"], o["limit_w"]] for o in s["over_limits"]]})
-        record = {"kind": "thermal", "label": label or self.describe(), "parameters": self.parameters(),
-                  "key_figures": _plain(figures), "series": series, "tables": tables,
-                  "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        if revision is not None:
-            record["revision"] = int(revision)
-        return record
+            tables.append(RunTable("Over their limits", ["part", "what", "peak_w", "limit_w"],
+                                   [[o["path"], o["what"], o["peak_w"], o["limit_w"]] for o in s["over_limits"]]))
+        # A figure that is not a finite number (none is expected) is left out, as one that does not apply is.
+        key_figures = {k: float(v) for k, v in _plain(figures).items() if v is not None}
+        return RunRecord("thermal", label or self.describe(), key_figures, series, tables, self.parameters(),
+                         None if revision is None else int(revision),
+                         datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def describe(self) -> str:
         """What was run, in a few words: "utilization 90 %, 1 h at 0.1 s, ambient 25 °C"."""
@@ -298,13 +299,15 @@ class Recorder:
         self.part_time = np.zeros(part_frames)
         self.tiles = {name: np.zeros((part_frames, n_tiles)) for name in TILE_SERIES}
         self.cabinets = {name: np.zeros((part_frames, n_cabinets)) for name in CABINET_SERIES}
-        self.chips = {"tj_c": np.zeros((part_frames, n_chips), np.float32),
+        self.chips: dict[str, np.ndarray] = {"tj_c": np.zeros((part_frames, n_chips), np.float32),
                       "power_w": np.zeros((part_frames, n_chips), np.float32),
                       "level": np.zeros((part_frames, n_chips), np.int8)}
         self.room_count = 0
         self.part_count = 0
 
-    def take(self, room_from: int = 0, part_from: int = 0) -> tuple:
+    def take(self, room_from: int = 0, part_from: int = 0) -> tuple[
+            np.ndarray, dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray],
+            dict[str, np.ndarray]]:
         """Copies of the frames recorded from ``room_from`` and ``part_from`` on: (room time, room series,
         part time, tile series, cabinet series, chip series)."""
         r, p = self.room_count, self.part_count

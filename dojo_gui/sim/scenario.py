@@ -1,4 +1,4 @@
-"""Scenarios (DESIGN.md §2.4): a workload and the weather over a duration, in time steps.
+"""Scenarios (``docs/design.md`` §6 The coupled run): a workload and the weather over a duration, in time steps.
 
 A workload gives every chip's utilization over each step:
 
@@ -10,9 +10,9 @@ A workload gives every chip's utilization over each step:
   FLOPs per chip / (peak × efficiency), slowed by each chip's DVFS clock, then the
   gradient collective.  Chips that finish their compute early wait for the slowest,
   so one throttled chip sets the pace of all.  The collective's time comes from a
-  :data:`CommTimeProvider`; by default the communication engine when it is installed,
-  else the ring all-reduce closed form over the design's slowest chip link, and the
-  result says which.
+  :data:`CommTimeProvider`: by default :func:`default_comm_time`, the communication
+  engine; :func:`ring_closed_form` (the ring closed form over the design's slowest chip
+  link) or any other provider may be passed instead, and the result says which.
 
 Ambient temperature is :class:`Ambient`: constant, or a daily curve (a 24-hour CSV or a
 cosine between a minimum and a maximum), starting at a chosen hour of the day.
@@ -24,16 +24,17 @@ so a step of an hour sees the hour's mean.
 from __future__ import annotations
 
 import csv
-import importlib
 import math
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
 from .. import units
 from ..model.design import Design, DesignError, parse_path
+from ..model.links import physical_links
+from .comm import simulate_collective
 
 DAY_S = 86400.0
 
@@ -123,10 +124,10 @@ class UtilizationTrace:
 
     def chip_columns(self, chip_paths: Sequence[tuple]) -> np.ndarray:
         """For each chip, the column that drives it: the longest part path above it, else column 0."""
-        paths = [None] + [parse_path(c) for c in self.columns[1:]]
+        paths = [parse_path(c) for c in self.columns[1:]]
         out = np.zeros(len(chip_paths), dtype=np.intp)
         best = np.full(len(chip_paths), -1)
-        for j, path in enumerate(paths[1:], start=1):
+        for j, path in enumerate(paths, start=1):
             depth = len(path)
             matched = False
             for k, chip in enumerate(chip_paths):
@@ -145,16 +146,16 @@ class UtilizationTrace:
         name = os.fspath(path)
         try:
             with open(path, newline="", encoding="utf-8") as handle:
-                rows = list(csv.reader(handle))
+                lines = list(csv.reader(handle))
         except OSError as exc:
             raise ScenarioError(f"{name}: cannot read the trace: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise ScenarioError(f"{name}: not a text file (invalid UTF-8 at byte {exc.start})") from None
-        rows = [(i + 1, r) for i, r in enumerate(rows) if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+        rows = [(i + 1, r) for i, r in enumerate(lines) if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
         if not rows:
             raise ScenarioError(f"{name}: the trace is empty (expected a header 'time_s,utilization' and rows)")
-        line, header = rows[0]
-        header = [h.strip() for h in header]
+        line, raw_header = rows[0]
+        header = [h.strip() for h in raw_header]
         if len(header) < 2 or header[0].lower() not in ("time", "time_s", "t", "seconds"):
             raise ScenarioError(f"{name}:{line}: the header must start with 'time_s,utilization', got {','.join(header)!r}")
         if header[1].lower() not in ("utilization", "u", "util"):
@@ -307,7 +308,8 @@ def _read_day_curve(path: str) -> PiecewiseLinear:
     line, header = rows[0]
     if [h.strip().lower() for h in header] != ["hour", "ambient_c"]:
         raise ScenarioError(f"{path}:{line}: the header must be 'hour,ambient_c', got {','.join(header)!r}")
-    hours, temps = [], []
+    hours: list[float] = []
+    temps: list[float] = []
     for line, row in rows[1:]:
         if len(row) != 2:
             raise ScenarioError(f"{path}:{line}: expected 2 values, got {len(row)}")
@@ -371,31 +373,25 @@ class CommTime:
     detail: str = ""
 
 
+# The time of a training step's gradient collective on a design.
 CommTimeProvider = Callable[[Design, TrainingStep], CommTime]
-
-COMM_MODULE = "dojo_gui.sim.comm"
 
 
 def default_comm_time(design: Design, workload: TrainingStep, *, should_stop: Callable[[], bool] | None = None) -> CommTime:
-    """The gradient collective's time: from the communication engine if it is installed, else the closed form."""
-    try:
-        comm = importlib.import_module(COMM_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != COMM_MODULE:
-            raise
-        return ring_closed_form(design, workload)
-    result = comm.simulate_collective(design, collective=workload.collective, size_bytes=workload.gradient_bytes,
-                                      algorithm=workload.algorithm, should_stop=should_stop)
+    """The gradient collective's time, simulated by the communication engine (stopped early when ``should_stop()``)."""
+    result = simulate_collective(design, collective=workload.collective, size_bytes=workload.gradient_bytes,
+                                 algorithm=workload.algorithm, should_stop=should_stop)
     return CommTime(float(result.time_s), "comm-engine",
-                    f"{workload.collective} of {units.format(workload.gradient_bytes, 'B')} simulated by {COMM_MODULE}")
+                    f"{workload.collective} of {units.format(workload.gradient_bytes, 'B')} simulated by the "
+                    f"communication engine")
 
 
 def _closed_form_factor(collective: str) -> float:
     name = collective.lower().replace("-", "").replace("_", "")
     factors = {"allreduce": 2.0, "reducescatter": 1.0, "allgather": 1.0}
     if name not in factors:
-        raise ScenarioError(f"without the communication engine only allreduce, reduce-scatter and all-gather have a "
-                            f"closed form; {collective!r} needs {COMM_MODULE}")
+        raise ScenarioError(f"only allreduce, reduce-scatter and all-gather have a ring closed form; {collective!r} "
+                            f"needs the communication engine")
     return factors[name]
 
 
@@ -405,8 +401,6 @@ def ring_closed_form(design: Design, workload: TrainingStep) -> CommTime:
     B is the slowest link with a chip at an end (chip-to-chip, or chip-to-switch share);
     α is that class of link's largest latency plus the chips' per-message overhead.
     """
-    from ..model.links import physical_links
-
     factor = _closed_form_factor(workload.collective)
     links = physical_links(design)
     n = links.n_chips

@@ -15,6 +15,7 @@ The coolant path of a tile (``TileSpec.coolant_path``) becomes *lanes*: with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,12 +23,19 @@ from ..model.design import Design, Part, PartPath, format_path
 from ..model.specs import CabinetSpec, ChipSpec, RoomSpec, TileSpec
 from .cooling import COOLANTS
 
+S = TypeVar("S", ChipSpec, TileSpec, CabinetSpec, RoomSpec)
+
 
 class ThermalModelError(ValueError):
     """A design the engines cannot run, with what is missing."""
 
 
-def _valid(design: Design, part: Part, cls: type):
+class InvariantError(RuntimeError):
+    """A physical invariant failed: a bug, or figures outside what the model can represent."""
+
+
+def _valid(design: Design, part: Part, cls: type[S]) -> S | None:
+    """The part's spec if it is a ``cls`` of the part's own level, else None."""
     spec = design.specs.get(part.spec_id)
     return spec if isinstance(spec, cls) and spec.level == part.level else None
 
@@ -151,9 +159,9 @@ class PartTree:
         self.tile["liquid"] = np.array([COOLANTS[s.coolant].liquid for s in tiles], dtype=bool)
         self.tile["capacity_rate_w_per_k"] = np.array(
             [COOLANTS[s.coolant].capacity_rate_w_per_k(s.coolant_flow_lpm) for s in tiles], dtype=float)
-        for k, s in enumerate(tiles):
-            if s.coolant_flow_lpm <= 0 and any(self.chip_tile == k):
-                raise ThermalModelError(f"{self.tile_name(k)}: tile spec {s.id!r} has no coolant flow "
+        for k, tile in enumerate(tiles):
+            if tile.coolant_flow_lpm <= 0 and any(self.chip_tile == k):
+                raise ThermalModelError(f"{self.tile_name(k)}: tile spec {tile.id!r} has no coolant flow "
                                         f"(coolant_flow_lpm is 0), so its chips cannot be cooled")
         cabs = self.cabinet_specs
         self.cabinet = {name: arr(cabs, name) for name in (

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dojo_gui.io import project
 from dojo_gui.io.catalog import example_path
 from dojo_gui.io.project import ProjectFileError, dumps, load, loads, save
+from dojo_gui.model.runs import RunRecord, RunTable
 from dojo_gui.model.specs import spec_to_dict
 from dojo_gui.model.templates import EXAMPLES, TEMPLATES
 
@@ -167,10 +168,57 @@ def test_failed_save_keeps_the_old_file(dojo_tile, tmp_path, monkeypatch):
 
 
 def test_non_finite_values_are_not_saved(dojo_tile, tmp_path):
-    dojo_tile.runs.append({"peak": float("nan")})
-    with pytest.raises(ProjectFileError, match="non-finite"):
+    dojo_tile.add_run(RunRecord("thermal", "x", {"peak_w": float("nan")}))
+    with pytest.raises(ProjectFileError, match="non-finite") as caught:
         save(dojo_tile, tmp_path / "x.dojo")
+    assert caught.value.where == "runs[0].key_figures.peak_w"
     assert not (tmp_path / "x.dojo").exists()
+
+
+# ----------------------------------------------------------------------------- saved runs
+RUNS_V1 = Path(__file__).parent / "data" / "runs-v1.dojo"  # written by dojo-gui before runs were typed
+
+
+def test_a_file_with_runs_from_before_reads_and_writes_back_as_it_was():
+    """The saved runs of an older file (a thermal soak and a ring all-reduce kept by the CLI's --save) read as
+    records and write back exactly as they were; only spec figures added since are new in the file (files
+    write every figure, so those appear with their defaults)."""
+    design = load(RUNS_V1)
+    assert [(r.kind, r.label) for r in design.runs] == [("thermal", "tile soak"), ("comm", "all-reduce 67.1 MB, ring, room")]
+    thermal, comm = design.runs
+    assert thermal.figure("pue") > 1 and len(thermal.series["tj_max_c"]) == 20
+    assert comm.parameters["algorithm"] == "ring" and comm.tables[0].columns[0] == "link"
+    old, new = json.loads(RUNS_V1.read_text(encoding="utf-8")), json.loads(dumps(design))
+    assert new["runs"] == old["runs"] and new["room"] == old["room"]
+    for old_spec, new_spec in zip(old["specs"], new["specs"], strict=True):
+        assert {k: new_spec[k] for k in old_spec} == old_spec  # every figure the old file had, unchanged
+
+
+def test_runs_survive_save_and_open(dojo_tile, tmp_path):
+    record = RunRecord("comm", "ring", {"time_s": 0.5}, {"chips_done_fraction": [(0.0, 0.0), (0.5, 1.0)]},
+                       [RunTable("Links", ["link", "utilization_fraction"], [["3->4", 0.98]])],
+                       {"collective": "all-reduce", "chunks": 2, "latency_and_overhead": False}, revision=4,
+                       finished="2025-05-01T10:00:00Z")
+    dojo_tile.add_run(record)
+    save(dojo_tile, tmp_path / "x.dojo")
+    assert load(tmp_path / "x.dojo").runs == (record,)
+
+
+@pytest.mark.parametrize("mutate, where, message", [
+    (lambda doc: doc.update(runs={}), "runs", "expected a list of saved runs, got an object"),
+    (lambda doc: doc["runs"].append(3), "runs[2]", "expected an object, got a number"),
+    (lambda doc: doc["runs"][1].update(kind="fabric"), "runs[1].kind", "expected one of comm, thermal"),
+    (lambda doc: doc["runs"][0]["key_figures"].update(pue="low"), "runs[0].key_figures.pue", "finite number"),
+    (lambda doc: doc["runs"][0]["series"]["tj_max_c"][3].pop(), "runs[0].series.tj_max_c[3]", "expected [t, value]"),
+    (lambda doc: doc["runs"][1]["tables"][0]["rows"][0].append(1), "runs[1].tables[0].rows[0]", "values"),
+    (lambda doc: doc["runs"][1].update(seen_by="me"), "runs[1].seen_by", "unexpected key"),
+])
+def test_a_bad_saved_run_is_named_where_it_is(mutate, where, message):
+    doc = json.loads(RUNS_V1.read_text(encoding="utf-8"))
+    mutate(doc)
+    with pytest.raises(ProjectFileError) as caught:
+        loads(json.dumps(doc))
+    assert caught.value.where == where and message in caught.value.message
 
 
 # ----------------------------------------------------------------------------- fuzzing

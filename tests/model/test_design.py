@@ -2,6 +2,7 @@ import pytest
 
 from dojo_gui.model.design import Design, DesignError, Part, format_path, make_part, parse_path
 from dojo_gui.model.links import chip_components, physical_links
+from dojo_gui.model.runs import RunRecord
 
 
 def test_paths_format_and_parse():
@@ -95,9 +96,22 @@ def test_torus_wraps(catalog):
 def test_saved_runs_are_kept_and_dropped_with_a_notification(dojo_tile):
     seen = []
     dojo_tile.subscribe(seen.append)
-    first, second = {"kind": "thermal", "label": "a"}, {"kind": "comm", "label": "b"}
+    first, second = RunRecord("thermal", "a", {"pue": 1.1}), RunRecord("comm", "b", {"time_s": 0.01})
     assert dojo_tile.add_run(first) == 0 and dojo_tile.add_run(second) == 1
-    assert dojo_tile.remove_run(0) is first and dojo_tile.runs == [second]
-    assert dojo_tile.add_run(first, 0) == 0 and dojo_tile.runs == [first, second]
-    assert [c.kind for c in seen] == ["runs"] * 4
+    assert dojo_tile.remove_run(0) is first and dojo_tile.runs == (second,)
+    assert dojo_tile.add_run(first, 0) == 0 and dojo_tile.runs == (first, second)
+    assert dojo_tile.remove_run(-1) is second and dojo_tile.runs == (first,)
+    with pytest.raises(IndexError):
+        dojo_tile.remove_run(1)
+    assert [c.kind for c in seen] == ["runs"] * 5
     assert dojo_tile.copy().runs == dojo_tile.runs and dojo_tile.copy().runs[0] is not first  # snapshots own theirs
+
+
+def test_a_run_is_added_only_as_a_record(dojo_tile):
+    """Design.add_run is the one way in: the runs are a tuple, and a plain dict is refused with what to do."""
+    revision = dojo_tile.revision
+    with pytest.raises(TypeError, match="parse_run"):
+        dojo_tile.add_run({"kind": "thermal", "label": "a", "key_figures": {}})
+    with pytest.raises(AttributeError):
+        dojo_tile.runs.append(RunRecord("thermal", "a", {}))  # type: ignore[attr-defined]
+    assert dojo_tile.runs == () and dojo_tile.revision == revision

@@ -13,6 +13,7 @@ import pytest
 from dojo_gui.cli import main
 from dojo_gui.io.catalog import example_path
 from dojo_gui.io.project import load, save
+from dojo_gui.model.runs import parse_run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +75,8 @@ def test_bad_requests_say_what_is_wrong(qapp, capsys, tmp_path, argv, message):
 
 def test_export_results_csv(capsys, tmp_path, make_comm, make_thermal):
     design = load(example_path("dojo-tile"))
-    design.runs = [make_comm(), make_thermal()]
+    design.add_run(parse_run(make_comm()))
+    design.add_run(parse_run(make_thermal()))
     save(design, tmp_path / "t.dojo")
     code, out, err = run(capsys, "export", tmp_path / "t.dojo", "-o", tmp_path / "res.csv")
     assert code == 0, err

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from dojo_gui.model.design import format_path
+from dojo_gui.model.runs import parse_run
 from dojo_gui.report import export_report
 from dojo_gui.report.compare import describe_contents, diff_designs, diff_parts
 
@@ -109,8 +110,10 @@ def test_the_report_compares_exactly_the_missing_cabinet(qapp, exapod, minus_one
 
 def test_the_comparison_includes_pue_and_collective_time_when_both_have_results(
         qapp, exapod, minus_one, tmp_path, read_html, make_comm, make_thermal):
-    exapod.runs = [make_comm(time_s=0.02), make_thermal(pue=1.20)]
-    minus_one.runs = [make_comm(time_s=0.018), make_thermal(pue=1.10)]
+    for design, runs in ((exapod, [make_comm(time_s=0.02), make_thermal(pue=1.20)]),
+                         (minus_one, [make_comm(time_s=0.018), make_thermal(pue=1.10)])):
+        for run in runs:
+            design.add_run(parse_run(run))
     html = tmp_path / "cmp.html"
     export_report(minus_one, html=html, other=exapod, picture=None)
     figures = {r[0]: r[1:] for r in read_html(html).tables["compare-figures"][1:]}

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from dojo_gui.report.export import export_picture, key_figures_csv, series_csv, write_results_csv
-from dojo_gui.report.runs import parse_run, read_runs
+from dojo_gui.model.runs import parse_run
+from dojo_gui.report.runs import read_runs
 
 
 def test_key_figures_csv_round_trips(make_comm, make_thermal):
@@ -40,7 +41,7 @@ def test_write_results_csv_writes_the_series_beside(tmp_path, make_comm, make_th
     assert series[0] == ["t_s", "tj_max_c", "coolant_supply_c", "it_power_w", "facility_power_w"]
     assert len(series) == 1 + 601
     values = np.array([[float(x) for x in r] for r in series[1:]])
-    assert values[-1, 1] == pytest.approx(records[1].series["tj_max_c"][-1, 1])
+    assert values[-1, 1] == pytest.approx(records[1].series["tj_max_c"][-1][1])
 
 
 def test_picture_export_is_the_canvas_drawing(qapp, dojo_tile, tmp_path):

@@ -10,13 +10,14 @@ from PySide6.QtGui import QColor
 
 from dojo_gui.report import export_report
 from dojo_gui.report.charts import PALETTE, line_chart, nice_ticks, reduce_for_width
-from dojo_gui.report.runs import RunRecordError, figure_label, latest_by_kind, parse_run, read_runs
+from dojo_gui.model.runs import RunRecordError, parse_run
+from dojo_gui.report.runs import figure_label, latest_by_kind, read_runs
 
 
-def test_a_record_is_read_with_its_series_as_arrays(make_comm):
+def test_a_record_is_read_with_its_series(make_comm):
     record = parse_run(make_comm(time_s=0.01))
     assert record.kind == "comm" and record.key_figures["time_s"] == 0.01
-    series = record.series["link_utilization_max_fraction"]
+    series = np.asarray(record.series["link_utilization_max_fraction"])
     assert series.shape == (51, 2) and series[-1, 0] == pytest.approx(0.01)
     assert record.tables[0].columns == ["link", "utilization_fraction", "bytes"]
 
@@ -32,11 +33,11 @@ def test_a_record_is_read_with_its_series_as_arrays(make_comm):
     (lambda r: r["tables"][0]["rows"].append(["x"]), "runs[0].tables[0].rows[2]", "expected a list of 3 values"),
     (lambda r: r.update(revision="3"), "runs[0].revision", "whole number"),
 ])
-def test_a_bad_record_names_its_place(make_comm, mutate, where, message):
+def test_a_bad_record_given_beside_a_design_is_named_and_the_good_ones_kept(make_comm, mutate, where, message):
     data = make_comm()
     mutate(data)
-    good, bad = read_runs([data, make_comm()])
-    assert len(good) == 1 and good[0].index == 1
+    good, bad = read_runs([data, make_comm(label="good")])
+    assert [r.label for r in good] == ["good"]
     (problem,) = bad
     assert isinstance(problem, RunRecordError)
     assert problem.where == where and message in problem.message
@@ -56,7 +57,8 @@ def test_figure_labels():
 
 
 def test_results_section_shows_the_latest_runs_with_plots(qapp, dojo_tile, tmp_path, read_html, make_comm, make_thermal):
-    dojo_tile.runs = [make_comm(0.05, "old ring"), make_thermal(pue=1.08, tj_peak=81.5), make_comm(0.0123)]
+    for run in (make_comm(0.05, "old ring"), make_thermal(pue=1.08, tj_peak=81.5), make_comm(0.0123)):
+        dojo_tile.add_run(parse_run(run))
     html = tmp_path / "res.html"
     pdf = tmp_path / "res.pdf"
     result = export_report(dojo_tile, html=html, pdf=pdf, picture=None)
@@ -80,11 +82,11 @@ def test_results_section_shows_the_latest_runs_with_plots(qapp, dojo_tile, tmp_p
 def test_an_unreadable_run_is_reported_not_dropped(qapp, dojo_tile, tmp_path, make_comm):
     bad = make_comm()
     bad["key_figures"]["time_s"] = "soon"
-    dojo_tile.runs = [bad]
     html = tmp_path / "bad.html"
-    export_report(dojo_tile, html=html, picture=None)
+    export_report(dojo_tile, html=html, picture=None, runs=[bad])
     text = html.read_text()
-    assert "A saved run could not be read and is left out: runs[0].key_figures.time_s: expected a finite number" in text
+    assert ("A saved run could not be read and is left out: given runs[0].key_figures.time_s: expected a finite "
+            "number") in text
     assert "No simulation results are saved" in text
 
 

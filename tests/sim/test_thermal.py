@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import sys
 import threading
-import types
 
 import numpy as np
 import pytest
 
 from dojo_gui.sim import scenario as scenario_module
+from dojo_gui.sim.comm import simulate_collective
 from dojo_gui.sim.results import RecordPlan
 from dojo_gui.sim.scenario import (Ambient, CommTime, ConstantLoad, Scenario, ScenarioError, TrainingStep,
                                    UtilizationTrace, default_comm_time, ring_closed_form)
@@ -113,10 +112,9 @@ def test_step_utilization_is_exact_for_steps_longer_than_the_training_step(small
     assert r.room["utilization"] == pytest.approx(want, rel=1e-12)
 
 
-def test_default_comm_time_falls_back_to_the_ring_closed_form(small_pod, monkeypatch):
-    monkeypatch.setitem(sys.modules, scenario_module.COMM_MODULE, None)  # the comm engine is not installed
+def test_the_ring_closed_form_is_a_provider_too(small_pod):
     w = TrainingStep(**TRAIN)
-    got = default_comm_time(small_pod, w)
+    got = ring_closed_form(small_pod, w)
     assert got.source == "ring-closed-form"
     # By hand: 100 chips; the slowest chip link is a tile edge, 9 TB/s over 5 chips; alpha is that link's
     # latency (the larger of the tile edge's and the chip's) plus the per-message overhead.
@@ -126,29 +124,35 @@ def test_default_comm_time_falls_back_to_the_ring_closed_form(small_pod, monkeyp
     b = min(tile.edge_bw_Bps / tile.rows, cabinet.edge_bw_Bps / (cabinet.rows * tile.rows))
     alpha = max(tile.edge_latency_s, cabinet.edge_latency_s, d1.link_latency_s) + d1.message_overhead_s
     assert got.time_s == pytest.approx(2 * (n - 1) / n * 1e9 / b + 2 * (n - 1) * alpha, rel=1e-12)
-    r = ThermalRun(small_pod, Scenario(w, duration_s=10, dt_s=0.1)).run()
+    r = ThermalRun(small_pod, Scenario(w, duration_s=10, dt_s=0.1), comm_time=ring_closed_form).run()
     assert r.summary()["comm_source"] == "ring-closed-form"
-    assert r.summary()["comm_time_s"] == pytest.approx(got.time_s)
+    assert r.summary()["comm_time_s"] == got.time_s
     half = ring_closed_form(small_pod, TrainingStep(**{**TRAIN, "collective": "reduce-scatter"}))
     assert half.time_s == pytest.approx(got.time_s / 2)
     with pytest.raises(ScenarioError, match="alltoall"):
         ring_closed_form(small_pod, TrainingStep(**{**TRAIN, "collective": "alltoall"}))
 
 
-def test_default_comm_time_uses_the_comm_engine_when_it_is_there(small_pod, monkeypatch):
-    calls = []
+def test_by_default_the_comm_engine_times_the_collective_and_the_run_can_stop_it(small_pod, monkeypatch):
+    w = TrainingStep(**TRAIN, algorithm="ring")
+    engine = simulate_collective(small_pod, collective="allreduce", size_bytes=1e9, algorithm="ring")
+    got = default_comm_time(small_pod, w)
+    assert (got.source, got.time_s) == ("comm-engine", engine.time_s)
+    # The run hands the engine its own cancel flag, so Stop during the collective stops the engine.
+    asked = []
 
-    def simulate_collective(design, collective="allreduce", size_bytes=0, algorithm="auto", scope=None, chunks=1,
-                            progress=None, should_stop=None):
-        calls.append((collective, size_bytes, algorithm, callable(should_stop)))
-        return types.SimpleNamespace(time_s=0.125)
+    def watched(*args, should_stop=None, **kwargs):
+        asked.append(should_stop)
+        return simulate_collective(*args, should_stop=should_stop, **kwargs)
 
-    fake = types.ModuleType(scenario_module.COMM_MODULE)
-    fake.simulate_collective = simulate_collective
-    monkeypatch.setitem(sys.modules, scenario_module.COMM_MODULE, fake)
-    r = ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN, algorithm="ring"), duration_s=5, dt_s=0.1)).run()
-    assert calls == [("allreduce", 1e9, "ring", True)]
-    assert r.summary()["comm_source"] == "comm-engine" and r.summary()["comm_time_s"] == 0.125
+    monkeypatch.setattr(scenario_module, "simulate_collective", watched)
+    run = ThermalRun(small_pod, Scenario(w, duration_s=5, dt_s=0.1))
+    (should_stop,) = asked
+    r = run.run()
+    assert r.summary()["comm_source"] == "comm-engine" and r.summary()["comm_time_s"] == engine.time_s
+    assert not should_stop()
+    run.cancel()
+    assert should_stop()
 
 
 def test_training_needs_the_number_format_the_chips_have(small_pod):
@@ -282,16 +286,16 @@ def test_the_hottest_chip_is_downstream_in_its_lane(small_pod):
 
 # --------------------------------------------------------------------------- guards
 def test_energy_check_catches_a_broken_update(small_pod, monkeypatch):
-    from dojo_gui.sim import thermal
+    from dojo_gui.sim import thermal_network
 
-    good = thermal.rc_step
+    good = thermal_network.rc_step
 
     def off_by_a_percent(*args):
         step = good(*args)
         step.q2 = step.q2 * 1.01  # the coolant's heat integral, slightly wrong
         return step
 
-    monkeypatch.setattr(thermal, "rc_step", off_by_a_percent)
+    monkeypatch.setattr(thermal_network, "rc_step", off_by_a_percent)
     run = ThermalRun(small_pod, Scenario(ConstantLoad(1.0), duration_s=30, dt_s=1.0))
     with pytest.raises(InvariantError, match="energy is not conserved"):
         run.run()
@@ -367,15 +371,15 @@ def test_frames_stream_only_what_is_new(small_pod):
     assert np.array_equal(times, whole.room_time_s)
 
 
-def test_a_failing_comm_engine_becomes_a_clear_message(small_pod, monkeypatch):
-    def simulate_collective(design, **kwargs):
+def test_a_failing_comm_engine_becomes_a_clear_message(small_pod):
+    def no_route(design, workload):
         raise ValueError("no route between chips 3 and 97")
 
-    fake = types.ModuleType(scenario_module.COMM_MODULE)
-    fake.simulate_collective = simulate_collective
-    monkeypatch.setitem(sys.modules, scenario_module.COMM_MODULE, fake)
     with pytest.raises(ScenarioError, match="could not be computed: no route between chips 3 and 97"):
-        ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=5, dt_s=0.1))
+        ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=5, dt_s=0.1), comm_time=no_route)
+    with pytest.raises(ScenarioError, match="not a time"):
+        ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=5, dt_s=0.1),
+                   comm_time=lambda design, workload: CommTime(float("nan"), "broken"))
 
 
 def test_a_design_that_draws_nothing_still_runs(one_chip, spec_of_level):

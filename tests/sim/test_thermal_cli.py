@@ -178,7 +178,7 @@ def test_save_keeps_the_run_where_the_report_reads_it(capsys, tmp_path):
     cool, hot, quick = records
     assert quick.label == "quick look" and "ambient 20 °C" in cool.label
     assert hot.figure("pue") > cool.figure("pue") >= 1
-    assert hot.series["tj_max_c"][-1, 0] == pytest.approx(600.0)
+    assert hot.series["tj_max_c"][-1][0] == pytest.approx(600.0)
     assert hot.tables[0].columns[0] == "cabinet" and len(hot.tables[0].rows) == 1
     assert cool.parameters["ambient_c"] == 20.0 and cool.parameters["workload"] == "constant"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from ...model.design import Design, Part, PartPath, Slot, format_path
+from ...model.runs import RunRecord
 from ...model.specs import AnySpec
 
 
@@ -168,8 +169,8 @@ class SetMeta(DesignCommand):
 class KeepRun(DesignCommand):
     """Keep a finished simulation run with the project (its record in ``design.runs``)."""
 
-    def __init__(self, design: Design, record: dict, parent: QUndoCommand | None = None) -> None:
-        super().__init__(design, f"Keep run {record.get('label') or record.get('kind', '')!r}", parent)
+    def __init__(self, design: Design, record: RunRecord, parent: QUndoCommand | None = None) -> None:
+        super().__init__(design, f"Keep run {record.label or record.kind!r}", parent)
         self.record = record
         self.index: int | None = None
 
@@ -185,10 +186,10 @@ class DropRun(DesignCommand):
     """Remove a kept run from the project; undo puts the same record back in its place."""
 
     def __init__(self, design: Design, index: int, parent: QUndoCommand | None = None) -> None:
-        label = design.runs[index].get("label") or design.runs[index].get("kind", "")
+        label = design.runs[index].label or design.runs[index].kind
         super().__init__(design, f"Remove run {label!r}", parent)
         self.index = index
-        self.record: dict | None = None
+        self.record: RunRecord | None = None
 
     def redo(self) -> None:
         self.record = self.design.remove_run(self.index)

@@ -26,6 +26,7 @@ from ...io.project import save as save_project
 from ...model.design import Change, Design, Part, PartPath, Slot, format_path
 from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
                                 spec_title)
+from ...model.runs import RunRecord
 from ...text import count
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
 from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
@@ -354,7 +355,7 @@ class DesignDocument(QObject):
         return new_id
 
     # ----------------------------------------------------------------- saved runs
-    def keep_run(self, record: dict) -> int:
+    def keep_run(self, record: RunRecord) -> int:
         """Keep a finished run with the project (undoable; the project becomes modified); returns its index."""
         command = KeepRun(self.design, record)
         self.undo_stack.push(command)
@@ -367,7 +368,7 @@ class DesignDocument(QObject):
         if not indices:
             raise EditRefused("no saved run selected")
         macro = Macro(f"Remove {len(indices)} saved runs" if len(indices) > 1 else
-                      f"Remove run {self.design.runs[indices[0]].get('label', '')!r}")
+                      f"Remove run {self.design.runs[indices[0]].label!r}")
         for index in indices:  # from the end, so every index is still valid when its turn comes
             macro.add(DropRun(self.design, index))
         self._push(macro)

@@ -92,15 +92,11 @@ class ExportController:
 
     def export_results(self) -> None:
         from ...report.export import write_results_csv
-        from ...report.runs import read_runs
-
         window = self.window
-        records, problems = read_runs(window.document.design.runs)
+        records = list(window.document.design.runs)
         if not records:
-            detail = f" ({problems[0]})" if problems else ""
             window.dialogs.show_error(window, "No results to export",
-                                      f"This project keeps no simulation runs yet{detail}. "
-                                      "Run a simulation and keep it first.")
+                                      "This project keeps no simulation runs yet. Run a simulation and keep it first.")
             return
         path = window.dialogs.export_file(window, self._suggested("-results.csv"), "CSV tables (*.csv)")
         if not path:

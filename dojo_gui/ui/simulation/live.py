@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
 
 from ...jobs.live import CommJob, LiveUpdate, Outcome, chip_link_load, run_record
 from ...model.design import format_path
+from ...model.runs import RunRecordError
 from ...sim.results import ThermalResult
 from .linkmap import LinkMapWidget
 from .liveoverlay import LIVE_OVERLAYS, LiveOverlay
@@ -235,11 +236,15 @@ class LiveSimulation(QObject):
         if outcome is None or not self.panel.keep_button.isEnabled():
             self.window.show_status("Nothing to keep: run a simulation first", 4000)
             return False
-        record = run_record(outcome, label)
+        try:
+            record = run_record(outcome, label)
+        except RunRecordError as exc:
+            self.window.show_status(f"This run cannot be kept: {exc}", 6000)
+            return False
         self.document.keep_run(record)
         self.panel.set_keepable(False)
         self.actions["keep"].setEnabled(False)
-        self.window.show_status(f"Kept run {record['label']!r} with the project (saved with it; Undo takes it back)", 6000)
+        self.window.show_status(f"Kept run {record.label!r} with the project (saved with it; Undo takes it back)", 6000)
         return True
 
     # ----------------------------------------------------------------- the design

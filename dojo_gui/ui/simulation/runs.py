@@ -1,21 +1,23 @@
 """Runs kept with the project: the list, removing runs (undoably), and comparing two by overlaying their curves.
 
-The list follows ``design.runs`` (read with :func:`dojo_gui.report.runs.read_runs`, so a
-record that does not fit is named, not hidden).  Comparing two runs puts their key
-figures side by side with the difference, and draws every series either has on shared
-axes: the first run solid, the second dashed.
+The list follows ``design.runs`` (:class:`dojo_gui.model.runs.RunRecord`, checked when
+read from a file).  Comparing two runs puts their key figures side by side with the
+difference, and draws every series either has on shared axes: the first run solid, the
+second dashed.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ... import units
-from ...report.runs import HEADLINE_FIGURES, RunRecord, figure_label, read_runs
+from ...model.runs import RunRecord
+from ...report.runs import HEADLINE_FIGURES, figure_label
 from ..project.dialogs import Dialogs
 from ..project.document import DesignDocument, EditRefused
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
@@ -50,11 +52,6 @@ class RunsWidget(QWidget):
         self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected())
-        self.problems = QLabel()
-        self.problems.setObjectName("runsProblems")
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b3261e;")
-        self.problems.hide()
         self.compare_button = QPushButton("Compare")
         self.compare_button.setObjectName("compareButton")
         self.compare_button.setToolTip("Overlay the curves of the two selected runs and set their figures side by side")
@@ -84,7 +81,6 @@ class RunsWidget(QWidget):
         runs_column = QVBoxLayout(runs)
         runs_column.setContentsMargins(0, 0, 0, 0)
         runs_column.addWidget(self.tree, 1)
-        runs_column.addWidget(self.problems)
         runs_column.addLayout(buttons)
         figures = QWidget()
         figures_column = QVBoxLayout(figures)
@@ -110,20 +106,18 @@ class RunsWidget(QWidget):
     # ----------------------------------------------------------------- the list
     def refresh(self) -> None:
         """Read the design's runs again (after one was kept, removed, or another design opened)."""
-        self.records, problems = read_runs(self.document.design.runs)
+        self.records = list(self.document.design.runs)
         self.tree.clear()
-        for record in self.records:
+        for index, record in enumerate(self.records):
             figures = [f"{figure_label(n)} {figure_text(n, record.figure(n))}"
                        for n in HEADLINE_FIGURES.get(record.kind, ()) if record.figure(n) is not None][:3]
             item = QTreeWidgetItem([record.label or "(no label)", record.kind, " · ".join(figures),
                                     record.finished.replace("T", " ").replace("Z", " UTC")])
-            item.setData(0, Qt.UserRole, record.index)
+            item.setData(0, Qt.UserRole, index)
             item.setToolTip(0, record.label)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(1)
-        self.problems.setText("\n".join(f"Not shown: {p}" for p in problems))
-        self.problems.setVisible(bool(problems))
-        if self.compared is not None and not all(any(r.index == i for r in self.records) for i in self.compared):
+        if self.compared is not None and max(self.compared) >= len(self.records):
             self.clear_comparison()
         self._on_selection()
 
@@ -155,7 +149,7 @@ class RunsWidget(QWidget):
 
     # ----------------------------------------------------------------- comparing
     def record(self, index: int) -> RunRecord:
-        return next(r for r in self.records if r.index == index)
+        return self.records[index]
 
     def compare_selected(self) -> None:
         chosen = self.selected_indices()
@@ -207,7 +201,8 @@ class RunsWidget(QWidget):
         self.plots.set_specs(specs)
         for tag, record in (("A", ra), ("B", rb)):
             for name, points in record.series.items():
-                self.plots.set_data(f"{tag}:{name}", points[:, 0], points[:, 1])
+                xy = np.asarray(points, float).reshape(-1, 2)
+                self.plots.set_data(f"{tag}:{name}", xy[:, 0], xy[:, 1])
         self.plots.auto_range()
 
     def clear_comparison(self) -> None:

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.io.project import dumps
+from dojo_gui.model.runs import RunRecord
 from dojo_gui.model.templates import grid_design
 from dojo_gui.ui.editor.mime import MimeError, parts_from_mime, parts_mime
 from dojo_gui.ui.project.document import DesignDocument, EditRefused
@@ -133,17 +134,19 @@ def test_kept_runs_are_undoable_and_do_not_count_as_design_changes(document):
     runs_seen = []
     document.sigRunsChanged.connect(lambda: runs_seen.append(len(document.design.runs)))
     content = document.content_revision
-    record = {"kind": "thermal", "label": "soak", "key_figures": {"pue": 1.1}}
+    record = RunRecord("thermal", "soak", {"pue": 1.1})
     assert document.keep_run(record) == 0
-    assert document.modified and document.design.runs == [record]
+    assert document.modified and document.design.runs == (record,)
     assert document.content_revision == content  # results computed before are still about this design
-    document.keep_run({"kind": "comm", "label": "ring"})
-    assert document.remove_runs([0, 1]) == 2 and document.design.runs == []
+    document.keep_run(RunRecord("comm", "ring", {}))
+    assert document.remove_runs([0, 1]) == 2 and document.design.runs == ()
     document.undo_stack.undo()
-    assert [r["label"] for r in document.design.runs] == ["soak", "ring"]
+    assert [r.label for r in document.design.runs] == ["soak", "ring"]
+    assert document.undo_stack.redoText() == "Remove 2 saved runs"
+    assert document.undo_stack.undoText() == "Keep run 'ring'"
     document.undo_stack.undo()
     document.undo_stack.undo()
-    assert document.design.runs == [] and not document.modified
+    assert document.design.runs == () and not document.modified
     assert runs_seen == [1, 2, 1, 0, 1, 2, 1, 0]  # one notification per run kept or dropped
     with pytest.raises(EditRefused):
         document.remove_runs([5])

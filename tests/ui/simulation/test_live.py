@@ -438,17 +438,17 @@ def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet
     type_into(qtbot, panel.keep_label, "half load")
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
     design = window.document.design
-    assert [r["label"] for r in design.runs] == ["half load"] and window.isWindowModified()
+    assert [r.label for r in design.runs] == ["half load"] and window.isWindowModified()
     assert not panel.keep_button.isEnabled()  # kept once
     window.document.undo_stack.undo()
-    assert design.runs == []
+    assert design.runs == ()
     window.document.undo_stack.redo()
-    assert design.runs[0]["kind"] == "thermal"
+    assert design.runs[0].kind == "thermal"
 
     soak(qtbot, panel, "100%", "3min", "1s")
     run_from_panel(qtbot, window)
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)  # no label: the description of the scenario
-    assert len(design.runs) == 2 and "utilization 100 %" in design.runs[1]["label"]
+    assert len(design.runs) == 2 and "utilization 100 %" in design.runs[1].label
 
     target = tmp_path / "kept.dojo"
     window.dialogs.answers["save_file"] = [str(target)]
@@ -465,24 +465,26 @@ def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet
     figures = {runs.table.item(r, 0).data(Qt.UserRole): (runs.table.item(r, 1).text(), runs.table.item(r, 2).text())
                for r in range(runs.table.rowCount())}
     first, second = reopened.document.design.runs
-    it_a, it_b = first["key_figures"]["it_power_w"], second["key_figures"]["it_power_w"]
+    it_a, it_b = first.key_figures["it_power_w"], second.key_figures["it_power_w"]
     assert figures["it_power_w"] == (units.format(it_a, "W"), units.format(it_b, "W")) and it_b > it_a
     for tag, run in (("A", first), ("B", second)):
         t, y = runs.plots.data(f"{tag}:tj_max_c")
-        np.testing.assert_allclose(np.column_stack([t, y]), np.asarray(run["series"]["tj_max_c"]))
+        np.testing.assert_allclose(np.column_stack([t, y]), np.asarray(run.series["tj_max_c"]))
     assert runs.plots.curve_specs["B:tj_max_c"][0].dashed and not runs.plots.curve_specs["A:tj_max_c"][0].dashed
 
     # Removing a run is undoable too.
     runs.select([0])
     qtbot.mouseClick(runs.remove_button, Qt.LeftButton)
-    assert [r["label"] for r in reopened.document.design.runs] == [second["label"]]
+    assert [r.label for r in reopened.document.design.runs] == [second.label]
     assert runs.tree.topLevelItemCount() == 1 and runs.compared is None
     reopened.document.undo_stack.undo()
     assert runs.tree.topLevelItemCount() == 2
 
 
 def test_a_kept_collective_is_a_comm_record_the_report_reads(qtbot, cabinet_window):
-    from dojo_gui.report.runs import read_runs
+    import json
+
+    from dojo_gui.model.runs import parse_run
 
     window, panel = cabinet_window, cabinet_window.live.panel
     panel.set_scenario("comm")
@@ -490,8 +492,9 @@ def test_a_kept_collective_is_a_comm_record_the_report_reads(qtbot, cabinet_wind
     run_from_panel(qtbot, window)
     assert window.live.actions["keep"].isEnabled()
     window.live.actions["keep"].trigger()
-    records, problems = read_runs(window.document.design.runs)
-    assert problems == [] and records[0].kind == "comm"
+    records = window.document.design.runs
+    assert len(records) == 1 and records[0].kind == "comm"
+    assert parse_run(json.loads(json.dumps(records[0].to_dict()))) == records[0]  # as a project file keeps it
     result = window.live.controller.latest.result
     assert records[0].figure("time_s") == pytest.approx(result.time_s)
     assert records[0].figure("busbw_Bps") == pytest.approx(result.busbw_Bps)
