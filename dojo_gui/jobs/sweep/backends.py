@@ -117,7 +117,9 @@ class DaskBackend:
                     with importlib.import_module("dask").config.set({"distributed.worker.profile.enabled": False}):
                         self.cluster = dd.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                        host="127.0.0.1",
-                                                       dashboard_address="127.0.0.1:0" if has_dashboard() else None,
+                                                       # Its HTTP server always runs (the dashboard too with
+                                                       # bokeh): on a free port, never a fixed one another has.
+                                                       dashboard_address="127.0.0.1:0",
                                                        silence_logs=logging.ERROR)
                 finally:
                     _restore_sigint(previous)
