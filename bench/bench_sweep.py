@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import SMOKE, repeats  # noqa: E402
+from _common import SMOKE, repeats
 
 EXAMPLE, AXES, SCENARIO = (
     ("dojo-tile", ["dojo-d1.tdp=350W..500W:2", "dojo-training-tile.coolant_flow=15..30:2"],
@@ -115,15 +115,16 @@ def main() -> None:
     print(f"  speed-up              {t_serial / t_dask:8.2f}x  ({t_serial / (t_dask - t_start):.2f}x once started)")
     cpu_serial = statistics.median(t for r in serial for t in r["cpu_s"])
     cpu_dask = statistics.median(t for r in dask for t in r["cpu_s"])
-    print(f"  engine per variant    {task_serial * 1e3:8,.0f} ms in this process, {task_dask * 1e3:,.0f} ms on a worker "
-          f"(the task: reading the design, running it)")
-    print(f"                        {cpu_serial * 1e3:8,.0f} ms of processor time in this process, {cpu_dask * 1e3:,.0f} ms "
-          f"on a worker (the task's own thread)")
+    print(f"  engine per variant    {task_serial * 1e3:8,.0f} ms in this process, {task_dask * 1e3:,.0f} ms on a "
+          f"worker (the task: reading the design, running it)")
+    print(f"                        {cpu_serial * 1e3:8,.0f} ms of processor time in this process, "
+          f"{cpu_dask * 1e3:,.0f} ms on a worker (the task's own thread)")
     print(f"  overhead per variant  {overhead_serial * 1e3:8,.0f} ms in this process (preparing it: "
           f"{prep * 1e3:,.0f} ms)")
     print(f"                        {overhead_dask * 1e3:8,.0f} ms of worker time on the cluster "
           f"(scheduling, sending the design, the last variants' wait)")
-    print(f"  (medians of {len(serial)} run{'s' if len(serial) != 1 else ''} each; {os.cpu_count()} cores, load average "
+    print(f"  (medians of {len(serial)} run{'s' if len(serial) != 1 else ''} each; {os.cpu_count()} cores, load "
+          f"average "
           f"{med(serial, 'load'):.1f} after the serial runs, {med(dask, 'load'):.1f} after the Dask runs; "
           f"python {sys.version.split()[0]})")
 

@@ -60,7 +60,7 @@ def test_a_failed_variant_sets_the_exit_code(capsys):
 def test_save_keeps_the_sweep_in_the_project(capsys, tmp_path):
     path = tmp_path / "t.dojo"
     assert main(["new", "dojo-tile", "-o", str(path), "-q"]) == 0
-    code, out, err = run(capsys, "sweep", str(path), "--vary", "dojo-d1.tdp=350W,400W", "--scenario", "thermal",
+    code, _out, err = run(capsys, "sweep", str(path), "--vary", "dojo-d1.tdp=350W,400W", "--scenario", "thermal",
                          "--duration", "30s", "--workers", "0", "--save", "--name", "TDP")
     assert code == 0, err
     design = load(path)

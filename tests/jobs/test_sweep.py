@@ -46,7 +46,7 @@ def test_a_scenario_option_is_checked_in_its_unit_and_named_when_wrong():
     with pytest.raises(SweepError) as info:
         sc.normalise({"kind": "comm", "chunks": 2.5})
     assert info.value.where == "scenario.chunks" and "whole number" in info.value.message
-    with pytest.raises(SweepError, match="scenario.step_flop"):
+    with pytest.raises(SweepError, match=r"scenario\.step_flop"):
         sc.check({"kind": "thermal", "workload": "train"})
 
 

@@ -115,7 +115,8 @@ def test_a_sweep_reads_back_what_it_wrote_and_names_the_place_of_a_problem(exapo
     axes = [parse_axis("dojo-d1.tdp=350W,400W", exapod.specs), parse_axis("tile.grid=4x4,5x5", exapod.specs),
             parse_axis("scenario.ambient_curve=daily:12C,35C;daily:20C,40C", exapod.specs)]
     sweep = Sweep("TDP", axes, Plan.parse("lhs:4:1"), {"kind": "thermal", "duration_s": 60.0},
-                  results=[VariantResult(0, {"dojo-d1.tdp_w": 350.0}, "ok", {"pue": 1.1, "tj_max_c": None}, wall_s=0.5)])
+                  results=[VariantResult(0, {"dojo-d1.tdp_w": 350.0}, "ok", {"pue": 1.1, "tj_max_c": None},
+                                         wall_s=0.5)])
     assert axes[2].values == ("daily:12C,35C", "daily:20C,40C")
     again = sweep_from_dict(sweep.to_dict(), exapod.specs)
     assert again == sweep

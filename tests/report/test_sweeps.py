@@ -41,7 +41,8 @@ def test_the_plot_rings_the_pareto_front(qapp, dojo_tile):
     figure = section.figures()[0]
     image = figure.image
     # The front's colour is in the picture (the rings), and the plot's colours go from dark to light.
-    colours = {QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    colours = {QColor(image.pixel(x, y)).name()
+               for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
     assert "#d55e00" in colours
     assert PLOT_AXES["thermal"][1] in ("peak_flops_per_w",) and "Pareto front" in figure.caption
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -165,10 +166,10 @@ class SweepForm(QWidget):
                 ("Workers", self.workers, "", None)]
         for r, (left_label, left, right_label, right) in enumerate(rows):
             grid.addWidget(QLabel(left_label), r, 0)
-            if isinstance(left, QWidget):
-                grid.addWidget(left, r, 1)
-            else:
+            if isinstance(left, QLayout):
                 grid.addLayout(left, r, 1)
+            elif isinstance(left, QWidget):
+                grid.addWidget(left, r, 1)
             if right is not None:
                 grid.addWidget(QLabel(right_label), r, 2)
                 grid.addWidget(right, r, 3)

@@ -88,7 +88,7 @@ def test_a_click_on_a_point_opens_that_variant_in_a_window(qtbot, window):
     panel.tabs.setCurrentWidget(panel.scatter)
     scatter = panel.scatter
     scatter.choose("tj_max_c", "facility_power_w", "tj_max_c")
-    qtbot.waitUntil(lambda: scatter.plot.isVisible())
+    qtbot.waitUntil(scatter.plot.isVisible)
     x, y = scatter.point_of(1)
     vb = scatter.plot.getPlotItem().vb
     scatter.plot.getPlotItem().enableAutoRange()
