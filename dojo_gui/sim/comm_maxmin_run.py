@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .comm_common import MAX_MAXMIN_TRANSFERS, SNAP, ALONE_BATCH, Cancelled, EngineResult, Pacer, PatternInfo, TooLarge
+from .comm_common import (
+    ALONE_BATCH,
+    MAX_MAXMIN_TRANSFERS,
+    SNAP,
+    Cancelled,
+    EngineResult,
+    Pacer,
+    PatternInfo,
+    TooLarge,
+    refuse_staggered,
+)
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 from .maxmin import elementary_intervals, max_min_rates_segments
+
 
 def _spans(ptr: np.ndarray, which: np.ndarray) -> np.ndarray:
     """Indices ptr[w] .. ptr[w + 1] - 1 for every w in ``which``, concatenated."""
@@ -68,6 +79,7 @@ class MaxMinRun:
         if n > MAX_MAXMIN_TRANSFERS:
             raise TooLarge(f"{n:,} transfers share links here, more than the {MAX_MAXMIN_TRANSFERS:,} the max-min "
                            f"engine holds; choose a smaller scope, fewer chunks or another algorithm")
+        refuse_staggered(fabric, steps)
         self.fabric, self.timeline, self.pacer = fabric, timeline, pacer
         sizes = np.fromiter((s.pattern.size for s in steps), np.int64, len(steps))
         offsets = np.zeros(len(steps) + 1, np.int64)

@@ -22,13 +22,13 @@ busiest route's 557 us of messages).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..fabric.fabric import Fabric
-from .comm_common import MAX_MAXMIN_TRANSFERS, TooLarge
-from .comm_schedule import Pattern, Schedule, ScheduleBuilder
+from .comm_common import MAX_MAXMIN_TRANSFERS, TooLarge, refuse_staggered
+from .comm_schedule import Pattern, Schedule, ScheduleBuilder, Step
 
 Entry = list[int]  # steps of one chunk (indices into Plan.steps) that a phase waits for
 # Routes crossing more links than this in all (one entry per transfer of a pattern and link it
@@ -143,11 +143,13 @@ class Plan:
         """Every chunk's copy of the steps, in diagonal order, each carrying 1/chunks of its bytes."""
         self._check_size()
         C, K = self.chunks, len(self.steps)
+        # Refuse, before routing, what the max-min engine would refuse (each chunk repeats every step).
+        refuse_staggered(self.fabric, [Step(pattern, nbytes) for pattern, nbytes, _, _ in self.steps] * C)
         first = 1
         while first < K and self.steps[first][0] is self.steps[0][0]:
             first += 1
         spacing = first if first < K else 1
-        order = sorted(((k + spacing * c, c, k) for c in range(C) for k in range(K))) if C > 1 else \
+        order = sorted((k + spacing * c, c, k) for c in range(C) for k in range(K)) if C > 1 else \
             [(k, 0, k) for k in range(K)]
         index: dict[tuple[int, int], int] = {}
         for _, c, k in order:
