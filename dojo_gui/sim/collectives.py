@@ -155,9 +155,9 @@ def _levels(fabric: Fabric, chips: np.ndarray) -> list[list[np.ndarray]]:
         raise NotApplicable("hierarchical needs the design's tiles and cabinets")
     paths = [fabric.chip_paths[c] for c in chips]
     levels: list[list[np.ndarray]] = []
-    rank: dict[int, tuple] = {int(c): () for c in chips}
+    rank: dict[int, tuple[int, ...]] = {int(c): () for c in chips}
     for depth, what in ((2, "tile"), (1, "cabinet"), (0, "room")):
-        groups: dict[tuple, list[int]] = {}
+        groups: dict[tuple[object, ...], list[int]] = {}
         for c, p in zip(chips.tolist(), paths):
             groups.setdefault((tuple(p[:depth]), rank[c]), []).append(c)
         members = [np.array(g, np.int64) for g in groups.values()]

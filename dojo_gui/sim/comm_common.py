@@ -38,7 +38,7 @@ ALONE_BATCH = 20_000
 class Cancelled(Exception):
     """``should_stop()`` returned True; ``partial`` holds what was simulated until then."""
 
-    def __init__(self, partial) -> None:
+    def __init__(self, partial: object) -> None:
         super().__init__("simulation cancelled")
         self.partial = partial
 

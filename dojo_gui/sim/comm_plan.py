@@ -115,7 +115,8 @@ class Plan:
         pattern = self.builder.pattern(np.concatenate(src_parts), np.concatenate(dst_parts))
         return self._step(pattern, nbytes, entry, phase)
 
-    def send_phase(self, src: Sequence[int], dst: Sequence[int], nbytes: float, entry: Entry, phase: str) -> Entry:
+    def send_phase(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, nbytes: float,
+                   entry: Entry, phase: str) -> Entry:
         """One step: ``src[i]`` sends ``nbytes`` to ``dst[i]``."""
         return self._step(self.builder.pattern(src, dst), nbytes, entry, phase)
 
@@ -123,7 +124,7 @@ class Plan:
         """Refuse, before routing, a schedule whose routes would not fit in memory (grids only: there
         the hop counts are known without routing)."""
         f = self.fabric
-        if not (f.regular_grid and self.builder.routing == "mesh"):
+        if not (f.regular_grid and self.builder.routing == "mesh") or f.chip_coords is None:
             return
         rows, cols = f.grid_shape
         hops = 0
