@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..fabric.fabric import Fabric
-from .comm_schedule import Pattern, Schedule, Step
+from .comm_schedule import Pattern, Schedule
 
 # The max-min engine keeps a record of every transfer; above this many it refuses (a clear
 # error beats exhausting memory).  The exclusive-link engine has no such limit.
@@ -100,16 +100,17 @@ class PatternInfo:
 
 
 
-def staggered_work(fabric: Fabric, steps: Sequence[Step]) -> tuple[float, int, int, int]:
+def staggered_work(fabric: Fabric, patterns: Sequence[Pattern]) -> tuple[float, int, int, int]:
     """(work, staggered messages, most transfers sending at once, most messages of a chip in a step)
-    of ``steps`` as :data:`MAX_STAGGERED_WORK` counts them (routes are not needed)."""
+    of steps of ``patterns`` (one a step) as :data:`MAX_STAGGERED_WORK` counts them (routes are not
+    needed)."""
     limit = fabric.chip_max_in_flight
     seen: dict[int, tuple[int, int, int]] = {}
     work, staggered_all, sending_max, per_chip_max = 0.0, 0, 0, 0
-    for step in steps:
-        key = id(step.pattern)
+    for pattern in patterns:
+        key = id(pattern)
         if key not in seen:
-            counts = np.bincount(step.pattern.src)
+            counts = np.bincount(pattern.src)
             chips = np.flatnonzero(counts)
             m = counts[chips]
             window = np.where(limit[chips] > 0, limit[chips], m)
@@ -123,9 +124,9 @@ def staggered_work(fabric: Fabric, steps: Sequence[Step]) -> tuple[float, int, i
     return work, staggered_all, sending_max, per_chip_max
 
 
-def refuse_staggered(fabric: Fabric, steps: Sequence[Step]) -> None:
-    """Raise :class:`TooLarge` if ``steps`` are more work than :data:`MAX_STAGGERED_WORK`."""
-    work, staggered, sending, most = staggered_work(fabric, steps)
+def refuse_staggered(fabric: Fabric, patterns: Sequence[Pattern]) -> None:
+    """Raise :class:`TooLarge` if steps of ``patterns`` are more work than :data:`MAX_STAGGERED_WORK`."""
+    work, staggered, sending, most = staggered_work(fabric, patterns)
     if work > MAX_STAGGERED_WORK:
         limit = int(fabric.chip_max_in_flight.max())
         raise TooLarge(f"a chip sends up to {most:,} messages in a step and can have {limit:,} in flight, so "

@@ -80,7 +80,7 @@ class MaxMinRun:
         if n > MAX_MAXMIN_TRANSFERS:
             raise TooLarge(f"{n:,} transfers share links here, more than the {MAX_MAXMIN_TRANSFERS:,} the max-min "
                            f"engine holds; choose a smaller scope, fewer chunks or another algorithm")
-        refuse_staggered(fabric, steps)
+        refuse_staggered(fabric, [s.pattern for s in steps])
         self.fabric, self.timeline, self.pacer = fabric, timeline, pacer
         sizes = np.fromiter((s.pattern.size for s in steps), np.int64, len(steps))
         offsets = np.zeros(len(steps) + 1, np.int64)

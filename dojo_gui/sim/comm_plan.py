@@ -145,17 +145,18 @@ class Plan:
         self._check_size()
         C, K = self.chunks, len(self.steps)
         # Refuse, before routing, what the max-min engine would refuse (each chunk repeats every step).
-        refuse_staggered(self.fabric, [Step(pattern, nbytes) for pattern, nbytes, _, _ in self.steps] * C)
-        first = 1
-        while first < K and self.steps[first][0] is self.steps[0][0]:
-            first += 1
-        spacing = first if first < K else 1
-        order = sorted((k + spacing * c, c, k) for c in range(C) for k in range(K)) if C > 1 else \
-            [(k, 0, k) for k in range(K)]
-        index: dict[tuple[int, int], int] = {}
-        for _, c, k in order:
-            pattern, nbytes, deps, phase = self.steps[k]
-            index[(c, k)] = self.builder.step(pattern, nbytes / C, [index[(c, d)] for d in deps], phase)
+        refuse_staggered(self.fabric, [pattern for pattern, _, _, _ in self.steps] * C)
+        if C == 1:  # one chunk: the steps as recorded (their dependencies point back, by construction)
+            self.builder.add_steps([Step(pattern, nbytes, deps, phase) for pattern, nbytes, deps, phase in self.steps])
+        else:
+            first = 1
+            while first < K and self.steps[first][0] is self.steps[0][0]:
+                first += 1
+            spacing = first if first < K else 1
+            index: dict[tuple[int, int], int] = {}
+            for _, c, k in sorted((k + spacing * c, c, k) for c in range(C) for k in range(K)):
+                pattern, nbytes, deps, phase = self.steps[k]
+                index[(c, k)] = self.builder.step(pattern, nbytes / C, [index[(c, d)] for d in deps], phase)
         sched = self.builder.build()
         sched.notes = list(self.notes)
         return sched
