@@ -43,7 +43,8 @@ CASES: dict[str, tuple[str, str, str, bool, float | None, float | None, int]] = 
     "ring-102k": ("1x250-102k", "allreduce", "ring", True, 20.0, None, 3),
     "exapod-hierarchical": ("exapod", "allreduce", "hierarchical", True, 1.0, None, 3),
     "exapod-auto": ("exapod", "allreduce", "auto", True, 2.0, None, 3),
-    "alltoall-cabinet": ("dojo-cabinet", "alltoall", "direct", True, 1.0, None, 1),
+    "alltoall-cabinet": ("dojo-cabinet", "alltoall", "auto", True, 1.0, None, 3),
+    "alltoall-cabinet-direct": ("dojo-cabinet", "alltoall", "direct", True, None, None, 1),
 }
 # A case still running after this long is stopped and reported as such.
 CASE_TIMEOUT_S = 300
