@@ -1,4 +1,4 @@
-"""Communication engine benchmarks: whole-process wall time and peak memory of collectives.
+"""Communication engine benchmarks: whole-process wall time, CPU time and peak memory of collectives.
 
 Every case runs as its own process (``python bench/bench_comm.py --case NAME``): start the
 interpreter, import, build the design and its fabric, simulate once, print the result.  The
@@ -55,7 +55,7 @@ def make_design(which: str):
     from dojo_gui.model.templates import TEMPLATES, grid_design
 
     catalog = builtin_specs()
-    if SMOKE:  # two or three tiles of each case's kind, so every code path still runs
+    if SMOKE:  # a few tiles of each case's kind, so every code path still runs
         small = {"torus3000": ((1, 30), (1, 1), (1, 1)), "1x250": ((1, 10), (2, 2), (1, 2)),
                  "1x250-102k": ((1, 10), (2, 2), (1, 3)), "exapod": ((5, 5), (1, 2), (1, 2)),
                  "dojo-cabinet": ((3, 3), (1, 2), (1, 1))}[which]
