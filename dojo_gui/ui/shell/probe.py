@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QTabBar,
+    QToolTip,
     QWidget,
 )
 
@@ -318,6 +320,21 @@ class Probe(QObject):
             if isinstance(widget, QFileDialog):
                 item["folder"] = widget.directory().absolutePath()
             out.append(item)
+        return out
+
+    def q_tooltip(self) -> str | None:
+        """The text of the tooltip on screen (None when none shows)."""
+        return QToolTip.text() if QToolTip.isVisible() else None
+
+    def q_menus(self) -> list[dict[str, Any]]:
+        """The menus open on screen, each with its title and its actions: text, enabled, and where each is."""
+        out = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMenu) and widget.isVisible():
+                actions = [dict(rect_json(global_rect(widget, widget.actionGeometry(a))),
+                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator())
+                           for a in widget.actions() if a.isVisible()]
+                out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
         return out
 
     def q_screenshot(self, path: str) -> str:
