@@ -202,7 +202,10 @@ def test_a_project_spec_dragged_from_another_window_brings_its_figures(make_wind
     target.document.remove([TILE + ((3, 3),)])
     mime = source.palette.mime_for(variant)  # what a drag out of the other window's palette carries
     pos = target.view.mapFromScene(h.slot_centre(target, TILE, (3, 3)))
-    QApplication.sendEvent(target.view.viewport(), QDragEnterEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    over_filled = target.view.mapFromScene(h.slot_centre(target, TILE, (0, 0)))  # the way in crosses a placed chip
+    QApplication.sendEvent(target.view.viewport(),
+                           QDragEnterEvent(over_filled, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    QApplication.sendEvent(target.view.viewport(), QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     drop = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(target.view.viewport(), drop)
     assert drop.isAccepted()
