@@ -83,6 +83,8 @@ def test_a_cabinet_onto_the_free_floor_then_save_as_quit_and_reopen(launch, tmp_
     app.x.key("ctrl+shift+s")
     dialog = app.wait_until(lambda: [d for d in app.probe.dialogs() if d["modal"]], what="the Save As dialog")[0]
     assert dialog["cls"] == "QFileDialog"
+    app.wait_until(lambda: any(a.startswith("QFileDialog") for a in (app.probe.focus() or {}).get("ancestors", [])),
+                   what="the dialog to have the keyboard focus")
     app.x.key("ctrl+a")
     app.x.type(str(target))
     app.x.key("Return")

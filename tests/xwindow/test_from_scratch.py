@@ -19,6 +19,7 @@ def test_file_new_opens_an_empty_room_where_a_tile_is_built_chip_by_chip(launch,
     app.x.key("ctrl+n")
     dialog = app.wait_until(lambda: [d for d in app.probe.dialogs() if d["modal"]], what="the New dialog")[0]
     assert dialog["title"] == "New design" and "empty room" in dialog["text"]
+    app.wait_until(lambda: (app.probe.focus() or {}).get("name") == "roomList", what="the room list to have the focus")
     app.x.type("Single")  # the list finds the room by its name as it is typed
     app.x.key("Return")
     app.wait_until(lambda: app.probe.design()["room"]["spec"] == "lab-1x1", what="the new design's room")

@@ -55,7 +55,7 @@ class WindowDialogs(Dialogs):
     def ask_room(self, parent: QWidget, rooms: list[RoomSpec]) -> str | None:
         """The id of the room a new design starts from, or None (cancelled)."""
         dialog = RoomDialog(rooms, parent)
-        return dialog.choice() if dialog.exec() == QDialog.Accepted else None
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def show_about(self, parent: QWidget, text: str) -> None:
         QMessageBox.about(parent, "About dojo-gui", text)
@@ -112,14 +112,14 @@ class RoomDialog(QDialog):
         self.list.setObjectName("roomList")
         for room in rooms:
             item = QListWidgetItem(spec_icon(room), f"{room.name or room.id}\n{key_figures(room)}")
-            item.setData(Qt.UserRole, room.id)
+            item.setData(Qt.ItemDataRole.UserRole, room.id)
             item.setToolTip(room.description)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         layout.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Create")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -127,7 +127,7 @@ class RoomDialog(QDialog):
 
     def choice(self) -> str | None:
         item = self.list.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 class ShortcutsDialog(QDialog):

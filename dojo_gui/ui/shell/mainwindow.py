@@ -333,9 +333,10 @@ class MainWindow(QMainWindow):
         width, height = self.width(), self.height()
         palette = min(max(int(width * 0.19), 240), 320)
         inspector = min(max(int(width * 0.23), 300), 380)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector], Qt.Horizontal)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector],
+                         Qt.Orientation.Horizontal)
         bottom = max(self.docks["findings"].minimumSizeHint().height(), int(height * 0.15))
-        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Vertical)
+        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -30,7 +30,7 @@ class FileController:
         self.window = window
         self.recent = recent
         self.actions = {
-            "new": window.make_action("&New…", self.new_design, QKeySequence.New, "new",
+            "new": window.make_action("&New…", self.new_design, QKeySequence.StandardKey.New, "new",
                                       "A new, empty design: pick its room, then drag parts into it"),
             "open": window.make_action("&Open…", self.open_file, QKeySequence.Open, "open", "Open a project file"),
             "save": window.make_action("&Save", self.save, QKeySequence.Save, "save", "Save the project"),

@@ -15,7 +15,9 @@ little else, and a field is watched only from the first wheel that comes its way
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from typing import cast
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QWheelEvent, QWindow
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
 
@@ -55,7 +57,7 @@ class WheelGuard(QObject):
             window.installEventFilter(self)  # (installing it twice keeps one)
 
 
-def install_wheel_guard(app: QApplication) -> WheelGuard:
+def install_wheel_guard(app: QCoreApplication) -> WheelGuard:
     """Once per application: from now on the wheel changes only a focused combo box or spin box."""
     existing = app.findChild(WheelGuard)
     if existing is not None:
@@ -64,5 +66,5 @@ def install_wheel_guard(app: QApplication) -> WheelGuard:
     for window in QGuiApplication.topLevelWindows():
         guard.watch(window)
     # Every window the user works in gains the focus at some point; that is where the guard joins it.
-    app.focusWindowChanged.connect(guard.watch)
+    cast(QGuiApplication, app).focusWindowChanged.connect(guard.watch)
     return guard

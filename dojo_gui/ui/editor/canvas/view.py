@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
 from ....model.design import PartPath, format_path
@@ -330,8 +330,9 @@ class CanvasView(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
 
     # ----------------------------------------------------------------- tooltips
-    def viewportEvent(self, event) -> bool:
+    def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
             hover = self.findChild(QWidget, "hoverValues")  # a live overlay's values say more while a run shows
             text = "" if hover is not None and hover.isVisible() else self.tooltip_at(event.pos())
             if text:
