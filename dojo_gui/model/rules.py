@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .. import units
+from ..text import agree
 from .aggregate import Summary, summarize_all
 from .design import Design, PartPath, format_path, plural
 from .links import chip_components, physical_links
@@ -83,9 +84,11 @@ def rule_empty_slots(design: Design, ctx: Context) -> Iterable[Finding]:
             continue
         what = plural(CHILD_LEVEL[spec.level] or "")
         if spec.level == "room":
-            yield Finding("info", "empty-slots", part.path, f"{empty} of {spec.slots} floor positions are free")
+            yield Finding("info", "empty-slots", part.path,
+                          f"{empty} of {spec.slots} floor positions {agree(empty, 'is')} free")
         else:
-            yield Finding("warning", "empty-slots", part.path, f"{empty} of {spec.slots} {what[:-1]} slots are empty")
+            yield Finding("warning", "empty-slots", part.path,
+                          f"{empty} of {spec.slots} {what[:-1]} slots {agree(empty, 'is')} empty")
 
 
 def rule_budgets(design: Design, ctx: Context) -> Iterable[Finding]:

@@ -28,6 +28,7 @@ from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
+from ...text import count
 from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
@@ -338,9 +339,10 @@ class MainWindow(QMainWindow):
         width, height = self.width(), self.height()
         palette = min(max(int(width * 0.19), 240), 320)
         inspector = min(max(int(width * 0.23), 300), 380)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector], Qt.Horizontal)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector],
+                         Qt.Orientation.Horizontal)
         bottom = max(self.docks["findings"].minimumSizeHint().height(), int(height * 0.15))
-        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Vertical)
+        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -369,11 +371,11 @@ class MainWindow(QMainWindow):
         self.inspector.set_analysis(analysis)
         self.findings.set_analysis(analysis)
         counts = analysis.counts()
-        self.findings_label.setText(f"{counts['error']} errors · {counts['warning']} warnings")
+        self.findings_label.setText(f"{count(counts['error'], 'error')} · {count(counts['warning'], 'warning')}")
         room = analysis.summaries.get(())
         if room is not None:
             peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
-            self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
+            self.totals_label.setText(f"{count(room.chips, 'chip')} · {units.format(peak, 'FLOPS')} peak · "
                                       f"{units.format(room.max_power_w, 'W')} at full load")
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(overlay_colours(self.overlay, analysis))
@@ -448,7 +450,8 @@ class MainWindow(QMainWindow):
                  ("Select several", "Ctrl+click, or drag a rectangle on empty space"),
                  ("Enter a container", "Double-click, or Enter"), ("Go up a level", "Backspace or Esc"),
                  ("Move parts", "Drag selected parts (cabinets snap to the floor grid)"),
-                 ("Add a part", "Drag a spec from the palette onto an empty slot")]
+                 ("Add a part", "Drag a spec from the palette onto an empty slot"),
+                 ("Add a tile or cabinet filled", "Hold Shift while dropping it (or tick Drop containers filled)")]
         return rows
 
     def show_shortcuts(self) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -37,11 +37,16 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabBar,
+    QToolTip,
     QWidget,
 )
 
 from ...io.project import to_document
 from ...model.design import PartPath, format_path, parse_path
+
+if TYPE_CHECKING:
+    from ..editor.palette import PaletteWidget
+    from .mainwindow import MainWindow
 
 ENV = "DOJO_GUI_PROBE"
 log = logging.getLogger(__name__)
@@ -103,7 +108,7 @@ class Probe(QObject):
         return json.dumps(reply).encode("utf-8")
 
     # ----------------------------------------------------------------- what is open
-    def window(self):
+    def window(self) -> MainWindow:
         from .mainwindow import MainWindow
 
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -125,7 +130,7 @@ class Probe(QObject):
 
     def q_status(self) -> str:
         """The status bar's message."""
-        return self.window().statusBar().currentMessage()
+        return str(self.window().statusBar().currentMessage())
 
     def q_window(self) -> dict[str, Any]:
         """Title, modified flag, undo stack, geometry (client and frame), maximised, the screen and its
@@ -151,7 +156,7 @@ class Probe(QObject):
     # ----------------------------------------------------------------- where things are
     def q_palette_row(self, spec: str) -> dict[str, Any]:
         """Where the palette shows spec ``spec``: its row's rect, and whether all of it is in view."""
-        palette = self.window().palette
+        palette = cast("PaletteWidget", self.window().palette)  # (the window's attribute, not QWidget.palette())
         index = palette.index_of(spec)
         if not index.isValid():
             raise ProbeError(f"the palette does not show {spec!r}")
@@ -162,7 +167,7 @@ class Probe(QObject):
         out["visible"] = viewport.isVisible() and viewport.rect().contains(rect)
         return out
 
-    def _canvas_rect(self, scene_rect) -> dict[str, Any]:
+    def _canvas_rect(self, scene_rect: QRectF) -> dict[str, Any]:
         view = self.window().view
         viewport = view.viewport()
         rect = view.mapFromScene(scene_rect).boundingRect()
@@ -269,9 +274,10 @@ class Probe(QObject):
                 continue
             clip = child.parentWidget()
             while clip is not None and clip is not dock:
-                if isinstance(clip.parentWidget(), QAbstractScrollArea) and clip is clip.parentWidget().viewport():
+                holder = clip.parentWidget()
+                if isinstance(holder, QAbstractScrollArea) and clip is holder.viewport():
                     break
-                clip = clip.parentWidget()
+                clip = holder
             if clip is None:
                 continue
             mine, theirs = global_rect(child), global_rect(clip)
@@ -341,6 +347,21 @@ class Probe(QObject):
         where = view.viewport().mapToGlobal(at)
         return {"centre": [where.x(), where.y()], "front": [int(i) for i in scatter.front],
                 "points": len(scatter.x_index)}
+
+    def q_tooltip(self) -> str | None:
+        """The text of the tooltip on screen (None when none shows)."""
+        return QToolTip.text() if QToolTip.isVisible() else None
+
+    def q_menus(self) -> list[dict[str, Any]]:
+        """The menus open on screen, each with its title and its actions: text, enabled, and where each is."""
+        out = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMenu) and widget.isVisible():
+                actions = [dict(rect_json(global_rect(widget, widget.actionGeometry(a))),
+                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator())
+                           for a in widget.actions() if a.isVisible()]
+                out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
+        return out
 
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""
