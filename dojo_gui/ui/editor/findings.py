@@ -101,7 +101,7 @@ class FindingsWidget(QWidget):
         for group in self.groups:
             if group.severity not in shown:
                 continue
-            item = QTreeWidgetItem([_severity_text(group), group.where(), group.message])
+            item = QTreeWidgetItem([group.severity, group.where(), group.message])
             item.setIcon(0, severity_icon(group.severity))
             item.setToolTip(2, group.message)
             item.setData(0, GROUP_ROLE, group)
@@ -167,10 +167,6 @@ class FindingsWidget(QWidget):
         else:
             self.selection.set_focus(())
             self.selection.clear()
-
-
-def _severity_text(group: FindingGroup) -> str:
-    return group.severity if group.count == 1 else f"{group.severity} × {group.count:,}"
 
 
 def _in_rows(findings: int, groups: int) -> str:

@@ -25,7 +25,7 @@ from ...jobs.live import collective_progress
 from ...model.design import format_path
 from ...render.colours import ramp_colours
 from ..project.dialogs import Dialogs
-from .legend import RampLegend
+from .legend import LegendPanel
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
 
 LEVELS = 12  # colour steps of the links
@@ -79,7 +79,7 @@ class LinkMapWidget(QWidget):
             self.map.addItem(item)
             self.batches.append(item)
         self.map.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.legend = RampLegend(name="linkLegend")
+        self.legend = LegendPanel(name="linkLegend")
         self.legend.set_scale("Link utilization", "0 %", "100 %")
         self.legend.setMaximumWidth(260)
         self.readout = QLabel(" ")

@@ -124,6 +124,8 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     chip = ((0, 0), (0, 0), (2, 2))
     value = window.live.overlay.link_values["chip"][window.live.overlay.link_index.position("chip", chip)]
     assert 0 < value <= 1
+    assert window.legend.isVisible() and "Busiest link per chip (allreduce, ring)" in window.legend.title.text()
+    assert (window.legend.low.text(), window.legend.high.text()) == ("0 %", "100 %")
 
 
 # --------------------------------------------------------------------------- stop, pause
@@ -260,7 +262,7 @@ def test_editing_the_design_during_a_run_marks_the_results_stale(qtbot, cabinet_
     window.document.edit_figure("dojo-d1", "tdp_w", "450 W")
     assert controller.stale and panel.stale_label.isVisible()
     assert "edited" in window.live.thermal_plots.note.text()
-    assert window.live.overlay.legend.note.isVisible()
+    assert window.legend.note.isVisible() and "edited" in window.legend.note.text()
     with qtbot.waitSignal(controller.sigEnded, timeout=2000):
         qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
     assert controller.stale  # still about the design as it was
@@ -314,7 +316,7 @@ def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
     tile_box = next(b for b in item.drawing.containers if b.path == tile)
     out = float(state["tile_out_c"][index.position("tile", tile)])
     assert tile_box.fill.name() == ramp((out - lo) / (hi - lo)).name()
-    legend = overlay.legend
+    legend = window.legend
     assert legend.isVisible() and "Temperature" in legend.title.text() and f"{hi:.0f} °C" in legend.high.text()
 
     # Power against limits: each chip's share of its own TDP.
