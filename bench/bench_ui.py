@@ -9,6 +9,8 @@ Cases, each in a fresh process on the offscreen platform (so imports and caches 
   ``viewport().repaint()`` forced N times (every item really repainted, synchronously); median;
 - frame time at chip detail: the same, zoomed to where chips start being drawn one by one
   (3 px per chip, the most expensive level of detail), centred on the room;
+- frame time with a cabinet entered (fitted in the view): the links between its tiles and chips
+  drawn with their bandwidths, and with View > Show Links off;
 - live colouring: every chip given a colour from a value (a colour provider, as a simulation
   tick will do) and the view repainted.
 
@@ -96,6 +98,19 @@ def child(case: str, file: str | None, launched: float) -> dict:
     times = frame_times()
     result["detail_median_ms"] = statistics.median(times) * 1000
 
+    # A cabinet entered: the links between tiles (labelled) and between chips drawn over it.
+    while window.analyzer.latest is None or window.analyzer.busy:  # the links come with the design check
+        app.processEvents()
+    view.enter((min(window.document.design.room.children),))
+    app.processEvents()
+    times = frame_times()
+    result["cabinet_link_labels"] = len(window.scene.link_item.drawing.last_labels)
+    result["cabinet_median_ms"] = statistics.median(times) * 1000
+    window.actions_by_name["links"].setChecked(False)
+    times = frame_times()
+    result["cabinet_no_links_median_ms"] = statistics.median(times) * 1000
+    window.actions_by_name["links"].setChecked(True)
+
     # Live colouring: every chip recoloured from a value per chip (what a simulation tick will do).
     import random
 
@@ -152,6 +167,8 @@ def main() -> None:
                   f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
                   f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
                   f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "
+                  f"a cabinet entered: median {med('cabinet_median_ms'):.2f} ms with its links "
+                  f"({r['cabinet_link_labels']} bandwidth labels), {med('cabinet_no_links_median_ms'):.2f} ms without; "
                   f"every chip recoloured by a value and repainted: median {med('recolour_median_ms'):.0f} ms; "
                   f"peak RSS {med('peak_rss_mb'):.0f} MB")
             firsts = ", ".join(f"{x['first_frame_s']:.2f}" for x in runs)

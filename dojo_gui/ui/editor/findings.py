@@ -20,15 +20,15 @@ from ...model.rules import SEVERITIES, Finding
 from .icons import severity_icon
 from .selection import Selection
 
-FINDING_ROLE = Qt.UserRole + 1  # on a part's row: its Finding
-GROUP_ROLE = Qt.UserRole + 2  # on a group's row (and a group of one's): its FindingGroup
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1  # on a part's row: its Finding
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # on a group's row (and a group of one's): its FindingGroup
 
 
 class FindingsWidget(QWidget):
     sigSpecRequested = Signal(str)  # fires when the user picks a finding about a spec; the spec id
     sigCountsChanged = Signal(dict)  # fires after new findings arrived; counts by severity
 
-    def __init__(self, selection: Selection, parent=None) -> None:
+    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.selection = selection
         self.groups: list[FindingGroup] = []
@@ -54,7 +54,7 @@ class FindingsWidget(QWidget):
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Severity", "Where", "Finding"])
         self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnWidth(0, 110)
         self.tree.setColumnWidth(1, 260)
         self.tree.itemClicked.connect(self._on_clicked)
@@ -79,7 +79,7 @@ class FindingsWidget(QWidget):
                              f"  ·  checked in {analysis.seconds * 1000:.0f} ms")
         for severity, button in self.filters.items():
             button.setText(str(counts[severity]))
-            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._fill()
         self.sigCountsChanged.emit(counts)
 
@@ -93,7 +93,7 @@ class FindingsWidget(QWidget):
         self._fill()
 
     # ----------------------------------------------------------------- rows
-    def _fill(self, *_args) -> None:
+    def _fill(self, *_args: object) -> None:
         shown = {s for s, b in self.filters.items() if b.isChecked()}
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
@@ -108,7 +108,7 @@ class FindingsWidget(QWidget):
             if group.count == 1:
                 item.setData(0, FINDING_ROLE, group.findings[0])
             else:
-                item.setChildIndicatorPolicy(QTreeWidgetItem.ShowIndicator)
+                item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
                 item.setToolTip(1, f"{group.count:,} parts: expand to list them, click to select them all")
             items.append(item)
         self.tree.addTopLevelItems(items)
@@ -141,7 +141,7 @@ class FindingsWidget(QWidget):
         """The first row of a group of ``rule`` (on parts of ``level``), for tests and scripts."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            group = item.data(0, GROUP_ROLE)
+            group = item.data(0, GROUP_ROLE) if item is not None else None
             if group is not None and group.rule == rule and (level is None or group.level == level):
                 return item
         return None

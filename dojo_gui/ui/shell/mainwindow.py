@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
-VIEW_TOGGLES = ("labels", "ports", "bars", "legend")  # View's checkable actions, remembered in the settings
+VIEW_TOGGLES = ("labels", "ports", "links", "bars", "legend")  # View's checkable actions, remembered in the settings
 log = logging.getLogger(__name__)
 
 
@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
                                       "Alt+Down", tip="Enter the selected container")
         a["labels"] = self._toggle("Show &Labels", "labels", True)
         a["ports"] = self._toggle("Show Link &Ports", "ports", True)
+        a["links"] = self._toggle("Show Lin&ks and Bandwidths", "links", True)
+        a["links"].setStatusTip("Draw the links between chips, tiles and cabinets, as wide as their bandwidth")
         a["bars"] = self._toggle("Show &Capacity Bars", "bars", True)
         a["legend"] = QAction("Show Colour &Legend", self)
         a["legend"].setCheckable(True)
@@ -274,7 +276,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, k=key: self.set_overlay(k))
             self.overlay_group.addAction(action)
             self.overlay_actions[key] = action
-        for key in ("labels", "ports", "bars", "legend"):
+        for key in VIEW_TOGGLES:
             view.addAction(a[key])
         view.addSeparator()
         for dock in self.docks.values():
@@ -345,6 +347,7 @@ class MainWindow(QMainWindow):
 
     def _on_analysis(self, analysis: Analysis) -> None:
         self.scene.set_paint_state(summaries=analysis.summaries, severities=analysis.severities)
+        self.scene.set_links(analysis.links)
         self.inspector.set_analysis(analysis)
         self.findings.set_analysis(analysis)
         counts = analysis.counts()
@@ -388,6 +391,7 @@ class MainWindow(QMainWindow):
         """Another design: results about the old one must not show against the new one's parts."""
         self.analyzer.latest = None
         self.scene.set_paint_state(summaries=None, severities=None)
+        self.scene.set_links({})
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(None)
         if self.overlay not in LIVE_OVERLAYS:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...render.colours import Legend, ramp_colours
@@ -26,7 +26,7 @@ class RampBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._colours = ramp_colours()
         self.mark: tuple[float, str] | None = None
         self.set_mark(None)
@@ -37,7 +37,7 @@ class RampBar(QWidget):
         self.setMaximumHeight(BAR_H + (MARK_TEXT_H if mark else 0))
         self.update()
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         bar = QRectF(0, 0, self.width(), BAR_H)
         gradient = QLinearGradient(0, 0, self.width(), 0)
@@ -57,7 +57,8 @@ class RampBar(QWidget):
             painter.setFont(font)
             width = QFontMetricsF(font).horizontalAdvance(text) + 4
             left = min(max(x - width / 2, 0.0), self.width() - width)  # centred under the tick, inside the bar
-            painter.drawText(QRectF(left, BAR_H + 1, width, MARK_TEXT_H), int(Qt.AlignHCenter | Qt.AlignTop), text)
+            under = QRectF(left, BAR_H + 1, width, MARK_TEXT_H)
+            painter.drawText(under, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), text)
         painter.end()
 
 
@@ -68,7 +69,7 @@ class LegendPanel(QFrame):
     def __init__(self, parent: QWidget | None = None, name: str = "legend") -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.legend: Legend | None = None
         self.title = QLabel()
@@ -80,10 +81,10 @@ class LegendPanel(QFrame):
         self.low.setObjectName(f"{name}Low")
         self.high = QLabel()
         self.high.setObjectName(f"{name}High")
-        self.high.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.high.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.swatches = QLabel()
         self.swatches.setObjectName(f"{name}Swatches")
-        self.swatches.setTextFormat(Qt.RichText)
+        self.swatches.setTextFormat(Qt.TextFormat.RichText)
         self.swatches.setWordWrap(True)
         self.caption = QLabel()
         self.caption.setObjectName(f"{name}Caption")
@@ -143,8 +144,8 @@ class CanvasLegend(LegendPanel):
         view.installEventFilter(self)
         self.hide()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.view and event.type() == QEvent.Resize:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
             self.place()
         return False
 
@@ -161,7 +162,9 @@ class CanvasLegend(LegendPanel):
 
     def place(self) -> None:
         # Wrapped text: the height follows from the fixed width, which adjustSize does not ask for.
-        self.resize(self.width(), self.layout().totalHeightForWidth(self.width()))
+        layout = self.layout()
+        if layout is not None:
+            self.resize(self.width(), layout.totalHeightForWidth(self.width()))
         scroll = getattr(self.view, "verticalScrollBar", None)
         bar = scroll().width() if scroll is not None and scroll().isVisible() else 0
         self.move(self.view.width() - self.width() - self.MARGIN - bar, self.MARGIN)
