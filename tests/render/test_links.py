@@ -20,7 +20,7 @@ def test_a_bar_crosses_the_gap_at_the_middle_of_the_shared_edge(qapp):
     c = Connector(PartLink(((0, 0),), ((0, 1),), 4e12, 1), right, left)
     assert c.line.y1() == c.line.y2() == 6  # the middle of what the two edges share (y 2..10)
     assert c.line.x1() < 10 < 12 < c.line.x2()  # reaching into both parts
-    assert (c.centre.x(), c.gap, c.span, c.vertical) == (11, 2, 8, False)
+    assert (c.centre, c.gap, c.span, c.vertical) == ((11, 6), 2, 8, False)
     below = QRectF(0, 13, 10, 10)
     c = Connector(PartLink(((0, 0),), ((1, 0),), 4e12, 1), left, below)
     assert c.vertical and c.line.x1() == c.line.x2() == 5 and c.line.y1() < 10 < 13 < c.line.y2()
@@ -87,3 +87,22 @@ def test_links_are_drawn_in_the_link_colour(drawing, exapod):
     assert n == 9
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
     assert any(abs(QColor(c).red() - LINK.red()) < 40 and QColor(c).blue() > QColor(c).red() for c in colours)
+
+
+def test_repainting_part_of_the_view_draws_its_labels_as_the_whole_view_did(drawing, exapod):
+    cabinet = Layout(exapod).scene_rect(((0, 3),))
+    whole, _ = paint(drawing, cabinet, 2.6)
+    labels = list(drawing.last_labels)
+    corner = QRectF(cabinet.topLeft(), cabinet.size() / 3)
+    image = QImage(whole.size(), QImage.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.scale(2.6, 2.6)
+    painter.translate(-cabinet.topLeft())
+    painter.setClipRect(corner)  # as the view clips a partial update
+    drawing.paint(painter, 2.6, corner, visible=cabinet)
+    painter.end()
+    assert drawing.last_labels == labels  # decided over the whole view, whatever was exposed
+    box = (0, 0, int(corner.width() * 2.6) - 1, int(corner.height() * 2.6) - 1)
+    assert all(image.pixelColor(x, y) == whole.pixelColor(x, y)
+               for x in range(box[0], box[2], 3) for y in range(box[1], box[3], 3))

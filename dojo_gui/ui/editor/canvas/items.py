@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from ....model.design import PartPath
 from ....model.links import PartLink
@@ -105,7 +105,9 @@ class LinkItem(QGraphicsItem):
         if not self.canvas.paint_state.links:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        self.drawing.paint(painter, lod, option.exposedRect)
+        view = widget.parentWidget() if widget is not None else None
+        visible = view.mapToScene(widget.rect()).boundingRect() if isinstance(view, QGraphicsView) else None
+        self.drawing.paint(painter, lod, option.exposedRect, visible)
 
 
 class MarkItem(QGraphicsRectItem):
