@@ -116,6 +116,21 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     t, delivered = link_map.timeline.data("delivered_fraction")
     assert delivered[-1] == pytest.approx(1.0) and np.all(np.diff(delivered) >= -1e-12)
     assert link_map.timeline.data("chips_done_fraction")[1][-1] == pytest.approx(1.0)
+    # The cabinet and its 12 tiles are outlined and named; the tiles' names once they are wide enough.
+    frames = link_map.frames
+    cabinet = window.document.design.part(((0, 0),)).name or "cabinet [0,0]"
+    assert [label.toPlainText() for label in frames.cabinet_labels] == [cabinet]
+    assert frames.cabinets[0][1].tolist() == [0, 0, 9, 29] and len(frames.tiles) == 12  # 10x30 chips
+    assert sorted(name for name, _ in frames.tiles)[:2] == ["[0,0]", "[0,1]"]
+    window.live.docks["links"].raise_()
+    link_map.map.setXRange(-0.5, 29.5, padding=0)
+    QApplication.processEvents()
+    wide = link_map.map.getPlotItem().getViewBox().width() / 6  # a tile of 5 chips, on screen
+    assert (len(frames.tile_labels_shown) == 12) == (wide >= 42)
+    link_map.map.setXRange(-0.5, 9.5, padding=0)  # two tiles across
+    QApplication.processEvents()
+    assert "[0,0]" in frames.tile_labels_shown and "[0,5]" not in frames.tile_labels_shown
+    assert link_map.readout_at(0, 0).startswith(f"{cabinet}: " if cabinet != "cabinet [0,0]" else "room.")
     # The slider steps through the timeline: the map then shows one bin's utilization.
     link_map.slider.setValue(3)
     np.testing.assert_allclose(link_map.shown_utilization, expected.timeline_utilization[2], rtol=1e-6)
