@@ -23,7 +23,6 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
-
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 
@@ -205,7 +204,8 @@ class LinkDrawing:
 
     def _visible_tiles(self, exposed: QRectF) -> list[PartPath]:
         if self._tiles is None:
-            tiles, boxes = [], []
+            tiles: list[PartPath] = []
+            boxes: list[tuple[float, float, float, float]] = []
             for tile in self._chip_links_by_tile:
                 rect = self.rect_of(tile)
                 if rect is not None:
@@ -215,8 +215,8 @@ class LinkDrawing:
                     boxes.append((rect.left() - margin, rect.top() - margin, rect.right() + margin,
                                   rect.bottom() + margin))
             self._tiles = (tiles, np.array(boxes, float).reshape(-1, 4))
-        tiles, boxes = self._tiles
-        return [tiles[i] for i in np.flatnonzero(_overlapping(boxes, exposed)).tolist()]
+        known, known_boxes = self._tiles
+        return [known[i] for i in np.flatnonzero(_overlapping(known_boxes, exposed)).tolist()]
 
     # ----------------------------------------------------------------- painting
     def paint(self, painter: QPainter, lod: float, exposed: QRectF, visible: QRectF | None = None) -> int:

@@ -105,8 +105,10 @@ class LinkItem(QGraphicsItem):
         if not self.canvas.paint_state.links:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        visible = None  # all the view shows: labels are placed over all of it, whatever part is repainted
         view = widget.parentWidget() if widget is not None else None
-        visible = view.mapToScene(widget.rect()).boundingRect() if isinstance(view, QGraphicsView) else None
+        if widget is not None and isinstance(view, QGraphicsView):
+            visible = view.mapToScene(widget.rect()).boundingRect()
         self.drawing.paint(painter, lod, option.exposedRect, visible)
 
 
