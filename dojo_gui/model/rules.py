@@ -18,6 +18,7 @@ from .. import units
 from .aggregate import Summary, summarize_all
 from .design import Design, PartPath, format_path, plural
 from .links import PhysicalLinks, chip_components, physical_links
+from .placement import fit_problem
 from .specs import CHILD_LEVEL, ContainerSpec, check_spec
 
 SEVERITIES = ("error", "warning", "info")
@@ -81,11 +82,8 @@ def rule_placement(design: Design, ctx: Context) -> Iterable[Finding]:
         if not design.slot_fits(parent, part.slot):
             yield Finding("error", "placement", path, f"slot {part.slot} is outside {grid}",
                           part_spec=part.spec_id, gist=f"outside {grid}")
-        elif parent_spec.accepts and part.spec_id not in parent_spec.accepts:
-            accepted = ", ".join(parent_spec.accepts)
-            yield Finding("error", "placement", path,
-                          f"{parent_spec.name or parent_spec.id} accepts only {accepted}, not {part.spec_id!r}",
-                          part_spec=part.spec_id)
+        elif (problem := fit_problem(parent_spec, spec, design.specs)) is not None:
+            yield Finding("error", "placement", path, problem, part_spec=part.spec_id)
 
 
 def rule_empty_slots(design: Design, ctx: Context) -> Iterable[Finding]:
