@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QToolButt
                                QVBoxLayout, QWidget)
 
 from ...jobs.analysis import Analysis
+from ...text import count
 from ...model.finding_groups import FindingGroup, GroupKey
 from ...model.rules import SEVERITIES, Finding
 from .icons import severity_icon
@@ -170,4 +171,4 @@ class FindingsWidget(QWidget):
 
 
 def _in_rows(findings: int, groups: int) -> str:
-    return f" in {groups:,} rows" if groups < findings else ""
+    return f" in {count(groups, 'row')}" if groups < findings else ""

@@ -14,6 +14,7 @@ from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath
 from ...render import colours as C
 from ...render.colours import ColourProvider, Legend
+from ...text import count
 
 ANALYSIS_OVERLAYS: dict[str, str] = {
     "spec": "Spec (vendor and kind)",
@@ -103,4 +104,4 @@ def _spec_legend(design: Design) -> Legend:
     swatches = [(C.spec_colour(spec, spec.level), f"{spec.name or spec.id} ({spec.level})") for spec in used]
     more = len(swatches) - SPEC_SWATCHES
     return Legend("Spec: vendors by hue, chips vivid, containers pale", swatches=tuple(swatches[:SPEC_SWATCHES]),
-                  caption=f"and {more} more specs" if more > 0 else "")
+                  caption=f"and {count(more, 'more spec')}" if more > 0 else "")

@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         a["links"] = self._toggle("Show Lin&ks and Bandwidths", "links", True)
         a["links"].setStatusTip("Draw the links between chips, tiles and cabinets, as wide as their bandwidth")
         a["bars"] = self._toggle("Show &Capacity Bars", "bars", True)
-        a["legend"] = QAction("Show Colour &Legend", self)
+        a["legend"] = QAction("Show Colour Le&gend", self)
         a["legend"].setCheckable(True)
         a["legend"].setChecked(True)
         a["legend"].toggled.connect(lambda _on: self.update_legend())

@@ -34,13 +34,17 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QTabBar,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
 
 from ...io.project import to_document
 from ...model.design import PartPath, format_path, parse_path
+from ..editor.findings import GROUP_ROLE
 
 ENV = "DOJO_GUI_PROBE"
 log = logging.getLogger(__name__)
@@ -321,6 +325,82 @@ class Probe(QObject):
         if not screen.grabWindow(0).save(path):
             raise ProbeError(f"cannot save a screenshot to {path}")
         return path
+
+    # ----------------------------------------------------------------- menus, findings, the canvas's colours
+    def q_menus(self) -> dict[str, Any]:
+        """The menu bar's menus (title and rect) and the menus open now (the last is the innermost), each with its
+        items: text (without the ``&``), rect, enabled, checkable, checked, and whether it opens a submenu."""
+        w = self.window()
+        bar = w.menuBar()
+        titles = [{"text": a.text().replace("&", ""), **rect_json(global_rect(bar, bar.actionGeometry(a)))}
+                  for a in bar.actions() if a.isVisible()]
+        open_menus = []
+        for menu in QApplication.topLevelWidgets():
+            if isinstance(menu, QMenu) and menu.isVisible():
+                items = [{"text": a.text().replace("&", ""), "enabled": a.isEnabled(), "checkable": a.isCheckable(),
+                          "checked": a.isChecked(), "submenu": a.menu() is not None,
+                          **rect_json(global_rect(menu, menu.actionGeometry(a)))}
+                         for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+                open_menus.append({"title": menu.title().replace("&", ""), "items": items})
+        return {"bar": titles, "open": open_menus}
+
+    def q_findings(self) -> list[dict[str, Any]]:
+        """The findings panel's rows as shown, top to bottom (groups, and the parts of the opened ones): depth
+        (0 a group, 1 a part), the three columns, whether it is expanded, how many parts it stands for, the
+        row's rect, whether that is in view, and for a group of several its expand arrow's centre."""
+        tree = self.window().findings.tree
+        viewport = tree.viewport()
+        out = []
+        for depth, item in _tree_rows(tree):
+            rect = tree.visualItemRect(item)
+            if rect.isEmpty():
+                continue
+            group = item.data(0, GROUP_ROLE)
+            row = {"depth": depth, "severity": item.text(0), "where": item.text(1), "finding": item.text(2),
+                   "expanded": item.isExpanded(), "count": group.count if group is not None else 1,
+                   "visible": viewport.isVisible() and viewport.rect().contains(rect.center()),
+                   **rect_json(global_rect(viewport, rect))}
+            if group is not None and group.count > 1:
+                arrow = QPoint(rect.left() - tree.indentation() // 2, rect.center().y())
+                centre = viewport.mapToGlobal(arrow)
+                row["arrow"] = [centre.x(), centre.y()]
+            out.append(row)
+        return out
+
+    def q_canvas(self) -> dict[str, Any]:
+        """How the canvas is coloured and what it draws: the Colour By overlay, whether the links are drawn, the
+        bandwidth labels the links' last paint drew, and the legend over the canvas (shown, title, the ramp's
+        ends, the swatches' names)."""
+        w = self.window()
+        legend = w.legend
+        shown = legend.isVisible() and legend.legend is not None
+        described = legend.legend
+        return {"overlay": w.overlay, "links": w.scene.paint_state.links,
+                "link_labels": list(w.scene.link_item.drawing.last_labels),
+                "legend": {"shown": shown, "title": described.title if shown and described else "",
+                           "low": described.low if shown and described else "",
+                           "high": described.high if shown and described else "",
+                           "swatches": [text for _, text in described.swatches] if shown and described else [],
+                           **rect_json(global_rect(legend))}}
+
+
+def _tree_rows(tree: QTreeWidget) -> list[tuple[int, QTreeWidgetItem]]:
+    """Every row of a tree widget shown (a collapsed item's children are not), with its depth, in order."""
+    rows: list[tuple[int, QTreeWidgetItem]] = []
+
+    def walk(item: QTreeWidgetItem, depth: int) -> None:
+        rows.append((depth, item))
+        if item.isExpanded():
+            for k in range(item.childCount()):
+                child = item.child(k)
+                if child is not None:
+                    walk(child, depth + 1)
+
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        if top is not None:
+            walk(top, 0)
+    return rows
 
 
 def start_probe(app: QObject) -> Probe | None:

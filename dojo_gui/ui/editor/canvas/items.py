@@ -103,6 +103,7 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.canvas.paint_state.links:
+            self.drawing.last_labels = []
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         visible = None  # all the view shows: labels are placed over all of it, whatever part is repainted
