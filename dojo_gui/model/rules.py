@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Callable, Iterable
 
 from .. import units
+from ..text import agree
 from .aggregate import Summary, summarize_all
 from .design import Design, PartPath, format_path, plural
 from .links import PhysicalLinks, chip_components, physical_links
@@ -97,11 +98,12 @@ def rule_empty_slots(design: Design, ctx: Context) -> Iterable[Finding]:
             continue
         what = plural(CHILD_LEVEL[spec.level] or "")
         if spec.level == "room":
-            severity, tail = "info", f" of {spec.slots} floor positions are free"
+            severity, where, state = "info", f" of {spec.slots} floor positions", "free"
         else:
-            severity, tail = "warning", f" of {spec.slots} {what[:-1]} slots are empty"
-        yield Finding(severity, "empty-slots", part.path, f"{empty}{tail}", part_spec=part.spec_id,
-                      gist="{value}" + tail, value=float(empty))
+            severity, where, state = "warning", f" of {spec.slots} {what[:-1]} slots", "empty"
+        # The gist leaves the verb out: it reads for one tile as for a range ("1–3 of 25 chip slots empty").
+        yield Finding(severity, "empty-slots", part.path, f"{empty}{where} {agree(empty, 'is')} {state}",
+                      part_spec=part.spec_id, gist=f"{{value}}{where} {state}", value=float(empty))
 
 
 def _w(watts: float) -> str:

@@ -51,7 +51,7 @@ def test_parts_of_other_specs_and_other_rules_stay_apart(exapod, catalog):
     by_rule = {(g.rule, g.level): g for g in groups}
     assert by_rule[("power-budget", "tile")].count == 120
     empty = by_rule[("empty-slots", "tile")]
-    assert empty.count == 2 and empty.severity == "warning" and empty.message == "1 of 25 chip slots are empty"
+    assert empty.count == 2 and empty.severity == "warning" and empty.message == "1 of 25 chip slots empty"
     assert empty.where() == "2 tiles (Dojo training tile)"
     # Errors come before warnings whatever the paths.
     assert [g.severity for g in groups] == sorted((g.severity for g in groups), key=["error", "warning", "info"].index)

@@ -165,7 +165,7 @@ class DesignDocument(QObject):
         part = build_part(spec, slot, lookup, fill=filled)
         state = "" if not isinstance(spec, ContainerSpec) else (" (filled)" if part.children else " (empty)")
         macro = Macro(f"Add {spec_title(spec)}{state} at {format_path(parent_path + (slot,))}")
-        self._import(macro, spec_closure(spec, lookup) if filled else [spec])
+        self._import(macro, spec_closure(spec, lookup))  # empty or not, the project knows what fills it
         parent = self.design.part(parent_path)
         part.name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
         macro.add(PlacePart(self.design, parent_path, part))

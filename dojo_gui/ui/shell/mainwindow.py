@@ -27,6 +27,7 @@ from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
+from ...text import count
 from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
@@ -374,11 +375,11 @@ class MainWindow(QMainWindow):
         self.inspector.set_analysis(analysis)
         self.findings.set_analysis(analysis)
         counts = analysis.counts()
-        self.findings_label.setText(f"{counts['error']} errors · {counts['warning']} warnings")
+        self.findings_label.setText(f"{count(counts['error'], 'error')} · {count(counts['warning'], 'warning')}")
         room = analysis.summaries.get(())
         if room is not None:
             peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
-            self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
+            self.totals_label.setText(f"{count(room.chips, 'chip')} · {units.format(peak, 'FLOPS')} peak · "
                                       f"{units.format(room.max_power_w, 'W')} at full load")
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(overlay_colours(self.overlay, analysis))

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, QPoint, QRect
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -45,6 +45,10 @@ from PySide6.QtWidgets import (
 from ...io.project import to_document
 from ...model.design import PartPath, format_path, parse_path
 from ..editor.findings import GROUP_ROLE
+
+if TYPE_CHECKING:
+    from ..editor.palette import PaletteWidget
+    from .mainwindow import MainWindow
 
 ENV = "DOJO_GUI_PROBE"
 log = logging.getLogger(__name__)
@@ -106,7 +110,7 @@ class Probe(QObject):
         return json.dumps(reply).encode("utf-8")
 
     # ----------------------------------------------------------------- what is open
-    def window(self):
+    def window(self) -> MainWindow:
         from .mainwindow import MainWindow
 
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -128,7 +132,7 @@ class Probe(QObject):
 
     def q_status(self) -> str:
         """The status bar's message."""
-        return self.window().statusBar().currentMessage()
+        return str(self.window().statusBar().currentMessage())
 
     def q_window(self) -> dict[str, Any]:
         """Title, modified flag, undo stack, geometry (client and frame), maximised, the screen and its
@@ -154,7 +158,7 @@ class Probe(QObject):
     # ----------------------------------------------------------------- where things are
     def q_palette_row(self, spec: str) -> dict[str, Any]:
         """Where the palette shows spec ``spec``: its row's rect, and whether all of it is in view."""
-        palette = self.window().palette
+        palette = cast("PaletteWidget", self.window().palette)  # (the window's attribute, not QWidget.palette())
         index = palette.index_of(spec)
         if not index.isValid():
             raise ProbeError(f"the palette does not show {spec!r}")
@@ -165,7 +169,7 @@ class Probe(QObject):
         out["visible"] = viewport.isVisible() and viewport.rect().contains(rect)
         return out
 
-    def _canvas_rect(self, scene_rect) -> dict[str, Any]:
+    def _canvas_rect(self, scene_rect: QRectF) -> dict[str, Any]:
         view = self.window().view
         viewport = view.viewport()
         rect = view.mapFromScene(scene_rect).boundingRect()
@@ -272,9 +276,10 @@ class Probe(QObject):
                 continue
             clip = child.parentWidget()
             while clip is not None and clip is not dock:
-                if isinstance(clip.parentWidget(), QAbstractScrollArea) and clip is clip.parentWidget().viewport():
+                holder = clip.parentWidget()
+                if isinstance(holder, QAbstractScrollArea) and clip is holder.viewport():
                     break
-                clip = clip.parentWidget()
+                clip = holder
             if clip is None:
                 continue
             mine, theirs = global_rect(child), global_rect(clip)

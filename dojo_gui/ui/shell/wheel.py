@@ -22,9 +22,11 @@ class WheelGuard(QObject):
             # Ignored and filtered out: Qt hands an ignored wheel event on to the parent widgets in turn.
             event.ignore()
             return True
-        if kind == QEvent.Type.Polish and isinstance(watched, GUARDED) and watched.focusPolicy() == Qt.WheelFocus:
-            # Qt gives the wheel's widget the focus before any filter sees the event, when its policy says so.
-            watched.setFocusPolicy(Qt.StrongFocus)
+        if kind != QEvent.Type.Polish or not isinstance(watched, GUARDED):
+            return False
+        # Qt gives the wheel's widget the focus before any filter sees the event, when its policy says so.
+        if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         return False
 
 
