@@ -2,9 +2,10 @@
 
 The link map draws the chip grid; without landmarks a hot spot reads as "row 7, column 43".
 :class:`PartFrames` outlines every cabinet (darker) and tile (lighter) around its chips, names
-each cabinet above its outline ("C01"), and names the tiles in view ("[1,2]", or their own
-name) once a tile is wide enough on screen for its label: tile labels are made only for the
-tiles in view, so a 30,000-chip room stays quick to pan.
+each cabinet in its outline's top-left corner ("C01"), and names the tiles in view ("[1,2]",
+or their own name) in their middle once a tile is wide enough on screen for its label: tile
+labels are made only for the tiles in view, so a 30,000-chip room stays quick to pan.  The
+labels sit on a pale ground over the links, so they read whatever the links' colours.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TILE_PEN = "#aab2bb"
 TILE_LABELS_FROM_PX = 42.0  # a tile this wide on screen gets its name
 CABINET_LABELS_FROM_PX = 26.0
 MAX_TILE_LABELS = 300  # more tiles than this in view: too small to name anyway
+LABEL_Z = 50  # over the links (their colour batches sit at 1..13)
 
 
 class PartFrames:
@@ -54,9 +56,11 @@ class PartFrames:
         self.cabinet_lines.setData(*_outlines([box for _, box in self.cabinets]), connect="pairs")
         self.tile_lines.setData(*_outlines([box for _, box in self.tiles]), connect="pairs")
         for name, box in self.cabinets:
-            label = pg.TextItem(name, color=QColor(CABINET_PEN), anchor=(0, 1))
+            label = pg.TextItem(name, color=QColor("#1d232b"), anchor=(0, 0), border=pg.mkPen(CABINET_PEN),
+                                fill=pg.mkBrush(255, 255, 255, 225))
             label.setFont(self._font)
-            label.setPos(box[1] - 0.5, box[0] - 0.5)  # above its outline's top-left corner (row 0 at the top)
+            label.setZValue(LABEL_Z + 1)
+            label.setPos(box[1] - 0.5, box[0] - 0.5)  # in its outline's top-left corner (row 0 at the top)
             self.plot.addItem(label)
             self.cabinet_labels.append(label)
         self.update_labels()
@@ -86,13 +90,14 @@ class PartFrames:
             in_view = [(name, b) for name, b in self.tiles
                        if b[3] >= x0 and b[1] <= x1 and b[2] >= lo_r and b[0] <= hi_r][:MAX_TILE_LABELS]
         while len(self._tile_label_pool) < len(in_view):
-            label = pg.TextItem("", color=QColor("#5d6670"), anchor=(0, 0))
+            label = pg.TextItem("", color=QColor("#3d4650"), anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 200))
             label.setFont(self._small)
+            label.setZValue(LABEL_Z)
             self.plot.addItem(label)
             self._tile_label_pool.append(label)
         for label, (name, b) in zip(self._tile_label_pool, in_view):
             label.setText(name)
-            label.setPos(b[1] - 0.45, b[0] - 0.45)  # inside its outline's top-left corner
+            label.setPos((b[1] + b[3]) / 2, (b[0] + b[2]) / 2)  # in its middle
             label.setVisible(True)
         for label in self._tile_label_pool[len(in_view):]:
             label.setVisible(False)
