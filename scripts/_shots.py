@@ -14,3 +14,11 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_home, _var.lower())
 
 SIZE = (1600, 1000)
+
+
+def picture_size(window) -> None:
+    """Give the window the pictures' size, whatever the first start made of the (offscreen) screen, and its
+    docks their first-start shares of that size."""
+    window.showNormal()
+    window.resize(*SIZE)
+    window.first_start_docks()

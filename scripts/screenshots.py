@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _shots import ROOT, SIZE  # before Qt: offscreen, private settings
+from _shots import ROOT, picture_size  # before Qt: offscreen, private settings
 
 
 def settle(app, window) -> None:
@@ -35,8 +35,8 @@ def main() -> int:
 
     app = application()
     window = open_windows([], "exapod")[0]
-    window.resize(*SIZE)
     window.show()
+    picture_size(window)
     settle(app, window)
     shots = []
 
