@@ -16,9 +16,9 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
 SIZE = (1600, 1000)
 
 
-def picture_size(window) -> None:
-    """Give the window the pictures' size, whatever the first start made of the (offscreen) screen, and its
-    docks their first-start shares of that size."""
+def present(window) -> None:
+    """The window at SIZE, not maximised (the offscreen screen is small, so a first start would maximise it),
+    its docks in their first-start proportions."""
     window.showNormal()
     window.resize(*SIZE)
     window.first_start_docks()

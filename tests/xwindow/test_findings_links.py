@@ -27,15 +27,12 @@ def hot_exapod(tmp_path):
 
 
 def menu_item(app, text):
-    """The item ``text`` of the innermost open menu, once it shows."""
-    def find():
-        menus = app.probe.q("menus")["open"]
-        return next((item for item in (menus[-1]["items"] if menus else []) if item["text"] == text), None)
-    return app.wait_until(find, what=f"the menu item {text!r}", timeout=5)
+    """The item ``text`` of a menu on screen, once it shows."""
+    return app.wait_until(lambda: app.probe.menu_item(text), what=f"the menu item {text!r}", timeout=5)
 
 
 def open_view_menu(app):
-    view = next(m for m in app.probe.q("menus")["bar"] if m["text"] == "View")
+    view = next(m for m in app.probe.q("menubar") if m["text"] == "View")
     app.x.click(*view["centre"])
 
 

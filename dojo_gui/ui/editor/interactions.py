@@ -243,6 +243,7 @@ class PaletteDrop(Interaction):
         self.accepting = accepting
         self.scene.set_paint_state(accepting=accepting)
         self.contents = default_contents(self.spec, self.document.lookup(drag.carried)) if self.spec else {}
+        self.problem: str | None = None  # why the slot under the pointer at the last move does not take it
 
     def target(self, pos: QPoint) -> tuple[tuple[PartPath, tuple[int, int]] | None, str | None]:
         """The slot under ``pos`` and why the spec does not fit there (None if it does)."""
@@ -274,6 +275,7 @@ class PaletteDrop(Interaction):
 
     def move(self, pos, modifiers) -> bool:
         hit, problem = self.target(pos)
+        self.problem = problem
         if hit is not None:
             self.mark.setRect(self.scene.layout.slot_scene_rect(*hit))
             self.mark.set_colour(C.REFUSE if problem else C.ACCEPT)

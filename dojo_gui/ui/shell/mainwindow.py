@@ -469,7 +469,8 @@ class MainWindow(QMainWindow):
                  ("Select several", "Ctrl+click, or drag a rectangle on empty space"),
                  ("Enter a container", "Double-click, or Enter"), ("Go up a level", "Backspace or Esc"),
                  ("Move parts", "Drag selected parts (cabinets snap to the floor grid)"),
-                 ("Add a part", "Drag a spec from the palette onto an empty slot")]
+                 ("Add a part", "Drag a spec from the palette onto an empty slot"),
+                 ("Add a tile or cabinet filled", "Hold Shift while dropping it (or tick Drop containers filled)")]
         return rows
 
     def show_shortcuts(self) -> None:

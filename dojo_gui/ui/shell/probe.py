@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabBar,
+    QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -324,6 +325,23 @@ class Probe(QObject):
             out.append(item)
         return out
 
+    def q_tooltip(self) -> str | None:
+        """The text of the tooltip on screen (None when none shows)."""
+        return QToolTip.text() if QToolTip.isVisible() else None
+
+    def q_menus(self) -> list[dict[str, Any]]:
+        """The menus open on screen, each with its title and its actions: text, enabled, where each is, whether
+        it is checkable and checked, and whether it opens a submenu."""
+        out = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMenu) and widget.isVisible():
+                actions = [dict(rect_json(global_rect(widget, widget.actionGeometry(a))),
+                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator(),
+                                checkable=a.isCheckable(), checked=a.isChecked(), submenu=a.menu() is not None)
+                           for a in widget.actions() if a.isVisible()]
+                out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
+        return out
+
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""
         screen = QGuiApplication.primaryScreen()
@@ -332,22 +350,11 @@ class Probe(QObject):
         return path
 
     # ----------------------------------------------------------------- menus, findings, the canvas's colours
-    def q_menus(self) -> dict[str, Any]:
-        """The menu bar's menus (title and rect) and the menus open now (the last is the innermost), each with its
-        items: text (without the ``&``), rect, enabled, checkable, checked, and whether it opens a submenu."""
-        w = self.window()
-        bar = w.menuBar()
-        titles = [{"text": a.text().replace("&", ""), **rect_json(global_rect(bar, bar.actionGeometry(a)))}
-                  for a in bar.actions() if a.isVisible()]
-        open_menus = []
-        for menu in QApplication.topLevelWidgets():
-            if isinstance(menu, QMenu) and menu.isVisible():
-                items = [{"text": a.text().replace("&", ""), "enabled": a.isEnabled(), "checkable": a.isCheckable(),
-                          "checked": a.isChecked(), "submenu": a.menu() is not None,
-                          **rect_json(global_rect(menu, menu.actionGeometry(a)))}
-                         for a in menu.actions() if a.isVisible() and not a.isSeparator()]
-                open_menus.append({"title": menu.title().replace("&", ""), "items": items})
-        return {"bar": titles, "open": open_menus}
+    def q_menubar(self) -> list[dict[str, Any]]:
+        """The menu bar's menus: each title (without the ``&``) and where it is."""
+        bar = self.window().menuBar()
+        return [{"text": a.text().replace("&", ""), **rect_json(global_rect(bar, bar.actionGeometry(a)))}
+                for a in bar.actions() if a.isVisible()]
 
     def q_findings(self) -> list[dict[str, Any]]:
         """The findings panel's rows as shown, top to bottom (groups, and the parts of the opened ones): depth
