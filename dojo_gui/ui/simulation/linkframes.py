@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont
 
 from ...model.design import PartPath
@@ -40,6 +41,8 @@ class PartFrames:
         self.cabinet_labels: list[pg.TextItem] = []
         self._tile_label_pool: list[pg.TextItem] = []
         self.tile_labels_shown: list[str] = []  # the tile names on the map now (for tests)
+        self._shown: tuple | None = None  # what the frames show: paths, grid places, names
+        self._pending = 0  # counts shows asked for: only the latest is made
         self._font = QFont()
         self._font.setPixelSize(11)
         self._small = QFont()
@@ -47,8 +50,25 @@ class PartFrames:
         plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: self.update_labels())
 
     def show(self, chip_paths: list[PartPath], chip_rc: np.ndarray | None, names: dict[PartPath, str]) -> None:
-        """Outline the parts of a design whose chips sit at ``chip_rc`` (row, col per chip, in path order)."""
-        self.clear()
+        """Outline the parts of a design whose chips sit at ``chip_rc`` (row, col per chip, in path order).
+
+        Done a moment later (the next turn of the event loop): the outlines and names are a guide to the
+        map, and making them (tens of milliseconds for the ExaPOD) need not hold up the end of a run.
+        The same design again keeps what is drawn.
+        """
+        shown = (list(chip_paths), None if chip_rc is None else np.asarray(chip_rc).tobytes(), dict(names))
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._pending += 1
+        ticket = self._pending
+        QTimer.singleShot(0, self.plot, lambda: self._show(ticket, chip_paths, chip_rc, names))
+
+    def _show(self, ticket: int, chip_paths: list[PartPath], chip_rc: np.ndarray | None,
+              names: dict[PartPath, str]) -> None:
+        if ticket != self._pending:
+            return  # another design came since
+        self._clear_items()
         if chip_rc is None or not len(chip_paths):
             return
         self.cabinets = _boxes(chip_paths, chip_rc, 1, lambda p: names.get(p) or f"cabinet [{p[0][0]},{p[0][1]}]")
@@ -66,6 +86,11 @@ class PartFrames:
         self.update_labels()
 
     def clear(self) -> None:
+        self._shown = None
+        self._pending += 1  # a show still on its way is dropped
+        self._clear_items()
+
+    def _clear_items(self) -> None:
         for label in self.cabinet_labels + self._tile_label_pool:
             self.plot.removeItem(label)
         self.cabinet_labels, self._tile_label_pool, self.tile_labels_shown = [], [], []

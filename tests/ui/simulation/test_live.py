@@ -118,6 +118,7 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     assert link_map.timeline.data("chips_done_fraction")[1][-1] == pytest.approx(1.0)
     # The cabinet and its 12 tiles are outlined and named; the tiles' names once they are wide enough.
     frames = link_map.frames
+    qtbot.waitUntil(lambda: bool(frames.cabinets))  # made on the next turn of the event loop
     cabinet = window.document.design.part(((0, 0),)).name or "cabinet [0,0]"
     assert [label.toPlainText() for label in frames.cabinet_labels] == [cabinet]
     assert frames.cabinets[0][1].tolist() == [0, 0, 9, 29] and len(frames.tiles) == 12  # 10x30 chips
@@ -442,7 +443,8 @@ def test_the_link_map_exports_every_link_and_reads_the_chip_under_the_pointer(qt
     np.testing.assert_allclose([float(r["utilization_fraction"]) for r in rows], result.link_utilization)
     assert rows[0]["src"] == result.links.src[0]
     text = link_map.readout_at(0, 0)
-    assert text.startswith("room.cabinet[0,0].tile[0,0].chip[0,0]") and "%" in text
+    cabinet = window.document.design.part(((0, 0),)).name
+    assert text.startswith(f"{cabinet}: room.cabinet[0,0].tile[0,0].chip[0,0]") and "%" in text
 
 
 # --------------------------------------------------------------------------- runs kept with the project
