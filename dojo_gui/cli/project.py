@@ -70,14 +70,14 @@ PARTS_NAMED = 3  # parts a group names in the text output without --all
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..model.design import format_path
     from ..model.finding_groups import group_findings
-    from ..model.rules import check, count_by_severity
+    from ..model.rules import Finding, check, count_by_severity
 
     path, design = load_design(args.file)
     findings = check(design)
     groups = group_findings(findings, {spec_id: spec.name for spec_id, spec in design.specs.items()})
     counts = count_by_severity(findings)
 
-    def part(f) -> dict:
+    def part(f: Finding) -> dict[str, object]:
         return {"severity": f.severity, "rule": f.rule, "path": format_path(f.path), "spec": f.spec_id,
                 "message": f.message}
 

@@ -11,13 +11,21 @@ from one check to the next.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...jobs.analysis import Analysis
-from ...text import count
 from ...model.finding_groups import FindingGroup, GroupKey
 from ...model.rules import SEVERITIES, Finding
+from ...text import count
 from .icons import severity_icon
 from .selection import Selection
 
