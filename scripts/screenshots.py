@@ -41,6 +41,8 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
+    from PySide6.QtCore import Qt
+
     from dojo_gui.ui.shell.app import application, open_windows
 
     app = application()
@@ -56,7 +58,7 @@ def main() -> int:
             raise SystemExit(f"cannot write {path}")
         shots.append(path)
 
-    # 1. The room: ten cabinets, 3,000 chips; the inspector shows the room's budgets.
+    # 1. The room: ten cabinets, 3,000 chips, the links between cabinets; the inspector shows the room's budgets.
     window.view.fit_all()
     shot("editor-room.png")
 
@@ -67,14 +69,20 @@ def main() -> int:
     window.outline.view.expand(window.outline.model.index_for(cabinet))
     shot("editor-cabinet.png")
 
-    # 3. One tile entered, a chip selected: 25 D1 with their links and figures.
+    # 3. The links at cabinet zoom: tiles joined at 9 TB/s, inside the cabinet and across to the next one.
+    window.view.enter(())  # in the room, so that neither cabinet is dimmed
+    boundary = window.scene.rect_of(cabinet).united(window.scene.rect_of(((0, 3),)))
+    window.view.fit_rect(boundary.adjusted(boundary.width() * 0.3, 0, -boundary.width() * 0.3, 0))
+    shot("editor-links.png")
+
+    # 4. One tile entered, a chip selected: 25 D1 with their links, bandwidths and figures.
     tile = cabinet + ((1, 3),)
     window.view.enter(tile)
-    window.view.zoom_in()  # close enough for every chip's figures
+    window.view.zoom_in()  # close enough for every chip's figures and every link's bandwidth
     window.selection.set([tile + ((2, 2),)])
     shot("editor-tile.png")
 
-    # 4. What breaks a budget: the D1 raised to 500 W, coloured by power against budget.
+    # 5. What breaks a budget: the D1 raised to 500 W, coloured by power against budget, with its legend.
     window.document.edit_figure("dojo-d1", "tdp_w", "500 W")
     window.document.remove([cabinet + ((0, 4),)])
     window.view.enter(cabinet)
@@ -82,7 +90,22 @@ def main() -> int:
     window.set_overlay("power")
     shot("editor-budget.png")
 
-    # 5. From scratch (File > New, an empty lab): a test stand and a tile dragged in empty, chips dropping in;
+    # 6. The findings of that edit grouped: one row per rule and spec, the 120 tiles over budget opened,
+    #    one of them picked (selected on the canvas).
+    findings = window.findings
+    window.docks["findings"].raise_()
+    window.resizeDocks([window.docks["findings"]], [330], Qt.Vertical)
+    window.set_overlay("findings")
+    settle(app, window)
+    group = findings.group_item("power-budget", "tile")
+    findings.tree.expandItem(group)
+    part = group.child(5)
+    findings.tree.setCurrentItem(part)
+    findings.tree.itemClicked.emit(part, 1)
+    window.view.fit_focus()  # Ctrl+0: its cabinet in full
+    shot("editor-findings.png")
+
+    # 7. From scratch (File > New, an empty lab): a test stand and a tile dragged in empty, chips dropping in;
     #    a D1 on its way: the empty slots that take it light up.
     from dojo_gui.model.templates import empty_design
 

@@ -38,11 +38,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTabBar,
     QToolTip,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
 
 from ...io.project import to_document
 from ...model.design import PartPath, format_path, parse_path
+from ..editor.findings import GROUP_ROLE
 
 if TYPE_CHECKING:
     from ..editor.palette import PaletteWidget
@@ -353,12 +356,14 @@ class Probe(QObject):
         return QToolTip.text() if QToolTip.isVisible() else None
 
     def q_menus(self) -> list[dict[str, Any]]:
-        """The menus open on screen, each with its title and its actions: text, enabled, and where each is."""
+        """The menus open on screen, each with its title and its actions: text, enabled, where each is, whether
+        it is checkable and checked, and whether it opens a submenu."""
         out = []
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QMenu) and widget.isVisible():
                 actions = [dict(rect_json(global_rect(widget, widget.actionGeometry(a))),
-                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator())
+                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator(),
+                                checkable=a.isCheckable(), checked=a.isChecked(), submenu=a.menu() is not None)
                            for a in widget.actions() if a.isVisible()]
                 out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
         return out
@@ -369,6 +374,71 @@ class Probe(QObject):
         if not screen.grabWindow(0).save(path):
             raise ProbeError(f"cannot save a screenshot to {path}")
         return path
+
+    # ----------------------------------------------------------------- menus, findings, the canvas's colours
+    def q_menubar(self) -> list[dict[str, Any]]:
+        """The menu bar's menus: each title (without the ``&``) and where it is."""
+        bar = self.window().menuBar()
+        return [{"text": a.text().replace("&", ""), **rect_json(global_rect(bar, bar.actionGeometry(a)))}
+                for a in bar.actions() if a.isVisible()]
+
+    def q_findings(self) -> list[dict[str, Any]]:
+        """The findings panel's rows as shown, top to bottom (groups, and the parts of the opened ones): depth
+        (0 a group, 1 a part), the three columns, whether it is expanded, how many parts it stands for, the
+        row's rect, whether that is in view, and for a group of several its expand arrow's centre."""
+        tree = self.window().findings.tree
+        viewport = tree.viewport()
+        out = []
+        for depth, item in _tree_rows(tree):
+            rect = tree.visualItemRect(item)
+            if rect.isEmpty():
+                continue
+            group = item.data(0, GROUP_ROLE)
+            row = {"depth": depth, "severity": item.text(0), "where": item.text(1), "finding": item.text(2),
+                   "expanded": item.isExpanded(), "count": group.count if group is not None else 1,
+                   "visible": viewport.isVisible() and viewport.rect().contains(rect.center()),
+                   **rect_json(global_rect(viewport, rect))}
+            if group is not None and group.count > 1:
+                arrow = QPoint(rect.left() - tree.indentation() // 2, rect.center().y())
+                centre = viewport.mapToGlobal(arrow)
+                row["arrow"] = [centre.x(), centre.y()]
+            out.append(row)
+        return out
+
+    def q_canvas(self) -> dict[str, Any]:
+        """How the canvas is coloured and what it draws: the Colour By overlay, whether the links are drawn, the
+        bandwidth labels the links' last paint drew, and the legend over the canvas (shown, title, the ramp's
+        ends, the swatches' names)."""
+        w = self.window()
+        legend = w.legend
+        shown = legend.isVisible() and legend.legend is not None
+        described = legend.legend
+        return {"overlay": w.overlay, "links": w.scene.paint_state.links,
+                "link_labels": list(w.scene.link_item.drawing.last_labels),
+                "legend": {"shown": shown, "title": described.title if shown and described else "",
+                           "low": described.low if shown and described else "",
+                           "high": described.high if shown and described else "",
+                           "swatches": [text for _, text in described.swatches] if shown and described else [],
+                           **rect_json(global_rect(legend))}}
+
+
+def _tree_rows(tree: QTreeWidget) -> list[tuple[int, QTreeWidgetItem]]:
+    """Every row of a tree widget shown (a collapsed item's children are not), with its depth, in order."""
+    rows: list[tuple[int, QTreeWidgetItem]] = []
+
+    def walk(item: QTreeWidgetItem, depth: int) -> None:
+        rows.append((depth, item))
+        if item.isExpanded():
+            for k in range(item.childCount()):
+                child = item.child(k)
+                if child is not None:
+                    walk(child, depth + 1)
+
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        if top is not None:
+            walk(top, 0)
+    return rows
 
 
 def start_probe(app: QObject) -> Probe | None:
