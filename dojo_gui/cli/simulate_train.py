@@ -130,17 +130,12 @@ def _number(option: str, text: str) -> float:
 
 def parse_tokens(text: str) -> float:
     """ "300B", "1.5T", "2e11", "15M" -> a count of tokens."""
-    t = text.strip().replace(",", "").replace("_", "")
-    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}.get(t[-1:], 1.0)
-    if scale != 1.0:
-        t = t[:-1]
+    from ..sim.training import PlanError, count_of_tokens
+
     try:
-        value = float(t) * scale
-    except ValueError:
-        raise CliError(f"--tokens: {text!r} is not a count of tokens (e.g. 300B, 1.5T, 2e11)") from None
-    if not value > 0:
-        raise CliError(f"--tokens: must be more than 0, not {text}")
-    return value
+        return count_of_tokens(text)
+    except PlanError as exc:
+        raise CliError(f"--tokens: {exc}") from None
 
 
 def thermal_window(args: argparse.Namespace) -> ThermalWindow | None:

@@ -31,7 +31,7 @@ from .errors import Cancelled, PlanError
 from .placement import PLACEMENTS, Machine
 from .result import TrainingResult
 from .search import SearchResult, search_plans
-from .settings import ATTENTION, RECOMPUTE, SCHEDULES, Plan, TrainingSettings
+from .settings import ATTENTION, RECOMPUTE, SCHEDULES, Plan, TrainingSettings, check_plan, count_of_tokens
 from .step import StepEstimate, evaluate_plan
 from .timeline import StepTimeline
 from .traffic import Traffic
@@ -53,6 +53,8 @@ __all__ = [
     "Traffic",
     "TrainingResult",
     "TrainingSettings",
+    "check_plan",
+    "count_of_tokens",
     "run_window",
     "simulate_training",
     "thermal_scenario",

@@ -111,6 +111,21 @@ class Plan:
                 "schedule": self.schedule, "interleave": self.interleave, "placement": self.placement}
 
 
+def count_of_tokens(text: str) -> float:
+    """ "300B", "1.5T", "2e11", "15M" -> a count of tokens; :class:`PlanError` (field "tokens") if it is none."""
+    t = text.strip().replace(",", "").replace("_", "")
+    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}.get(t[-1:], 1.0)
+    if scale != 1.0:
+        t = t[:-1]
+    try:
+        value = float(t) * scale
+    except ValueError:
+        raise PlanError(f"{text!r} is not a count of tokens (e.g. 300B, 1.5T, 2e11)", "tokens") from None
+    if not (value > 0 and value < float("inf")):
+        raise PlanError(f"must be more than 0, not {text}", "tokens")
+    return value
+
+
 def check_plan(plan: Plan, model: TransformerModel, settings: TrainingSettings) -> None:
     """Why a plan cannot train this model with these settings (:class:`PlanError`), machine aside."""
     degrees = {"tp": plan.tp, "pp": plan.pp, "dp": plan.dp, "micro_batch": plan.micro_batch,
