@@ -143,8 +143,12 @@ class TrainingResult:
                       "recompute": self.settings.recompute, "zero_stage": self.settings.zero_stage,
                       "sequence_parallel": self.settings.sequence_parallel, "attention": self.settings.attention,
                       "precision": self.settings.precision, "evaluated": self.step.evaluated}
-        times, values = self.step.timeline.utilization_trace(0)
-        series = {"stage0_utilization_fraction": [[float(t), float(v)] for t, v in zip(times, values)]}
+        # The first stage's utilization over a step, as the step function it is: each segment's value at its
+        # start and at its end (a chart draws straight lines between points).
+        first = self.step.timeline.stages[0]
+        timeline = self.step.timeline
+        series = {"first_stage_utilization_fraction": [
+            [float(t), timeline.utilization[s.kind]] for s in first for t in (s.start_s, s.end_s)]}
         tables = [{"title": "Where the step's time goes", "columns": ["part", "duration_s", "share_fraction"],
                    "rows": [[PART_WORDS[name], value, value / self.step_time_s]
                             for name, value in bd.to_json().items() if name != "throttle_s" or value > 0]}]
