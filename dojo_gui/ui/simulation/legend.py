@@ -1,10 +1,11 @@
-"""Colour legends: a ramp bar with its ends labelled, and the legend that floats over the canvas."""
+"""Colour legends: a ramp bar with its ends labelled (or swatches of categories), and the legend that floats
+over the canvas."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...render.colours import ramp_colours
 
@@ -60,9 +61,20 @@ class RampLegend(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)
         column.setSpacing(3)
+        self.ends = QWidget()
+        self.ends.setLayout(ends)
+        # Categories (a swatch and a name each) instead of the ramp, for legends of kinds rather than amounts.
+        self.swatches = QWidget()
+        self.swatches.setObjectName(f"{name}Swatches")
+        self.swatch_grid = QGridLayout(self.swatches)
+        self.swatch_grid.setContentsMargins(0, 0, 0, 0)
+        self.swatch_grid.setHorizontalSpacing(6)
+        self.swatch_grid.setVerticalSpacing(2)
+        self.swatches.hide()
         column.addWidget(self.title)
         column.addWidget(self.bar)
-        column.addLayout(ends)
+        column.addWidget(self.ends)
+        column.addWidget(self.swatches)
         column.addWidget(self.note)
 
     def set_scale(self, title: str, low: str, high: str, note: str = "") -> None:
@@ -71,6 +83,37 @@ class RampLegend(QFrame):
         self.high.setText(high)
         self.note.setText(note)
         self.note.setVisible(bool(note))
+        self.bar.show()
+        self.ends.show()
+        self.swatches.hide()
+        self.adjustSize()
+
+    def set_categories(self, title: str, categories: list[tuple[QColor, str]], note: str = "",
+                       columns: int = 2) -> None:
+        """Swatches instead of the ramp: a colour and what it stands for, ``columns`` to a row."""
+        self.title.setText(title)
+        while self.swatch_grid.count():
+            item = self.swatch_grid.takeAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
+        for k, (colour, text) in enumerate(categories):
+            swatch = QLabel()
+            swatch.setFixedSize(12, 12)
+            swatch.setStyleSheet(f"background: {colour.name()}; border: 1px solid #7d8792;")
+            label = QLabel(text)
+            label.setObjectName(f"{self.objectName()}Category")
+            row, col = divmod(k, columns)
+            self.swatch_grid.addWidget(swatch, row, 2 * col)
+            self.swatch_grid.addWidget(label, row, 2 * col + 1)
+            # Shown now, not when Qt gets round to it: a hidden label takes no room when the height is measured.
+            swatch.show()
+            label.show()
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.bar.hide()
+        self.ends.hide()
+        self.swatches.show()
         self.adjustSize()
 
 
@@ -93,6 +136,11 @@ class CanvasLegend(RampLegend):
 
     def set_scale(self, title: str, low: str, high: str, note: str = "") -> None:
         super().set_scale(title, low, high, note)
+        self.place()
+
+    def set_categories(self, title: str, categories: list[tuple[QColor, str]], note: str = "",
+                       columns: int = 2) -> None:
+        super().set_categories(title, categories, note, columns)
         self.place()
 
     def place(self) -> None:
