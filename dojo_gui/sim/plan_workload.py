@@ -127,6 +127,8 @@ class PlanTimeline:
         period = self.step_time_s
         r0 = self.phase
         whole, r1 = divmod(r0 + dt, period)
+        if period - r1 <= 1e-12 * period:  # a step that ends on this time step's end, short of it by round-off
+            whole, r1 = whole + 1, 0.0
         done = int(whole)
         area = whole * self.cumulative[:, -1] + self._at(r1) - self._at(r0)
         if done:

@@ -11,6 +11,7 @@ chip has a utilization over the step: what the thermal coupling drives the therm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,36 +32,46 @@ class Segment:
         return self.end_s - self.start_s
 
 
-@dataclass(frozen=True)
 class StepTimeline:
     """One step at full clock: ``stages[j]`` is a list of segments from 0 to ``step_time_s``;
-    ``stage_chips[j]`` the fabric chip indices of stage j; ``ranks[stage, dp, tp]`` every chip of the plan."""
+    ``stage_chips[j]`` the fabric chip indices of stage j; ``ranks[stage, dp, tp]`` every chip of the plan.
 
-    step_time_s: float
-    stages: list[list[Segment]]
-    stage_chips: list[np.ndarray]
-    utilization: dict[str, float]  # of each kind
-    shape: StepShape
-    ranks: np.ndarray
+    The segments are laid out when first asked for (a search makes thousands of timelines and looks
+    at a few)."""
+
+    def __init__(self, shape: StepShape, ranks: np.ndarray, comm_utilization: float) -> None:
+        self.shape = shape
+        self.ranks = ranks
+        u = comm_utilization
+        self.utilization = {"idle": 0.0, "compute": 1.0, "tp-comm": u, "pp-comm": u, "dp-comm": u,
+                            "memory-stream": u, "other": u}  # of each kind
 
     @classmethod
     def of(cls, shape: StepShape, ranks: np.ndarray, comm_utilization: float) -> StepTimeline:
         """The timeline of a step of ``shape`` on the chips ``ranks`` (its first pipeline's: all are alike at
         full clock)."""
-        durations, breakdown = shape.durations()
+        return cls(shape, ranks, comm_utilization)
+
+    @cached_property
+    def step_time_s(self) -> float:
+        return self.shape.breakdown().step_time_s
+
+    @cached_property
+    def stages(self) -> list[list[Segment]]:
+        durations, _ = self.shape.durations()
         stages = []
-        for j in range(shape.stages):
+        for j in range(self.shape.stages):
             segs, t = [], 0.0
             for kind, d in zip(PHASES, durations[j, 0].tolist()):
                 if d > 0:
                     segs.append(Segment(t, t + d, kind))
                     t += d
             stages.append(segs)
-        u = comm_utilization
-        utilization = {"idle": 0.0, "compute": 1.0, "tp-comm": u, "pp-comm": u, "dp-comm": u, "memory-stream": u,
-                       "other": u}
-        return cls(breakdown.step_time_s, stages, [ranks[j].ravel() for j in range(shape.stages)], utilization,
-                   shape, ranks)
+        return stages
+
+    @cached_property
+    def stage_chips(self) -> list[np.ndarray]:
+        return [self.ranks[j].ravel() for j in range(self.shape.stages)]
 
     def phase_utilization(self) -> np.ndarray:
         """The utilization of each of :data:`~.shape.PHASES`."""
