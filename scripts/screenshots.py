@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _shots import ROOT, SIZE  # before Qt: offscreen, private settings
+from _shots import ROOT, present  # before Qt: offscreen, private settings
 
 
 def settle(app, window) -> None:
@@ -20,6 +20,18 @@ def settle(app, window) -> None:
     window.analyzer.wait()
     for _ in range(5):
         app.processEvents()
+
+
+def drag_into(window, spec_id: str, scene_point) -> None:
+    """A palette entry dragged over the canvas to ``scene_point`` and held there (enter and move, no drop)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = window.palette.mime_for(spec_id)
+    pos = window.view.mapFromScene(scene_point)
+    for kind in (QDragEnterEvent, QDragMoveEvent):
+        QApplication.sendEvent(window.view.viewport(), kind(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
 
 
 def main() -> int:
@@ -33,8 +45,7 @@ def main() -> int:
 
     app = application()
     window = open_windows([], "exapod")[0]
-    window.resize(*SIZE)
-    window.show()
+    present(window)
     settle(app, window)
     shots = []
 
@@ -70,6 +81,25 @@ def main() -> int:
     window.selection.set([cabinet + ((1, 1),)])
     window.set_overlay("power")
     shot("editor-budget.png")
+
+    # 5. From scratch (File > New, an empty lab): a test stand and a tile dragged in empty, chips dropping in;
+    #    a D1 on its way: the empty slots that take it light up.
+    from dojo_gui.model.templates import empty_design
+
+    document = window.document
+    document.replace(empty_design(window.catalog["lab-1x1"], window.catalog), None,
+                     origin="new in an empty Single-position lab")
+    window.set_overlay("spec")
+    stand = document.place_new((), (0, 0), "dojo-tile-stand")
+    tile = document.place_new(stand, (0, 0), "dojo-training-tile")
+    for r, c in [(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0), (2, 1)]:
+        document.place_new(tile, (r, c), "dojo-d1")
+    window.view.enter(tile)
+    window.selection.clear()
+    settle(app, window)
+    drag_into(window, "dojo-d1", window.scene.layout.slot_scene_rect(tile, (2, 2)).center())
+    shot("editor-from-scratch.png")
+    window.view.interaction.cancel()
 
     for path in shots:
         print(path)

@@ -21,6 +21,12 @@ CHILD_LEVEL: dict[str, str | None] = {"room": "cabinet", "cabinet": "tile", "til
 TOPOLOGIES: tuple[str, ...] = ("mesh", "torus", "switch")
 
 
+SOCKET_HELP = ("The kind of slot this part fits (e.g. 'dojo-d1'): a container whose slots take named sockets "
+               "accepts only parts with one of them.  Empty: it fits only containers that name none.")
+TAKES_HELP = ("The sockets this container's slots take: a part fits when its socket is one of them.  "
+              "Empty: any part of the right level fits (as in files written before sockets existed).")
+
+
 def figure(default: Any, label: str, group: str, *, minimum: float | None = 0.0, maximum: float | None = None,
            integer: bool = False, choices: tuple[str, ...] = (), help: str = "", keys: str = "format") -> Any:
     """A spec field with what the inspector and the validator need to know about it.
@@ -62,6 +68,7 @@ class ChipSpec(Spec):
 
     level: ClassVar[str] = "chip"
 
+    socket: str = figure("", "Socket", "General", minimum=None, help=SOCKET_HELP)
     peak_flops: dict[str, float] = figure({}, "Peak compute", "Compute",
                                           help="Dense peak per number format, FLOP/s.")
     cores: int = figure(0, "Cores", "Compute", integer=True)
@@ -124,6 +131,7 @@ class ContainerSpec(Spec):
                            help="mesh: neighbours link; torus: and the grid wraps; switch: every slot links to a switch.")
     default_child: str = figure("", "Fills with", "Layout", minimum=None,
                                 help="Spec id placed in every slot when a design is made from a template.")
+    takes: tuple[str, ...] = figure((), "Slots take", "Layout", minimum=None, help=TAKES_HELP)
     accepts: tuple[str, ...] = figure((), "Accepts only", "Layout", minimum=None,
                                       help="Spec ids allowed in the slots; empty means any of the right level.")
 
@@ -161,6 +169,7 @@ class TileSpec(ContainerSpec):
 
     level: ClassVar[str] = "tile"
 
+    socket: str = figure("", "Socket", "Layout", minimum=None, help=SOCKET_HELP)
     interface_count: int = figure(0, "Interface processors", "Interface", integer=True)
     interface_hbm_bytes: float = figure(0.0, "Interface HBM", "Interface", help="Per interface processor.")
     interface_hbm_bw_Bps: float = figure(0.0, "Interface HBM bandwidth", "Interface")
@@ -188,6 +197,7 @@ class CabinetSpec(ContainerSpec):
 
     level: ClassVar[str] = "cabinet"
 
+    socket: str = figure("", "Socket", "Layout", minimum=None, help=SOCKET_HELP)
     cdu_approach_k: float = figure(3.0, "CDU approach", "Cooling",
                                    help="Coolant supply minus facility water supply at rated load.")
     cdu_pump_fraction: float = figure(0.02, "CDU pump power", "Cooling", maximum=1.0,
@@ -278,8 +288,8 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
                 raise FigureError(name, f"{_short(raw)} is not one of {', '.join(meta['choices'])}")
             return raw
         if isinstance(default, tuple):
-            if isinstance(raw, str) and name in ("sources", "accepts"):
-                raw = [s.strip() for s in raw.split(",") if s.strip()] if name == "accepts" else [raw]
+            if isinstance(raw, str) and name in ("sources", "accepts", "takes"):
+                raw = [s.strip() for s in raw.split(",") if s.strip()] if name != "sources" else [raw]
             if not isinstance(raw, (list, tuple)):
                 raise FigureError(name, f"expected a list, got {_short(raw)}")
             if name == "dvfs_levels":

@@ -179,7 +179,7 @@ def test_findings_are_listed_with_where_they_are(qapp, exapod, tmp_path, read_ht
     export_report(exapod, html=html, picture=None)
     rows = read_html(html).tables["findings"][1:]
     where = format_path(((0, 3), (1, 2)))
-    assert ["warning", "empty-slots", where, "1 of 25 chip slots are empty"] in rows
+    assert ["warning", "empty-slots", where, "1 of 25 chip slots is empty"] in rows
     assert read_html(html).tables["totals"][-1][1] != "0 errors, 0 warnings, 0 notes"
 
 

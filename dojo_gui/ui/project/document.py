@@ -24,9 +24,11 @@ from PySide6.QtGui import QUndoStack
 from ... import units
 from ...io.project import save as save_project
 from ...model.design import Change, Design, Part, PartPath, Slot, format_path
-from ...model.placement import accepting_slots, build_part, next_free_name, slot_problem, spec_closure, spec_title
+from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
+                                spec_title)
 from ...model.runs import RunRecord
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
+from ...text import count
 from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
                        SetMeta, SetPartSpec)
 
@@ -146,24 +148,28 @@ class DesignDocument(QObject):
             self.undo_stack.push(macro)
 
     # ----------------------------------------------------------------- placing
-    def placement_problem(self, parent_path: PartPath, slot: Slot, spec: AnySpec) -> str | None:
-        return slot_problem(self.design, parent_path, slot, spec)
+    def placement_problem(self, parent_path: PartPath, slot: Slot, spec: AnySpec,
+                          carried: dict[str, AnySpec] | None = None) -> str | None:
+        return slot_problem(self.design, parent_path, slot, spec, self.lookup(carried))
 
     def place_new(self, parent_path: PartPath, slot: Slot, spec_id: str,
-                  carried: dict[str, AnySpec] | None = None) -> PartPath:
-        """Put a new part of ``spec_id`` (filled with its default children) into a slot; returns its path."""
+                  carried: dict[str, AnySpec] | None = None, *, filled: bool = False) -> PartPath:
+        """Put a new part of ``spec_id`` into a slot, empty or (``filled``) with its default children; returns
+        its path."""
         lookup = self.lookup(carried)
         spec = lookup.get(spec_id)
         if spec is None:
             raise EditRefused(f"unknown spec {spec_id!r}")
-        problem = slot_problem(self.design, parent_path, slot, spec)
+        problem = slot_problem(self.design, parent_path, slot, spec, lookup)
         if problem:
             raise EditRefused(problem)
-        macro = Macro(f"Add {spec_title(spec)} at {format_path(parent_path + (slot,))}")
-        self._import(macro, spec_closure(spec, lookup))
+        part = build_part(spec, slot, lookup, fill=filled)
+        state = "" if not isinstance(spec, ContainerSpec) else (" (filled)" if part.children else " (empty)")
+        macro = Macro(f"Add {spec_title(spec)}{state} at {format_path(parent_path + (slot,))}")
+        self._import(macro, spec_closure(spec, lookup))  # empty or not, the project knows what fills it
         parent = self.design.part(parent_path)
-        name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
-        macro.add(PlacePart(self.design, parent_path, build_part(spec, slot, lookup, name)))
+        part.name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
+        macro.add(PlacePart(self.design, parent_path, part))
         self._push(macro)
         return parent_path + (slot,)
 
@@ -179,8 +185,8 @@ class DesignDocument(QObject):
             empty = self.design.empty_slots(parent)
             if not empty:
                 raise EditRefused(f"{format_path(parent_path)} has no empty slot")
-            raise EditRefused(slot_problem(self.design, parent_path, empty[0], spec) or "it does not fit")
-        macro = Macro(f"Fill {len(slots)} empty slots of {format_path(parent_path)} with {spec_title(spec)}")
+            raise EditRefused(slot_problem(self.design, parent_path, empty[0], spec, lookup) or "it does not fit")
+        macro = Macro(f"Fill {count(len(slots), 'empty slot')} of {format_path(parent_path)} with {spec_title(spec)}")
         self._import(macro, spec_closure(spec, lookup))
         names = self._cabinet_names(parent, len(slots)) if spec.level == "cabinet" else [""] * len(slots)
         for slot, name in zip(slots, names):
@@ -201,7 +207,7 @@ class DesignDocument(QObject):
         top = [p for p in dict.fromkeys(top) if self.design.find(p) is not None]
         if not top:
             raise EditRefused("nothing to remove" if not paths else "the selected parts are gone")
-        text = f"Remove {format_path(top[0])}" if len(top) == 1 else f"Remove {len(top)} parts"
+        text = f"Remove {format_path(top[0])}" if len(top) == 1 else f"Remove {count(len(top), 'part')}"
         macro = Macro(text)
         for path in sorted(top, reverse=True):
             macro.add(RemovePart(self.design, path))
@@ -224,7 +230,8 @@ class DesignDocument(QObject):
                 spec = self.design.specs.get(part.spec_id) if part is not None else None
                 if spec is None:
                     return f"{format_path(path)} is gone"
-                problem = slot_problem(self.design, tuple(into), (path[-1][0] + delta[0], path[-1][1] + delta[1]), spec)
+                problem = slot_problem(self.design, tuple(into), (path[-1][0] + delta[0], path[-1][1] + delta[1]), spec,
+                                       self.lookup())
                 if problem:
                     return problem
             return None
@@ -255,7 +262,7 @@ class DesignDocument(QObject):
         if elsewhere:
             into = tuple(into)
             targets = [into + ((p[-1][0] + delta[0], p[-1][1] + delta[1]),) for p in paths]
-            what = format_path(paths[0]) if len(paths) == 1 else f"{len(paths)} parts"
+            what = format_path(paths[0]) if len(paths) == 1 else count(len(paths), "part")
             macro = Macro(f"Move {what} into {format_path(into)}")
             for path, target in zip(paths, targets):
                 macro.add(RelocatePart(self.design, path, into, target[-1]))
@@ -263,7 +270,7 @@ class DesignDocument(QObject):
             return targets
         # Parts furthest along the move go first, so every target slot is free when its part arrives.
         order = sorted(paths, key=lambda p: p[-1][0] * delta[0] + p[-1][1] * delta[1], reverse=True)
-        text = f"Move {format_path(paths[0])}" if len(paths) == 1 else f"Move {len(paths)} parts"
+        text = f"Move {format_path(paths[0])}" if len(paths) == 1 else f"Move {count(len(paths), 'part')}"
         macro = Macro(text)
         for path in order:
             macro.add(MovePart(self.design, path, (path[-1][0] + delta[0], path[-1][1] + delta[1])))
@@ -295,12 +302,14 @@ class DesignDocument(QObject):
             if spec.level != part.level:
                 raise EditRefused(f"{spec_title(spec)} is a {spec.level}; {format_path(path)} is a {part.level} slot")
             parent_spec = self.design.specs.get(part.parent.spec_id) if part.parent else None
-            if isinstance(parent_spec, ContainerSpec) and parent_spec.accepts and spec.id not in parent_spec.accepts:
-                raise EditRefused(f"{spec_title(parent_spec)} accepts only {', '.join(parent_spec.accepts)}")
+            problem = fit_problem(parent_spec, spec, lookup) if isinstance(parent_spec, ContainerSpec) else None
+            if problem:
+                raise EditRefused(problem)
         todo = [p for p in paths if self.design.part(p).spec_id != spec.id]
         if not todo:
             return
-        macro = Macro(f"Make {len(todo)} parts {spec_title(spec)}" if len(todo) > 1 else f"Make {format_path(todo[0])} {spec_title(spec)}")
+        macro = Macro(f"Make {count(len(todo), 'part')} {spec_title(spec)}" if len(todo) > 1
+                      else f"Make {format_path(todo[0])} {spec_title(spec)}")
         self._import(macro, [spec])
         for path in todo:
             macro.add(SetPartSpec(self.design, path, spec.id))
@@ -386,16 +395,17 @@ class DesignDocument(QObject):
         else:
             slots = free[: len(parts)]
         if len(slots) < len(parts):
-            raise EditRefused(f"{format_path(parent_path)} has {len(free)} empty slots; the clipboard holds {len(parts)} parts")
+            raise EditRefused(f"{format_path(parent_path)} has {count(len(free), 'empty slot')}; the clipboard holds "
+                              f"{count(len(parts), 'part')}")
         for part, slot in zip(parts, slots):
             spec = lookup.get(part.spec_id)
             if spec is None:
                 raise EditRefused(f"the clipboard uses spec {part.spec_id!r}, which it does not carry")
-            problem = slot_problem(self.design, parent_path, slot, spec)
+            problem = slot_problem(self.design, parent_path, slot, spec, lookup)
             if problem:
                 raise EditRefused(problem)
         needed = {p.spec_id for part in parts for p in part.walk()}
-        macro = Macro(f"Paste {len(parts)} {parts[0].level}{'s' if len(parts) > 1 else ''} into {format_path(parent_path)}")
+        macro = Macro(f"Paste {count(len(parts), parts[0].level)} into {format_path(parent_path)}")
         self._import(macro, [lookup[i] for i in sorted(needed) if i in lookup])
         names = self._cabinet_names(parent, len(parts)) if child_level == "cabinet" else None
         for k, (part, slot) in enumerate(zip(parts, slots)):

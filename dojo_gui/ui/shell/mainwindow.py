@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from ... import __version__, units
@@ -27,6 +27,7 @@ from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
+from ...text import count
 from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
+MAXIMISE_BELOW = (1600, 900)  # a first window on a screen with less room than this (available pixels) is maximised
 log = logging.getLogger(__name__)
 
 
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
             for key in ("inspector", "findings"):  # the editor's docks stay in front until a run is asked for
                 if self.docks[key].isVisible():
                     self.docks[key].raise_()
+            if not self.state_restored:
+                self.first_start_docks()
             live.show_overlay(self.overlay)
             log.info("simulation panel ready")
         return self._live
@@ -296,15 +300,13 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- settings
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 900)
+        self.start_maximized = False  # how the app shows the window the first time (see app.open_windows)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._first_start_geometry()
         state = self.settings.value("window/state")
         self.state_restored = state is not None and self.restoreState(state)
-        if not self.state_restored:  # first start: most of the room for the canvas
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [300, 350], Qt.Horizontal)
-            self.resizeDocks([self.docks["findings"]], [150], Qt.Vertical)
+        if not self.state_restored:
+            self.first_start_docks()
         for key in ("labels", "ports", "bars"):
             value = self.settings.value(f"view/{key}")
             if value is not None:
@@ -312,6 +314,28 @@ class MainWindow(QMainWindow):
         overlay = self.settings.value("view/overlay")
         if overlay in OVERLAYS:
             self.set_overlay(overlay)
+
+    def _first_start_geometry(self) -> None:
+        """No saved geometry: most of the screen's available area, centred; all of it (maximised) on a screen
+        smaller than :data:`MAXIMISE_BELOW`."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        width, height = int(available.width() * 0.9), int(available.height() * 0.9)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        # move() places the frame; its title bar is not known before the window is shown, hence the nudge up.
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + max(0, (available.height() - height) // 2 - 16))
+        self.start_maximized = available.width() < MAXIMISE_BELOW[0] or available.height() < MAXIMISE_BELOW[1]
+
+    def first_start_docks(self) -> None:
+        """The docks' first sizes, as a share of the window: the canvas gets most of it, the findings panel (empty
+        until the design check has run) a strip; again once the simulation's docks have joined them."""
+        width, height = self.width(), self.height()
+        palette = min(max(int(width * 0.19), 240), 320)
+        inspector = min(max(int(width * 0.23), 300), 380)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector], Qt.Horizontal)
+        bottom = max(self.docks["findings"].minimumSizeHint().height(), int(height * 0.15))
+        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Vertical)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -340,11 +364,11 @@ class MainWindow(QMainWindow):
         self.inspector.set_analysis(analysis)
         self.findings.set_analysis(analysis)
         counts = analysis.counts()
-        self.findings_label.setText(f"{counts['error']} errors · {counts['warning']} warnings")
+        self.findings_label.setText(f"{count(counts['error'], 'error')} · {count(counts['warning'], 'warning')}")
         room = analysis.summaries.get(())
         if room is not None:
             peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
-            self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
+            self.totals_label.setText(f"{count(room.chips, 'chip')} · {units.format(peak, 'FLOPS')} peak · "
                                       f"{units.format(room.max_power_w, 'W')} at full load")
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(overlay_colours(self.overlay, analysis))
@@ -419,7 +443,8 @@ class MainWindow(QMainWindow):
                  ("Select several", "Ctrl+click, or drag a rectangle on empty space"),
                  ("Enter a container", "Double-click, or Enter"), ("Go up a level", "Backspace or Esc"),
                  ("Move parts", "Drag selected parts (cabinets snap to the floor grid)"),
-                 ("Add a part", "Drag a spec from the palette onto an empty slot")]
+                 ("Add a part", "Drag a spec from the palette onto an empty slot"),
+                 ("Add a tile or cabinet filled", "Hold Shift while dropping it (or tick Drop containers filled)")]
         return rows
 
     def show_shortcuts(self) -> None:
