@@ -68,7 +68,7 @@ class LiveSimulation(QObject):
         self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea,
                                             self.docks["links"])
-        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.BottomDockWidgetArea,
+        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea,
                                         self.docks["training"])
         for dock in (inspector, findings):
             if dock is not None:

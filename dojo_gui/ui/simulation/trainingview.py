@@ -53,8 +53,9 @@ PART_KIND = {"compute_s": "compute", "tp_comm_s": "tp-comm", "pp_comm_s": "pp-co
              "bubble_s": "idle", "memory_stream_s": "memory-stream", "other_s": "other", "throttle_s": "throttle"}
 THROTTLE_COLOUR = "#d8453b"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-PLAN_COLUMNS = ["#", "TP", "PP", "DP", "µ-batch", "Schedule", "Placement", "Step time", "Evaluated", "Memory",
-                "Why"]
+# The plan's rank, its time and why it lost first (what a reader looks for), then the plan's figures.
+PLAN_COLUMNS = ["#", "Step time", "Why", "TP", "PP", "DP", "µ-batch", "Schedule", "Placement", "Memory", "Evaluated"]
+WHY_WIDTH = 230  # px: the why column shows its start (the whole text in its tooltip)
 
 
 def part_colour(name: str) -> str:
@@ -189,8 +190,11 @@ class TrainingView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PLAN_COLUMNS.index("Why"), QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(PLAN_COLUMNS.index("Why"), WHY_WIDTH)
+        header.setStretchLastSection(True)
         self.plans_title = QLabel("")
         self.plans_title.setObjectName("plansTitle")
         self.plans_title.setWordWrap(True)
@@ -247,20 +251,20 @@ class TrainingView(QWidget):
                                  f"click a heading to sort.")
         for rank, c in enumerate(search.ranked + search.rejected):
             p = c.plan
-            cells = [(str(rank + 1) if c.verdict in ("best", "slower") else "—", rank), (str(p.tp), p.tp),
-                     (str(p.pp), p.pp), (str(p.dp), p.dp), (str(p.micro_batch), p.micro_batch),
+            step = (units.format(c.step_time_s, "s") if c.step_time_s else "—",
+                    c.step_time_s if c.step_time_s else math.inf)
+            cells = [(str(rank + 1) if c.verdict in ("best", "slower") else "—", rank), step, (c.why, c.why),
+                     (str(p.tp), p.tp), (str(p.pp), p.pp), (str(p.dp), p.dp), (str(p.micro_batch), p.micro_batch),
                      (p.schedule if p.schedule == "1f1b" else f"interleaved x{p.interleave}",
                       f"{p.schedule}{p.interleave:02d}"),
                      (p.placement, p.placement),
-                     (units.format(c.step_time_s, "s") if c.step_time_s else "—",
-                      c.step_time_s if c.step_time_s else math.inf),
-                     (c.evaluated or "—", c.evaluated),
                      (units.format(c.memory_bytes, "B") if c.memory_bytes else "—", c.memory_bytes or math.inf),
-                     (c.why, c.why)]
+                     (c.evaluated or "—", c.evaluated)]
             row = []
             for text, key in cells:
                 item = QStandardItem(text)
                 item.setData(key, SORT_ROLE)
+                item.setToolTip(f"{p.describe()}: {c.why}")
                 if c.verdict == "best":
                     font = item.font()
                     font.setBold(True)
