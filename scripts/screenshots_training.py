@@ -16,7 +16,7 @@ import argparse
 import os
 from pathlib import Path
 
-from _shots import ROOT, SIZE  # before Qt: offscreen, private settings
+from _shots import ROOT, present  # before Qt: offscreen, private settings
 
 
 def main() -> int:
@@ -32,8 +32,7 @@ def main() -> int:
 
     application()
     window = open_windows([], "exapod")[0]
-    window.resize(*SIZE)
-    window.show()
+    present(window)
     live, panel = window.live, window.live.panel
 
     def settle(ms: int = 300) -> None:
