@@ -43,7 +43,8 @@ def main() -> int:
     settle()
     window.analyzer.wait()
     panel.set_scenario("model")
-    panel.model_combo.setCurrentIndex(panel.model_combo.findData("gpt3-175b"))
+    models = panel.training_form.model_combo
+    models.setCurrentIndex(models.findData("gpt3-175b"))
     live.docks["simulation"].raise_()
     loop = QEventLoop()
     live.controller.sigEnded.connect(loop.quit)

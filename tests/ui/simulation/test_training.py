@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from dojo_gui.model.templates import TEMPLATES
 from dojo_gui.render.colours import CategoryColours
 from dojo_gui.sim.training import Plan, simulate_training
-from dojo_gui.ui.simulation.runpanel import ERROR_STYLE
+from dojo_gui.ui.simulation.forms import ERROR_STYLE
 
 RUN_TIMEOUT_MS = 120_000
 
@@ -37,11 +37,12 @@ def choose(combo, data) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
-def training_form(qtbot, panel, model="megatron-gpt-1.7b", batch="64"):
+def fill_training_form(qtbot, panel, model="megatron-gpt-1.7b", batch="64"):
+    form = panel.training_form
     panel.set_scenario("model")
-    choose(panel.model_combo, model)
-    type_into(qtbot, panel.global_batch, batch)
-    type_into(qtbot, panel.tokens, "10B")
+    choose(form.model_combo, model)
+    type_into(qtbot, form.global_batch, batch)
+    type_into(qtbot, form.tokens, "10B")
 
 
 def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
@@ -52,7 +53,7 @@ def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
 
 def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(qtbot, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
-    training_form(qtbot, panel)
+    fill_training_form(qtbot, panel)
     progress = []
     live.controller.sigUpdate.connect(lambda u: progress.append((u.phase, u.fraction)))
     outcome = run_from_panel(qtbot, window)
@@ -119,13 +120,14 @@ def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(
 
 def test_the_plan_given_runs_as_given(qtbot, pod_window):
     window, panel = pod_window, pod_window.live.panel
-    training_form(qtbot, panel)
-    qtbot.mouseClick(panel.plan_radio, Qt.LeftButton)
-    for edit, text in ((panel.tp, "4"), (panel.pp, "2"), (panel.dp, "2")):
+    form = panel.training_form
+    fill_training_form(qtbot, panel)
+    qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
+    for edit, text in ((form.tp, "4"), (form.pp, "2"), (form.dp, "2")):
         type_into(qtbot, edit, text)
-    type_into(qtbot, panel.micro_batch, "2")
-    choose(panel.schedule, "interleaved")
-    type_into(qtbot, panel.interleave, "2")
+    type_into(qtbot, form.micro_batch, "2")
+    choose(form.schedule, "interleaved")
+    type_into(qtbot, form.interleave, "2")
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
     assert outcome.result.plan == Plan(4, 2, 2, 2, "interleaved", 2, "data-contiguous")
@@ -137,48 +139,50 @@ def test_the_plan_given_runs_as_given(qtbot, pod_window):
 
 def test_a_plan_the_model_cannot_take_is_refused_at_once_with_its_field_marked(qtbot, pod_window):
     panel, live = pod_window.live.panel, pod_window.live
-    training_form(qtbot, panel)
-    qtbot.mouseClick(panel.plan_radio, Qt.LeftButton)
-    type_into(qtbot, panel.tp, "5")
+    form = panel.training_form
+    fill_training_form(qtbot, panel)
+    qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
+    type_into(qtbot, form.tp, "5")
     started = []
     live.controller.sigStarted.connect(started.append)
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     QApplication.processEvents()
     assert not started and live.controller.state == "idle"  # nothing ran
     assert "TP 5 does not divide the model's 24 attention heads" in panel.message.text()
-    assert panel.tp.styleSheet() == ERROR_STYLE and panel.tp.hasFocus()
-    type_into(qtbot, panel.tp, "4")
-    assert panel.tp.styleSheet() == ""  # typing clears the mark
+    assert form.tp.styleSheet() == ERROR_STYLE and form.tp.hasFocus()
+    type_into(qtbot, form.tp, "4")
+    assert form.tp.styleSheet() == ""  # typing clears the mark
 
 
 def test_a_plan_the_design_cannot_take_is_refused_before_any_engine_runs(qtbot, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
-    training_form(qtbot, panel)
-    panel.sequence_parallel.setChecked(False)
-    qtbot.mouseClick(panel.plan_radio, Qt.LeftButton)
-    for edit, text in ((panel.tp, "12"), (panel.pp, "1"), (panel.dp, "1")):  # 12 divides the 24 heads
+    form = panel.training_form
+    fill_training_form(qtbot, panel)
+    form.sequence_parallel.setChecked(False)
+    qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
+    for edit, text in ((form.tp, "12"), (form.pp, "1"), (form.dp, "1")):  # 12 divides the 24 heads
         type_into(qtbot, edit, text)
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "failed" and outcome.field == "tp" and outcome.result is None
     assert "larger than a tile (8 chips)" in panel.message.text()
     assert "Refused" in panel.progress_label.text()
-    assert panel.tp.styleSheet() == ERROR_STYLE
+    assert form.tp.styleSheet() == ERROR_STYLE
     assert live.thermal_plots.series is None  # the thermal engine never started
     assert not panel.keep_button.isEnabled()
     # Too little memory: the split as a whole is at fault, its three degrees marked.
-    for edit, text in ((panel.tp, "1"), (panel.pp, "1"), (panel.dp, "1")):
+    for edit, text in ((form.tp, "1"), (form.pp, "1"), (form.dp, "1")):
         type_into(qtbot, edit, text)
-    choose(panel.model_combo, "gpt3-175b")
-    type_into(qtbot, panel.global_batch, "64")
+    choose(form.model_combo, "gpt3-175b")
+    type_into(qtbot, form.global_batch, "64")
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "failed" and outcome.field == "plan" and "does not fit" in outcome.message
-    assert all(e.styleSheet() == ERROR_STYLE for e in (panel.tp, panel.pp, panel.dp))
+    assert all(e.styleSheet() == ERROR_STYLE for e in (form.tp, form.pp, form.dp))
 
 
 def test_stop_ends_a_search_at_once(qtbot, make_window, exapod):
     window = make_window(exapod)  # a GPT-3 search on 3,000 chips takes many seconds
     panel, controller = window.live.panel, window.live.controller
-    training_form(qtbot, panel, "gpt3-175b", "1536")
+    fill_training_form(qtbot, panel, "gpt3-175b", "1536")
     progress = []
     controller.sigUpdate.connect(lambda update: progress.append(update.fraction))
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
@@ -194,7 +198,7 @@ def test_stop_ends_a_search_at_once(qtbot, make_window, exapod):
 
 def test_editing_the_design_marks_the_training_results_stale(qtbot, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
-    training_form(qtbot, panel)
+    fill_training_form(qtbot, panel)
     assert run_from_panel(qtbot, window).status == "finished"
     view = live.training_view
     assert not view.note.isVisible()
