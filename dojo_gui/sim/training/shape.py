@@ -29,6 +29,7 @@ import numpy as np
 # What a tensor group does over one step, in order (the columns of StepShape.durations).
 PHASES: tuple[str, ...] = ("idle", "compute", "tp-comm", "pp-comm", "idle", "dp-comm", "memory-stream", "other")
 
+
 @dataclass(frozen=True)
 class Breakdown:
     """Where a step's time goes (seconds); the parts add up to the step time.

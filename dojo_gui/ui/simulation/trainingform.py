@@ -82,11 +82,10 @@ class TrainingForm(QWidget):
             self.placement.addItem(key, key)
         self.placement.setCurrentIndex(self.placement.findData("data-contiguous"))
         degrees = QHBoxLayout()
-        for label, edit in (("TP", self.tp), ("PP", self.pp), ("DP", self.dp)):
+        for label, degree in (("TP", self.tp), ("PP", self.pp), ("DP", self.dp)):
             degrees.addWidget(QLabel(label))
-            degrees.addWidget(edit, 1)
-        for edit in (self.tp, self.pp, self.dp):  # typing a degree means this plan
-            edit.textEdited.connect(lambda _t: self.plan_radio.setChecked(True))
+            degrees.addWidget(degree, 1)
+            degree.textEdited.connect(lambda _t: self.plan_radio.setChecked(True))  # typing a degree: this plan
         self.schedule.currentIndexChanged.connect(self._on_plan_mode)
         for combo in (self.schedule, self.placement):
             combo.currentIndexChanged.connect(lambda _i, c=combo: self.sigComboChanged.emit(c))
