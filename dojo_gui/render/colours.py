@@ -185,6 +185,36 @@ class ArrayColours:
 _LEVEL_BY_DEPTH = {1: "cabinet", 2: "tile", 3: "chip"}
 
 
+class CategoryColours(ArrayColours):
+    """Parts coloured by a category each (a pipeline stage, a group): ``values[level]`` holds an index into
+    ``table`` per part (NaN or -1: the part's default colour).  Painting treats it as any
+    :class:`ArrayColours`: the codes are the categories."""
+
+    def __init__(self, index: PartIndex, values: Mapping[str, np.ndarray], table: list[QColor]) -> None:
+        super().__init__(index, values, 0.0, max(len(table) - 1, 1), steps=max(len(table), 2))
+        self.table = list(table)
+        self.table_rgb = np.array([[c.red(), c.green(), c.blue()] for c in self.table], np.int64).reshape(-1, 3)
+
+    def codes(self, level: str) -> np.ndarray:
+        codes = self._codes.get(level)
+        if codes is None:
+            values = self.values.get(level)
+            if values is None:
+                codes = np.full(len(self.index.paths.get(level, ())), -1, np.int16)
+            else:
+                known = np.isfinite(values) & (values >= 0) & (values < len(self.table))
+                codes = np.where(known, np.nan_to_num(values), -1).astype(np.int16)
+            self._codes[level] = codes
+        return codes
+
+
+def category_colour(k: int, shade: int = 0) -> QColor:
+    """The ``k``-th of a sequence of distinct hues (neighbours far apart on the wheel), in one of three shades."""
+    hue = round(k * 137.508) % 360  # the golden angle: any run of consecutive categories spreads out
+    saturation, value = ((170, 225), (120, 245), (205, 175))[shade % 3]
+    return QColor.fromHsv(hue, saturation, value)
+
+
 def blend(colours: list[QColor], fallback: QColor) -> QColor:
     """The mean of some colours (what a tile looks like from far away)."""
     if not colours:

@@ -48,6 +48,17 @@ FIGURE_LABELS: dict[str, str] = {
     "time_to_train_s": "Time to train",
     "throttled_fraction": "Chips throttled",
     "energy_j": "Energy",
+    # A training run's step, part by part, and what the thermal engine found.
+    "compute_s": "Compute",
+    "tp_comm_s": "Tensor-parallel communication",
+    "pp_comm_s": "Pipeline communication",
+    "dp_comm_s": "Gradient communication (exposed)",
+    "bubble_s": "Pipeline bubble",
+    "memory_stream_s": "Memory streaming (exposed)",
+    "other_s": "Optimizer",
+    "throttle_s": "Throttling",
+    "feed_power_w": "Power at the feed",
+    "first_stage_utilization_fraction": "First stage's utilization over a step",
 }
 
 _SUFFIX_WORDS = ("_k_per_w", "_j_per_k", "_lpm_per_kw", "_fraction", "_efficiency", "_bytes", "_flops",

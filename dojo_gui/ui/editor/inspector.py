@@ -89,8 +89,9 @@ def figure_text(spec: AnySpec, name: str) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {units.format(v, 'FLOPS', 6)}" for k, v in value.items())
+    if isinstance(value, dict):  # a table: peak_flops in FLOP/s by format, matmul_efficiency a share by size
+        unit = units.unit_for_name(name)
+        return ", ".join(f"{k}: {units.format(v, unit, 6)}" for k, v in value.items())
     if isinstance(value, tuple):
         if name == "dvfs_levels":
             return ", ".join(f"{v:g}" for v in value)
@@ -107,7 +108,7 @@ def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
         out = {}
         for item in [t for t in text.split(",") if t.strip()]:
             if ":" not in item:
-                raise FigureError(name, f"write each format as 'name: value', e.g. 'bf16: 362 TFLOPS' (got {item.strip()!r})")
+                raise FigureError(name, f"{_table_example(spec, name)} (got {item.strip()!r})")
             key, val = item.split(":", 1)
             out[key.strip()] = val.strip()
         return out
@@ -116,6 +117,13 @@ def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
         items = [t.strip() for t in text.split(sep) if t.strip()]
         return items
     return text
+
+
+def _table_example(spec: AnySpec, name: str) -> str:
+    """How to write a row of a table figure, from what the table is keyed by."""
+    if next((f.metadata.get("keys") for f in spec.figures() if f.name == name), "format") == "size":
+        return "write each size as 'size: share', e.g. '4096: 83 %'"
+    return "write each format as 'name: value', e.g. 'bf16: 362 TFLOPS'"
 
 
 class _ValueForm(QFormLayout):

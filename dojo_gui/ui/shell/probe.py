@@ -19,7 +19,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -367,6 +367,28 @@ class Probe(QObject):
                            for a in widget.actions() if a.isVisible()]
                 out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
         return out
+
+    def q_training(self) -> dict[str, Any]:
+        """The Training dock: the plan on show (None before a run), the Gantt chart's stages and segments, the
+        breakdown bar's parts, the plans table's headings (with where each is) and rows as on screen, the column
+        it is sorted by, the canvas legend's title (None when no legend shows)."""
+        live = self.window().live
+        view = live.training_view
+        proxy = view.proxy
+        rows = [[str(proxy.index(r, c).data() or "") for c in range(proxy.columnCount())]
+                for r in range(proxy.rowCount())]
+        header = view.table.horizontalHeader()
+        headings = [{"text": str(view.model.horizontalHeaderItem(c).text()),
+                     **rect_json(global_rect(header.viewport(), QRect(header.sectionViewportPosition(c), 0,
+                                                                      header.sectionSize(c), header.height())))}
+                    for c in range(view.model.columnCount())]
+        return {"plan": view.result.plan.describe() if view.result is not None else None,
+                "stages": view.gantt.stages, "segments": view.gantt.segments,
+                "kinds": sorted(view.gantt.bars), "parts": [name for name, _ in view.bar.parts],
+                "headings": headings, "rows": rows, "summary": view.summary.text(),
+                "sorted_by": header.sortIndicatorSection(),
+                "ascending": header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder,
+                "legend": self.window().legend.title.text() if self.window().legend.isVisible() else None}
 
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""

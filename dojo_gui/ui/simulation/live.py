@@ -6,6 +6,8 @@ and connects them to one :class:`~dojo_gui.ui.simulation.worker.SimulationContro
     run panel --job--> controller --(worker thread)--> LiveBuffer
     controller tick (~30 Hz) --LiveUpdate--> progress, power/cooling plots, canvas overlay
     controller end --Outcome--> link map, overlay (link load), Keep Run
+    a training run: its plan (as soon as it is known) --> training view, overlay (placement);
+                    its window on the thermal engine --> the power and cooling plots, like a thermal run
 
 Editing the design during or after a run marks what is shown as stale (the results
 remember the design's content revision); opening another design stops the run and
@@ -22,14 +24,17 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
 
 from ...jobs.live import CommJob, LiveUpdate, Outcome, chip_link_load, run_record
+from ...jobs.training import TrainingJob
 from ...model.design import format_path
 from ...model.runs import RunRecordError
 from ...sim.results import ThermalResult
+from ...sim.training import TrainingResult
 from .linkmap import LinkMapWidget
 from .liveoverlay import LIVE_OVERLAYS, LiveOverlay
 from .plots import ThermalPlots
 from .runpanel import RunPanel
 from .runs import RunsWidget
+from .trainingview import TrainingView
 from .worker import SimulationController
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,7 @@ class LiveSimulation(QObject):
         self.thermal_plots = ThermalPlots(window.dialogs)
         self.link_map = LinkMapWidget(window.dialogs)
         self.runs = RunsWidget(document, window.dialogs)
+        self.training_view = TrainingView()
         self.overlay = LiveOverlay(window.view)
         # Tabbed with the editor's docks: the inspector stays in front until a run is asked for, the
         # plots share the bottom with the findings.
@@ -59,7 +65,11 @@ class LiveSimulation(QObject):
         }
         self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.BottomDockWidgetArea,
                                          self.docks["thermal"])
-        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.BottomDockWidgetArea, self.docks["links"])
+        self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
+                                            Qt.DockWidgetArea.BottomDockWidgetArea,
+                                            self.docks["links"])
+        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea,
+                                        self.docks["training"])
         for dock in (inspector, findings):
             if dock is not None:
                 dock.raise_()
@@ -171,6 +181,10 @@ class LiveSimulation(QObject):
         self.thermal_plots.note.setText("")
         self.link_map.title.setStyleSheet("")
         dock = self.docks["links"] if isinstance(job, CommJob) else self.docks["thermal"]
+        if isinstance(job, TrainingJob):
+            dock = self.docks["training"]
+            self.training_view.clear()
+            self.training_view.summary.setText(f"Simulating: {job.describe()}…")
         dock.show()
         dock.raise_()
         if dock.height() < 300:  # room for the plots (the findings alone needed less), once the tab is up
@@ -182,6 +196,9 @@ class LiveSimulation(QObject):
             setup = update.setup
             self.thermal_plots.begin(setup["frames"], setup["training"], setup["duration_s"])
             self.overlay.begin_thermal(setup["index"], setup["limits"])
+            if setup.get("plan") is not None:  # a training run's plan, known before its steps run
+                self._show_training(setup["plan"])
+                self.docks["thermal"].raise_()
         if len(update.room_time_s):
             self.thermal_plots.append(update.room_time_s, update.room)
         if update.state is not None:
@@ -196,6 +213,9 @@ class LiveSimulation(QObject):
         self.thermal_plots.refresh()  # every frame on the curves, whatever the refresh pace
         if isinstance(outcome.result, ThermalResult) and self.overlay.state is not None:
             self.overlay.set_state(self.overlay.state, force=True)  # the final values, whatever the refresh pace
+        if isinstance(outcome.result, TrainingResult):
+            self._show_training(outcome.result)
+            self.docks["training"].raise_()
         if outcome.comm is not None and outcome.links is not None:
             self.link_map.show_result(outcome.comm, outcome.links)
             what = f"{outcome.comm.collective}, {outcome.comm.algorithm}"
@@ -209,6 +229,11 @@ class LiveSimulation(QObject):
             self.window.show_status(f"Stopped: {outcome.job.describe()}", 6000)
         else:
             self.window.show_status(f"Finished in {outcome.wall_s:.1f} s: {outcome.job.describe()}", 6000)
+
+    def _show_training(self, result: TrainingResult) -> None:
+        self.training_view.show_result(result)
+        self.training_view.set_stale(self.controller.stale)
+        self.overlay.set_plan(result.chip_paths, result.step.layout.ranks, result.plan.describe())
 
     def _on_state(self, state: str) -> None:
         self.panel.set_state(state)
@@ -229,6 +254,7 @@ class LiveSimulation(QObject):
         note = "Stale: the design was edited after this run started." if stale else ""
         self.thermal_plots.note.setText(note)
         self.link_map.title.setStyleSheet("color: #a15c00;" if stale else "")
+        self.training_view.set_stale(stale)
 
     def keep(self, label: str = "") -> bool:
         """Keep the last run with the project (an undoable edit); False if there is nothing to keep."""
@@ -254,6 +280,7 @@ class LiveSimulation(QObject):
         self.overlay.clear()
         self.thermal_plots.clear()
         self.link_map.clear()
+        self.training_view.clear()
         self.panel.set_keepable(False)
         self.panel.set_stale(False)
         self.actions["keep"].setEnabled(False)

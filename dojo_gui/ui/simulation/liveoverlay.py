@@ -1,12 +1,14 @@
 """The design lit by a simulation: chips, tiles and cabinets coloured by live values, a legend, hover values.
 
-Three overlays (View > Colour By):
+Four overlays (View > Colour By):
 
 - temperature: chips by junction temperature, tiles by their coolant outlet, cabinets by
   their CDU return, on one °C scale from the coolant supply to the chips' throttle limit;
 - power: every part's draw as a share of its limit (chip TDP, tile and cabinet budget);
 - link utilization: chips by their busiest link in the last collective, tiles and
-  cabinets by the mean over their chips.
+  cabinets by the mean over their chips;
+- training plan: chips by the pipeline stage they run (a hue per stage), in a shade per
+  tensor group of the stage (its data-parallel replicas); chips the plan leaves idle grey.
 
 Values arrive as numpy arrays in a simulation's part order; they become one
 :class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
@@ -22,18 +24,22 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
 from ... import units
 from ...model.design import PartPath, format_path
 from ...model.partindex import PartIndex
-from ...render.colours import ArrayColours, Legend
+from ...render.colours import ArrayColours, CategoryColours, Legend, category_colour
 
 LIVE_OVERLAYS: dict[str, str] = {
     "temperature": "Temperature (live)",
     "live-power": "Power against limits (live)",
     "links": "Link utilization (live)",
+    "plan": "Training plan: stage and tensor group",
 }
+IDLE = QColor("#c9ced4")  # a chip the training plan leaves idle
+LEGEND_STAGES = 12  # stages the legend names one by one (a longer pipeline: the first ones, then the last)
 REFRESH_S = 0.25  # the canvas follows live values at most four times a second
 LEVELS = ("chip", "tile", "cabinet")
 
@@ -57,6 +63,10 @@ class LiveOverlay(QObject):
         self.link_index: PartIndex | None = None
         self.link_values: dict[str, np.ndarray] = {}
         self.link_what = ""
+        # The training plan on show: chips in its fabric order, each one's stage, replica and rank (-1: idle).
+        self.plan_index: PartIndex | None = None
+        self.plan_ranks: dict[str, np.ndarray] = {}
+        self.plan_what = ""
         self._last_refresh = -math.inf
         self._pending = False
         self.provider: ArrayColours | None = None
@@ -103,6 +113,30 @@ class LiveOverlay(QObject):
         if self.kind == "links":
             self._refresh(True)
 
+    def set_plan(self, chip_paths: list[PartPath], ranks: np.ndarray, what: str) -> None:
+        """A training plan's placement: ``ranks[stage, replica, tp_rank]`` indexes ``chip_paths``."""
+        n = len(chip_paths)
+        stage, replica, rank = (np.full(n, -1, np.int64) for _ in range(3))
+        p, d, t = ranks.shape
+        chips = ranks.reshape(-1)
+        stage[chips] = np.repeat(np.arange(p), d * t)
+        replica[chips] = np.tile(np.repeat(np.arange(d), t), p)
+        rank[chips] = np.tile(np.arange(t), p * d)
+        self.plan_index = PartIndex({"chip": chip_paths})
+        self.plan_ranks = {"stage": stage, "replica": replica, "rank": rank, "shape": np.array([p, d, t])}
+        self.plan_what = what
+        if self.kind == "plan":
+            self._refresh(True)
+
+    def _plan_colours(self) -> CategoryColours | None:
+        if self.plan_index is None:
+            return None
+        r = self.plan_ranks
+        stages = int(r["shape"][0])
+        table = [category_colour(j, shade) for j in range(stages) for shade in range(3)] + [IDLE]
+        codes = np.where(r["stage"] >= 0, 3 * r["stage"] + r["replica"] % 3, len(table) - 1)
+        return CategoryColours(self.plan_index, {"chip": codes.astype(float)}, table)
+
     def set_stale(self, stale: bool) -> None:
         self.stale = stale
         if self.kind is not None:
@@ -112,6 +146,7 @@ class LiveOverlay(QObject):
         """Forget every value (another design is open)."""
         self.index, self.state, self.limits, self.scale_c = None, None, {}, None
         self.link_index, self.link_values = None, {}
+        self.plan_index, self.plan_ranks, self.plan_what = None, {}, ""
         self.provider = None
         self.stale = False
         if self.kind is not None:
@@ -145,6 +180,8 @@ class LiveOverlay(QObject):
             if self.link_index is None:
                 return None
             return ArrayColours(self.link_index, self.link_values, 0.0, 1.0)
+        if kind == "plan":
+            return self._plan_colours()
         if self.index is None or self.state is None:
             return None
         s = self.state
@@ -182,7 +219,25 @@ class LiveOverlay(QObject):
                 return Legend("Link utilization", note="No values yet: run a collective or a training step.")
             return Legend(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
                           "0 %", "100 %", note=note)
+        if kind == "plan":
+            return self._plan_legend(note)
         return None
+
+    def _plan_legend(self, note: str) -> Legend:
+        if self.plan_index is None:
+            return Legend("Training plan", note="No plan yet: run the Training scenario.")
+        p, d, _ = (int(x) for x in self.plan_ranks["shape"])
+        if p <= LEGEND_STAGES:
+            items = [(category_colour(j), f"stage {j + 1}") for j in range(p)]
+        else:
+            items = [(category_colour(j), f"stage {j + 1}") for j in range(LEGEND_STAGES - 2)]
+            items += [(QColor("white"), f"… stages {LEGEND_STAGES - 1}–{p - 1}"),
+                      (category_colour(p - 1), f"stage {p}")]
+        if np.any(self.plan_ranks["stage"] < 0):
+            items.append((IDLE, "idle"))
+        shades = ("; shades: its tensor groups (data-parallel replicas)" if d > 1 else "")
+        return Legend(f"Pipeline stage of each chip ({self.plan_what})", swatches=tuple(items),
+                      caption=f"A hue per stage{shades}.", note=note)
 
     # ----------------------------------------------------------------- hover
     def describe(self, path: PartPath) -> str:
@@ -211,6 +266,14 @@ class LiveOverlay(QObject):
                                  f"{units.format(float(s['cdu_load_w'][i]), 'W')}, supply "
                                  f"{units.format(float(s['cdu_supply_c'][i]), 'C')}, return "
                                  f"{units.format(float(s['cdu_return_c'][i]), 'C')}")
+        if self.plan_index is not None and level == "chip":
+            i = self.plan_index.position("chip", path)
+            if i is not None:
+                r = self.plan_ranks
+                p, d, t = (int(x) for x in r["shape"])
+                lines.append("idle in the training plan" if r["stage"][i] < 0 else
+                             f"pipeline stage {r['stage'][i] + 1} of {p} · replica {r['replica'][i] + 1} of {d} · "
+                             f"tensor rank {r['rank'][i] + 1} of {t}")
         if self.link_index is not None and level is not None:
             i = self.link_index.position(level, path)
             if i is not None:

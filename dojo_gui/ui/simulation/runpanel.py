@@ -6,48 +6,61 @@ Scenarios:
   CSV trace;
 - *Training step*: synchronous training steps (compute, then the gradient collective,
   whose time comes from the communication engine);
+- *Model training*: a model of the catalog with its batch and sequence, on the plan given
+  (TP, PP, DP, micro-batch, schedule, placement) or the fastest a search finds; then the
+  plan's steps on the power and cooling engine over a window;
 - *Collective*: one collective on a scope, link by link.
 
 The two thermal scenarios share a duration, a time step, the weather (the room's design
 ambient, a constant, a daily curve between a minimum and a maximum, or a day's curve from
 a CSV file), the coolant flow and the starting state.  Every figure is typed with its unit
 ("10min", "25C", "2GB") and read by :mod:`dojo_gui.units`; a figure that does not read is
-named in the message and its field marked, and nothing runs.
+named in the message and its field marked, and nothing runs.  So is a training plan that
+cannot run on the model (TP that does not divide the heads, ...); one that cannot run on the
+design (TP larger than a tile, more chips than it has, too little memory) comes back from the
+worker refused, before any engine ran, its field marked the same way.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QProgressBar, QPushButton, QRadioButton, QScrollArea, QSpinBox,
-                               QStackedWidget, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, Timing
+from ...jobs.training import TrainingJob
 from ...sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 from ...sim.results import ThermalResult
-from ...sim.scenario import (Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace)
+from ...sim.scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
 from ..project.dialogs import Dialogs
+from .forms import ERROR_STYLE, FormError, read_quantity
+from .trainingform import TrainingForm
 
-SCENARIOS = {"soak": "Thermal soak", "train": "Training step", "comm": "Collective"}
+SCENARIOS = {"soak": "Thermal soak", "train": "Training step", "model": "Model training", "comm": "Collective"}
 COLLECTIVE_TITLES = {"allreduce": "All-reduce", "reducescatter": "Reduce-scatter", "allgather": "All-gather",
                      "alltoall": "All-to-all", "broadcast": "Broadcast", "p2p": "Point-to-point"}
 AMBIENTS = {"design": "The room's design ambient", "constant": "Constant", "daily": "Daily curve (min, max)",
             "csv": "Day's curve from a CSV file"}
-ERROR_STYLE = "QLineEdit { border: 1px solid #d8453b; background: #fff1f0; }"
-
-
-class FormError(ValueError):
-    """A parameter that does not read; ``field`` is the widget to mark."""
-
-    def __init__(self, label: str, message: str, field: QWidget | None = None) -> None:
-        super().__init__(f"{label}: {message}")
-        self.field = field
-
-
 class RunPanel(QWidget):
     sigRunRequested = Signal(object)  # fires when the user asks to run; the job the form describes
     sigPauseRequested = Signal()  # fires when the user asks to pause the run
@@ -68,6 +81,9 @@ class RunPanel(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._soak_page())
         self.pages.addWidget(self._train_page())
+        self.training_form = TrainingForm(self._edit)
+        self.training_form.sigComboChanged.connect(self._unmark)
+        self.pages.addWidget(self.training_form)
         self.pages.addWidget(self._comm_page())
         self.thermal_box = self._thermal_box()
         self.scenario.currentIndexChanged.connect(self._on_scenario)
@@ -272,7 +288,7 @@ class RunPanel(QWidget):
     def _on_scenario(self) -> None:
         key = self.scenario.currentData()
         self.pages.setCurrentIndex(list(SCENARIOS).index(key))
-        self.thermal_box.setVisible(key != "comm")
+        self.thermal_box.setVisible(key not in ("comm", "model"))
 
     def _on_ambient_kind(self) -> None:
         kind = self.ambient_kind.currentData()
@@ -301,20 +317,13 @@ class RunPanel(QWidget):
 
     # ----------------------------------------------------------------- reading the form
     def _quantity(self, edit: QLineEdit, label: str, unit: str) -> float:
-        text = edit.text().strip()
-        if not text:
-            raise FormError(label, "needs a value", edit)
-        try:
-            value = units.parse(text, unit)
-        except (units.UnitError, ValueError) as exc:
-            raise FormError(label, str(exc), edit) from None
-        if not math.isfinite(value):
-            raise FormError(label, f"{text!r} is not a number", edit)
-        return value
+        return read_quantity(edit, label, unit)
 
     def job(self) -> Job:
         """The job the form describes; raises :class:`FormError` naming the first field that does not read."""
         key = self.scenario.currentData()
+        if key == "model":
+            return self.training_form.job()
         if key == "comm":
             return CommJob(collective=self.collective.currentData(), size_bytes=self._quantity(self.size, "Size", "B"),
                            algorithm=self.algorithm.currentData(), scope=self.scope.currentText().strip() or "room",
@@ -378,13 +387,18 @@ class RunPanel(QWidget):
             job = self.job()
         except FormError as exc:
             self.show_message(str(exc), error=True)
-            if exc.field is not None:
-                exc.field.setStyleSheet(ERROR_STYLE)
-                exc.field.setFocus()
-                self._marked.append(exc.field)
+            self.mark(exc.fields)
             return
         self.show_message("")
         self.sigRunRequested.emit(job)
+
+    def mark(self, fields: list[QWidget]) -> None:
+        """Mark the fields a problem is about, and put the cursor in the first."""
+        for field in fields:
+            field.setStyleSheet(ERROR_STYLE)
+            self._marked.append(field)
+        if fields:
+            fields[0].setFocus()
 
     def _unmark(self, edit: QWidget) -> None:
         if edit in self._marked:
@@ -455,8 +469,11 @@ class RunPanel(QWidget):
                                            if isinstance(outcome.result, ThermalResult) else ""))
         else:
             self.progress.setValue(0)
-            self.progress_label.setText(f"Failed: {outcome.job.describe()}")
+            refused = isinstance(outcome.job, TrainingJob) and outcome.field
+            self.progress_label.setText(f"{'Refused' if refused else 'Failed'}: {outcome.job.describe()}")
             self.show_message(outcome.message, error=True)
+            if refused:
+                self.mark(self.training_form.plan_field(outcome.field))
         self.set_keepable(keepable)
         self.keep_label.setText("")
         self.keep_label.setPlaceholderText(outcome.job.describe())

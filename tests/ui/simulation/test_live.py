@@ -548,7 +548,7 @@ def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, 
     assert window.live.actions["run"].shortcut().toString() == "F5"
     bars = [tuple(b.tabText(i) for i in range(b.count())) for b in window.findChildren(QTabBar) if b.isVisible()]
     assert len(bars) == len(set(bars))  # each group of tabs once
-    assert ("Findings", "Power and Cooling", "Fabric Load", "Runs") in bars
+    assert ("Findings", "Power and Cooling", "Fabric Load", "Training", "Runs") in bars
     # Run from the menu (F5 anywhere in the window) with a bad field: the panel comes up and says why.
     window.docks["inspector"].raise_()
     type_into(qtbot, window.live.panel.dt, "-1s")
