@@ -149,10 +149,13 @@ def _report(path, name: str, r) -> str:
              f"{r.algorithm}" + (" (chosen by auto)" if r.requested_algorithm == "auto" else "")
              + (", through the Z-plane" if r.routing == "zplane" else "")
              + (f", {r.chunks} chunks" if r.chunks > 1 else "") + ("" if r.latency else ", no latency"),
-             f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here)",
+             f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here"
+             + (f": {r.lower_bound.detail})" if r.lower_bound else ")"),
              f"  algbw     {fmt(r.algbw_Bps, 'B/s')}   busbw {fmt(r.busbw_Bps, 'B/s')}",
              f"  links     {int((r.link_bytes > 0).sum()):,} of {len(r.links):,} carried data; "
              f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
+    for note in r.notes:
+        lines.append(f"  note      {note}")
     if r.candidates:
         tried = ", ".join(f"{a} {fmt(v, 's')}" if isinstance(v, float) else f"{a} (n/a)"
                           for a, v in r.candidates.items())

@@ -8,9 +8,17 @@ grid, the order is chosen so that consecutive chips are neighbours wherever poss
   and each directed link carries exactly one step;
 - a rectangle with an even side has a Hamiltonian cycle (a comb: along the first row, snake
   back and forth over the other columns, return up the first column): every step one hop;
-- an odd x odd rectangle has none (it is bipartite with one colour larger), so the cycle
-  takes one two-hop step; it is placed (at the corner of the last two rows) where its links
-  are otherwise unused in the ring's direction.
+- an odd x odd rectangle that wraps in either dimension has one too: the comb's last row ends
+  in the last column, next to the first column across the wraparound (so every torus, of any
+  size, has a one-hop ring);
+- an odd x odd mesh has none (it is bipartite with one colour larger), so the cycle takes one
+  two-hop step.  It is placed straight across a chip whose own ring steps cross it the other
+  way (:func:`odd_mesh_cycle`), so the step's links carry no other step of the ring in either
+  direction: a ring and its reverse (the bidirectional ring) stay on disjoint directed links.
+  Only the 3 x 3 mesh is too small for that; there the two-hop step turns a corner.
+
+Every ring step is then one hop except that one; a reverse ring uses the opposite direction of
+every link, so two counter-rotating rings never share a directed link.
 
 Chip sets that are not a full rectangle of the (possibly strided) grid are visited in
 serpentine order; on a fabric that is not a grid (switched or irregular), in the design's
@@ -34,10 +42,14 @@ def rectangle_cycle(rows: int, cols: int, wrap_x: bool = False, wrap_y: bool = F
         return [(0, c) for c in line_cycle(cols, wrap_x)]
     if cols == 1:
         return [(r, 0) for r in line_cycle(rows, wrap_y)]
-    if rows % 2 == 0:
-        return _comb(rows, cols)
-    if cols % 2 == 0:
+    if rows % 2 == 0 or (wrap_x and cols > 2):
+        return _comb(rows, cols)  # odd rows: the last row ends next to column 0 across the wraparound
+    if cols % 2 == 0 or (wrap_y and rows > 2):
         return [(r, c) for c, r in _comb(cols, rows)]
+    if rows >= 3 and cols >= 5:
+        return odd_mesh_cycle(rows, cols)
+    if cols >= 3 and rows >= 5:
+        return [(r, c) for c, r in odd_mesh_cycle(cols, rows)]
     return _odd_cycle(rows, cols)
 
 
@@ -57,8 +69,46 @@ def _comb(rows: int, cols: int) -> list[tuple[int, int]]:
     return seq
 
 
+# A 3 x 5 cycle (found by search) whose one two-hop step, (1, 1) -> (1, 3), runs straight across
+# (1, 2), which the cycle crosses vertically: (0, 2) -> (1, 2) -> (2, 2).  Its right column and
+# bottom row have the steps that :func:`odd_mesh_cycle` widens it and lengthens it at.
+_ODD_BASE = [(1, 1), (1, 3), (2, 3), (2, 4), (1, 4), (0, 4), (0, 3), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0),
+             (1, 0), (0, 0), (0, 1)]
+
+
+def odd_mesh_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
+    """A cyclic order of an odd x odd mesh (rows >= 3, cols >= 5) with one two-hop step, straight
+    across a chip that the cycle crosses the other way: the step's two links, in both directions,
+    carry no other step.  Built from :data:`_ODD_BASE` by splicing in two columns at a time where
+    the cycle climbs the right column from the bottom row, then two rows at a time where it runs
+    east along the bottom row into the right column (both stay true after each splice)."""
+    if rows < 3 or cols < 5 or rows % 2 == 0 or cols % 2 == 0:
+        raise ValueError(f"odd_mesh_cycle needs odd rows >= 3 and odd cols >= 5, not {rows}x{cols}")
+    nxt = {a: b for a, b in zip(_ODD_BASE, _ODD_BASE[1:] + _ODD_BASE[:1])}
+
+    def splice(a: tuple[int, int], path: list[tuple[int, int]]) -> None:
+        after = nxt[a]
+        for u, w in zip([a, *path], [*path, after]):
+            nxt[u] = w
+
+    r_now, c_now = 3, 5
+    while c_now < cols:  # the cycle steps (2, c-1) -> (1, c-1): detour through columns c, c+1
+        c = c_now
+        splice((2, c - 1), [(2, c), (2, c + 1), (1, c + 1), (0, c + 1), (0, c), (1, c)])
+        c_now += 2
+    while r_now < rows:  # the cycle steps (r-1, cols-2) -> (r-1, cols-1): detour through rows r, r+1
+        r = r_now
+        path = [(r, c) for c in range(cols - 2, -1, -1)] + [(r + 1, c) for c in range(cols)] + [(r, cols - 1)]
+        splice((r - 1, cols - 2), path)
+        r_now += 2
+    cycle = [(0, 0)]
+    for _ in range(rows * cols - 1):
+        cycle.append(nxt[cycle[-1]])
+    return cycle
+
+
 def _odd_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
-    """Odd x odd: the comb over all but the last row, which is spliced into the row above in
+    """Odd x odd, too small for :func:`odd_mesh_cycle` (3 x 3): the comb over all but the last row, which is spliced into the row above in
     pairs; its first cell joins with the one two-hop step, (rows-1, 0) -> (rows-2, 1)."""
     last, above = rows - 1, rows - 2
     seq = [(0, c) for c in range(cols)]
@@ -115,6 +165,30 @@ def ring_order(fabric: Fabric, chips: Sequence[int]) -> np.ndarray:
             return np.array([grid[r, c] for r, c in order], np.int64)
         return serpentine(fabric, chips)
     return np.sort(chips)
+
+
+def ring_orders(fabric: Fabric, groups: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """:func:`ring_order` of every group; groups of one shape (translates of each other on the grid,
+    spanning the same whole dimensions) share one embedding, worked out once."""
+    if fabric.chip_coords is None or not fabric.regular_grid:
+        return [ring_order(fabric, g) for g in groups]
+    rows, cols = fabric.grid_shape
+    known: dict[tuple, np.ndarray] = {}
+    out = []
+    for g in groups:
+        g = np.asarray(g, np.int64)
+        rc = fabric.chip_coords[g]
+        rel = rc - rc.min(axis=0)
+        canon = np.lexsort((rel[:, 1], rel[:, 0]))
+        spans = (len(np.unique(rc[:, 0])) == rows, len(np.unique(rc[:, 1])) == cols)
+        key = (rel[canon].tobytes(), spans)
+        if key not in known:
+            order = ring_order(fabric, g)
+            place = np.empty(fabric.n_chips, np.int64)
+            place[g[canon]] = np.arange(len(g))
+            known[key] = place[order]
+        out.append(g[canon][known[key]])
+    return out
 
 
 def serpentine(fabric: Fabric, chips: np.ndarray) -> np.ndarray:

@@ -7,6 +7,12 @@ and what-if studies).  Every physical link is full duplex: it becomes two direct
 Nodes are chips ``0 .. n_chips - 1`` (the design's tree order) followed by the switches and
 interface processors, which are named (``switch:<path>``, ``ip:<tile path>#k``).
 
+A chip that cannot put bytes onto its links as fast as they take them (its injection bandwidth
+is below the sum of its outgoing links) gets one more directed link after the physical ones: its
+*injection link*, from the chip to itself, of kind ``"injection"``.  Every route from the chip
+starts with it (:meth:`Fabric.routes`), so the engines share it among the chip's transfers like
+any other link; chips whose injection bandwidth is not below their links' have none.
+
 Routing (see :mod:`dojo_gui.fabric.routing`) is dimension-order on the global chip grid when
 the chip-to-chip links form exactly that grid (a mesh, with wraparound in a dimension where
 every row or column has it), and shortest path otherwise.
@@ -58,12 +64,16 @@ class Fabric:
     Arrays (all of length ``n_links``, the directed links): ``link_src``, ``link_dst`` (node
     indices), ``link_capacity_Bps``, ``link_latency_s``, ``link_kind`` (index into
     ``kinds``), ``link_wrap``.  Chips: ``chip_coords`` (global grid row, col),
-    ``chip_paths``, ``chip_overhead_s`` (per-message overhead of each chip).
+    ``chip_paths``, ``chip_overhead_s`` (per-message overhead of each chip),
+    ``chip_max_in_flight`` (how many messages each chip can have in flight, 0 for no limit),
+    ``chip_injection_Bps`` (how fast each chip can send, all links together; 0 for no limit) and
+    ``chip_injection_link`` (its injection link, or -1).
     """
 
     def __init__(self, n_chips: int, links: Iterable[Link], *, chip_paths: Sequence[PartPath] | None = None,
                  chip_names: Sequence[str] | None = None, coords: Sequence[tuple[int, int]] | None = None,
                  grid_shape: tuple[int, int] | None = None, message_overhead_s: float | Sequence[float] = 0.0,
+                 max_messages_in_flight: int | Sequence[int] = 0, injection_bw_Bps: float | Sequence[float] = 0.0,
                  extra_nodes: Sequence[str] = ()) -> None:
         self.n_chips = int(n_chips)
         if chip_paths is not None and len(chip_paths) != n_chips:
@@ -119,6 +129,7 @@ class Fabric:
         self.link_kind = np.repeat(np.fromiter((kind_code[e[4]] for e in phys), np.int16, m), 2)
         self.link_wrap = np.repeat(np.fromiter((e[5] for e in phys), bool, m), 2)
         self.n_links = 2 * m
+        self.n_physical = m
         self._pair_link = None  # (u, v) -> directed link, built on demand
 
         overhead = np.broadcast_to(np.asarray(message_overhead_s, float), (n_chips,))
@@ -133,10 +144,16 @@ class Fabric:
         self.grid_step_link: np.ndarray | None = None  # (direction, row, col) -> directed link or -1
         self.wrap_x = self.wrap_y = False
         self._detect_grid()
+        self.chip_max_in_flight = np.array(np.broadcast_to(np.asarray(max_messages_in_flight, np.int64), (n_chips,)))
+        self.chip_injection_Bps = np.array(np.broadcast_to(np.asarray(injection_bw_Bps, float), (n_chips,)))
+        self.chip_injection_link = np.full(n_chips, -1, np.int64)
+        self._add_injection_links()
         self._link_position: np.ndarray | None = None
         self._zplane_exits = None  # built by dojo_gui.fabric.routing.zplane_exits
         self._graph: nx.Graph | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
+        # What other layers derive from the fabric and keep with it (e.g. the link table of results).
+        self.cache: dict[str, object] = {}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -144,11 +161,36 @@ class Fabric:
         return cls(pl.n_chips, pl.links, chip_paths=pl.chip_paths, coords=pl.coords or None,
                    grid_shape=pl.grid_shape if pl.n_chips else None,
                    message_overhead_s=[s.message_overhead_s for s in pl.chip_specs] or 0.0,
+                   max_messages_in_flight=[s.max_messages_in_flight for s in pl.chip_specs] or 0,
+                   injection_bw_Bps=[s.injection_bw_Bps for s in pl.chip_specs] or 0.0,
                    extra_nodes=[*pl.switches, *pl.interfaces])
 
     @classmethod
     def from_design(cls, design: Design) -> "Fabric":
         return cls.from_physical(physical_links(design))
+
+    def _add_injection_links(self) -> None:
+        """An injection link for every chip whose injection bandwidth is below its outgoing links' sum."""
+        n = self.n_chips
+        out = np.bincount(self.link_src[self.link_src < n], weights=self.link_capacity_Bps[self.link_src < n],
+                          minlength=n)[:n]
+        inj = self.chip_injection_Bps
+        limited = np.flatnonzero((inj > 0) & (inj < out * (1 - 1e-12)))
+        if not len(limited):
+            return
+        if "injection" not in self.kinds:
+            self.kinds = tuple(sorted({*self.kinds, "injection"}))
+            old = np.array([self.kinds.index(k) for k in sorted(set(self.kinds) - {"injection"})], np.int16)
+            self.link_kind = old[self.link_kind] if len(self.link_kind) else self.link_kind
+        k = len(limited)
+        self.chip_injection_link[limited] = self.n_links + np.arange(k)
+        self.link_src = np.concatenate([self.link_src, limited.astype(np.int32)])
+        self.link_dst = np.concatenate([self.link_dst, limited.astype(np.int32)])
+        self.link_capacity_Bps = np.concatenate([self.link_capacity_Bps, inj[limited]])
+        self.link_latency_s = np.concatenate([self.link_latency_s, np.zeros(k)])
+        self.link_kind = np.concatenate([self.link_kind, np.full(k, self.kinds.index("injection"), np.int16)])
+        self.link_wrap = np.concatenate([self.link_wrap, np.zeros(k, bool)])
+        self.n_links += k
 
     # ------------------------------------------------------------------ the grid
     @property
@@ -239,7 +281,7 @@ class Fabric:
 
     @property
     def physical_link_count(self) -> int:
-        return self.n_links // 2
+        return self.n_physical
 
     # ------------------------------------------------------------------ analysis
     @property
@@ -250,7 +292,7 @@ class Fabric:
             g = nx.Graph()
             for i, name in enumerate(self.node_names):
                 g.add_node(i, name=name, kind="chip" if i < self.n_chips else name.split(":", 1)[0])
-            phys = np.arange(0, self.n_links, 2)
+            phys = np.arange(0, 2 * self.n_physical, 2)
             weight = self.link_latency_s[phys] + REFERENCE_MESSAGE_BYTES / self.link_capacity_Bps[phys]
             for k, u, v, bw, lat, kind, w in zip(phys.tolist(), self.link_src[phys].tolist(),
                                                  self.link_dst[phys].tolist(), self.link_capacity_Bps[phys].tolist(),
@@ -279,8 +321,9 @@ class Fabric:
             return None
         return int(nx.diameter(g, usebounds=True))
 
-    def cut_bandwidth(self, side: np.ndarray) -> tuple[float, float]:
-        """Bandwidth from the chips in ``side`` (a boolean mask over chips) to the rest, and back.
+    def cut_bandwidth(self, side: np.ndarray, links: np.ndarray | None = None) -> tuple[float, float]:
+        """Bandwidth from the chips in ``side`` (a boolean mask over chips) to the rest, and back,
+        over ``links`` (a mask over the directed links; all of them by default).
 
         Switches and interface processors go to whichever side makes the cut smaller (a few
         rounds of moving each to the side it has more bandwidth to).
@@ -289,7 +332,7 @@ class Fabric:
         node_side = np.zeros(self.n_nodes, bool)
         node_side[: self.n_chips] = side
         others = np.arange(self.n_chips, self.n_nodes)
-        cap = self.link_capacity_Bps
+        cap = self.link_capacity_Bps if links is None else np.where(links, self.link_capacity_Bps, 0.0)
         for _ in range(8 if len(others) else 0):
             # For each non-chip node: capacity to nodes on side True minus to side False.
             to_true = np.bincount(self.link_src, weights=cap * node_side[self.link_dst], minlength=self.n_nodes)
@@ -353,7 +396,7 @@ class Fabric:
     def summary(self) -> dict:
         """Counts and the analysis figures, for reports and the CLI."""
         counts: dict[str, int] = {}
-        for code in self.link_kind[0::2].tolist():
+        for code in self.link_kind[: 2 * self.n_physical: 2].tolist():
             counts[self.kinds[code]] = counts.get(self.kinds[code], 0) + 1
         return {
             "chips": self.n_chips,
@@ -371,10 +414,25 @@ class Fabric:
     # ------------------------------------------------------------------ routes
     def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, routing: str = "mesh"
                ) -> "RouteSet":
-        """Routes from ``src[i]`` to ``dst[i]`` by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`)."""
+        """Routes from ``src[i]`` to ``dst[i]`` by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`),
+        each starting with its source chip's injection link where it has one."""
         from .routing import routes
 
-        return routes(self, np.asarray(src, np.int64), np.asarray(dst, np.int64), routing)
+        src = np.asarray(src, np.int64)
+        found = routes(self, src, np.asarray(dst, np.int64), routing)
+        if not (self.chip_injection_link >= 0).any():
+            return found
+        inj = np.where(src < self.n_chips, self.chip_injection_link[np.minimum(src, self.n_chips - 1)], -1)
+        inj[found.hops == 0] = -1
+        add = (inj >= 0).astype(np.int64)
+        indptr = np.zeros(len(src) + 1, np.int64)
+        np.cumsum(found.hops + add, out=indptr[1:])
+        links = np.empty(int(indptr[-1]), np.int64)
+        links[indptr[:-1][add > 0]] = inj[add > 0]
+        body = np.ones(len(links), bool)
+        body[indptr[:-1][add > 0]] = False
+        links[body] = found.links
+        return RouteSet(indptr, links, self)
 
     def route(self, src: int, dst: int, routing: str = "mesh") -> np.ndarray:
         """The directed links from node ``src`` to node ``dst``, in order."""

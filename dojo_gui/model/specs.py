@@ -88,7 +88,15 @@ class ChipSpec(Spec):
                         help="Off-chip links; in a mesh one per edge (N, E, S, W).")
     edge_bw_Bps: float = figure(0.0, "Link bandwidth", "I/O", help="Per link, per direction.")
     link_latency_s: float = figure(0.0, "Per-hop latency", "I/O")
-    message_overhead_s: float = figure(0.0, "Per-message overhead", "I/O")
+    message_overhead_s: float = figure(0.0, "Per-message overhead", "I/O",
+                                       help="Time the chip spends starting each message, one message after "
+                                            "another.")
+    max_messages_in_flight: int = figure(0, "Messages in flight", "I/O", integer=True,
+                                         help="How many messages the chip can have started and not yet sent "
+                                              "at once; 0: no limit.")
+    injection_bw_Bps: float = figure(0.0, "Injection bandwidth", "I/O",
+                                     help="How fast the chip can send, all its links together; 0: as fast as "
+                                          "its links take it.")
 
     tdp_w: float = figure(0.0, "TDP", "Power")
     idle_w: float = figure(0.0, "Idle power", "Power")

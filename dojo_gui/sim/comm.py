@@ -22,6 +22,7 @@ from ..model.design import Design
 from . import comm_engine
 from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable, Scope, algorithm_name,
                           build_schedule, bus_factor, collective_name, resolve_scope)
+from .comm_bounds import LowerBound, lower_bound
 from .comm_engine import Cancelled, TooLarge
 
 __all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "CollectiveError", "TooLarge",
@@ -48,10 +49,16 @@ class LinkTable:
 
     @classmethod
     def of(cls, fabric: Fabric) -> "LinkTable":
+        """The fabric's table, built once per fabric (results share it; nobody changes it)."""
+        cached = fabric.cache.get("link_table")
+        if isinstance(cached, LinkTable):
+            return cached
         names = fabric.node_names
-        return cls([names[i] for i in fabric.link_src.tolist()], [names[i] for i in fabric.link_dst.tolist()],
+        table = cls([names[i] for i in fabric.link_src.tolist()], [names[i] for i in fabric.link_dst.tolist()],
                    [fabric.kinds[k] for k in fabric.link_kind.tolist()], fabric.link_capacity_Bps.copy(),
                    fabric.link_latency_s.copy())
+        fabric.cache["link_table"] = table
+        return table
 
     def __len__(self) -> int:
         return len(self.src)
@@ -94,6 +101,9 @@ class CommResult:
     complete: bool = True
     candidates: dict[str, float | str] = field(default_factory=dict)  # auto: time per algorithm, or why not
     routing: str = "mesh"  # how transfers found their way (dojo_gui.fabric.routing.ROUTINGS)
+    lower_bound: LowerBound | None = None  # which bound lower_bound_s is, in words
+    notes: list[str] = field(default_factory=list)  # what the algorithm's layout costs, where worth saying
+    groups: int = 1  # how many groups ran the collective at once (chips / groups chips each)
 
     def link_name(self, i: int) -> str:
         return self.links.name(int(i))
@@ -205,6 +215,7 @@ class CommResult:
             "algbw_Bps": self.algbw_Bps,
             "busbw_Bps": self.busbw_Bps,
             "lower_bound_s": self.lower_bound_s,
+            "lower_bound": self.lower_bound.to_json() if self.lower_bound else None,
             "latency": self.latency,
             "links": int(len(used)),
             "links_in_fabric": len(self.links),
@@ -221,6 +232,10 @@ class CommResult:
         }
         if self.candidates:
             doc["candidates"] = self.candidates
+        if self.notes:
+            doc["notes"] = list(self.notes)
+        if self.groups > 1:
+            doc["groups"] = self.groups
         if per_link:
             doc["per_link"] = [self.link_record(i) for i in used]
         return doc
@@ -340,8 +355,11 @@ def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, reques
     except Cancelled as exc:
         exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
                               exc.partial, root, routing)
+        exc.partial.notes = list(sched.notes)
         raise
-    return _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
+    result = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
+    result.notes = list(sched.notes)
+    return result
 
 
 def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, size_bytes: float, scope: Scope,
@@ -349,6 +367,7 @@ def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, siz
             ) -> CommResult:
     n = len(scope.chips)
     t = run.time_s
+    bound = lower_bound(fabric, collective, size_bytes, scope, root, routing)
     algbw = size_bytes / t if t > 0 else float("inf") if size_bytes > 0 else 0.0
     cap = fabric.link_capacity_Bps
     util = run.link_bytes / (cap * t) if t > 0 else np.zeros(fabric.n_links)
@@ -361,65 +380,28 @@ def _result(fabric: Fabric, collective: str, algorithm: str, requested: str, siz
     shared = np.flatnonzero(run.link_peak_flows >= 2)
     shared = shared[np.lexsort((-run.link_bytes[shared], -run.link_peak_flows[shared]))]
     widths = np.diff(run.timeline_edges_s)
-    timeline_util = (run.timeline_bytes / (widths[:, None] * cap[None, :])).astype(np.float32)
+    # Bytes to utilization in place, in float32: the timeline is the result's biggest array.
+    timeline_util = np.asarray(run.timeline_bytes, np.float32)
+    timeline_util /= widths.astype(np.float32)[:, None]
+    timeline_util /= cap.astype(np.float32)[None, :]
     return CommResult(
         collective=collective, algorithm=algorithm, requested_algorithm=requested, size_bytes=float(size_bytes),
         chunks=chunks, scope=scope.description, chips=n, chip_indices=scope.chips.copy(),
         chip_names=[fabric.chip_name(c) for c in scope.chips.tolist()], time_s=t, algbw_Bps=algbw,
-        busbw_Bps=algbw * bus_factor(collective, n), chip_finish_s=run.chip_finish_s[scope.chips],
+        busbw_Bps=algbw * bus_factor(collective, scope.group_size), chip_finish_s=run.chip_finish_s[scope.chips],
         links=LinkTable.of(fabric), link_bytes=run.link_bytes, link_utilization=util, link_saturated_s=sat,
         link_peak_flows=run.link_peak_flows, timeline_edges_s=run.timeline_edges_s,
         timeline_utilization=timeline_util, bottleneck_links=bottleneck, shared_links=shared,
         max_link_utilization=float(util.max(initial=0.0)),
-        lower_bound_s=lower_bound_s(fabric, collective, size_bytes, scope.chips, root),
+        lower_bound_s=bound.time_s, lower_bound=bound,
         latency=latency, engine=run.mode, events=run.events, transfers=run.transfers,
-        uniform_steps=run.uniform_steps, complete=run.complete, routing=routing)
+        uniform_steps=run.uniform_steps, complete=run.complete, routing=routing,
+        groups=len(scope.groups) if scope.groups is not None else 1)
 
 
-def lower_bound_s(fabric: Fabric, collective: str, size_bytes: float, chips: np.ndarray, root: int | None = None
-                  ) -> float:
-    """A time no algorithm can beat on this fabric (bandwidth only; latency would add to it).
-
-    The largest of: the bytes the collective must move over links / the fabric's total
-    directed bandwidth; what the neediest chip must receive / its inbound bandwidth; and what
-    must cross each of two straight cuts through the chips (row-major and column-major
-    halves) / the cut's bandwidth in that direction.
-    """
-    collective = collective_name(collective)
-    chips = np.asarray(chips, np.int64)
-    n = len(chips)
-    S = float(size_bytes)
-    if n < 2 or S <= 0:
-        return 0.0
-    root = int(chips[0]) if root is None else int(root)  # broadcast: the sender; p2p sends first -> last
-    total = {"allreduce": 2 * (n - 1) * S / n * n, "reducescatter": (n - 1) * S, "allgather": (n - 1) * S,
-             "alltoall": (n - 1) * S, "broadcast": (n - 1) * S, "p2p": S}[collective]
-    bounds = [total / float(fabric.link_capacity_Bps.sum())]
-    inbound = np.bincount(fabric.link_dst, weights=fabric.link_capacity_Bps, minlength=fabric.n_nodes)[chips]
-    receive = {"allreduce": S, "reducescatter": (n - 1) * S / n, "allgather": (n - 1) * S / n,
-               "alltoall": (n - 1) * S / n, "broadcast": S, "p2p": S}[collective]
-    receivers = inbound[chips != root] if collective == "broadcast" else inbound[-1:] if collective == "p2p" else inbound
-    bounds.append(receive / float(receivers.min()))
-    if collective != "p2p" and fabric.chip_coords is not None:
-        rc = fabric.chip_coords[chips]
-        for order in (np.lexsort((rc[:, 1], rc[:, 0])), np.lexsort((rc[:, 0], rc[:, 1]))):
-            side = np.zeros(fabric.n_chips, bool)
-            a = chips[order[: n // 2]]
-            side[a] = True
-            na, nb = len(a), n - len(a)
-            out, back = fabric.cut_bandwidth(side)  # A -> B, B -> A
-            if collective == "allreduce":
-                need_ab, need_ba = S, S
-            elif collective == "reducescatter":
-                need_ab, need_ba = nb / n * S, na / n * S
-            elif collective == "allgather":
-                need_ab, need_ba = na / n * S, nb / n * S
-            elif collective == "alltoall":
-                need_ab = need_ba = na * nb / n * S
-            else:  # broadcast: the side without the root must receive S
-                root_in_a = bool(side[root])
-                need_ab, need_ba = (S, 0.0) if root_in_a else (0.0, S)
-            for need, bw in ((need_ab, out), (need_ba, back)):
-                if need > 0:
-                    bounds.append(need / bw if bw > 0 else float("inf"))
-    return float(max(bounds))
+def lower_bound_s(fabric: Fabric, collective: str, size_bytes: float, chips: np.ndarray, root: int | None = None,
+                  routing: str = "mesh") -> float:
+    """A time no algorithm can beat on this fabric (bandwidth only; latency would add to it), over the
+    links the collective may use (:mod:`dojo_gui.sim.comm_bounds`)."""
+    scope = Scope(np.asarray(chips, np.int64), "chips")
+    return lower_bound(fabric, collective_name(collective), size_bytes, scope, root, routing).time_s

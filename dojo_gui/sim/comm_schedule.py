@@ -6,17 +6,25 @@ transfer of a pattern.  Steps are kept in program order and share patterns, so a
 all-reduce over N chips is 2(N-1) small step records over one pattern, not 2N(N-1)
 transfer records.
 
-A transfer of step q from chip x is *ready* when (the engine's rules):
+A transfer of step q from chip x may begin when (the engines' rules):
 
 1. data: every transfer of each step listed in ``q.data_from`` that delivers *to x* has
    arrived (a chip forwards what it has received);
-2. order: the previous transfer on the same route, in program order, has sent its last byte
-   (a chip sends its messages down one path one after another).
+2. route: the previous transfer on the same route, in program order, has sent its last byte
+   (a chip sends its messages down one path one after another);
+3. message engine: x's previous transfer, in program order, has finished its overhead (a chip
+   spends its per-message overhead on one message at a time, so a chip sending k messages pays
+   k overheads one after another: LogP's o; with no overhead, as with latency left out, there
+   is no such wait);
+4. in flight: x's transfer k before it in program order has sent its last byte, where k is the
+   chip's ``max_messages_in_flight`` (no such wait when it is 0).
 
 It then spends the source chip's per-message overhead, sends its bytes at the rate max-min
-fairness gives it on its route's links, and arrives when its last byte has crossed the
-route: the per-hop latencies after it was sent.  Uncontended, that is alpha + bytes / B with
-alpha = overhead + hops x hop latency, the alpha-beta model of ``docs/design.md`` §3 Communication.
+fairness gives it on its route's links (the first of which is the chip's injection link where
+its injection bandwidth is below its links', see :mod:`dojo_gui.fabric.fabric`), and arrives
+when its last byte has crossed the route: the per-hop latencies after it was sent.
+Uncontended, that is alpha + bytes / B with alpha = overhead + hops x hop latency, the
+alpha-beta model of ``docs/design.md`` §3 Communication.
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ class Schedule:
     chips: np.ndarray  # the chips taking part, in scope order
     routes: RouteSet
     steps: list[Step]
+    notes: list[str] = field(default_factory=list)  # how the algorithm was laid out, where it is worth saying
 
     @property
     def n_transfers(self) -> int:

@@ -3,6 +3,8 @@
 On contention-free layouts (a ring of N chips with wraparound, a torus, a switched
 hierarchy) every collective and algorithm must match its formula, with and without
 latency.  alpha = the sender's per-message overhead + the route's per-hop latencies.
+A chip pays its overhead once per message, one message after another: in the two
+counter-rotating rings every chip sends two messages a step, so a step costs 2o + h.
 """
 
 from dataclasses import replace
@@ -32,14 +34,15 @@ def torus_fabric(catalog, rows, cols):
 def test_ring_collectives(catalog, n, latency):
     f = ring_fabric(catalog, n)
     a = (D1_OVERHEAD + D1_HOP) if latency else 0.0
+    a2 = (2 * D1_OVERHEAD + D1_HOP) if latency else 0.0  # two messages a step
     bw = S / D1_BW
     expect = {
         ("allreduce", "ring"): 2 * (n - 1) * a + 2 * (n - 1) / n * bw,
         ("reducescatter", "ring"): (n - 1) * a + (n - 1) / n * bw,
         ("allgather", "ring"): (n - 1) * a + (n - 1) / n * bw,
-        ("allreduce", "bidirectional-ring"): 2 * (n - 1) * a + (n - 1) / n * bw,
-        ("reducescatter", "bidirectional-ring"): (n - 1) * a + (n - 1) / (2 * n) * bw,
-        ("allgather", "bidirectional-ring"): (n - 1) * a + (n - 1) / (2 * n) * bw,
+        ("allreduce", "bidirectional-ring"): 2 * (n - 1) * a2 + (n - 1) / n * bw,
+        ("reducescatter", "bidirectional-ring"): (n - 1) * a2 + (n - 1) / (2 * n) * bw,
+        ("allgather", "bidirectional-ring"): (n - 1) * a2 + (n - 1) / (2 * n) * bw,
         ("broadcast", "ring"): (n - 1) * (a + bw),
     }
     for (collective, algorithm), t in expect.items():
@@ -65,7 +68,8 @@ def test_2d_on_a_torus(catalog, latency):
     r = simulate_collective(f, "allreduce", S, "ring", latency=latency)
     assert r.time_s == pytest.approx(2 * (n - 1) * a + 2 * (n - 1) / n * bw, rel=REL)
     r = simulate_collective(f, "allreduce", S, "bidirectional-ring", latency=latency)
-    assert r.time_s == pytest.approx(2 * (n - 1) * a + (n - 1) / n * bw, rel=REL)
+    a2 = (2 * D1_OVERHEAD + D1_HOP) if latency else 0.0  # two messages a step from every chip
+    assert r.time_s == pytest.approx(2 * (n - 1) * a2 + (n - 1) / n * bw, rel=REL)
 
 
 def switched_hierarchy(catalog):
@@ -142,3 +146,37 @@ def test_a_3000_chip_ring_all_reduce_reuses_its_identical_steps(catalog):
     assert np.allclose(r.link_bytes[ring_links], 2 * (n - 1) * S / n)
     assert np.allclose(r.link_utilization[ring_links], 1.0)
     assert np.allclose(r.chip_finish_s, r.time_s)
+
+
+@pytest.mark.parametrize("rows, cols", [(5, 5), (7, 9)])
+def test_rings_on_odd_tori_use_the_wraparound(catalog, rows, cols):
+    """An odd x odd torus has a Hamiltonian cycle through its wraparound links: one ring of one-hop
+    steps, and its reverse on the opposite directed links.  (A 5x5 torus once gave the one-way
+    ring's time for both: its ring took a two-hop step whose links the reverse ring shared.)"""
+    f = torus_fabric(catalog, rows, cols)
+    n = rows * cols
+    bw = S / D1_BW
+    r = simulate_collective(f, "allreduce", S, "bidirectional-ring", latency=False)
+    assert r.time_s == pytest.approx((n - 1) / n * bw, rel=1e-3)
+    assert len(r.shared_links) == 0
+    r = simulate_collective(f, "allreduce", S, "ring", latency=False)
+    assert r.time_s == pytest.approx(2 * (n - 1) / n * bw, rel=1e-3)
+
+
+@pytest.mark.parametrize("rows, cols", [(5, 5), (4, 6)])
+def test_2d_pipelines_its_phases_on_a_torus(catalog, rows, cols):
+    """The 2D all-reduce's row links carry the reduce-scatter and the all-gather, 2(X-1)/X S/B, its
+    column links 2(Y-1)/(XY) S/B: pipelined, the whole takes the busier of the two (1.6 S/B on a
+    5x5 torus; without pipelining 1.92 S/B).  With latency, each of the C chunks also pays the
+    overhead of each of the 2(X-1) row messages on the busiest route (which sends them one after
+    another), and the pipelined bound is that route's time."""
+    f = torus_fabric(catalog, rows, cols)
+    y, x = rows, cols
+    bound = max(2 * (x - 1) / x, 2 * (y - 1) / (x * y)) * S / D1_BW
+    assert simulate_collective(f, "allreduce", S, "2d", latency=False).time_s > 1.1 * bound
+    for chunks in (16, 64):
+        r = simulate_collective(f, "allreduce", S, "2d", chunks=chunks, latency=False)
+        assert bound * (1 - 1e-9) <= r.time_s <= bound * 1.01
+    r = simulate_collective(f, "allreduce", S, "2d", chunks=16, latency=True)
+    with_overheads = bound + 16 * 2 * (x - 1) * D1_OVERHEAD
+    assert with_overheads * (1 - 1e-9) <= r.time_s <= with_overheads * 1.01

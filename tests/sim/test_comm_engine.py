@@ -32,20 +32,30 @@ def test_the_5x5_tile_ring_pays_for_its_two_hop_step(dojo_tile):
     assert r.time_s == pytest.approx(one_hop_formula + 2 * D1_HOP, rel=1e-9)
 
 
-def test_the_5x5_tile_bidirectional_ring_shares_links_and_names_them(dojo_tile):
+def test_the_5x5_tile_bidirectional_ring_runs_on_disjoint_links(dojo_tile):
+    """A 5x5 mesh has no Hamiltonian cycle, but its one two-hop step runs straight across a chip
+    the ring crosses the other way, so the counter-rotating ring needs none of its links: the two
+    rings reach the contention-free (N-1)/N S/B, and with latency each pays the one extra hop."""
     f = Fabric.from_design(dojo_tile)
     n = 25
     r = simulate_collective(f, "allreduce", S, "bidirectional-ring", latency=False)
-    contention_free = (n - 1) / n * S / D1_BW
-    assert r.time_s > 1.5 * contention_free
-    # The shared links are exactly those on a clockwise and a counter-clockwise route.
+    assert r.time_s == pytest.approx((n - 1) / n * S / D1_BW, rel=1e-9)
+    assert len(r.shared_links) == 0 and r.engine == "exclusive-links"
     order = ring_order(f, np.arange(n))
     cw = set(f.routes(order, np.roll(order, -1)).links.tolist())
     ccw = set(f.routes(order, np.roll(order, 1)).links.tolist())
-    assert set(r.shared_links.tolist()) == cw & ccw and len(cw & ccw) >= 1
-    assert np.all(r.link_peak_flows[r.shared_links] == 2)
-    # Those links carry both rings' bytes and are the bottlenecks.
-    assert set(r.bottleneck_links.tolist()) == cw & ccw
+    assert not cw & ccw and len(cw) == len(ccw) == 26
+    assert set(np.flatnonzero(r.link_bytes > 0).tolist()) == cw | ccw
+
+
+def test_direct_on_a_mesh_shares_links_and_names_them(dojo_tile):
+    f = Fabric.from_design(dojo_tile)
+    r = simulate_collective(f, "alltoall", S, "direct", latency=False)
+    assert len(r.shared_links) > 0 and np.all(r.link_peak_flows[r.shared_links] >= 2)
+    # The most crowded links come first, and the bottlenecks are among the links that carried data.
+    peaks = r.link_peak_flows[r.shared_links]
+    assert np.all(np.diff(peaks) <= 0)
+    assert set(r.bottleneck_links.tolist()) <= set(np.flatnonzero(r.link_bytes > 0).tolist())
     names = [r.link_name(i) for i in r.shared_links]
     assert all(" -> " in name and name.count("chip[") == 2 for name in names)
 
@@ -91,32 +101,36 @@ def test_hierarchical_with_chunks_by_hand(catalog):
 
     Level 1 is each tile's pair (one hop at B4 = 4 TB/s), level 2 each row of three chips across
     the tile edges (B18 = 1.8 TB/s), in ring order col 0 -> col 2 (two hops) -> col 1 -> col 0.
-    Steps in program order, chunk 0 then chunk 1 of each ring step:
-      q0, q1   reduce-scatter level 1, S/4 each: t1 = S/4/B4 on the send
-      q2..q9   all-reduce level 2 (4 ring steps x 2 chunks), S/12 each: t2 = S/12/B18
-      q10, q11 all-gather level 1, S/4 each.
-    With o the per-message overhead and h the hop latency:
-      q1 waits for q0 to leave its route: sent 2(o + t1), arrives 2(o + t1) + h.
-      q3 waits for q1's data (later than q2 leaving the route, as t1 > t2):
-         sent 3o + 2t1 + h + t2; then q4..q9 each follow one o + t2 later on the route.
-      q8 sent 8o + 2t1 + h + 6t2; its two-hop transfer reaches column 2 at 8o + 2t1 + 3h + 6t2.
-      q10 from column 2 leaves at 9o + 3t1 + 3h + 6t2.
-      q11 from column 2 waits for q10 to leave (q9's data came earlier, 9o + 2t1 + 3h + 7t2):
-         sent 10o + 4t1 + 3h + 6t2, arrives 10o + 4t1 + 4h + 6t2 = the end.
-    Both engines must give exactly this (the exclusive-links engine once dropped q3's wait for q1's
-    data when the route was free for all transfers at one instant: 17 us too fast)."""
+    One chunk's steps: k0 reduce-scatter level 1 (S/4 a chunk: t1 = S/4/B4 on the send), k1..k4
+    all-reduce level 2 (S/12 a chunk: t2 = S/12/B18), k5 all-gather level 1.  In program order
+    (diagonal: step k of chunk c at k + c): q0 c0k0, q1 c0k1, q2 c1k0, q3 c0k2, q4 c1k1, q5 c0k3,
+    q6 c1k2, q7 c0k4, q8 c1k3, q9 c0k5, q10 c1k4, q11 c1k5.  Every chip sends one message in each.
+    A message starts its chip's overhead o after the latest of: its data, its route free, its
+    chip's previous message started (o = 1 us < h + t2, t1 < 2 t2; h the hop latency):
+      q0 starts o; q1 waits for q0's data: 2o + t1 + h; q2 waits for q1 to start: 3o + t1 + h.
+      q3 waits for q1's data: 3o + t1 + 2h + t2 (col 2, fed over two hops: one h more).
+      q4..q8 each wait for the level-2 route (the one before sent): q8 sends 8o + t1 + 2h + 7t2
+         (col 2: + h), and arrives at cols 1 and 2 at 8o + t1 + 4h + 7t2.
+      q9 waits for its chip's engine (q8 started): sends 9o + 2t1 + 2h + 6t2 (col 2: + h).
+      q10 waits for q8's data: starts 9o + t1 + 4h + 7t2 (col 0: 3h), and every chip has its
+         data at 9o + t1 + 5h + 8t2.
+      q11 waits for that (later than its route, 9o + 2t1 + 3h + 6t2): arrives 10o + 2t1 + 6h + 8t2,
+         the end.
+    Both engines must give exactly this.  (Laid out step by step, every chunk's step k before any
+    chunk's step k+1, the same collective took 10o + 4t1 + 4h + 6t2: the second chunk's level-1
+    all-gather could not start before the first's, behind level 2 on its route.)"""
     f = Fabric.from_design(grid_design(catalog, "dojo-d1", (2, 1), (1, 3), (1, 1)))
     o, h = D1_OVERHEAD, D1_HOP
     t1, t2 = S / 4 / D1_BW, S / 12 / 1.8e12
-    expect = 10 * o + 4 * t1 + 4 * h + 6 * t2
+    expect = 10 * o + 2 * t1 + 6 * h + 8 * t2
     sched = build_schedule(f, "allreduce", "hierarchical", S, resolve_scope(f, None), chunks=2)
     fast = comm_engine.run(sched, latency=True, mode="exclusive")
     slow = comm_engine.run(sched, latency=True, mode="max-min")
     assert fast.time_s == pytest.approx(expect, rel=1e-12)
     assert slow.time_s == pytest.approx(expect, rel=1e-12)
     assert np.allclose(fast.chip_finish_s, slow.chip_finish_s, rtol=1e-12)
-    # Without latency the same chain holds with o = h = 0: 4 t1 + 6 t2.
-    assert comm_engine.run(sched, latency=False).time_s == pytest.approx(4 * t1 + 6 * t2, rel=1e-12)
+    # Without latency the same chain holds with o = h = 0: 2 t1 + 8 t2.
+    assert comm_engine.run(sched, latency=False).time_s == pytest.approx(2 * t1 + 8 * t2, rel=1e-12)
 
 
 SMALL_DESIGNS = {
@@ -191,7 +205,7 @@ def test_progress_and_cancel(catalog, monkeypatch):
         calls.append(1)
         return True
 
-    monkeypatch.setattr(comm_engine._Pacer, "due", lambda self: True)  # ask at once, not after 50 ms
+    monkeypatch.setattr(comm_engine.Pacer, "due", lambda self: True)  # ask at once, not after 50 ms
     with pytest.raises(Cancelled) as caught:
         simulate_collective(f, "alltoall", S, "direct", scope="tile:cabinet[0,0].tile[0,0]", should_stop=stop)
     partial = caught.value.partial
@@ -309,6 +323,10 @@ def test_invariants_on_random_grids(catalog, grid, collective, chunks, latency):
         return
     scope = resolve_scope(f, None)
     for algorithm in SUPPORTED[collective]:
+        if algorithm == "direct" and f.n_chips > 24:
+            # Every chip starts its n-1 messages one overhead apart, so every transfer ends at its own
+            # time: thousands of max-min events.  Small grids (and the reference tests) cover it.
+            continue
         try:
             sched = build_schedule(f, collective, algorithm, S, scope, chunks)
         except CollectiveError:

@@ -1,0 +1,152 @@
+"""What the communication engines share: their result, their errors, what they need of a pattern,
+and how they report progress.  The engines themselves: :mod:`.comm_exclusive` (exclusive links)
+and :mod:`.comm_maxmin_run` (max-min); :mod:`.comm_engine` chooses between them."""
+
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .comm_schedule import Pattern, Schedule
+
+# The max-min engine keeps a record of every transfer; above this many it refuses (a clear
+# error beats exhausting memory).  The exclusive-link engine has no such limit.
+MAX_MAXMIN_TRANSFERS = 2_000_000
+# Events closer together than this fraction of the time are one event (they differ by rounding only).
+SNAP = 1e-12
+DEFAULT_BINS = 256
+# Timeline entries gathered before they are added to the bins at once.
+BATCH_ENTRIES = 2_000_000
+# Transfers sent alone gathered before what they carried is recorded on their links at once.
+ALONE_BATCH = 20_000
+
+
+class Cancelled(Exception):
+    """``should_stop()`` returned True; ``partial`` holds what was simulated until then."""
+
+    def __init__(self, partial) -> None:
+        super().__init__("simulation cancelled")
+        self.partial = partial
+
+
+class TooLarge(ValueError):
+    """A schedule the engine will not run within its memory limits."""
+
+
+@dataclass
+class EngineResult:
+    time_s: float
+    chip_finish_s: np.ndarray  # per fabric chip; 0 for chips that did nothing
+    link_bytes: np.ndarray  # per directed link
+    link_saturated_s: np.ndarray  # time each link was the bottleneck of some transfer
+    link_peak_flows: np.ndarray  # most transfers on the link at once
+    timeline_edges_s: np.ndarray  # bin edges, n_bins + 1
+    timeline_bytes: np.ndarray  # (n_bins, n_links) bytes carried in each bin, float32
+    mode: str  # "exclusive-links" or "max-min"
+    events: int  # rounds of the event loop (max-min: each takes the next event of every independent group),
+    # or steps computed (exclusive)
+    uniform_steps: int  # steps computed as one number (exclusive mode)
+    transfers: int
+    complete: bool = True
+
+
+class PatternInfo:
+    """What the engine needs of a pattern, computed once however many steps use it."""
+
+    def __init__(self, p: Pattern, sched: Schedule, latency: bool) -> None:
+        fabric, routes = sched.fabric, sched.routes
+        self.pattern = p
+        self.overhead = fabric.chip_overhead_s[p.src] if latency else np.zeros(p.size)
+        self.latency = routes.latency_s[p.route] if latency else np.zeros(p.size)
+        self.bw = routes.bottleneck_Bps[p.route]
+        hops = routes.hops[p.route]
+        self.inc_owner = np.repeat(np.arange(p.size), hops)
+        starts = routes.indptr[p.route]
+        self.inc_link = routes.links[np.repeat(starts, hops) + (np.arange(int(hops.sum())) - np.repeat(
+            np.cumsum(hops) - hops, hops))]
+        self.uniform = bool(np.all(self.overhead == self.overhead[0]) and np.all(self.latency == self.latency[0])
+                            and np.all(self.bw == self.bw[0]))
+        self.overhead0, self.latency0, self.bw0 = float(self.overhead[0]), float(self.latency[0]), float(self.bw[0])
+        self.alpha_max = float((self.overhead + self.latency).max())
+        self.bw_min = float(self.bw.min())
+        self.dst_unique = len(np.unique(p.dst)) == p.size
+        cap = fabric.link_capacity_Bps[self.inc_link]
+        self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
+        # Rule 3 holds for transfers whose chip spends an overhead on them.
+        self.serial = self.overhead > 0
+        self.serial_none = not self.serial.any()
+        # Each transfer's place among its source chip's transfers of the pattern (rule 3 takes them in order).
+        order = np.argsort(p.src, kind="stable")
+        first = np.searchsorted(p.src[order], p.src[order])
+        self.src_rank = np.empty(p.size, np.int64)
+        self.src_rank[order] = np.arange(p.size) - first
+        self.max_rank = int(self.src_rank.max(initial=0))
+        self.rank_members = [np.flatnonzero(self.src_rank == r) for r in range(self.max_rank + 1)] \
+            if self.max_rank else [np.arange(p.size)]
+
+
+
+def needs_max_min(sched: Schedule, latency: bool = True) -> bool:
+    """Whether running ``sched`` takes the max-min engine (some link is on two routes)."""
+    return not exclusive_links(sched, pattern_infos(sched, latency))
+
+
+def pattern_infos(sched: Schedule, latency: bool) -> dict[int, PatternInfo]:
+    return {id(p): PatternInfo(p, sched, latency) for p in sched.patterns()}
+
+
+def exclusive_links(sched: Schedule, infos: dict[int, PatternInfo]) -> bool:
+    """True when no directed link is on two different routes, no step uses a route twice, and no chip
+    uses more routes than it can have messages in flight (so rule 4 of :mod:`.comm_schedule` cannot
+    hold a transfer back: a route has one message in flight at a time)."""
+    used_routes = []
+    for info in infos.values():
+        r = info.pattern.route
+        if len(np.unique(r)) != len(r):
+            return False
+        used_routes.append(r)
+    if not used_routes:
+        return True
+    routes = np.unique(np.concatenate(used_routes))
+    limit = sched.fabric.chip_max_in_flight
+    if (limit > 0).any():
+        src = np.concatenate([info.pattern.src for info in infos.values()])
+        route = np.concatenate([info.pattern.route for info in infos.values()])
+        pairs = np.unique(src * (sched.routes.n + 1) + route)
+        per_chip = np.bincount(pairs // (sched.routes.n + 1), minlength=sched.fabric.n_nodes)[:sched.fabric.n_chips]
+        if ((limit > 0) & (per_chip > limit)).any():
+            return False
+    rs = sched.routes
+    hops = rs.hops[routes]
+    starts = rs.indptr[routes]
+    links = rs.links[np.repeat(starts, hops) + (np.arange(int(hops.sum())) - np.repeat(np.cumsum(hops) - hops, hops))]
+    return len(np.unique(links)) == len(links)
+
+
+
+ProgressFn = Callable[[float], None]
+StopFn = Callable[[], bool]
+
+
+class Pacer:
+    """Calls progress and should_stop now and then (about every 50 ms), not on every step."""
+
+    def __init__(self, progress: ProgressFn | None, should_stop: StopFn | None) -> None:
+        self.progress, self.should_stop = progress, should_stop
+        self.next_check = _time.monotonic() + 0.05
+
+    def due(self) -> bool:
+        if (self.progress is None and self.should_stop is None) or _time.monotonic() < self.next_check:
+            return False
+        self.next_check = _time.monotonic() + 0.05
+        return True
+
+    def report(self, fraction: float) -> bool:
+        """Report progress; True if the run should stop."""
+        if self.progress is not None:
+            self.progress(min(max(fraction, 0.0), 1.0))
+        return bool(self.should_stop is not None and self.should_stop())
+
