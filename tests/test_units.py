@@ -102,3 +102,10 @@ def test_distinct_values_print_distinctly():
     assert units.format_distinct([1.199, 1.201], "1") == ["1.199", "1.201"]
     assert units.format_distinct([1.2, 1.2, 2.0], "1") == ["1.2", "1.2", "2"]
     assert units.format_distinct([1.8e6, 1.8001e6], "W") == ["1.8 MW", "1.8001 MW"]
+
+
+def test_large_energies_read_in_watt_hours_and_parse_back():
+    assert units.format(9.308e9, "J") == "2.59 MWh"
+    assert units.format(1.08e9, "J") == "300 kWh"
+    assert units.format(5e3, "J") == "5 kJ"
+    assert units.parse("2.59MWh", "J") == pytest.approx(2.59e6 * 3600)
