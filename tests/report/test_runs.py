@@ -56,6 +56,15 @@ def test_figure_labels():
     assert figure_label("link_utilization_max_fraction") == "Link utilization max"
 
 
+def test_labels_made_from_names_keep_their_acronyms():
+    """The report said "It energy" for it_energy_j."""
+    assert figure_label("it_energy_j") == "IT energy"
+    assert figure_label("peak_cdu_load_w") == "Peak CDU load"
+    assert figure_label("wue_l") == "WUE l"
+    assert figure_label("mfu_fraction") == "MFU"
+    assert figure_label("energy_j", "thermal") == "Facility energy" and figure_label("energy_j") == "Energy"
+
+
 def test_results_section_shows_the_latest_runs_with_plots(qapp, dojo_tile, tmp_path, read_html, make_comm, make_thermal):
     for run in (make_comm(0.05, "old ring"), make_thermal(pue=1.08, tj_peak=81.5), make_comm(0.0123)):
         dojo_tile.add_run(parse_run(run))
