@@ -27,7 +27,7 @@ def run(capsys, *argv):
 def test_report_pdf_and_html(qapp, capsys, tmp_path, read_html):
     code, out, err = run(capsys, "report", "exapod", "-o", tmp_path / "r.pdf", "--html", tmp_path / "r.html")
     assert code == 0, err
-    assert f"{tmp_path / 'r.pdf'}: " in out and "pages (overview, levels, budgets, findings, results, assumptions)" in out
+    assert f"{tmp_path / 'r.pdf'}: " in out and "pages (summary, overview, levels, budgets, findings, results, assumptions)" in out
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     assert dict(read_html(tmp_path / "r.html").tables["totals"][1:])["Parts"].endswith("3,000 chips")
 
