@@ -21,7 +21,7 @@ import numpy as np
 from .. import units
 from ..model.design import Design, PartPath
 from ..model.runs import RunRecord
-from ..render import ColourProvider, PaintState, export_svg, render_design
+from ..render import ColourProvider, PaintState, export_svg, fitted_size, render_design
 
 
 def key_figures_csv(records: Iterable[RunRecord]) -> str:
@@ -71,8 +71,10 @@ def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400
                    colours: ColourProvider | None = None, part: PartPath = (), state: PaintState | None = None) -> Path:
     """The design's picture (or one part's, at ``part``) as PNG/JPEG or SVG, chosen by the file's suffix.
 
-    ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).
+    ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).  ``width`` x
+    ``height`` is the most it takes: the picture has the design's own shape, cropped to it.
     """
+    width, height = fitted_size(design, width, height, part)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".svg":
