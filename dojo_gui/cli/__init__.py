@@ -13,6 +13,7 @@ from typing import Sequence
 
 from .. import __version__
 from . import project, report, simulate
+from .argv import join_negative_values
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 
 
@@ -68,6 +69,7 @@ def gui_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    argv = join_negative_values(parser, argv)  # "--duration -5s": the value -5s, refused with its reason
     subcommands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
     words = [a for a in argv if not a.startswith("-")]
     if not words or words[0] not in subcommands:

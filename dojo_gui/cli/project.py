@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..text import count
 from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, load_design, print_json
 
 
@@ -50,14 +51,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     w = lambda v: units.format(v, "W")  # noqa: E731
     peak = " · ".join(f"{units.format(v, 'FLOPS')} {fmt}" for fmt, v in doc["peak_flops"].items()) or "—"
     print(f"{design.name}  ({path})")
-    print(f"  parts     {c['room']} room, {c['cabinet']:,} cabinets, {c['tile']:,} tiles, {c['chip']:,} chips")
+    print(f"  parts     {', '.join(count(c[level], level) for level in ('room', 'cabinet', 'tile', 'chip'))}")
     print(f"  peak      {peak}")
     print(f"  memory    {units.format(doc['sram_bytes'], 'B')} SRAM · {units.format(doc['hbm_bytes'], 'B')} HBM")
     print(f"  power     {w(doc['chip_tdp_w'])} chip TDP · {w(doc['it_power_w'])} IT at full load · "
           f"{w(doc['max_power_w'])} at the feed (budget {w(doc['power_budget_w'])}) · {w(doc['idle_power_w'])} idle")
     print(f"  cooling   {w(doc['cooling_demand_w'])} of heat at full load (capacity {w(doc['cooling_capacity_w'])})")
     f = doc["findings"]
-    print(f"  findings  {f['error']} errors, {f['warning']} warnings, {f['info']} notes"
+    print(f"  findings  {count(f['error'], 'error')}, {count(f['warning'], 'warning')}, {count(f['info'], 'note')}"
           + ("  (dojo-gui validate for details)" if doc["findings_count"] else ""))
     return EXIT_OK
 
@@ -82,7 +83,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for f in findings:
             print(f"{path}: {f}")
         verdict = "valid" if counts["error"] == 0 else "INVALID"
-        print(f"{path}: {verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        print(f"{path}: {verdict}: {count(counts['error'], 'error')}, {count(counts['warning'], 'warning')}, "
+              f"{count(counts['info'], 'note')}")
     return EXIT_OK if counts["error"] == 0 else EXIT_FINDINGS
 
 

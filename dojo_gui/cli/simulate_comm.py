@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 import time
 
 from .. import units
+from ..text import count
 
 
 def register(group) -> None:
@@ -138,7 +140,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(_report(path, design.name, result))
     if args.save:
-        print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
+        print(f"  saved     the run is kept in {path} ({count(len(design.runs), 'saved run')})")
     return EXIT_OK
 
 
@@ -156,10 +158,7 @@ def _report(path, name: str, r) -> str:
              f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
     for note in r.notes:
         lines.append(f"  note      {note}")
-    if r.candidates:
-        tried = ", ".join(f"{a} {fmt(v, 's')}" if isinstance(v, float) else f"{a} (n/a)"
-                          for a, v in r.candidates.items())
-        lines.append(f"  tried     {tried}")
+    lines += candidate_lines(r.candidates, r.algorithm)
     if len(r.bottleneck_links):
         lines.append(f"  bottleneck links ({len(r.bottleneck_links):,}, limiting transfers for "
                      f"{fmt(float(r.link_saturated_s[r.bottleneck_links[0]]), 's')}):")
@@ -178,3 +177,32 @@ def _report(path, name: str, r) -> str:
     else:
         lines.append("  no link carried two transfers at once")
     return "\n".join(lines)
+
+
+# How the engine says auto skipped an algorithm that could not beat the best one so far.
+_SKIPPED = re.compile(r"^not simulated: it cannot take less than (\S+) s, and (\S+) takes (\S+) s$")
+_SECONDS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?) s\b")
+
+
+def candidate_lines(candidates: dict[str, float | str], chosen: str) -> list[str]:
+    """What auto tried, one algorithm a line: its time, or in words why it was not run."""
+    lines = []
+    for n, (algorithm, outcome) in enumerate(candidates.items()):
+        if isinstance(outcome, float):
+            text = units.format(outcome, "s") + (" (the fastest, kept)" if algorithm == chosen else "")
+        else:
+            text = why_not(outcome)
+        lines.append(f"  {'tried' if n == 0 else '':<9} {algorithm}: {text}")
+    return lines
+
+
+def why_not(reason: str) -> str:
+    """The engine's reason for not running a candidate, for a reader: "skipped: its lower bound 1.21 ms exceeds
+    the best, 1.01 ms (hierarchical)"; any other reason as the engine gives it, its seconds in readable units."""
+    skipped = _SKIPPED.match(reason)
+    if skipped:
+        bound, best, best_time = float(skipped.group(1)), skipped.group(2), float(skipped.group(3))
+        verb = "exceeds" if bound > best_time else "equals"
+        return (f"skipped: its lower bound {units.format(bound, 's')} {verb} the best, "
+                f"{units.format(best_time, 's')} ({best})")
+    return "not run: " + _SECONDS.sub(lambda m: units.format(float(m.group(1)), "s"), reason)

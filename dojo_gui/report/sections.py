@@ -23,6 +23,7 @@ from ..model.rules import Finding, check, count_by_severity
 from ..model.runs import RunRecord, RunRecordError
 from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
 from ..render import fitted_height
+from ..text import count
 from .charts import Chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
@@ -164,7 +165,7 @@ def overview_section(ctx: ReportContext) -> Section:
         blocks.append(Paragraph(d.description))
     counts = s.counts
     rows = [
-        ["Parts", f"{counts['room']} room, {counts['cabinet']:,} cabinets, {counts['tile']:,} tiles, {counts['chip']:,} chips"],
+        ["Parts", ", ".join(count(counts[level], level) for level in TOP_DOWN)],
         *[[f"Peak compute {name.upper()}", fmt(v, "FLOPS")] for name, v in s.peak_flops.items()],
         ["SRAM", fmt(s.sram_bytes, "B")],
         ["HBM", fmt(s.hbm_bytes, "B")],
@@ -178,7 +179,8 @@ def overview_section(ctx: ReportContext) -> Section:
         ["Mass", f"{s.mass_kg:,.0f} kg"],
     ]
     counts_f = count_by_severity(ctx.findings)
-    rows.append(["Findings", f"{counts_f['error']} errors, {counts_f['warning']} warnings, {counts_f['info']} notes"])
+    rows.append(["Findings", f"{count(counts_f['error'], 'error')}, {count(counts_f['warning'], 'warning')}, "
+                             f"{count(counts_f['info'], 'note')}"])
     latest = latest_by_kind(ctx.runs)
     for kind, record in latest.items():
         for name in HEADLINE_FIGURES[kind]:
