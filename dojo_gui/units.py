@@ -228,7 +228,7 @@ def format(value: float, unit: Unit | str, digits: int = 3) -> str:  # noqa: A00
         for size, name in ((86400.0, "d"), (3600.0, "h"), (60.0, "min")):
             if abs(value) >= 2 * size:
                 return f"{_sig(value / size, digits)} {name}"
-    if unit.key == "J" and abs(value) >= 3.6e6:  # energies a facility bills: kWh, MWh, GWh
+    if unit.key == "J" and abs(value) >= 3600.0:  # energies as a facility bills them: Wh, kWh, MWh, GWh
         return format(value / 3600.0, _WATT_HOURS, digits)
     if unit.prefixes == "none" or value == 0 or not math.isfinite(value):
         text = _sig(value, digits)
