@@ -72,6 +72,8 @@ class Item:
     new_page: bool = False  # starts a page
     keep_with_next: bool = False  # never the last thing on a page (headings, a table's title)
     section: str | None = None  # a section's heading: that section's key
+    first_row: int = 0  # a table continued from the page before: its rows from this one on
+    from_y: float = 0.0  # text continued from the page before: where in its layout it goes on (px)
 
 
 @dataclass
@@ -82,10 +84,11 @@ class Placed:
     top: float
     height: float
     document: QTextDocument | None = None  # text, tables
+    from_y: float = 0.0  # the part of the document shown starts here (text split between pages)
     caption: QTextDocument | None = None  # figures
     figure_height: float = 0.0
     row_edges: list[float] = field(default_factory=list)  # tables: the top of each row (header first) and the bottom
-    rows: range | None = None  # tables: which of the table's rows are on this page
+    rows: range | None = None  # tables: which of the table's rows (counted from its first) are on this page
     chart: ChartGeometry | None = None  # charts: where the last painting put the axes (page body coordinates)
 
 
@@ -166,6 +169,21 @@ def _bold(font: QFont) -> QFont:
     bold = QFont(font)
     bold.setBold(True)
     return bold
+
+
+def line_bottoms(doc: QTextDocument) -> list[float]:
+    """Where each line of a document without tables ends (px from its top): the places it may be cut."""
+    if doc.rootFrame().childFrames():
+        return []  # a table (a note's box): kept whole
+    layout = doc.documentLayout()
+    bottoms = []
+    block = doc.begin()
+    while block.isValid():
+        top = layout.blockBoundingRect(block).top()
+        lines = block.layout()
+        bottoms += [top + lines.lineAt(i).y() + lines.lineAt(i).height() for i in range(lines.lineCount())]
+        block = block.next()
+    return bottoms
 
 
 def row_edges(doc: QTextDocument) -> list[float]:
@@ -262,11 +280,27 @@ class Paginator:
             placed = self._figure(item)
         else:
             doc = self.document(item.html)
-            placed = Placed(item, 0.0, doc.size().height(), document=doc)
+            placed = Placed(item, 0.0, doc.size().height() - item.from_y, document=doc, from_y=item.from_y)
+            if placed.height > self._room(item):
+                return self._place_text_part(item, doc, queue)
         if placed.height > self._room(item) and self.page.placed:
             return False
         placed.top = self._top(item)
         self.page.placed.append(placed)
+        return True
+
+    def _place_text_part(self, item: Item, doc: QTextDocument, queue: deque[Item]) -> bool:
+        """Text taller than what is left of the page: the lines that fit here, the rest on the next page."""
+        room = self._room(item)
+        cut = max((y for y in line_bottoms(doc) if item.from_y < y <= item.from_y + room), default=None)
+        if cut is None or (cut - item.from_y < room / 2 and self.page.placed):
+            if self.page.placed:
+                return False  # a fresh page holds more of it
+            cut = item.from_y + room  # a line taller than a page: as much of it as shows
+        top = self._top(item)
+        self.page.placed.append(Placed(item, top, cut - item.from_y, document=doc, from_y=item.from_y))
+        queue.appendleft(dataclasses.replace(item, from_y=cut))
+        self.pages.append(Page())
         return True
 
     def _figure(self, item: Item) -> Placed:
@@ -293,7 +327,7 @@ class Paginator:
         while fits < n and header_h + edges[fits + 2] - edges[1] <= room + 0.5:
             fits += 1
         if fits == n:
-            self._put_table(item, fitted, whole, range(n))
+            self._put_table(item, whole, n)
             return True
         if fits < min(MIN_ROWS_AT_FOOT, n) and self.page.placed:
             return False
@@ -303,18 +337,20 @@ class Paginator:
             if part.size().height() <= room + 0.5 or fits == 1:
                 break
             fits -= 1
-        self._put_table(item, fitted, part, range(fits))
-        rest = dataclasses.replace(table, rows=table.rows[fits:],
+        self._put_table(item, part, fits)
+        # The rest keeps the columns this page gave the whole table, under the same header.
+        rest = dataclasses.replace(fitted, rows=table.rows[fits:],
                                    row_kinds=table.row_kinds[fits:] if table.row_kinds else None,
                                    cell_kinds=table.cell_kinds[fits:] if table.cell_kinds else None)
-        queue.appendleft(Item("table", table=rest))
+        queue.appendleft(Item("table", table=rest, first_row=item.first_row + fits))
         self.pages.append(Page())
         return True
 
-    def _put_table(self, item: Item, table: Table, doc: QTextDocument, rows: range) -> None:
+    def _put_table(self, item: Item, doc: QTextDocument, rows: int) -> None:
         top = self._top(item)
         self.page.placed.append(Placed(item, top, doc.size().height(), document=doc,
-                                       row_edges=[top + e for e in row_edges(doc)], rows=rows))
+                                       row_edges=[top + e for e in row_edges(doc)],
+                                       rows=range(item.first_row, item.first_row + rows)))
 
     def _carry_kept(self) -> list[Item]:
         """The headings (and table titles) at the foot of the page, taken off to go with what follows them;
@@ -348,8 +384,10 @@ def paint_body(painter: QPainter, page: Page, body: QRectF) -> None:
         painter.save()
         painter.translate(body.left(), body.top() + placed.top)
         if placed.document is not None:
+            painter.translate(0, -placed.from_y)
             context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = QRectF(0, 0, body.width(), placed.height)
+            context.clip = QRectF(0, placed.from_y, body.width(), placed.height)
+            painter.setClipRect(context.clip)
             placed.document.documentLayout().draw(painter, context)
         elif placed.item.figure is not None:
             placed.chart = _paint_figure(painter, placed, body.width())

@@ -252,3 +252,33 @@ def test_no_word_of_a_table_is_split_and_labels_keep_their_acronyms(printed):
     text = " ".join(w[0] for page in words for w in page)
     assert "IT energy" in text and "It energy" not in text
     assert "3,000" in printed_words and "11,380" in printed_words and "3000" not in printed_words
+
+
+# --------------------------------------------------------------------------- the paginator alone
+def test_pages_hold_whole_rows_in_order_and_headings_stay_with_what_follows(qapp):
+    from dojo_gui.report.document import Paragraph, Report, Section, Subheading, Table
+    from dojo_gui.report.pages import Paginator, flow
+
+    rows = [[f"row {i}", "word " * (i % 7 * 6)] for i in range(40)]
+    blocks = [Paragraph("text " * 300), Subheading("A table"), Table("t", ["Name", "Words"], rows,
+                                                                      column_widths=[30, 70])]
+    report = Report("T", "", [], [Section("s", "Section", blocks, new_page=False)])
+    pages = Paginator(400, 300).run(flow(report, {}))
+    placed_rows = []
+    for page in pages:
+        assert page.bottom <= 300 + 0.5
+        assert not page.placed[-1].item.keep_with_next  # no heading at a page's foot
+        for p in page.placed:
+            if p.rows is not None:
+                assert p.row_edges[-1] <= 300 + 0.5
+                placed_rows.extend(p.rows)
+    assert placed_rows == list(range(40))
+    table_pages = [page for page in pages if any(p.rows is not None for p in page.placed)]
+    assert len(table_pages) >= 3
+    # The heading went with the table's first rows, and every part of it has the header.
+    first = next(page for page in pages if any(p.rows is not None for p in page.placed))
+    kinds = [p.item.kind for p in first.placed]
+    assert kinds[kinds.index("table") - 1] == "subheading"
+    for page in table_pages:
+        part = next(p for p in page.placed if p.rows is not None)
+        assert part.document.toPlainText().split()[:2] == ["Name", "Words"]
