@@ -31,7 +31,7 @@ PART_CHANGE_WORDS = {"added": "added", "removed": "removed", "changed": "given a
 CHANGES_NAMED = 3  # spec figures, specs and groups of part changes the first page names before "and N more"
 TOP_FINDINGS = 5
 GROUPS_PER_LEVEL = 2  # budget rows per level on the first page (the worst groups of parts)
-PICTURE_WIDTH = 560
+PICTURE_WIDTH = 690  # the page's width: a row of cabinets is a strip
 PICTURE_MAX_HEIGHT = 200
 LOWER_IS_BETTER = {"time_s", "pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c", "step_time_s",
                    "time_to_train_s", "energy_j"}

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from ...io.project import ProjectFileError, load
 from ...model.design import format_path
+from ...text import count
 from .project_files import file_stem
 
 if TYPE_CHECKING:
@@ -106,4 +107,5 @@ class ExportController:
         except OSError as exc:
             window.dialogs.show_error(window, "Cannot export", str(exc))
             return
-        window.show_status(f"Exported {len(records)} runs to {len(written)} CSV files beside {path}", 5000)
+        window.show_status(f"Exported {count(len(records), 'run')} to {count(len(written), 'CSV file')} beside {path}",
+                           5000)
