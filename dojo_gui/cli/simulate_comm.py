@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import textwrap
 import time
 
 from .. import units
+from ..sim.comm_reasons import why_not
 from ..text import count
 
 
@@ -179,11 +179,6 @@ def _report(path, name: str, r) -> str:
     return "\n".join(lines)
 
 
-# How the engine says auto skipped an algorithm that could not beat the best one so far.
-_SKIPPED = re.compile(r"^not simulated: it cannot take less than (\S+) s, and (\S+) takes (\S+) s$")
-_SECONDS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?(?:e[-+]?\d+)?) s\b")
-
-
 def candidate_lines(candidates: dict[str, float | str], chosen: str) -> list[str]:
     """What auto tried, one algorithm a line: its time, or in words why it was not run."""
     lines = []
@@ -194,15 +189,3 @@ def candidate_lines(candidates: dict[str, float | str], chosen: str) -> list[str
             text = why_not(outcome)
         lines.append(f"  {'tried' if n == 0 else '':<9} {algorithm}: {text}")
     return lines
-
-
-def why_not(reason: str) -> str:
-    """The engine's reason for not running a candidate, for a reader: "skipped: its lower bound 1.21 ms exceeds
-    the best, 1.01 ms (hierarchical)"; any other reason as the engine gives it, its seconds in readable units."""
-    skipped = _SKIPPED.match(reason)
-    if skipped:
-        bound, best, best_time = float(skipped.group(1)), skipped.group(2), float(skipped.group(3))
-        verb = "exceeds" if bound > best_time else "equals"
-        return (f"skipped: its lower bound {units.format(bound, 's')} {verb} the best, "
-                f"{units.format(best_time, 's')} ({best})")
-    return "not run: " + _SECONDS.sub(lambda m: units.format(float(m.group(1)), "s"), reason)

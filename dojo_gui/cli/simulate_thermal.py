@@ -341,7 +341,10 @@ def print_summary(doc: dict) -> None:
     print(f"  run       {units.format(doc['simulated_s'], 's')} of {units.format(doc['duration_s'], 's')} in "
           f"{doc['steps']:,} steps of {units.format(doc['dt_s'], 's')}; {what}; {weather}")
     pue = "—" if doc["pue"] is None else f"{doc['pue']:.3f}"
-    kwh = lambda v: units.format(v * 3.6e6, "J")  # noqa: E731
+
+    def kwh(energy_kwh: float) -> str:
+        return units.format(energy_kwh * 3.6e6, "J")
+
     print(f"  power     IT {w(doc['it_power_w'])} · facility {w(doc['facility_power_w'])} · cooling "
           f"{w(doc['cooling_power_w'])} · PUE {pue}  (means over the run)")
     print(f"  energy    IT {kwh(doc['it_energy_kwh'])} · facility {kwh(doc['energy_kwh'])} · cooling "

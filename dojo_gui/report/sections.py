@@ -23,6 +23,7 @@ from ..model.rules import Finding, check, count_by_severity
 from ..model.runs import RunRecord, RunRecordError
 from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
 from ..render import fitted_height
+from ..sim.comm_reasons import why_not
 from ..text import count
 from .charts import Chart
 from .compare import DesignDiff, describe_contents, diff_designs
@@ -328,12 +329,22 @@ def results_section(ctx: ReportContext) -> Section:
             shown = table.rows[:MAX_RUN_TABLE_ROWS]
             blocks.append(Paragraph(table.title or f"Table {t + 1}", small=False))
             blocks.append(Table(f"results-{kind}-table-{t}", [figure_label(c) for c in table.columns],
-                                [[fmt_figure_value(c, v, 4) for c, v in zip(table.columns, row)] for row in shown],
+                                [[cell_text(c, v) for c, v in zip(table.columns, row)] for row in shown],
                                 frozenset(i for i, c in enumerate(table.columns) if units.unit_for_name(c).key != "1")))
             if len(table.rows) > len(shown):
                 blocks.append(Paragraph(f"… and {len(table.rows) - len(shown):,} more rows (export the results as CSV "
                                         "for all of them).", small=True))
     return Section("results", "Simulation results", blocks)
+
+
+# Columns of a run's tables whose text is the engine's, put in a reader's words.
+CELL_WORDS: dict[str, Callable[[str], str]] = {"why_not": why_not}
+
+
+def cell_text(column: str, value: Any) -> str:
+    if column in CELL_WORDS and isinstance(value, str) and value:
+        return CELL_WORDS[column](value)
+    return fmt_figure_value(column, value, 4)
 
 
 # The y axis' name for charts of several series of one unit; one series is named by its own label.

@@ -156,3 +156,16 @@ def test_reducing_a_long_series_keeps_every_extreme():
     for c in (0, 63, 250, 499):
         assert reduced[rcol == c, 1].max() == v[col == c].max()
         assert reduced[rcol == c, 1].min() == v[col == c].min()
+
+
+def test_the_algorithms_auto_skipped_read_in_words(qapp, dojo_tile, tmp_path, read_html, make_comm):
+    run = make_comm()
+    run["tables"].append({"title": "Algorithms auto tried", "columns": ["algorithm", "time_s", "why_not"],
+                          "rows": [["ring", 0.0123, ""],
+                                   ["2d", None, "not simulated: it cannot take less than 0.0151 s, and ring takes "
+                                                "0.0123 s"]]})
+    html = tmp_path / "r.html"
+    export_report(dojo_tile, html=html, picture=None, runs=[run])
+    rows = read_html(html).tables["results-comm-table-1"]
+    assert rows[0] == ["Algorithm", "Collective time", "Why not"]
+    assert rows[2][2] == "skipped: its lower bound 15.1 ms exceeds the best, 12.3 ms (ring)"
