@@ -20,6 +20,7 @@ __all__ = [
     "format",
     "format_distinct",
     "format_for_name",
+    "describe",
     "number",
     "parse",
     "parse_for_name",
@@ -44,6 +45,10 @@ class Unit:
     prefixes: str = "decimal"  # "decimal", "bytes" (decimal and binary) or "none"
     offset: float = 0.0  # for °C <-> K style units: si = value * factor + offset
     nonnegative: bool = True
+    # The largest magnitude a figure of this unit may have (in the SI unit): far beyond any real machine, so
+    # it only ever refuses a typo, and it keeps every sum and product of figures finite.
+    ceiling: float = 1e12
+    floor: float | None = None  # the lowest value, where it is not 0 or -ceiling (absolute zero for °C)
 
 
 _DECIMAL = {
@@ -66,27 +71,29 @@ _BINARY = {"Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40, "Pi": 2.0
 UNITS: dict[str, Unit] = {
     u.key: u
     for u in [
-        Unit("W", "W", "power", (("W", 1.0),)),
-        Unit("B", "B", "size in bytes", (("B", 1.0), ("byte", 1.0), ("bytes", 1.0)), "bytes"),
-        Unit("B/s", "B/s", "bandwidth", (("B/s", 1.0), ("Bps", 1.0), ("bit/s", 0.125), ("b/s", 0.125), ("bps", 0.125)), "bytes"),
-        Unit("s", "s", "time", (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("d", 86400.0))),
-        Unit("Hz", "Hz", "frequency", (("Hz", 1.0),)),
-        Unit("FLOPS", "FLOPS", "compute rate", (("FLOPS", 1.0), ("FLOP/s", 1.0), ("OPS", 1.0), ("OP/s", 1.0))),
-        Unit("FLOP", "FLOP", "amount of compute", (("FLOP", 1.0), ("FLOPs", 1.0), ("OP", 1.0))),
-        Unit("C", "°C", "temperature", (("°C", 1.0), ("C", 1.0), ("degC", 1.0)), "none", nonnegative=False),
-        Unit("K", "K", "temperature difference", (("K", 1.0),), "none"),
-        Unit("K/W", "K/W", "thermal resistance", (("K/W", 1.0),), "none"),
-        Unit("J/K", "J/K", "heat capacity", (("J/K", 1.0),), "decimal"),
-        Unit("J", "J", "energy", (("J", 1.0), ("Wh", 3600.0)), "decimal"),
-        Unit("kg", "kg", "mass", (("kg", 1.0), ("g", 1e-3), ("t", 1e3)), "none"),
-        Unit("mm2", "mm²", "area", (("mm²", 1.0), ("mm2", 1.0)), "none"),
-        Unit("nm", "nm", "process node", (("nm", 1.0),), "none"),
-        Unit("m", "m", "length", (("m", 1.0), ("mm", 1e-3), ("cm", 1e-2)), "none"),
-        Unit("L/min", "L/min", "coolant flow", (("L/min", 1.0), ("lpm", 1.0), ("l/min", 1.0)), "none"),
-        Unit("L/min/kW", "L/min/kW", "coolant flow per kW", (("L/min/kW", 1.0), ("lpm/kW", 1.0)), "none"),
-        Unit("Pa", "Pa", "pressure", (("Pa", 1.0), ("bar", 1e5)), "decimal"),
-        Unit("1", "", "number", (("", 1.0),), "none"),
-        Unit("%", "%", "fraction", (("%", 0.01), ("", 1.0)), "none"),
+        Unit("W", "W", "power", (("W", 1.0),), ceiling=1e10),
+        Unit("B", "B", "size in bytes", (("B", 1.0), ("byte", 1.0), ("bytes", 1.0)), "bytes", ceiling=1e21),
+        Unit("B/s", "B/s", "bandwidth", (("B/s", 1.0), ("Bps", 1.0), ("bit/s", 0.125), ("b/s", 0.125), ("bps", 0.125)),
+             "bytes", ceiling=1e18),
+        Unit("s", "s", "time", (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("d", 86400.0)), ceiling=1e9),
+        Unit("Hz", "Hz", "frequency", (("Hz", 1.0),), ceiling=1e12),
+        Unit("FLOPS", "FLOPS", "compute rate", (("FLOPS", 1.0), ("FLOP/s", 1.0), ("OPS", 1.0), ("OP/s", 1.0)), ceiling=1e21),
+        Unit("FLOP", "FLOP", "amount of compute", (("FLOP", 1.0), ("FLOPs", 1.0), ("OP", 1.0)), ceiling=1e30),
+        Unit("C", "°C", "temperature", (("°C", 1.0), ("C", 1.0), ("degC", 1.0)), "none", nonnegative=False,
+             ceiling=1000.0, floor=-273.15),
+        Unit("K", "K", "temperature difference", (("K", 1.0),), "none", ceiling=1e4),
+        Unit("K/W", "K/W", "thermal resistance", (("K/W", 1.0),), "none", ceiling=1e6),
+        Unit("J/K", "J/K", "heat capacity", (("J/K", 1.0),), "decimal", ceiling=1e12),
+        Unit("J", "J", "energy", (("J", 1.0), ("Wh", 3600.0)), "decimal", ceiling=1e20),
+        Unit("kg", "kg", "mass", (("kg", 1.0), ("g", 1e-3), ("t", 1e3)), "none", ceiling=1e7),
+        Unit("mm2", "mm²", "area", (("mm²", 1.0), ("mm2", 1.0)), "none", ceiling=1e6),
+        Unit("nm", "nm", "process node", (("nm", 1.0),), "none", ceiling=1e6),
+        Unit("m", "m", "length", (("m", 1.0), ("mm", 1e-3), ("cm", 1e-2)), "none", ceiling=1e4),
+        Unit("L/min", "L/min", "coolant flow", (("L/min", 1.0), ("lpm", 1.0), ("l/min", 1.0)), "none", ceiling=1e8),
+        Unit("L/min/kW", "L/min/kW", "coolant flow per kW", (("L/min/kW", 1.0), ("lpm/kW", 1.0)), "none", ceiling=1e4),
+        Unit("Pa", "Pa", "pressure", (("Pa", 1.0), ("bar", 1e5)), "decimal", ceiling=1e9),
+        Unit("1", "", "number", (("", 1.0),), "none", ceiling=1e12),
+        Unit("%", "%", "fraction", (("%", 0.01), ("", 1.0)), "none", ceiling=100.0),
     ]
 }
 
@@ -140,29 +147,48 @@ def _prefix_table(unit: Unit) -> dict[str, float]:
     return _DECIMAL
 
 
-def parse(text: str | float | int, unit: Unit | str) -> float:
+def parse(text: str | float | int, unit: Unit | str, *, low: float | None = None, high: float | None = None) -> float:
     """Parse ``text`` as a quantity of ``unit`` and return its SI value.
 
     Numbers pass through as SI.  Strings may carry an SI prefix and a spelling of the
     unit (``"4TB/s"``, ``"1 GiB"``, ``"15kW"``, ``"600s"``, ``"10min"``, ``"25C"``).
-    A bare number in a string is taken as SI.  Anything else raises :class:`UnitError`
-    with a message that says what was expected.
+    A bare number in a string is taken as SI.  The value must lie within the unit's range
+    (0 or its floor up to its ceiling), or within ``low``..``high`` where given.  Anything
+    else raises :class:`UnitError` with a message that says what was expected.
     """
     if isinstance(unit, str):
         unit = UNITS[unit]
     if isinstance(text, bool):
         raise UnitError(f"expected a {unit.quantity}, got {text!r}")
     if isinstance(text, (int, float)):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # an int beyond any float: as far out of range as it gets
+            value = math.copysign(math.inf, text)
     elif isinstance(text, str):
         value = _parse_text(text, unit)
     else:
         raise UnitError(f"expected a {unit.quantity} ({_example(unit)}), got {type(text).__name__}")
-    if not math.isfinite(value):
-        raise UnitError(f"expected a finite {unit.quantity}, got {text!r}")
-    if unit.nonnegative and value < 0:
-        raise UnitError(f"a {unit.quantity} cannot be negative, got {text!r}")
+    if math.isnan(value):
+        raise UnitError(f"expected a {unit.quantity}, got {describe(text)} (not a number)")
+    if unit.nonnegative and value < 0 and (low is None or low >= 0):
+        raise UnitError(f"a {unit.quantity} cannot be negative, got {describe(text)}")
+    if low is None:
+        low = unit.floor if unit.floor is not None else (0.0 if unit.nonnegative else -unit.ceiling)
+    high = unit.ceiling if high is None else high
+    if not low <= value <= high:
+        raise UnitError(f"a {unit.quantity} must be between {format(low, unit)} and {format(high, unit)}, "
+                        f"got {describe(text)}")
     return value
+
+
+def describe(value: object, limit: int = 60) -> str:
+    """``repr`` for messages, short and safe: an int too long to print becomes its number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"a {'negative ' if value < 0 else ''}whole number of about {digits:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parse_text(text: str, unit: Unit) -> float:
@@ -290,12 +316,18 @@ def format_for_name(name: str, value: float, digits: int = 3) -> str:
 _GRID = re.compile(r"^\s*(\d+)\s*[xX×]\s*(\d+)\s*$")
 
 
-def parse_grid(text: str) -> tuple[int, int]:
-    """``"5x5"`` -> (5, 5): rows by columns, each at least 1."""
+def parse_grid(text: str, maximum: int | None = None) -> tuple[int, int]:
+    """``"5x5"`` -> (5, 5): rows by columns, each at least 1 (and at most ``maximum``)."""
     match = _GRID.match(text)
     if not match:
-        raise UnitError(f"{text!r} is not a grid size (expected ROWSxCOLS, e.g. '5x5')")
-    rows, cols = int(match.group(1)), int(match.group(2))
+        raise UnitError(f"{describe(text)} is not a grid size (expected ROWSxCOLS, e.g. '5x5')")
+    sides = match.group(1), match.group(2)
+    if any(len(side) > 15 for side in sides):
+        raise UnitError(f"grid {describe(text)}: a side of {max(len(s) for s in sides)} digits is far too large"
+                        + (f" (at most {maximum:,})" if maximum is not None else ""))
+    rows, cols = int(sides[0]), int(sides[1])
     if rows < 1 or cols < 1:
         raise UnitError(f"grid {text!r} must have at least one row and one column")
+    if maximum is not None and max(rows, cols) > maximum:
+        raise UnitError(f"grid {text!r}: a side can be at most {maximum:,}, got {max(rows, cols):,}")
     return rows, cols

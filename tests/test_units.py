@@ -63,6 +63,7 @@ def test_unit_comes_from_the_name(name, key):
 @given(st.floats(min_value=1e-12, max_value=1e19, allow_nan=False, allow_infinity=False),
        st.sampled_from(["W", "B", "B/s", "FLOPS", "Hz", "J"]))
 def test_format_then_parse_round_trips_to_the_printed_precision(value, unit):
+    value = min(value, units.UNITS[unit].ceiling / (1 + 1e-5))  # beyond its ceiling a unit refuses the text
     text = units.format(value, unit, digits=6)
     assert units.parse(text.replace(" ", ""), unit) == pytest.approx(value, rel=1e-5)
 

@@ -7,11 +7,15 @@ Exit codes: 0 success; 1 the design has errors (``validate``) or a run failed;
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
+from ..io.project import SUFFIX
+from ..limits import ALLOW_LARGE_ENV, set_allow_large
 from . import project, report, simulate
 from .argv import join_negative_values
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
@@ -50,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dojo-gui",
         description="Design and simulate AI-training supercomputers. With no command, starts the GUI.")
     parser.add_argument("--version", action="version", version=f"dojo-gui {__version__}")
+    parser.add_argument("--allow-large", action="store_true",
+                        help=f"raise the limits on design size, file size, run length and picture size (as "
+                             f"{ALLOW_LARGE_ENV}=1 does); anywhere on the command line")
     parser.add_argument("--example", metavar="NAME", default=None,
                         help="start the GUI on a bundled example (default when no file is given: exapod)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -57,6 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (project, simulate, report):
         module.register(sub)
     return parser
+
+
+def _not_a_file(word: str, commands: set[str]) -> str | None:
+    """Why ``word``, given where the GUI takes project files, is a mistyped command (None: it is a file to open).
+
+    A path that exists or ends in .dojo opens the window (an unreadable one is reported there); any other
+    word is named as an unknown command, with the nearest command, so a typo never opens a window.
+    """
+    if word.lower().endswith(SUFFIX) or Path(word).exists() or os.sep in word:
+        return None
+    close = difflib.get_close_matches(word, sorted(commands), n=1, cutoff=0.0)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return (f"unknown command {word!r} ({hint}commands: {', '.join(sorted(commands))}); to open a project give "
+            f"its .dojo file, and a bundled example with --example NAME")
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -68,6 +89,10 @@ def gui_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    if "--allow-large" in options:
+        argv = [a for a in options if a != "--allow-large"] + argv[len(options):]
+        set_allow_large(True)  # for this process and what it starts (one switch: the environment variable)
     parser = build_parser()
     argv = join_negative_values(parser, argv)  # "--duration -5s": the value -5s, refused with its reason
     subcommands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
@@ -75,7 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words or words[0] not in subcommands:
         if any(a in ("-h", "--help", "--version") for a in argv):
             parser.parse_args(argv)  # prints and exits
-        return run_gui(gui_parser().parse_args(argv))
+        gui_args = gui_parser().parse_args(argv)
+        for word in gui_args.files:
+            problem = _not_a_file(word, subcommands)
+            if problem:
+                print(f"dojo-gui: {problem}", file=sys.stderr)
+                return EXIT_USAGE
+        return run_gui(gui_args)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

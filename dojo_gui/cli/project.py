@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from ..text import count
-from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, load_design, print_json
+from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, check_outputs, load_design, print_json
 
 
 # --------------------------------------------------------------------------- info
@@ -90,10 +91,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- new
 def cmd_new(args: argparse.Namespace) -> int:
-    from .. import units
+    from .. import limits, units
     from ..io.catalog import builtin_specs
     from ..io.project import save
     from ..model.design import DesignError
+    from ..model.specs import GRID_SIDE_MAX
     from ..model.templates import TEMPLATES, grid_design
 
     out = Path(args.output)
@@ -101,6 +103,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: already exists (use --force to replace it)")
     if out.suffix != ".dojo":
         raise CliError(f"{out}: project files end in .dojo")
+    check_outputs({"-o": out}, [])
     catalog = builtin_specs()
     try:
         if args.template == "grid":
@@ -109,9 +112,14 @@ def cmd_new(args: argparse.Namespace) -> int:
             sizes = {}
             for level, text in (("tile", args.tile), ("cabinet", args.cabinet), ("room", args.room)):
                 try:
-                    sizes[level] = units.parse_grid(text)
+                    sizes[level] = units.parse_grid(text, GRID_SIDE_MAX)
                 except units.UnitError as exc:
                     raise CliError(f"--{level}: {exc}") from None
+            chips = math.prod(rows * cols for rows, cols in sizes.values())
+            try:
+                limits.CHIPS.check(chips)
+            except limits.LimitExceeded as exc:
+                raise CliError(f"--tile {args.tile} --cabinet {args.cabinet} --room {args.room} make {exc}") from None
             design = grid_design(catalog, args.chip, sizes["tile"], sizes["cabinet"], sizes["room"],
                                  set(args.torus or ()), name=args.name or "")
         else:

@@ -10,11 +10,11 @@ helpers (an allowed exception to the layer rule, see pyproject.toml).
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import time
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, CliError, add_file_argument, load_design
+from .common import EXIT_OK, EXIT_USAGE, CliError, add_file_argument, check_outputs, load_design, resolve_design_path
 
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
 
@@ -48,21 +48,26 @@ def register(subparsers) -> None:
 
 
 def _read_runs_file(text: str) -> list:
+    from .. import limits
+    from ..io.safejson import JsonInputError, read_json
+
     path = Path(text)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            limits.FILE_BYTES.check(os.fstat(handle.fileno()).st_size)
+            data = read_json(handle.read().decode("utf-8"), bounded_under=None)
     except OSError as exc:
         raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise CliError(f"{path}: not valid JSON: {exc}") from None
+    except limits.LimitExceeded as exc:
+        raise CliError(f"{path}: the file is too large: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not a text file (invalid UTF-8 at byte {exc.start:,})") from None
+    except JsonInputError as exc:
+        at = ", ".join(str(p) for p in (exc.where, f"line {exc.line}" if exc.line else "") if p)
+        raise CliError(f"{path}: {at + ': ' if at else ''}{exc.message}") from None
     if isinstance(data, dict) and isinstance(data.get("runs"), list):  # a whole project's runs list, or a saved file
         data = data["runs"]
     return data if isinstance(data, list) else [data]
-
-
-def _check_target(path: Path) -> None:
-    if not path.parent.is_dir():
-        raise CliError(f"{path}: the folder {path.parent} does not exist")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -82,9 +87,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         html = Path(args.html)
     if pdf is None and html is None:
         raise CliError("say where to write the report: -o report.pdf and/or --html report.html")
-    for target in (pdf, html):
-        if target is not None:
-            _check_target(target)
+    inputs = [resolve_design_path(args.file), resolve_design_path(args.compare) if args.compare else None, *args.runs]
+    check_outputs({"-o": args.output, "--html": args.html}, inputs)
+    if pdf is not None and html is not None:
+        check_outputs({"--html": html}, [pdf])
     path, design = load_design(args.file)
     other = other_path = None
     if args.compare:
@@ -98,7 +104,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         result = export_report(design, pdf=pdf, html=html, source=source_name(path), other=other,
                                other_source=source_name(other_path) if other_path else "", runs=runs,
-                               html_images=args.html_images)
+                               html_images=args.html_images, inputs=[p for p in inputs if p])
     except ReportWriteError as exc:
         raise CliError(str(exc)) from None
     if not args.quiet:
@@ -114,30 +120,37 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .. import units
-    from ..report.export import export_picture, write_results_csv
+    from ..io.atomic import OutputIsInput
+    from ..report.export import PictureTooLarge, check_picture_size, export_picture, write_results_csv
     from ..report.output import ensure_gui_application
 
     out = Path(args.output)
-    _check_target(out)
-    path, design = load_design(args.file)
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        records = list(design.runs)
-        if not records:
-            raise CliError(f"{path}: the design has no saved simulation runs to export", EXIT_USAGE)
-        written = write_results_csv(records, out)
-    elif suffix in (".png", ".svg", ".jpg", ".jpeg"):
-        try:
-            width, height = units.parse_grid(args.size)
-        except units.UnitError as exc:
-            raise CliError(f"--size: {exc}") from None
-        ensure_gui_application()
-        try:
-            written = [export_picture(design, out, width=width, height=height)]
-        except OSError as exc:
-            raise CliError(str(exc)) from None
-    else:
+    if suffix not in (".csv", ".png", ".svg", ".jpg", ".jpeg"):
         raise CliError(f"{out}: export writes .csv (results), .png or .svg (the design's picture)")
+    size = None
+    if suffix != ".csv":
+        try:
+            size = units.parse_grid(args.size)
+            check_picture_size(*size)
+        except (units.UnitError, PictureTooLarge) as exc:
+            raise CliError(f"--size: {exc}") from None
+    inputs = [resolve_design_path(args.file)]
+    check_outputs({"-o": out}, inputs)
+    path, design = load_design(args.file)
+    try:
+        if size is None:
+            records = list(design.runs)
+            if not records:
+                raise CliError(f"{path}: the design has no saved simulation runs to export", EXIT_USAGE)
+            written = write_results_csv(records, out, inputs=inputs)
+        else:
+            ensure_gui_application()
+            written = [export_picture(design, out, width=size[0], height=size[1], inputs=inputs)]
+    except OutputIsInput as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"{exc.filename or out}: cannot write: {exc.strerror or exc}") from None
     if not args.quiet:
         for target in written:
             print(target)

@@ -8,6 +8,7 @@ import textwrap
 import time
 
 from .. import units
+from ..limits import Limit
 from ..sim.comm_reasons import why_not
 from ..text import count
 
@@ -59,31 +60,40 @@ def register(group) -> None:
 
 
 def _parse_bytes(text: str) -> float:
+    """--bytes: a size from 0 up to the collective limit (:data:`dojo_gui.limits.COMM_BYTES`)."""
+    from .. import limits
     from .common import CliError
 
     try:
-        value = units.parse(text, "B")
-    except (units.UnitError, ValueError) as exc:
+        size = units.parse(text, "B")
+    except units.UnitError as exc:
         raise CliError(f"--bytes: {exc}") from None
-    if value < 0:
-        raise CliError(f"--bytes: {text!r} is negative")
-    return value
+    if size > limits.COMM_BYTES.value:
+        raise CliError(f"--bytes: {text!r} is over the limit: a collective's buffer is from 0 B to "
+                       f"{units.format(limits.COMM_BYTES.value, 'B')}{_raise_hint(limits.COMM_BYTES)}")
+    return size
 
 
 def _parse_chunks(text: str) -> int:
+    """--chunks: a whole number from 1 up to the chunk limit (:data:`dojo_gui.limits.COMM_CHUNKS`)."""
+    from .. import limits
     from .common import CliError
 
-    try:
-        chunks = int(text)
-    except ValueError:
-        raise CliError(f"--chunks: {text!r} is not a whole number") from None
-    if chunks < 1:
-        raise CliError(f"--chunks: must be at least 1, not {chunks}")
-    return chunks
+    high = int(limits.COMM_CHUNKS.value)
+    digits = text.strip().lstrip("+")
+    if not digits.isdigit() or len(digits) > 18 or not 1 <= int(digits) <= high:
+        raise CliError(f"--chunks: {text!r} is not a whole number from 1 to {high:,}{_raise_hint(limits.COMM_CHUNKS)}")
+    return int(digits)
+
+
+def _raise_hint(limit: Limit) -> str:
+    from .. import limits
+
+    return "" if limits.allow_large() else f" (--allow-large raises the limit to {limit.large:,.0f})"
 
 
 def cmd_comm(args: argparse.Namespace) -> int:
-    from .common import EXIT_FINDINGS, EXIT_OK, CliError, is_bundled, load_design, print_json
+    from .common import EXIT_FINDINGS, EXIT_OK, CliError, check_outputs, check_text, is_bundled, load_design, print_json
     from ..fabric.fabric import Fabric
     from ..fabric.routing import NoRoute
     from ..sim.collectives import CollectiveError
@@ -91,12 +101,15 @@ def cmd_comm(args: argparse.Namespace) -> int:
 
     size = _parse_bytes(args.bytes)
     chunks = _parse_chunks(args.chunks)
+    check_text("--label", args.label)
     path, design = load_design(args.file)
     if args.save and is_bundled(path):
         raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
                        f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
     if args.label is not None and not args.save:
         raise CliError("--label names a run kept with --save")
+    if args.save:
+        check_outputs({"--save": path}, [])
     fabric = Fabric.from_design(design)
     if fabric.n_chips == 0:
         raise CliError(f"{path}: the design has no chips")
@@ -121,7 +134,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
             print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
     doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
     if args.save:
-        from ..io.project import save
+        from ..io.project import ProjectFileError, save
         from ..model.runs import RunRecordError, parse_run
 
         try:
@@ -131,8 +144,8 @@ def cmd_comm(args: argparse.Namespace) -> int:
         design.add_run(record)
         try:
             save(design, path)
-        except OSError as exc:
-            raise CliError(f"{path}: cannot save the run: {exc.strerror or exc}") from None
+        except (OSError, ProjectFileError) as exc:
+            raise CliError(f"{path}: cannot save the run: {getattr(exc, 'strerror', None) or exc}") from None
         doc["saved_to"] = str(path)
         doc["saved_runs"] = len(design.runs)
     if args.json:

@@ -10,7 +10,6 @@ interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import signal
@@ -22,7 +21,7 @@ from typing import Any, TextIO
 from .. import units
 from ..model.design import Design
 from ..text import count
-from .common import CliError, is_bundled, load_design
+from .common import CliError, check_outputs, check_text, is_bundled, load_design, print_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_AFTER_S = 1.0  # show the progress bar once a run has taken this long
@@ -234,6 +233,13 @@ def command(args: argparse.Namespace) -> int:
         if args.label and not args.save:
             raise _Usage("--label names a run kept with --save")
         scenario = scenario_from_args(args)
+        curve_file = args.ambient_curve if args.ambient_curve and not args.ambient_curve.startswith("daily:") else None
+        try:
+            check_outputs({"--csv": args.csv}, [path, args.trace, curve_file])
+            check_outputs({"--save": path if args.save else None}, [args.trace, curve_file])
+            check_text("--label", args.label)
+        except CliError as exc:
+            raise _Usage(str(exc)) from None
         run = ThermalRun(design, scenario, skip_settled=not args.every_step, record=_record_plan(args, scenario))
     except (_Usage, ScenarioError, ThermalModelError) as exc:
         print(f"{name}: {exc}", file=sys.stderr)
@@ -265,25 +271,28 @@ def command(args: argparse.Namespace) -> int:
     doc["file"] = str(path)
     if args.csv:
         try:
-            result.write_csv(args.csv, args.csv_level)
-        except OSError as exc:
-            print(f"{name}: {args.csv}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            result.write_csv(args.csv, args.csv_level, inputs=[path])
+        except (OSError, ValueError) as exc:
+            print(f"{name}: {args.csv}: cannot write: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             return EXIT_USAGE
         doc["csv"] = csv_extent(result, args.csv, args.csv_level)
     if args.save:
-        from ..io.project import save
+        from ..io.project import ProjectFileError, save
 
         design.add_run(result.run_record(label=args.label or "", revision=design.revision))
         try:
             save(design, path)
-        except OSError as exc:
-            print(f"{name}: {path}: cannot save the run: {exc.strerror or exc}", file=sys.stderr)
+        except (OSError, ProjectFileError) as exc:
+            print(f"{name}: {path}: cannot save the run: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             return EXIT_USAGE
         doc["saved_to"] = str(path)
         doc["saved_runs"] = len(design.runs)
     if args.json:
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
-        sys.stdout.write("\n")
+        try:
+            print_json(doc)
+        except CliError as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            return exc.code
     else:
         print_summary(doc)
         if "csv" in doc:

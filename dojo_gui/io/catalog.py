@@ -9,12 +9,12 @@ under ``resources/models`` (``{"format": "dojo-gui-models", ...}``).
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 
 from ..model.specs import AnySpec, FigureError, spec_from_dict
 from ..model.transformer import ModelError, TransformerModel, model_from_dict
 from .project import ProjectFileError
+from .safejson import JsonInputError, read_json
 
 
 def resource_dir() -> Path:
@@ -42,7 +42,9 @@ def example_path(name: str) -> Path:
 
 def load_spec_file(path: Path) -> list[AnySpec]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path.read_text(encoding="utf-8"))
+    except JsonInputError as exc:
+        raise ProjectFileError(exc.message, exc.where, file=path, line=exc.line) from None
     except (OSError, ValueError) as exc:
         raise ProjectFileError(f"cannot read spec file: {exc}", file=path) from None
     if not isinstance(doc, dict) or doc.get("format") != "dojo-gui-specs" or not isinstance(doc.get("specs"), list):
@@ -76,7 +78,9 @@ def builtin_specs() -> dict[str, AnySpec]:
 def load_model_file(path: Path) -> list[TransformerModel]:
     """``{"format": "dojo-gui-models", "version": 1, "models": [...]}``: transformer models with their sources."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path.read_text(encoding="utf-8"))
+    except JsonInputError as exc:
+        raise ProjectFileError(exc.message, exc.where, file=path, line=exc.line) from None
     except (OSError, ValueError) as exc:
         raise ProjectFileError(f"cannot read model file: {exc}", file=path) from None
     if not isinstance(doc, dict) or doc.get("format") != "dojo-gui-models" or not isinstance(doc.get("models"), list):

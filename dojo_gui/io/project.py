@@ -23,13 +23,19 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
-from pathlib import Path
-from typing import Any, Callable
+import re
+from typing import Any, Callable, Iterable
 
+from .. import limits
+from ..units import describe
 from ..model.design import Design, Part, plural
 from ..model.runs import RunRecordError, parse_run
-from ..model.specs import CHILD_LEVEL, LEVELS, FigureError, spec_from_dict, spec_to_dict
+from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, FigureError, spec_from_dict, spec_to_dict
+from .atomic import write_atomic
+from .safejson import JsonInputError, place, read_json
+
+__all__ = ["FORMAT", "VERSION", "SUFFIX", "ProjectFileError", "load", "loads", "from_document", "dumps", "save",
+           "to_document", "write_atomic"]
 
 FORMAT = "dojo-gui-project"
 VERSION = 1
@@ -40,26 +46,38 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 
 class ProjectFileError(Exception):
-    """A project file that cannot be read, with where in the file and what is wrong."""
+    """A project file that cannot be read: where in the file (a place such as ``specs[0].tdp_w``, and the
+    line when the text tells it) and what is wrong."""
 
-    def __init__(self, message: str, where: str = "", file: str | os.PathLike | None = None) -> None:
+    def __init__(self, message: str, where: str = "", file: str | os.PathLike | None = None,
+                 line: int | None = None) -> None:
         self.message = message
         self.where = where
         self.file = str(file) if file is not None else None
+        self.line = line
         super().__init__(str(self))
 
     def __str__(self) -> str:
         prefix = f"{self.file}: " if self.file else ""
-        return f"{prefix}{self.where + ': ' if self.where else ''}{self.message}"
+        at = [self.where] if self.where else []
+        if self.line is not None:
+            at.append(f"line {self.line}")
+        return f"{prefix}{', '.join(at) + ': ' if at else ''}{self.message}"
 
 
 # --------------------------------------------------------------------------- reading
 def load(path: str | os.PathLike) -> Design:
     """Read a project file.  Raises :class:`ProjectFileError` and nothing else."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            _check_size(size)
+            raw = handle.read(int(limits.FILE_BYTES.value) + 1)  # a file still growing is cut at the limit
     except OSError as exc:
         raise ProjectFileError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    except ProjectFileError as exc:
+        exc.file = str(path)
+        raise
     try:
         return loads(raw)
     except ProjectFileError as exc:
@@ -69,34 +87,38 @@ def load(path: str | os.PathLike) -> Design:
 
 def loads(raw: bytes | str) -> Design:
     """Read a project from the text of a file.  Raises :class:`ProjectFileError` and nothing else."""
+    _check_size(len(raw))
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise ProjectFileError(f"not a text file (invalid UTF-8 at byte {exc.start:,})", line=line) from None
+    else:
+        text = raw
     try:
-        text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
-    except UnicodeDecodeError as exc:
-        raise ProjectFileError(f"not a text file (invalid UTF-8 at byte {exc.start})") from None
-    try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise ProjectFileError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except (ValueError, RecursionError) as exc:
-        raise ProjectFileError(f"not valid JSON: {exc}") from None
-    try:
-        return from_document(doc)
-    except RecursionError:
-        raise ProjectFileError("the file is nested too deeply") from None
+        doc = read_json(text, bounded_under=("runs",))
+    except JsonInputError as exc:
+        raise ProjectFileError(exc.message, exc.where, line=exc.line) from None
+    return from_document(doc)
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not allowed in a project file")
+def _check_size(size: int) -> None:
+    try:
+        limits.FILE_BYTES.check(size)
+    except limits.LimitExceeded as exc:
+        raise ProjectFileError(f"the file is too large: {exc}") from None
 
 
 def from_document(doc: Any) -> Design:
     if not isinstance(doc, dict):
-        raise ProjectFileError(f"expected a JSON object at the top, got {_kind(doc)}")
+        raise ProjectFileError(f"expected a JSON object at the top, got {_kind(doc)}", "the top level")
     if doc.get("format") != FORMAT:
-        raise ProjectFileError(f"not a dojo-gui project (\"format\" is {doc.get('format')!r}, expected {FORMAT!r})", "format")
+        raise ProjectFileError(f"not a dojo-gui project (\"format\" is {describe(doc.get('format'))}, "
+                               f"expected {FORMAT!r})", "format")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ProjectFileError(f"expected a whole number >= 1, got {version!r}", "version")
+        raise ProjectFileError(f"expected a whole number >= 1, got {describe(version)}", "version")
     if version > VERSION:
         raise ProjectFileError(
             f"this file was written by a newer dojo-gui (file format version {version}; this version reads up to "
@@ -118,13 +140,13 @@ def from_document(doc: Any) -> Design:
         try:
             spec = spec_from_dict(data)
         except FigureError as exc:
-            raise ProjectFileError(exc.message, f"{where}.{exc.field}" if exc.field else where) from None
+            raise ProjectFileError(exc.message, _figure_place(where, exc.field)) from None
         if spec.id in specs:
             raise ProjectFileError(f"a second spec with the id {spec.id!r}", f"{where}.id")
         specs[spec.id] = spec
 
     room_raw = doc.get("room")
-    room = _part(room_raw, "room", "room", specs, None)
+    room = _part(room_raw, "room", "room", specs, [0, 0, int(limits.CHIPS.value), int(limits.PARTS.value)])
     runs_raw = doc.get("runs", [])
     if not isinstance(runs_raw, list):
         raise ProjectFileError(f"expected a list of saved runs, got {_kind(runs_raw)}", "runs")
@@ -135,7 +157,20 @@ def from_document(doc: Any) -> Design:
     return Design(name=name, specs=specs, room=room, description=description, runs=runs)
 
 
-def _part(data: Any, where: str, level: str, specs: dict, seen: set | None) -> Part:
+def _figure_place(where: str, field: str | None) -> str:
+    """``specs[0]`` and ``tdp_w`` -> ``specs[0].tdp_w``; a table entry's field ``peak_flops.bf16`` stays dotted;
+    None is the spec itself."""
+    if field is None:
+        return where
+    if "." in field:
+        head, key = field.split(".", 1)
+        return place(place(where, head), key)
+    return place(where, field)
+
+
+def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> Part:
+    """The part described at ``where``; ``counts`` holds the chips and the parts read so far, and the limits of
+    both (read once: this runs for every part)."""
     if not isinstance(data, dict):
         raise ProjectFileError(f"expected an object describing a {level}, got {_kind(data)}", where)
     child_level = CHILD_LEVEL[level]
@@ -144,9 +179,18 @@ def _part(data: Any, where: str, level: str, specs: dict, seen: set | None) -> P
     _only_keys(data, where, allowed)
     spec_id = data.get("spec")
     if not isinstance(spec_id, str) or not spec_id:
-        raise ProjectFileError(f"expected the id of a {level} spec, got {spec_id!r}", f"{where}.spec")
+        raise ProjectFileError(f"expected the id of a {level} spec, got {describe(spec_id)}", f"{where}.spec")
     if spec_id not in specs:
-        raise ProjectFileError(f"unknown {level} spec {spec_id!r} (the file's specs list does not define it)", f"{where}.spec")
+        raise ProjectFileError(f"unknown {level} spec {describe(spec_id)} (the file's specs list does not define it)",
+                               f"{where}.spec")
+    counts[0] += level == "chip"
+    counts[1] += 1
+    if counts[0] > counts[2] or counts[1] > counts[3]:
+        try:
+            limits.CHIPS.check(counts[0])
+            limits.PARTS.check(counts[1])
+        except limits.LimitExceeded as exc:
+            raise ProjectFileError(f"counting to here, the design has {exc}", where) from None
     slot = (0, 0)
     if level != "room":
         slot = _slot(data.get("slot"), f"{where}.slot")
@@ -157,7 +201,7 @@ def _part(data: Any, where: str, level: str, specs: dict, seen: set | None) -> P
             raise ProjectFileError(f"expected a list of {children_key}, got {_kind(items)}", f"{where}.{children_key}")
         for i, item in enumerate(items):
             child_where = f"{where}.{children_key}[{i}]"
-            child = _part(item, child_where, child_level, specs, None)
+            child = _part(item, child_where, child_level, specs, counts)
             if child.slot in part.children:
                 raise ProjectFileError(f"slot {list(child.slot)} is used twice", f"{child_where}.slot")
             child.parent = part
@@ -169,8 +213,9 @@ def _slot(value: Any, where: str) -> tuple[int, int]:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
         raise ProjectFileError(f"expected [row, col] as two whole numbers, got {json.dumps(value)[:40]}", where)
-    if value[0] < 0 or value[1] < 0 or value[0] > 1_000_000 or value[1] > 1_000_000:
-        raise ProjectFileError(f"slot {value} is out of range", where)
+    if not (0 <= value[0] < GRID_SIDE_MAX and 0 <= value[1] < GRID_SIDE_MAX):
+        raise ProjectFileError(f"slot {value} is out of range (rows and columns count from 0 to {GRID_SIDE_MAX - 1})",
+                               where)
     return (value[0], value[1])
 
 
@@ -178,7 +223,7 @@ def _only_keys(data: dict, where: str, allowed: set[str]) -> None:
     for key in data:
         if key not in allowed:
             hint = ", ".join(sorted(allowed))
-            raise ProjectFileError(f"unexpected key {key!r} (allowed here: {hint})", f"{where}.{key}" if where else str(key))
+            raise ProjectFileError(f"unexpected key {describe(key)} (allowed here: {hint})", place(where, key))
 
 
 def _text(value: Any, where: str) -> str:
@@ -213,9 +258,16 @@ def to_document(design: Design) -> dict:
 
 
 def dumps(design: Design) -> str:
+    """The file's text.  What :func:`loads` would refuse (a non-finite number, an unpaired surrogate) raises
+    ProjectFileError with its place instead of being written."""
     doc = to_document(design)
-    _check_finite(doc, "")
-    return _pretty(doc, 0) + "\n"
+    try:
+        text = _pretty(doc, 0) + "\n"
+        text.encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError: find the place, then say it
+        _check_savable(doc, "")
+        raise
+    return text
 
 
 def _pretty(value: Any, depth: int, width: int = 100) -> str:
@@ -231,50 +283,25 @@ def _pretty(value: Any, depth: int, width: int = 100) -> str:
     return "[\n" + ",\n".join(items) + "\n" + pad + "]"
 
 
-def _check_finite(value: Any, where: str) -> None:
+def _check_savable(value: Any, where: str) -> None:
+    """What :func:`loads` would refuse is never written: non-finite numbers and unpaired surrogates in text."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ProjectFileError(f"cannot save a non-finite number ({value})", where)
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise ProjectFileError(f"cannot save text with an unpaired UTF-16 surrogate ({json.dumps(value)[:60]})", where)
     if isinstance(value, dict):
         for k, v in value.items():
-            _check_finite(v, f"{where}.{k}" if where else k)
+            _check_savable(k, place(where, "(a key)"))
+            _check_savable(v, place(where, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _check_finite(v, f"{where}[{i}]")
+            _check_savable(v, place(where, i))
 
 
-def save(design: Design, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file in the same folder, fsync, then rename over the target.
-
-    A failure at any point leaves the previous file as it was.
-    """
-    write_atomic(Path(path), dumps(design).encode("utf-8"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass
+def save(design: Design, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> None:
+    """Write atomically (:func:`dojo_gui.io.atomic.write_atomic`): a failure at any point leaves the previous
+    file as it was; a symbolic link keeps pointing at the saved file; a read-only file is refused."""
+    write_atomic(path, dumps(design).encode("utf-8"), inputs=inputs)

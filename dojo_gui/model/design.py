@@ -17,6 +17,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
+from .. import limits
 from .runs import RunRecord
 from .specs import CHILD_LEVEL, LEVELS, AnySpec, ContainerSpec, Spec
 
@@ -323,11 +324,40 @@ def _set_levels(part: Part, level: str) -> None:
             _set_levels(child, child_level)
 
 
+def count_when_filled(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> tuple[int, int]:
+    """(chips, parts) of a part of ``spec`` once every slot below is filled (by ``fill``, a container id -> the
+    spec id for its slots, or else each container's default child), itself included; counted, not built."""
+    if not isinstance(spec, ContainerSpec):
+        return (1, 1) if spec.level == "chip" else (0, 1)
+    child_id = (fill or {}).get(spec.id) or spec.default_child
+    child = specs.get(child_id) if child_id else None
+    if child is None or child.level != CHILD_LEVEL[spec.level]:  # what make_part would not place either
+        return 0, 1
+    chips, parts = count_when_filled(child, specs, fill)
+    return spec.slots * chips, 1 + spec.slots * parts
+
+
+def check_fill_size(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> None:
+    """Raise :class:`DesignError` if filling a part of ``spec`` would make more chips (or parts) than the
+    limits allow (:data:`dojo_gui.limits.CHIPS`, :data:`~dojo_gui.limits.PARTS`)."""
+    chips, parts = count_when_filled(spec, specs, fill)
+    try:
+        limits.CHIPS.check(chips)
+        limits.PARTS.check(parts)
+    except limits.LimitExceeded as exc:
+        raise DesignError(f"{spec.name or spec.id}, filled, would hold {exc}") from None
+
+
 def make_part(spec: AnySpec, slot: Slot, specs: dict[str, AnySpec], *, fill: bool = True, name: str = "") -> Part:
-    """A new part of ``spec`` at ``slot``; with ``fill``, every slot below gets its spec's default child."""
+    """A new part of ``spec`` at ``slot``; with ``fill``, every slot below gets its spec's default child.
+
+    Raises :class:`DesignError` when filling would go over the chip limit (:data:`dojo_gui.limits.CHIPS`).
+    """
+    if fill:
+        check_fill_size(spec, specs)
     part = Part(spec.id, spec.level, slot, name)
-    if fill and isinstance(spec, ContainerSpec) and spec.default_child:
-        child_spec = specs[spec.default_child]
+    child_spec = specs.get(spec.default_child) if fill and isinstance(spec, ContainerSpec) else None
+    if isinstance(spec, ContainerSpec) and child_spec is not None and child_spec.level == CHILD_LEVEL[spec.level]:
         for r in range(spec.rows):
             for c in range(spec.cols):
                 child = make_part(child_spec, (r, c), specs, fill=True)

@@ -162,8 +162,8 @@ def physical_links(design: Design) -> PhysicalLinks:
                       tiles: dict = tiles) -> None:
             (pa, sa), (pb, sb) = tiles[ta], tiles[tb]
             horizontal = ta[0] == tb[0]
-            side_a, side_b = _facing(sa, horizontal, first=True), _facing(sb, horizontal, first=False)
-            _edge_pairs(tile_chips[id(pa)], tile_chips[id(pb)], side_a, side_b, min(sa.edge_bw_Bps, sb.edge_bw_Bps),
+            _edge_pairs(tile_chips[id(pa)], tile_chips[id(pb)], _facing(sa, horizontal, first=True),
+                        _facing(sb, horizontal, first=False), min(sa.edge_bw_Bps, sb.edge_bw_Bps),
                         max(sa.edge_latency_s, sb.edge_latency_s), "tile-edge", "tile", wrap, specs, links)
 
         _grid_pairs({s: s for s in tiles}, cab_spec.rows, cab_spec.cols, cab_spec.topology == "torus", tile_edge)
@@ -182,13 +182,13 @@ def physical_links(design: Design) -> PhysicalLinks:
         def cabinet_edge(ca: tuple[int, int], cb: tuple[int, int], wrap: bool) -> None:
             sa, sb = cabinets[ca][1], cabinets[cb][1]
             horizontal = ca[0] == cb[0]
-            side_a = boundary[ca]["E" if horizontal else "S"]
-            side_b = boundary[cb]["W" if horizontal else "N"]
-            positions = max(len(side_a), len(side_b), 1)
+            len_a, side_a = boundary[ca]["E" if horizontal else "S"]
+            len_b, side_b = boundary[cb]["W" if horizontal else "N"]
+            positions = max(len_a, len_b, 1)
             bw = min(sa.edge_bw_Bps, sb.edge_bw_Bps) / positions
             lat = max(sa.edge_latency_s, sb.edge_latency_s)
-            for k in range(min(len(side_a), len(side_b))):
-                if side_a[k] is not None and side_b[k] is not None:
+            for k in sorted(side_a):
+                if k < len_b and k in side_b:
                     links.append(Link(side_a[k], side_b[k], bw, lat, "cabinet-edge", "cabinet", wrap))
 
         _grid_pairs({s: s for s in cabinets}, room_spec.rows, room_spec.cols, room_spec.topology == "torus",
@@ -230,48 +230,57 @@ def _grid_pairs(occupied: dict, rows: int, cols: int, torus: bool, connect) -> N
                 connect(a, b, wrap)
 
 
-def _facing(spec: ContainerSpec, horizontal: bool, first: bool) -> list[tuple[int, int]]:
-    """Slots on the side of a grid that faces its neighbour: east/south for the first, west/north for the second."""
+def _facing(spec: ContainerSpec, horizontal: bool, first: bool) -> tuple[int, int, int]:
+    """The side of a grid that faces its neighbour (east/south for the first, west/north for the second), as
+    (axis the side runs along: 0 rows, 1 columns; the fixed row or column; its length)."""
     if horizontal:
-        col = spec.cols - 1 if first else 0
-        return [(r, col) for r in range(spec.rows)]
-    row = spec.rows - 1 if first else 0
-    return [(row, c) for c in range(spec.cols)]
+        return 0, spec.cols - 1 if first else 0, spec.rows
+    return 1, spec.rows - 1 if first else 0, spec.cols
 
 
-def _edge_pairs(chips_a: dict, chips_b: dict, side_a: list, side_b: list, edge_bw: float, latency: float,
-                kind: str, level: str, wrap: bool, specs: list[ChipSpec], links: list[Link]) -> None:
-    positions = max(len(side_a), len(side_b), 1)
-    for sa, sb in zip(side_a, side_b):
-        a, b = chips_a.get(sa), chips_b.get(sb)
-        if a is not None and b is not None:
+def _edge_pairs(chips_a: dict, chips_b: dict, side_a: tuple[int, int, int], side_b: tuple[int, int, int],
+                edge_bw: float, latency: float, kind: str, level: str, wrap: bool, specs: list[ChipSpec],
+                links: list[Link]) -> None:
+    """Link the chips facing each other across the edge, position by position.  Only placed chips are
+    visited: a 1,024-slot side with two chips costs two look-ups, not 1,024."""
+    (along, fixed_a, len_a), (_, fixed_b, len_b) = side_a, side_b
+    positions = max(len_a, len_b, 1)
+    for slot, a in chips_a.items():
+        k = slot[along]
+        if slot[1 - along] != fixed_a or k >= len_b:
+            continue
+        b = chips_b.get((k, fixed_b) if along == 0 else (fixed_b, k))
+        if b is not None:
             links.append(Link(a, b, edge_bw / positions, max(latency, specs[a].link_latency_s, specs[b].link_latency_s),
                               kind, level, wrap))
 
 
 def _cabinet_boundaries(cab_spec: CabinetSpec, tiles: dict, tile_chips: dict, tile_rows: int,
-                        tile_cols: int) -> dict[str, list[int | None]]:
-    """Chip indices along each side of a cabinet, one entry per facing position (None where empty)."""
-    sides: dict[str, list[int | None]] = {}
+                        tile_cols: int) -> dict[str, tuple[int, dict[int, int]]]:
+    """The chips along each side of a cabinet: (the number of facing positions, position -> chip index).
+
+    Position k * span + j is row or column j of the k-th tile along the side, span being the largest tile's
+    extent, so the sides of unlike cabinets line up.  Only placed chips are visited (a 1,024 x 1,024 cabinet
+    of 1,024 x 1,024 tiles costs what its chips cost, not a million positions per side).
+    """
+    sides: dict[str, tuple[int, dict[int, int]]] = {}
     for side in "NESW":
-        seq: list[int | None] = []
-        along = cab_spec.cols if side in "NS" else cab_spec.rows
-        for k in range(along):
-            tslot = {"N": (0, k), "S": (cab_spec.rows - 1, k), "W": (k, 0), "E": (k, cab_spec.cols - 1)}[side]
-            entry = tiles.get(tslot)
-            span = tile_cols if side in "NS" else tile_rows
-            if entry is None:
-                seq.extend([None] * span)
+        along_cols = side in "NS"
+        span = tile_cols if along_cols else tile_rows
+        length = (cab_spec.cols if along_cols else cab_spec.rows) * span
+        found: dict[int, int] = {}
+        edge = {"N": 0, "S": cab_spec.rows - 1, "W": 0, "E": cab_spec.cols - 1}[side]
+        for tslot, (tile, tspec) in tiles.items():
+            if tslot[0 if along_cols else 1] != edge:
                 continue
-            tile, tspec = entry
-            chips = tile_chips[id(tile)]
-            for j in range(span):
-                if side in "NS":
-                    kslot = (0 if side == "N" else tspec.rows - 1, j)
-                else:
-                    kslot = (j, 0 if side == "W" else tspec.cols - 1)
-                seq.append(chips.get(kslot))
-        sides[side] = seq
+            k = tslot[1 if along_cols else 0]
+            chip_edge = {"N": 0, "S": tspec.rows - 1, "W": 0, "E": tspec.cols - 1}[side]
+            for kslot, chip in tile_chips[id(tile)].items():
+                if kslot[0 if along_cols else 1] == chip_edge:
+                    j = kslot[1 if along_cols else 0]
+                    if j < span:
+                        found[k * span + j] = chip
+        sides[side] = (length, found)
     return sides
 
 

@@ -20,6 +20,15 @@ LEVELS: tuple[str, ...] = ("chip", "tile", "cabinet", "room")
 CHILD_LEVEL: dict[str, str | None] = {"room": "cabinet", "cabinet": "tile", "tile": "chip", "chip": None}
 TOPOLOGIES: tuple[str, ...] = ("mesh", "torus", "switch")
 
+# Physical ranges (DESIGN.md §1): a figure with no maximum of its own is bounded by its unit's ceiling
+# (units.Unit.ceiling), so no figure a file, the inspector or the command line gives is ever unbounded.
+GRID_SIDE_MAX = 1024  # rows or columns of a tile, a cabinet or a room (a 1,024-position row is a 1.5 km hall)
+CHIP_TDP_MAX_W = 1e5  # a wafer-scale engine draws 23 kW; a "chip" is one package
+LATENCY_MAX_S = 1.0  # per hop, per message, per switch: anything near a second is not a fabric
+CHIP_LINKS_MAX = 1024
+PEAK_FLOPS_MAX = 1e20  # per chip and number format (a wafer-scale engine: about 1.3e17)
+LIST_MAX = 64  # entries of a list or table figure (sources, DVFS levels, number formats)
+
 
 def figure(default: Any, label: str, group: str, *, minimum: float | None = 0.0, maximum: float | None = None,
            integer: bool = False, choices: tuple[str, ...] = (), help: str = "", keys: str = "format") -> Any:
@@ -49,7 +58,7 @@ class Spec:
     description: str = figure("", "Description", "General", minimum=None)
     sources: tuple[str, ...] = figure((), "Sources", "Sources", minimum=None)
     notes: str = figure("", "Notes", "Sources", minimum=None)
-    mass_kg: float = figure(0.0, "Mass", "Physical")
+    mass_kg: float = figure(0.0, "Mass", "Physical", maximum=1e6)
 
     def figures(self) -> list[dataclasses.Field]:
         """The editable fields, in declaration order."""
@@ -64,15 +73,16 @@ class ChipSpec(Spec):
 
     peak_flops: dict[str, float] = figure({}, "Peak compute", "Compute",
                                           help="Dense peak per number format, FLOP/s.")
-    cores: int = figure(0, "Cores", "Compute", integer=True)
-    clock_hz: float = figure(0.0, "Clock", "Compute")
-    process_nm: float = figure(0.0, "Process", "Physical")
-    die_area_mm2: float = figure(0.0, "Die area", "Physical")
+    cores: int = figure(0, "Cores", "Compute", integer=True, maximum=1e7)
+    clock_hz: float = figure(0.0, "Clock", "Compute", maximum=1e11)
+    process_nm: float = figure(0.0, "Process", "Physical", maximum=1e4)
+    die_area_mm2: float = figure(0.0, "Die area", "Physical", maximum=1e5,
+                                 help="Up to a whole 300 mm wafer (70,700 mm²).")
 
-    sram_bytes: float = figure(0.0, "SRAM", "Memory")
-    hbm_bytes: float = figure(0.0, "HBM", "Memory")
-    hbm_bw_Bps: float = figure(0.0, "HBM bandwidth", "Memory")
-    onchip_bw_Bps: float = figure(0.0, "On-chip bandwidth", "Memory")
+    sram_bytes: float = figure(0.0, "SRAM", "Memory", maximum=1e15)
+    hbm_bytes: float = figure(0.0, "HBM", "Memory", maximum=1e15)
+    hbm_bw_Bps: float = figure(0.0, "HBM bandwidth", "Memory", maximum=1e16)
+    onchip_bw_Bps: float = figure(0.0, "On-chip bandwidth", "Memory", maximum=1e17)
     memory_bw_efficiency: float = figure(1.0, "Memory-bound kernel efficiency", "Memory", maximum=1.0,
                                          help="Share of the memory bandwidth (HBM, or on-chip SRAM where there is "
                                               "no HBM) that memory-bound kernels reach: the roofline's slope.")
@@ -80,30 +90,30 @@ class ChipSpec(Spec):
                                                  help="Share of peak a matrix multiply reaches by its size, the "
                                                       "geometric mean (M·N·K)^(1/3) of its dimensions; linear in "
                                                       "log(size) between points, held beyond the ends. Empty: peak.")
-    kernel_overhead_s: float = figure(0.0, "Per-kernel overhead", "Compute",
+    kernel_overhead_s: float = figure(0.0, "Per-kernel overhead", "Compute", maximum=LATENCY_MAX_S,
                                       help="Fixed time each kernel (a matrix multiply, a normalization) costs on top "
                                            "of its roofline time: launch and tail.")
 
-    edges: int = figure(4, "Links", "I/O", minimum=1, integer=True,
+    edges: int = figure(4, "Links", "I/O", minimum=1, maximum=CHIP_LINKS_MAX, integer=True,
                         help="Off-chip links; in a mesh one per edge (N, E, S, W).")
-    edge_bw_Bps: float = figure(0.0, "Link bandwidth", "I/O", help="Per link, per direction.")
-    link_latency_s: float = figure(0.0, "Per-hop latency", "I/O")
-    message_overhead_s: float = figure(0.0, "Per-message overhead", "I/O",
+    edge_bw_Bps: float = figure(0.0, "Link bandwidth", "I/O", maximum=1e15, help="Per link, per direction.")
+    link_latency_s: float = figure(0.0, "Per-hop latency", "I/O", maximum=LATENCY_MAX_S)
+    message_overhead_s: float = figure(0.0, "Per-message overhead", "I/O", maximum=LATENCY_MAX_S,
                                        help="Time the chip spends starting each message, one message after "
                                             "another.")
-    max_messages_in_flight: int = figure(0, "Messages in flight", "I/O", integer=True,
+    max_messages_in_flight: int = figure(0, "Messages in flight", "I/O", integer=True, maximum=1e6,
                                          help="How many messages the chip can have started and not yet sent "
                                               "at once; 0: no limit.")
-    injection_bw_Bps: float = figure(0.0, "Injection bandwidth", "I/O",
+    injection_bw_Bps: float = figure(0.0, "Injection bandwidth", "I/O", maximum=1e16,
                                      help="How fast the chip can send, all its links together; 0: as fast as "
                                           "its links take it.")
 
-    tdp_w: float = figure(0.0, "TDP", "Power")
-    idle_w: float = figure(0.0, "Idle power", "Power")
+    tdp_w: float = figure(0.0, "TDP", "Power", maximum=CHIP_TDP_MAX_W)
+    idle_w: float = figure(0.0, "Idle power", "Power", maximum=CHIP_TDP_MAX_W)
     leakage_fraction: float = figure(0.3, "Leakage share of idle", "Power", maximum=1.0,
                                      help="Share of idle power that is leakage at the reference junction temperature.")
     leakage_ref_c: float = figure(60.0, "Leakage reference Tj", "Power", minimum=None)
-    leakage_doubling_k: float = figure(25.0, "Leakage doubling", "Power", minimum=1.0,
+    leakage_doubling_k: float = figure(25.0, "Leakage doubling", "Power", minimum=1.0, maximum=1000.0,
                                        help="Junction temperature rise that doubles leakage.")
     dvfs_levels: tuple[float, ...] = figure((1.0, 0.9, 0.8, 0.7, 0.6, 0.5), "DVFS clock levels", "Power",
                                             help="Clock as a fraction of nominal, highest first.")
@@ -112,7 +122,7 @@ class ChipSpec(Spec):
                                              "voltage falls with the clock (P = C·V²·f), 1 at a fixed voltage.")
 
     tj_max_c: float = figure(95.0, "Tj throttle limit", "Thermal", minimum=None)
-    throttle_hysteresis_k: float = figure(5.0, "Throttle hysteresis", "Thermal")
+    throttle_hysteresis_k: float = figure(5.0, "Throttle hysteresis", "Thermal", maximum=100.0)
     r_junction_plate_k_per_w: float = figure(0.02, "R junction→cold plate", "Thermal",
                                              help="Die, TIM and lid, to the cold plate base.")
     r_plate_coolant_k_per_w: float = figure(0.02, "R cold plate→coolant", "Thermal",
@@ -126,8 +136,8 @@ class ChipSpec(Spec):
 class ContainerSpec(Spec):
     """A grid of slots for parts of the next level down (a tile, a cabinet or a room)."""
 
-    rows: int = figure(1, "Rows", "Layout", minimum=1, integer=True)
-    cols: int = figure(1, "Columns", "Layout", minimum=1, integer=True)
+    rows: int = figure(1, "Rows", "Layout", minimum=1, maximum=GRID_SIDE_MAX, integer=True)
+    cols: int = figure(1, "Columns", "Layout", minimum=1, maximum=GRID_SIDE_MAX, integer=True)
     topology: str = figure("mesh", "Topology", "Layout", minimum=None, choices=TOPOLOGIES,
                            help="mesh: neighbours link; torus: and the grid wraps; switch: every slot links to a switch.")
     default_child: str = figure("", "Fills with", "Layout", minimum=None,
@@ -137,10 +147,10 @@ class ContainerSpec(Spec):
 
     edge_bw_Bps: float = figure(0.0, "Edge bandwidth", "Fabric",
                                 help="To a neighbour across one edge of this container, per direction, shared by the facing chips.")
-    edge_latency_s: float = figure(0.0, "Edge latency", "Fabric")
+    edge_latency_s: float = figure(0.0, "Edge latency", "Fabric", maximum=LATENCY_MAX_S)
     switch_bw_Bps: float = figure(0.0, "Switch port bandwidth", "Fabric",
                                   help="Per slot, per direction, when the topology is a switch.")
-    switch_latency_s: float = figure(0.0, "Switch latency", "Fabric")
+    switch_latency_s: float = figure(0.0, "Switch latency", "Fabric", maximum=LATENCY_MAX_S)
 
     power_budget_w: float = figure(0.0, "Power budget", "Power", help="What the supply at this level can deliver.")
     conversion_efficiency: float = figure(1.0, "Conversion efficiency", "Power", minimum=0.01, maximum=1.0,
@@ -169,7 +179,7 @@ class TileSpec(ContainerSpec):
 
     level: ClassVar[str] = "tile"
 
-    interface_count: int = figure(0, "Interface processors", "Interface", integer=True)
+    interface_count: int = figure(0, "Interface processors", "Interface", integer=True, maximum=1024)
     interface_hbm_bytes: float = figure(0.0, "Interface HBM", "Interface", help="Per interface processor.")
     interface_hbm_bw_Bps: float = figure(0.0, "Interface HBM bandwidth", "Interface")
     interface_link_bw_Bps: float = figure(0.0, "Interface to tile", "Interface", help="Per interface processor, per direction.")
@@ -178,7 +188,7 @@ class TileSpec(ContainerSpec):
 
     coolant: str = figure("water", "Coolant", "Cooling", minimum=None, choices=("water", "pg25", "air"))
     coolant_flow_lpm: float = figure(0.0, "Design coolant flow", "Cooling")
-    flow_exponent: float = figure(0.8, "Cold plate flow exponent", "Cooling",
+    flow_exponent: float = figure(0.8, "Cold plate flow exponent", "Cooling", maximum=10.0,
                                   help="Plate-to-coolant resistance scales as (flow/design flow)^-n.")
     loop_pressure_drop_pa: float = figure(50e3, "Loop pressure drop", "Cooling", help="At the design flow.")
     coolant_path: str = figure("parallel", "Coolant path", "Cooling", minimum=None, choices=("parallel", "rows"),
@@ -200,8 +210,8 @@ class CabinetSpec(ContainerSpec):
                                    help="Coolant supply minus facility water supply at rated load.")
     cdu_pump_fraction: float = figure(0.02, "CDU pump power", "Cooling", maximum=1.0,
                                       help="Pump power as a share of the rated heat load, at rated flow.")
-    width_m: float = figure(0.6, "Width", "Physical")
-    depth_m: float = figure(1.2, "Depth", "Physical")
+    width_m: float = figure(0.6, "Width", "Physical", maximum=100.0)
+    depth_m: float = figure(1.2, "Depth", "Physical", maximum=100.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,9 +233,9 @@ class RoomSpec(ContainerSpec):
     dry_cooler_fan_fraction: float = figure(0.01, "Dry cooler fan power", "Cooling", maximum=1.0)
     pump_fraction: float = figure(0.015, "Facility pump power", "Cooling", maximum=1.0,
                                   help="At rated flow, as a share of the heat moved; scales with flow³.")
-    evaporative_l_per_kwh: float = figure(0.0, "Evaporative water use", "Cooling",
+    evaporative_l_per_kwh: float = figure(0.0, "Evaporative water use", "Cooling", maximum=100.0,
                                           help="Litres per kWh of heat rejected evaporatively (WUE); 0 for dry cooling.")
-    facility_delta_t_k: float = figure(10.0, "Facility water rise", "Cooling", minimum=0.1,
+    facility_delta_t_k: float = figure(10.0, "Facility water rise", "Cooling", minimum=0.1, maximum=100.0,
                                        help="Facility water return minus supply; its pumps vary the flow to hold it, "
                                             "so the flow follows the heat load.")
     air_handler_fan_fraction: float = figure(0.03, "Air handler fan power", "Cooling", maximum=1.0,
@@ -233,9 +243,9 @@ class RoomSpec(ContainerSpec):
                                                   "(the heat that leaves parts into the room air).")
 
     zplane_enabled: bool = figure(False, "Switched network (Z-plane)", "Fabric", minimum=None)
-    zplane_latency_s: float = figure(0.0, "Z-plane latency", "Fabric")
+    zplane_latency_s: float = figure(0.0, "Z-plane latency", "Fabric", maximum=LATENCY_MAX_S)
 
-    pitch_m: float = figure(1.5, "Floor grid pitch", "Physical")
+    pitch_m: float = figure(1.5, "Floor grid pitch", "Physical", maximum=100.0)
 
 
 SPEC_CLASSES: dict[str, type[Spec]] = {"chip": ChipSpec, "tile": TileSpec, "cabinet": CabinetSpec, "room": RoomSpec}
@@ -251,12 +261,13 @@ def field_meta(cls: type[Spec], name: str) -> Mapping[str, Any]:
 
 
 class FigureError(ValueError):
-    """A figure value that is not acceptable for its field; ``field`` names it, the message says why."""
+    """A figure value that is not acceptable for its field; ``field`` names it (None: the spec as a whole),
+    the message says why."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str | None, message: str) -> None:
         self.field = field
         self.message = message
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(message if field is None else f"{field or '(the empty key)'}: {message}")
 
 
 def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
@@ -290,6 +301,8 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
                 raw = [s.strip() for s in raw.split(",") if s.strip()] if name == "accepts" else [raw]
             if not isinstance(raw, (list, tuple)):
                 raise FigureError(name, f"expected a list, got {_short(raw)}")
+            if len(raw) > LIST_MAX:
+                raise FigureError(name, f"a list of at most {LIST_MAX} entries, got {len(raw):,}")
             if name == "dvfs_levels":
                 levels = tuple(_number(name, v, units.UNITS["%"]) for v in raw)
                 if not levels or any(not 0 < v <= 1 for v in levels):
@@ -301,25 +314,29 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
         if isinstance(default, dict):
             return _table(name, raw, meta.get("keys", "format"))
         if meta.get("integer"):
-            if isinstance(raw, str):
-                try:
-                    raw = int(raw.strip())
-                except ValueError:
-                    raise FigureError(name, f"expected a whole number, got {_short(raw)}") from None
-            whole = isinstance(raw, int) or (isinstance(raw, float) and raw.is_integer())  # inf, nan: not whole
-            if isinstance(raw, bool) or not whole:
-                raise FigureError(name, f"expected a whole number, got {_short(raw)}")
-            value: float = int(raw)
-        else:
-            value = _number(name, raw, units.unit_for_name(name))
+            return _whole(name, raw, meta)
+        return _number(name, raw, units.unit_for_name(name), meta.get("min"), meta.get("max"))
     except units.UnitError as exc:
         raise FigureError(name, str(exc)) from None
+
+
+def _whole(name: str, raw: Any, meta: Mapping[str, Any]) -> int:
+    """A whole-number figure: an int (or text or an integral float) in the field's range, returned as an int."""
+    from .. import units
+
     lo, hi = meta.get("min"), meta.get("max")
-    if lo is not None and value < lo:
-        raise FigureError(name, f"must be at least {lo:g}, got {_short(raw)}")
-    if hi is not None and value > hi:
-        raise FigureError(name, f"must be at most {hi:g}, got {_short(raw)}")
-    return value
+    if isinstance(raw, str):
+        text = raw.strip().replace("_", "").replace(",", "")
+        if not text.lstrip("+-").isdigit() or len(text) > 18:
+            raise FigureError(name, f"expected a whole number{_range(lo, hi)}, got {_short(raw)}")
+        raw = int(text)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise FigureError(name, f"expected a whole number{_range(lo, hi)}, got {_short(raw)}")
+    if isinstance(raw, float) and not raw.is_integer():  # also inf and nan
+        raise FigureError(name, f"expected a whole number{_range(lo, hi)}, got {_short(raw)}")
+    if (lo is not None and raw < lo) or (hi is not None and raw > hi):  # compared before int(): 1e308 stays a float
+        raise FigureError(name, f"must be a whole number{_range(lo, hi)}, got {units.describe(raw)}")
+    return int(raw)
 
 
 def _table(name: str, raw: Any, keys: str) -> dict[str, float]:
@@ -330,6 +347,8 @@ def _table(name: str, raw: Any, keys: str) -> dict[str, float]:
     what = f"{'format' if keys == 'format' else 'size'} -> {unit.quantity}"
     if not isinstance(raw, dict):
         raise FigureError(name, f"expected a table of {what}, got {_short(raw)}")
+    if len(raw) > LIST_MAX:
+        raise FigureError(name, f"a table of at most {LIST_MAX} entries, got {len(raw):,}")
     out = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not key:
@@ -341,18 +360,30 @@ def _table(name: str, raw: Any, keys: str) -> dict[str, float]:
                 raise FigureError(name, f"{key!r} is not a size (a positive number)") from None
             if not (size > 0 and math.isfinite(size)):
                 raise FigureError(name, f"{key!r} is not a size (a positive number)")
-        number = _number(f"{name}.{key}", value, unit)
+        high = PEAK_FLOPS_MAX if unit.key == "FLOPS" else None
+        number = _number(f"{name}.{key}", value, unit, 0.0, high)
         if unit.key == "%" and not 0 < number <= 1:
             raise FigureError(f"{name}.{key}", f"must be a fraction in (0, 1], got {_short(value)}")
         out[key] = number
     return out
 
 
-def _number(name: str, raw: Any, unit: Any) -> float:
+def _range(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f" between {lo:,.10g} and {hi:,.10g}"
+    if lo is not None:
+        return f" of at least {lo:,.10g}"
+    if hi is not None:
+        return f" of at most {hi:,.10g}"
+    return ""
+
+
+def _number(name: str, raw: Any, unit: Any, low: float | None = None, high: float | None = None) -> float:
+    """A figure in ``unit``, within ``low``..``high`` (each None: the unit's own bound)."""
     from .. import units
 
     try:
-        return units.parse(raw, unit)
+        return units.parse(raw, unit, low=low, high=high)
     except units.UnitError as exc:
         raise FigureError(name, f"{exc}") from None
 
@@ -383,10 +414,10 @@ def check_spec(spec: Spec) -> list[FigureError]:
 def spec_from_dict(data: Mapping[str, Any]) -> AnySpec:
     """Build a spec from plain data (``level`` says which kind).  Raises FigureError."""
     if not isinstance(data, Mapping):
-        raise FigureError("", f"a spec must be a table of figures, got {type(data).__name__}")
+        raise FigureError(None, f"a spec must be a table of figures, got {type(data).__name__}")
     level = data.get("level")
     if not isinstance(level, str) or level not in SPEC_CLASSES:  # a list or a table is not a level either
-        raise FigureError("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
+        raise FigureError("level", f"must be one of {', '.join(LEVELS)}, got {_short(level)}")
     cls = SPEC_CLASSES[level]
     values = {}
     for key, raw in data.items():
@@ -416,5 +447,6 @@ def spec_to_dict(spec: Spec) -> dict[str, Any]:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    from .. import units
+
+    return units.describe(value, limit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .design import Design, DesignError, Part, make_part
+from .design import Design, DesignError, Part, check_fill_size, make_part
 from .specs import AnySpec, CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, TileSpec
 
 
@@ -42,6 +42,8 @@ def design_from(name: str, catalog: dict[str, AnySpec], room_id: str, fill: dict
                     part.children[(r, c)] = child
         return part
 
+    if room_id in catalog:
+        check_fill_size(catalog[room_id], catalog, fill)
     room = build(take(room_id), (0, 0))
     for k, slot in enumerate(sorted(room.children)):
         room.children[slot].name = f"C{k + 1:02d}"

@@ -100,13 +100,18 @@ def svg_bytes(design: Design, width: int = 1600, height: int = 900, colours: Col
     return bytes(data.data())
 
 
-def image_png_bytes(image: QImage) -> bytes:
+def image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
+    """The image encoded as ``fmt`` (PNG, JPG), for one atomic write of the file (empty if it cannot be)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
+    ok = image.save(buffer, fmt)
     buffer.close()
-    return bytes(data.data())
+    return bytes(data.data()) if ok else b""
 
 
-__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_png_bytes", "BACKGROUND"]
+def image_png_bytes(image: QImage) -> bytes:
+    return image_bytes(image, "PNG")
+
+
+__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_bytes", "image_png_bytes", "BACKGROUND"]

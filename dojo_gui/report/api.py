@@ -26,13 +26,16 @@ class ExportResult:
 def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html: str | os.PathLike | None = None,
                   source: str = "", other: Design | None = None, other_source: str = "",
                   picture: PictureFn | None | object = _DEFAULT, runs: Iterable[dict] = (),
-                  html_images: str = "embed", sections: Iterable[SectionBuilder] = SECTIONS) -> ExportResult:
+                  html_images: str = "embed", sections: Iterable[SectionBuilder] = SECTIONS,
+                  inputs: Iterable[str | os.PathLike[str]] = ()) -> ExportResult:
     """Write the report of ``design`` as PDF and/or HTML.
 
     ``other`` is a baseline to compare with; ``picture`` draws the design (default: the
     canvas's own renderer, :func:`dojo_gui.render.render_design`; None for no picture); ``runs`` are run records given beside
-    the design's own.  Raises :class:`ReportWriteError` when a file cannot be written.
+    the design's own.  No file is written over one of ``inputs`` (the files the report was made from).
+    Raises :class:`ReportWriteError` when a file cannot be written.
     """
+    inputs = list(inputs)
     if pdf is None and html is None:
         raise ValueError("export_report needs a PDF path, an HTML path or both")
     ensure_gui_application()
@@ -41,11 +44,11 @@ def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html:
     report = build_report(ctx, sections)
     result = ExportResult(sections=[s.key for s in report.sections])
     if pdf is not None:
-        layout = write_pdf(report, pdf)
+        layout = write_pdf(report, pdf, inputs=inputs)
         result.files.append(Path(pdf))
         result.pdf_pages, result.section_pages = layout.pages, layout.section_pages
     if html is not None:
-        result.files.extend(write_html(report, html, images=html_images))
+        result.files.extend(write_html(report, html, images=html_images, inputs=inputs + ([pdf] if pdf else [])))
     return result
 
 

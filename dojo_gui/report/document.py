@@ -129,6 +129,8 @@ p.caption { font-size: 8pt; color: #444444; margin-bottom: 10pt; }
 
 
 def esc(text: object) -> str:
+    """The one way text gets into the report's HTML: every value that comes from a project (names, labels,
+    notes, file names, figures) passes here, so a design called ``<script>`` is shown, never run."""
     return html.escape(str(text), quote=True)
 
 

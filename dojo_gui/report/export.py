@@ -13,15 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
-from .. import units
+from .. import limits, units
+from ..io.atomic import write_atomic
+from ..io.csvcells import csv_row
 from ..model.design import Design, PartPath
 from ..model.runs import RunRecord
-from ..render import ColourProvider, PaintState, export_svg, fitted_size, render_design
+from ..render import ColourProvider, PaintState, fitted_size, image_bytes, render_design, svg_bytes
 
 
 def key_figures_csv(records: Iterable[RunRecord]) -> str:
@@ -30,8 +32,8 @@ def key_figures_csv(records: Iterable[RunRecord]) -> str:
     writer.writerow(["run", "kind", "label", "finished", "figure", "value", "unit"])
     for number, record in enumerate(records, 1):
         for name, value in record.key_figures.items():
-            writer.writerow([number, record.kind, record.label, record.finished, name, repr(float(value)),
-                             units.unit_for_name(name).symbol])
+            writer.writerow(csv_row([number, record.kind, record.label, record.finished, name, repr(float(value)),
+                                     units.unit_for_name(name).symbol]))
     return out.getvalue()
 
 
@@ -48,43 +50,66 @@ def series_csv(record: RunRecord) -> str:
         columns.append(column)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["t_s", *names])
+    writer.writerow(csv_row(["t_s", *names]))
     for i, t in enumerate(times):
         writer.writerow([repr(float(t)), *("" if np.isnan(c[i]) else repr(float(c[i])) for c in columns)])
     return out.getvalue()
 
 
-def write_results_csv(records: list[RunRecord], path: str | os.PathLike) -> list[Path]:
-    """Key figures of all runs to ``path``; each run's series to ``<stem>-run<N>-series.csv`` beside it."""
+def write_results_csv(records: list[RunRecord], path: str | os.PathLike, *,
+                      inputs: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Key figures of all runs to ``path``; each run's series to ``<stem>-run<N>-series.csv`` beside it.
+
+    Every file is written atomically and never over one of ``inputs``.
+    """
     path = Path(path)
+    inputs = list(inputs)
     written = [path]
-    path.write_text(key_figures_csv(records), encoding="utf-8")
+    write_atomic(path, key_figures_csv(records).encode("utf-8"), inputs=inputs)
     for number, record in enumerate(records, 1):
         if record.series:
             target = path.with_name(f"{path.stem}-run{number}-series.csv")
-            target.write_text(series_csv(record), encoding="utf-8")
+            write_atomic(target, series_csv(record).encode("utf-8"), inputs=inputs)
             written.append(target)
     return written
 
 
+class PictureTooLarge(ValueError):
+    """A picture size over the limits (:data:`dojo_gui.limits.PICTURE_SIDE` and ``PICTURE_PIXELS``)."""
+
+
+def check_picture_size(width: int, height: int) -> None:
+    """Refuse a picture size before any memory is taken for it; the message names the size and the limit."""
+    if width < 1 or height < 1:
+        raise PictureTooLarge(f"{width}x{height}: a picture needs at least one pixel each way")
+    try:
+        limits.PICTURE_SIDE.check(max(width, height))
+        limits.PICTURE_PIXELS.check(width * height)
+    except limits.LimitExceeded as exc:
+        raise PictureTooLarge(f"{width}x{height}: {exc}") from None
+
+
 def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400, height: int = 1500,
-                   colours: ColourProvider | None = None, part: PartPath = (), state: PaintState | None = None) -> Path:
+                   colours: ColourProvider | None = None, part: PartPath = (), state: PaintState | None = None,
+                   inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """The design's picture (or one part's, at ``part``) as PNG/JPEG or SVG, chosen by the file's suffix.
 
     ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).  ``width`` x
-    ``height`` is the most it takes: the picture has the design's own shape, cropped to it.
+    ``height`` is the most it takes: the picture has the design's own shape, cropped to it.  Raises
+    :class:`PictureTooLarge` for a size over the limits, OSError when the file cannot be written.
     """
-    width, height = fitted_size(design, width, height, part)
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png", ".jpg", ".jpeg"):
+        raise ValueError(f"{path}: a picture is saved as .png, .jpg or .svg")
+    check_picture_size(width, height)
+    width, height = fitted_size(design, width, height, part)
     if suffix == ".svg":
-        export_svg(design, path, width, height, colours, part, state)
-        if not path.is_file():
-            raise OSError(f"{path}: cannot write the picture")
-        return path
-    if suffix in (".png", ".jpg", ".jpeg"):
+        data = svg_bytes(design, width, height, colours, part, state)
+    else:
         image = render_design(design, width, height, colours, part, state)
-        if image.isNull() or not image.save(str(path)):
-            raise OSError(f"{path}: cannot write the picture")
-        return path
-    raise ValueError(f"{path}: a picture is saved as .png, .jpg or .svg")
+        data = b"" if image.isNull() else image_bytes(image, "PNG" if suffix == ".png" else "JPG")
+    if not data:
+        raise OSError(f"{path}: the picture could not be drawn ({width}x{height} pixels)")
+    write_atomic(path, data, inputs=inputs)
+    return path

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMa
 from PySide6.QtGui import (QColor, QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen,
                            QTextDocument)
 
+from ..io.atomic import OutputIsInput, atomic_path, write_atomic
 from .document import Figure, Report, render_html
 from .pages import Page, paginate, paint_body, section_pages
 
@@ -34,12 +36,17 @@ class ReportWriteError(Exception):
 
 
 def ensure_gui_application() -> None:
-    """Fonts and images need a QGuiApplication; make one (offscreen unless told otherwise) when none exists."""
+    """Fonts and images need a QGuiApplication; make one (offscreen unless told otherwise) when none exists.
+
+    It is a QApplication, which costs no more: a process that writes a report (the CLI's, or a test
+    session's) may open a window later, and Qt cannot upgrade an application once it exists."""
     global _app
     app = QCoreApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QGuiApplication(["dojo-gui"])
+        _app = QApplication(["dojo-gui"])
     elif not isinstance(app, QGuiApplication):
         raise ReportWriteError("reports need a QGuiApplication, but this process runs a QCoreApplication")
 
@@ -54,12 +61,14 @@ def png_bytes(image: QImage) -> bytes:
 
 
 # --------------------------------------------------------------------------- HTML
-def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed") -> list[Path]:
+def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed",
+               inputs: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Write the HTML; ``images`` is "embed" (data URIs, one file) or "beside" (PNGs in ``<stem>-images/``).
 
-    Returns every file written.
+    Every file is written atomically and never over one of ``inputs``.  Returns every file written.
     """
     path = Path(path)
+    inputs = list(inputs)
     written = [path]
     if images == "embed":
         def src(figure: Figure) -> str:
@@ -70,27 +79,19 @@ def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed"
         def src(figure: Figure) -> str:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{figure.key}.png"
-            if not figure.picture().save(str(target), "PNG"):
-                raise ReportWriteError(f"{target}: cannot write the image")
+            write_atomic(target, png_bytes(figure.picture()), inputs=inputs)
             written.append(target)
             return f"{folder.name}/{target.name}"
     else:
         raise ValueError(f"images must be 'embed' or 'beside', not {images!r}")
     try:
         text = render_html(report, src)
-        _write_atomically(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"), inputs=inputs)
     except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise ReportWriteError(f"{exc.filename or path}: cannot write: {exc.strerror or exc}") from None
+    except OutputIsInput as exc:
+        raise ReportWriteError(str(exc)) from None
     return written
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -125,11 +126,22 @@ def layout_pdf(report: Report) -> PdfLayout:
     return PdfLayout(laid, width, height, body, len(laid), numbers)
 
 
-def write_pdf(report: Report, path: str | os.PathLike) -> PdfLayout:
-    """Write the PDF and return its layout (page count and where each section starts)."""
+def write_pdf(report: Report, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> PdfLayout:
+    """Write the PDF (atomically, never over one of ``inputs``) and return its layout (page count and where
+    each section starts)."""
     path = Path(path)
     layout = layout_pdf(report)
-    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with atomic_path(path, inputs=inputs) as tmp:
+            _paint_pdf(report, layout, path, tmp)
+    except OSError as exc:
+        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except OutputIsInput as exc:
+        raise ReportWriteError(str(exc)) from None
+    return layout
+
+
+def _paint_pdf(report: Report, layout: PdfLayout, path: Path, tmp: Path) -> None:
     writer = QPdfWriter(str(tmp))
     writer.setTitle(report.title)
     writer.setCreator("dojo-gui")
@@ -151,13 +163,8 @@ def write_pdf(report: Report, path: str | os.PathLike) -> PdfLayout:
     finally:
         painter.end()
     del writer  # flushes and closes the file
-    try:
-        if tmp.stat().st_size == 0:
-            raise ReportWriteError(f"{path}: the PDF came out empty")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ReportWriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    return layout
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        raise ReportWriteError(f"{path}: the PDF came out empty")
 
 
 def _paint_page(painter: QPainter, layout: PdfLayout, report: Report, index: int) -> None:

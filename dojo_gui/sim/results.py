@@ -13,12 +13,15 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
 
+from ..io.atomic import open_atomic
+from ..io.csvcells import csv_row, csv_text
 from ..model.design import format_path
 from ..model.runs import RunRecord, RunTable, Scalar
 
@@ -246,21 +249,26 @@ class ThermalResult:
         return out
 
     # ----------------------------------------------------------------- export
-    def write_csv(self, path: str | os.PathLike, level: str = "room") -> None:
-        """Time series as CSV: the room's (one row per frame), or a part level in long form (one row per part and frame)."""
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+    def write_csv(self, path: str | os.PathLike, level: str = "room", *,
+                  inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+        """Time series as CSV: the room's (one row per frame), or a part level in long form (one row per part
+        and frame).
+
+        Written atomically, never over one of ``inputs`` (:mod:`dojo_gui.io.atomic`).
+        """
+        with open_atomic(path, "w", inputs=inputs, newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             if level == "room":
                 names = list(self.room)
-                writer.writerow(["time_s", *names])
+                writer.writerow(csv_row(["time_s", *names]))
                 for i, t in enumerate(self.room_time_s):
                     writer.writerow([_num(t), *(_num(self.room[n][i]) for n in names)])
                 return
             table, paths = {"tile": (self.tiles, self.tile_paths), "cabinet": (self.cabinets, self.cabinet_paths),
                             "chip": (self.chips, self.chip_paths)}[level]
             names = list(table)
-            writer.writerow(["time_s", "path", *names])
-            formatted = [format_path(p) for p in paths]
+            writer.writerow(csv_row(["time_s", "path", *names]))
+            formatted = [csv_text(format_path(p)) for p in paths]
             for i, t in enumerate(self.part_time_s):
                 row_t = _num(t)
                 columns = [table[n][i] for n in names]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import units
+from .. import limits, units
 from ..model.design import Design, DesignError, parse_path
 from ..model.links import physical_links
 from .comm import simulate_collective
@@ -146,6 +146,7 @@ class UtilizationTrace:
         name = os.fspath(path)
         try:
             with open(path, newline="", encoding="utf-8") as handle:
+                _check_size(handle, name)
                 lines = list(csv.reader(handle))
         except OSError as exc:
             raise ScenarioError(f"{name}: cannot read the trace: {exc.strerror or exc}") from None
@@ -293,9 +294,18 @@ class Ambient:
         return cls(curve=_read_day_curve(text), start_hour=start_hour, source=text)
 
 
+def _check_size(handle: Any, name: str) -> None:
+    """A CSV a scenario reads is held whole in memory: refuse one over the file limit before reading it."""
+    try:
+        limits.FILE_BYTES.check(os.fstat(handle.fileno()).st_size)
+    except limits.LimitExceeded as exc:
+        raise ScenarioError(f"{name}: the file is too large: {exc}") from None
+
+
 def _read_day_curve(path: str) -> PiecewiseLinear:
     try:
         with open(path, newline="", encoding="utf-8") as handle:
+            _check_size(handle, path)
             rows = [(i + 1, r) for i, r in enumerate(csv.reader(handle)) if r and any(c.strip() for c in r)
                     and not r[0].lstrip().startswith("#")]
     except OSError as exc:
@@ -352,8 +362,10 @@ class Scenario:
             raise ScenarioError(f"the duration must be above zero, got {self.duration_s:g} s")
         if not (self.dt_s > 0 and math.isfinite(self.dt_s)):
             raise ScenarioError(f"the time step must be above zero, got {self.dt_s:g} s")
-        if self.duration_s / self.dt_s > 1e9:
-            raise ScenarioError(f"{self.duration_s:g} s in steps of {self.dt_s:g} s is over a billion steps")
+        try:
+            limits.THERMAL_STEPS.check(self.duration_s / self.dt_s)
+        except limits.LimitExceeded as exc:
+            raise ScenarioError(f"{self.duration_s:g} s in steps of {self.dt_s:g} s is {exc}") from None
         if not 0 < self.coolant_flow_fraction <= 10:
             raise ScenarioError(f"the coolant flow must be a share of the design flow in (0, 10], got {self.coolant_flow_fraction:g}")
         if self.initial not in ("idle", "load", "coolant"):
