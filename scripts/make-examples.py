@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dojo_gui.cli import main as dojo_gui  # noqa: E402  (the command line, run in this process)
-from dojo_gui.io.catalog import builtin_specs  # noqa: E402
-from dojo_gui.io.project import save  # noqa: E402
-from dojo_gui.model.templates import TEMPLATES  # noqa: E402
+from dojo_gui.cli import main as dojo_gui
+from dojo_gui.io.catalog import builtin_specs
+from dojo_gui.io.project import save
+from dojo_gui.model.templates import TEMPLATES
 
 EXAMPLES = ROOT / "resources" / "examples"
 

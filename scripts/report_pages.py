@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dojo_gui.cli import main as dojo_gui  # noqa: E402
-from dojo_gui.io.project import load, save  # noqa: E402
+from dojo_gui.cli import main as dojo_gui
+from dojo_gui.io.project import load, save
 
 DOCS = ROOT / "docs"
 RESOLUTION = 110  # dpi: a page about 910 px wide, readable in the README
