@@ -28,7 +28,7 @@ from ..text import count
 from .charts import Chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
-from .parts import part_groups
+from .parts import PartGroup, part_groups
 from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
 from .summary import DIGITS, LOWER_IS_BETTER, spec_figure_label, summary_section
 from .summary import change as value_change
@@ -87,6 +87,16 @@ class ReportContext:
     @cached_property
     def other_runs(self) -> list[RunRecord]:
         return list(self.other.runs) if self.other is not None else []
+
+    @cached_property
+    def _groups(self) -> dict[str, list[PartGroup]]:
+        return {}
+
+    def part_groups(self, level: str) -> list[PartGroup]:
+        """The parts of ``level`` in groups of alike ones, found once for every section that lists them."""
+        if level not in self._groups:
+            self._groups[level] = part_groups(self.design, self.summaries, level)
+        return self._groups[level]
 
     @cached_property
     def other_findings(self) -> list[Finding]:
@@ -206,7 +216,7 @@ def when(finished: str) -> str:
 def levels_section(ctx: ReportContext) -> Section:
     rows, kinds = [], []
     for level in TOP_DOWN:
-        groups = part_groups(ctx.design, ctx.summaries, level)
+        groups = ctx.part_groups(level)
         for group in groups:
             spec = ctx.design.specs.get(group.spec_id)
             n = len(group.parts)
@@ -243,7 +253,7 @@ def levels_section(ctx: ReportContext) -> Section:
 def budgets_section(ctx: ReportContext) -> Section:
     rows, kinds = [], []
     for level in TOP_DOWN[:-1]:
-        for group in part_groups(ctx.design, ctx.summaries, level):
+        for group in ctx.part_groups(level):
             s = group.summary
             label = group.label(ctx.design)
             checks = [("Power", s.max_power_w, s.power_budget_w, "W"),

@@ -20,7 +20,7 @@ from ..model.runs import RunRecord
 from ..text import count
 from .compare import describe_contents
 from .document import Block, Figure, Note, Paragraph, Section, Subheading, Table
-from .parts import PartGroup, part_groups
+from .parts import PartGroup
 from .runs import figure_label, latest_by_kind
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ def light(use: float) -> str:
 def _budget_lights(ctx: ReportContext) -> list[Block]:
     rows, lights, left_out = [], [], 0
     for level in ("room", "cabinet", "tile"):
-        groups = [g for g in part_groups(ctx.design, ctx.summaries, level) if g.summary is not None]
+        groups = [g for g in ctx.part_groups(level) if g.summary is not None]
 
         def worst(group: PartGroup) -> float:
             s = group.summary
