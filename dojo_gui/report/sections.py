@@ -32,6 +32,7 @@ from .parts import PartGroup, part_groups
 from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
 from .summary import DIGITS, LOWER_IS_BETTER, spec_figure_label, summary_section
 from .summary import change as value_change
+from .sweeps import sweeps_section
 
 # Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
 PictureFn = Callable[[Design, int, int], QImage]
@@ -514,6 +515,7 @@ SECTIONS: list[SectionBuilder] = [
     budgets_section,
     findings_section,
     results_section,
+    sweeps_section,
     comparison_section,
     assumptions_section,
 ]
