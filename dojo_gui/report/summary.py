@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from .. import units
 from ..model.aggregate import Summary
-from ..model.rules import Finding, count_by_severity
+from ..model.finding_groups import group_findings
+from ..model.rules import count_by_severity
 from ..model.runs import RunRecord
 from ..text import count
 from .compare import describe_contents
@@ -40,60 +41,6 @@ RUN_KIND_WORDS = {"comm": "comm run", "thermal": "thermal run", "train": "traini
 RUN_HEADLINES = {"comm": ("time_s", "busbw_Bps"), "thermal": ("pue", "tj_max_c", "facility_power_w"),
                  "train": ("step_time_s", "mfu_fraction", "time_to_train_s")}
 DIGITS = {"pue": 4}  # figures whose differences matter in the third decimal
-
-
-# --------------------------------------------------------------------------- findings
-class FindingRow(Protocol):
-    """A line of the findings: one finding, or many alike ("120 tiles (Dojo training tile): ...")."""
-
-    @property
-    def severity(self) -> str: ...
-
-    @property
-    def rule(self) -> str: ...
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def count(self) -> int: ...
-
-    def where(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class OneFinding:
-    """A finding as a row of its own."""
-
-    finding: Finding
-
-    @property
-    def severity(self) -> str:
-        return self.finding.severity
-
-    @property
-    def rule(self) -> str:
-        return self.finding.rule
-
-    @property
-    def message(self) -> str:
-        return self.finding.message
-
-    @property
-    def count(self) -> int:
-        return 1
-
-    def where(self) -> str:
-        return self.finding.where()
-
-
-def finding_rows(findings: list[Finding]) -> list[FindingRow]:
-    """The findings as the report lists them, most severe first.
-
-    Findings alike are to be one row: that is :func:`dojo_gui.model.finding_groups.group_findings`, on the
-    branch findings-links, which returns rows of this shape; until it is merged each finding is a row.
-    """
-    return [OneFinding(f) for f in findings]
 
 
 # --------------------------------------------------------------------------- figures and changes
@@ -324,13 +271,15 @@ def _budget_lights(ctx: ReportContext) -> list[Block]:
         Table("summary-budgets", ["Part (each)", "Power at full load", "Heat to remove", "Mass carried"], rows,
               column_widths=[34, 22, 22, 22], cell_kinds=lights),
         Paragraph(f"Green: below {NEAR_LIMIT:.0%} of the limit; amber: from {NEAR_LIMIT:.0%} up to it; red: over it. "
-                  + (f"{count(left_out, 'more group')} of parts in section 3. " if left_out else "")
-                  + "Section 3 has every budget.", small=True)]
+                  + (f"{count(left_out, 'more group')} of parts under Budgets against limits, " if left_out else "")
+                  + ("which lists every budget." if left_out else "Budgets against limits lists every budget."),
+                  small=True)]
     return blocks
 
 
 def _top_findings(ctx: ReportContext) -> list[Block]:
-    found = finding_rows(ctx.findings)
+    # Findings alike are one row ("120 tiles (Dojo training tile): 17.2 kW at full load, over the 15 kW budget").
+    found = group_findings(ctx.findings, {spec_id: spec.name for spec_id, spec in ctx.design.specs.items()})
     counts = count_by_severity(ctx.findings)
     if not found:
         return [Subheading("Findings"), Paragraph("The design rules found nothing to report.")]
@@ -343,8 +292,8 @@ def _top_findings(ctx: ReportContext) -> list[Block]:
     more = len(found) - len(shown)
     blocks: list[Block] = [Subheading("Findings"), Paragraph(f"The design rules found {total}."), table]
     if more:
-        blocks.append(Paragraph(f"{count(more, 'more row')} in section 4, Findings.", small=True))
+        blocks.append(Paragraph(f"{count(more, 'more row')} under Findings.", small=True))
     return blocks
 
 
-__all__ = ["FindingRow", "Headline", "OneFinding", "change", "finding_rows", "headlines", "light", "summary_section"]
+__all__ = ["Headline", "change", "headlines", "light", "summary_section"]

@@ -1,7 +1,7 @@
 """The printed report read back from its pages: no table row across a page break, chart axes that read right,
 no word split inside a table cell.
 
-The PDF of a variant with 261 findings (long tables) compared with its baseline, both with runs, is
+The PDF of a variant over its budgets compared with its baseline, both with runs (long tables), is
 rendered to images with pdftoppm (96 dpi: one pixel per CSS px of the layout) and its words are read
 with pdftotext -bbox.  Table rules are found from the pixels alone; the charts' tick labels are taken
 from the layout's own record of them and each one is found, at its place, among the printed words.
@@ -66,7 +66,7 @@ def printed(tmp_path_factory, catalog):
     base = TEMPLATES["exapod"].make(catalog)
     variant = base.copy()
     variant.name = "ExaPOD, D1 at 500 W"
-    variant.put_spec(dataclasses.replace(variant.specs["dojo-d1"], tdp_w=500.0))  # every tile over budget: 261 findings
+    variant.put_spec(dataclasses.replace(variant.specs["dojo-d1"], tdp_w=500.0))  # every tile over budget
     for design, pue0, time_s in ((base, 1.1226, 1.01e-3), (variant, 1.1316, 1.02e-3)):
         design.add_run(parse_run(_comm_run(time_s), "comm"))
         design.add_run(parse_run(_thermal_run(pue0, "utilization 100 %, 60 min at 1 s"), "thermal"))
@@ -137,9 +137,10 @@ def test_no_table_row_crosses_a_page_break(printed):
         problems = table_breaks(page)
         assert not problems, f"page {number}: {problems}"
         tables_seen += sum(1 for p in layout.pages_laid[number - 1].placed if p.rows is not None)
-    # The 261 findings and the spec tables run over many pages, each page's part of them closed.
-    assert layout.section_pages["findings"] < layout.section_pages["results"] - 1
-    assert tables_seen > 20
+    # Long tables (the runs' link tables, the specs' figures) run over pages, each page's part of them closed.
+    continued = [p for page in layout.pages_laid for p in page.placed if p.rows is not None and p.rows.start > 0]
+    assert len(continued) >= 3
+    assert tables_seen >= 15
 
 
 def test_the_table_check_finds_a_row_cut_by_the_page_edge():
