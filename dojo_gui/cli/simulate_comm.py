@@ -9,6 +9,8 @@ import time
 
 from .. import units
 from ..limits import Limit
+from ..sim.comm_reasons import why_not
+from ..text import count
 
 
 def register(group) -> None:
@@ -151,7 +153,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(_report(path, design.name, result))
     if args.save:
-        print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
+        print(f"  saved     the run is kept in {path} ({count(len(design.runs), 'saved run')})")
     return EXIT_OK
 
 
@@ -169,10 +171,7 @@ def _report(path, name: str, r) -> str:
              f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
     for note in r.notes:
         lines.append(f"  note      {note}")
-    if r.candidates:
-        tried = ", ".join(f"{a} {fmt(v, 's')}" if isinstance(v, float) else f"{a} (n/a)"
-                          for a, v in r.candidates.items())
-        lines.append(f"  tried     {tried}")
+    lines += candidate_lines(r.candidates, r.algorithm)
     if len(r.bottleneck_links):
         lines.append(f"  bottleneck links ({len(r.bottleneck_links):,}, limiting transfers for "
                      f"{fmt(float(r.link_saturated_s[r.bottleneck_links[0]]), 's')}):")
@@ -191,3 +190,15 @@ def _report(path, name: str, r) -> str:
     else:
         lines.append("  no link carried two transfers at once")
     return "\n".join(lines)
+
+
+def candidate_lines(candidates: dict[str, float | str], chosen: str) -> list[str]:
+    """What auto tried, one algorithm a line: its time, or in words why it was not run."""
+    lines = []
+    for n, (algorithm, outcome) in enumerate(candidates.items()):
+        if isinstance(outcome, float):
+            text = units.format(outcome, "s") + (" (the fastest, kept)" if algorithm == chosen else "")
+        else:
+            text = why_not(outcome)
+        lines.append(f"  {'tried' if n == 0 else '':<9} {algorithm}: {text}")
+    return lines

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..text import count
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -272,7 +273,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(result.summary())
     if args.save:
-        print(f"  saved     the run is kept in {path} ({doc['saved_runs']} saved runs)")
+        print(f"  saved     the run is kept in {path} ({count(doc['saved_runs'], 'saved run')})")
     return EXIT_OK
 
 

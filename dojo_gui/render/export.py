@@ -42,6 +42,17 @@ def fitted_height(design: Design, width: int, max_height: int, path: PartPath = 
     return int(min(max_height, max(min_height, round(height))))
 
 
+def fitted_size(design: Design, width: int, height: int, path: PartPath = (), margin: float = 12.0) -> tuple[int, int]:
+    """The largest picture within ``width`` x ``height`` that has the shape of the part at ``path`` (the room):
+    a row of ten cabinets is a wide strip, not a strip in the middle of an empty 2400 x 1500 frame."""
+    box = PartDrawing(design, Layout(design), path, None).rect
+    if box.width() <= 0 or box.height() <= 0:
+        return width, height
+    scale = min((width - 2 * margin) / box.width(), (height - 2 * margin) / box.height())
+    return (max(1, min(width, round(box.width() * scale + 2 * margin))),
+            max(1, min(height, round(box.height() * scale + 2 * margin))))
+
+
 def render_design(design: Design, width: int, height: int, colours: ColourProvider | None = None,
                   path: PartPath = (), state: PaintState | None = None) -> QImage:
     """A ``width`` x ``height`` picture of the design (or of the part at ``path``), as the canvas draws it."""

@@ -53,7 +53,7 @@ def test_text_summary_and_csv(capsys, tmp_path):
                              "--step-flops", "200TFLOP", "--csv", str(out_csv))
     assert code == 0, err
     assert "Dojo ExaPOD" in out and "PUE" in out and "Tj max" in out and "training" in out
-    assert "ring-closed-form" in out or "comm-engine" in out
+    assert "simulated by the communication engine" in out or "the ring's closed form" in out
     rows = list(csv.DictReader(out_csv.read_text().splitlines()))
     assert rows and float(rows[-1]["time_s"]) == 120 and float(rows[-1]["it_power_w"]) > 1e6
     code, out, err = run_cli(capsys, "dojo-tile", "--duration", "20s", "--dt", "1s", "--csv", str(out_csv),
@@ -79,7 +79,7 @@ def test_trace_and_ambient_curve_from_files(capsys, tmp_path):
 
 @pytest.mark.parametrize("args,fragment", [
     (["dojo-tile", "--dt", "fast"], "--dt: 'fast' is not a time"),
-    (["dojo-tile", "--duration=-5s"], "--duration: a time cannot be negative"),
+    (["dojo-tile", "--duration=-5s"], "--duration: duration must be positive: -5s"),
     (["dojo-tile", "--utilization", "1.5"], "--utilization: must be between 0 and 1"),
     (["dojo-tile", "--workload", "train"], "needs --step-flops"),
     (["dojo-tile", "--ambient-curve", "daily:30C"], "expected daily:MIN,MAX"),
