@@ -75,6 +75,8 @@ def load(path: str | os.PathLike) -> Design:
             raw = handle.read(int(limits.FILE_BYTES.value) + 1)  # a file still growing is cut at the limit
     except OSError as exc:
         raise ProjectFileError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    except ValueError as exc:  # a name no file can have ("embedded null byte")
+        raise ProjectFileError(f"cannot read the file: {exc}", file=repr(os.fspath(path))) from None
     except ProjectFileError as exc:
         exc.file = str(path)
         raise
