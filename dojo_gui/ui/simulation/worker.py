@@ -48,7 +48,7 @@ class SimulationWorker(QObject):
             outcome = execute(self.job, self.design, self.revision, self.buffer, self.control, self.cache)
         # Anything at all: a KeyboardInterrupt or SystemExit an engine raises here would otherwise leave the
         # run "running" and this thread alive, and Qt aborts the process when it destroys a running thread.
-        except BaseException as exc:  # noqa: BLE001 - a bug in an engine must not take the application down
+        except BaseException as exc:  # a bug in an engine must not take the application down
             detail = traceback.format_exc()
             log.error("the simulation %s failed:\n%s", self.job.describe(), detail)
             outcome = Outcome("failed", self.job, self.revision,
