@@ -68,6 +68,7 @@ app:
 screenshots: $(VENV)/.test
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_live.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_sweeps.py
 
 clean:
 	rm -rf $(VENV) $(APP_VENV) build dist *.egg-info

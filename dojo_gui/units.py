@@ -18,6 +18,7 @@ __all__ = [
     "UnitError",
     "UNITS",
     "unit_for_name",
+    "base_name",
     "parse",
     "parse_for_name",
     "format",
@@ -92,6 +93,9 @@ UNITS: dict[str, Unit] = {
         Unit("Pa", "Pa", "pressure", (("Pa", 1.0), ("bar", 1e5)), "decimal", ceiling=1e9),
         Unit("1", "", "number", (("", 1.0),), "none", ceiling=1e12),
         Unit("%", "%", "fraction", (("%", 0.01), ("", 1.0)), "none", ceiling=100.0),
+        Unit("USD", "USD", "price in US dollars", (("USD", 1.0), ("$", 1.0)), "decimal", ceiling=1e15),
+        Unit("USD/W", "USD/W", "price per watt", (("USD/W", 1.0), ("$/W", 1.0)), "decimal", ceiling=1e6),
+        Unit("USD/kWh", "USD/kWh", "price per kWh", (("USD/kWh", 1.0), ("$/kWh", 1.0)), "none", ceiling=1e4),
     ]
 }
 
@@ -120,10 +124,21 @@ _SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             "_pa": "Pa",
             "_fraction": "%",
             "_efficiency": "%",
+            "_usd": "USD",
+            "_usd_per_w": "USD/W",
+            "_usd_per_kwh": "USD/kWh",
         }.items(),
         key=lambda kv: -len(kv[0]),
     )
 )
+
+
+def base_name(name: str) -> str:
+    """A field name without its unit suffix (``tdp_w`` -> ``tdp``, ``edge_bw_Bps`` -> ``edge_bw``)."""
+    for suffix, _key in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def unit_for_name(name: str) -> Unit:
@@ -228,6 +243,9 @@ def _example(unit: Unit) -> str:
         "kg": "'135kg'",
         "L/min": "'22L/min'",
         "%": "'0.9' or '90%'",
+        "USD": "'25000' or '1.5MUSD'",
+        "USD/W": "'10USD/W'",
+        "USD/kWh": "'0.10'",
     }
     return examples.get(unit.key, f"a number in {unit.symbol or 'plain units'}")
 

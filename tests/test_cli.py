@@ -76,6 +76,22 @@ def test_validate_exits_non_zero_on_errors(capsys, tmp_path, catalog):
     assert report["findings"][0]["path"] == "room.cabinet[0,0].tile[0,0]"
 
 
+def test_validate_reports_a_chip_its_tile_does_not_take(capsys, tmp_path):
+    path = tmp_path / "mixed.dojo"
+    main(["new", "dojo-tile", "-o", str(path), "-q"])
+    doc = json.loads(path.read_text())
+    main(["new", "gb200-nvl72", "-o", str(tmp_path / "nvl72.dojo"), "-q"])
+    b200 = next(s for s in json.loads((tmp_path / "nvl72.dojo").read_text())["specs"] if s["level"] == "chip")
+    doc["specs"].append(b200)
+    doc["room"]["cabinets"][0]["tiles"][0]["chips"][7]["spec"] = b200["id"]
+    path.write_text(json.dumps(doc))
+    capsys.readouterr()
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert ("room.cabinet[0,0].tile[0,0].chip[1,2]: the Dojo training tile's slots take Tesla D1, "
+            "not NVIDIA B200 (in GB200)") in out
+
+
 def test_broken_file_gives_one_line_with_its_place(capsys, tmp_path):
     path = tmp_path / "bad.dojo"
     path.write_text('{"format": "dojo-gui-project", "version": 1, "specs": [], "room": {"spec": "x"}}')

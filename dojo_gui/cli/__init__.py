@@ -16,7 +16,7 @@ from typing import Sequence
 from .. import __version__
 from ..io.project import SUFFIX
 from ..limits import ALLOW_LARGE_ENV, set_allow_large
-from . import project, report, simulate
+from . import claims, project, report, simulate, sweep
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 
 
@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start the GUI on a bundled example (default when no file is given: exapod)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for module in (project, simulate, report):
+    for module in (project, simulate, report, sweep, claims):
         module.register(sub)
     return parser
 
@@ -105,7 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"dojo-gui: {problem}", file=sys.stderr)
                 return EXIT_USAGE
         return run_gui(gui_args)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "takes_unknown", False):
+        parser.parse_args(argv)  # reports the unknown options as argparse does, and exits
+    args.unknown = unknown  # a sweep's scenario options, read by the simulate command's own parser
     try:
         return args.func(args)
     except CliError as exc:

@@ -133,22 +133,11 @@ def _models_text(models: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- the command
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..io.catalog import builtin_models
-    from ..sim.training import (
-        Cancelled,
-        Plan,
-        PlanError,
-        TrainingSettings,
-        simulate_training,
-    )
+def training_request(args: argparse.Namespace, models: dict[str, Any]) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """The model, training settings, plan (None: search) and what a search is pinned to, from the options
+    (``dojo-gui sweep --scenario train`` reads its options here too)."""
+    from ..sim.training import Plan, PlanError, TrainingSettings
 
-    models = builtin_models()
-    if args.list_models:
-        print(_models_text(models))
-        return EXIT_OK
-    if not args.file:
-        raise CliError("which design? give a FILE (a .dojo project or a bundled example, e.g. exapod)")
     if not args.model:
         raise CliError(f"--model: which model? the catalog has:\n{_models_text(models)}")
     if args.model not in models:
@@ -179,12 +168,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             electricity_usd_per_kwh=_number("--price", args.price))
     except PlanError as exc:
         raise CliError(str(exc)) from None
-    path, design = load_design(args.file)
-    if args.save and is_bundled(path):
-        raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
-                       f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
-    if args.label is not None and not args.save:
-        raise CliError("--label names a run kept with --save")
     plan = None
     fixed: dict[str, Any] = {}
     if given:
@@ -194,6 +177,26 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         fixed = {k: v for k, v in (("micro_batch", micro), ("schedule", args.schedule), ("placement", args.placement))
                  if v is not None}
+    return model, settings, plan, fixed
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..io.catalog import builtin_models
+    from ..sim.training import Cancelled, PlanError, simulate_training
+
+    models = builtin_models()
+    if args.list_models:
+        print(_models_text(models))
+        return EXIT_OK
+    if not args.file:
+        raise CliError("which design? give a FILE (a .dojo project or a bundled example, e.g. exapod)")
+    model, settings, plan, fixed = training_request(args, models)
+    path, design = load_design(args.file)
+    if args.save and is_bundled(path):
+        raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
+                       f"make your own copy first (dojo-gui new {path.stem} -o my.dojo)")
+    if args.label is not None and not args.save:
+        raise CliError("--label names a run kept with --save")
     show_progress = not args.quiet and not args.json and sys.stderr.isatty()
     last = [0.0]
 

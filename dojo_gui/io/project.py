@@ -1,6 +1,6 @@
 """Project files (``.dojo``): versioned, self-contained JSON, written atomically.
 
-Layout (version 1)::
+Layout (version 2)::
 
     {"format": "dojo-gui-project", "version": 1,
      "name": ..., "description": ...,
@@ -8,9 +8,12 @@ Layout (version 1)::
      "room": {"spec": "dojo-exapod-room", "name": ..., "cabinets": [
          {"slot": [0, 0], "spec": "dojo-cabinet", "tiles": [
              {"slot": [0, 0], "spec": "dojo-tile", "chips": [{"slot": [0, 0], "spec": "dojo-d1"}, ...]}]}]},
-     "runs": [ {"kind": "thermal", "label": ..., "key_figures": {...}, ...}, ... ]}
+     "runs": [ {"kind": "thermal", "label": ..., "key_figures": {...}, ...}, ... ],
+     "sweeps": [ {"name": ..., "axes": [...], "plan": {...}, "scenario": {...}, "results": [...]}, ... ]}
 
-The saved runs' form is :mod:`dojo_gui.model.runs`.
+The saved runs' form is :mod:`dojo_gui.model.runs`, the sweeps' :mod:`dojo_gui.model.sweep`.
+Version 2 added the sweeps and the specs' prices (``price_usd``, the room's ``facility_usd_per_w``);
+a version-1 file has neither and reads as a project without sweeps whose specs have no price.
 
 Reading never trusts the file: every problem becomes a :class:`ProjectFileError`
 that names the place inside the file (``room.cabinets[3].tiles[2].spec``) and what is
@@ -31,6 +34,7 @@ from ..units import describe
 from ..model.design import Design, Part, plural
 from ..model.runs import RunRecordError, parse_run
 from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, FigureError, spec_from_dict, spec_to_dict
+from ..model.sweep import SweepError, sweep_from_dict
 from .atomic import write_atomic
 from .safejson import JsonInputError, place, read_json
 
@@ -38,11 +42,17 @@ __all__ = ["FORMAT", "VERSION", "SUFFIX", "ProjectFileError", "load", "loads", "
            "to_document", "write_atomic"]
 
 FORMAT = "dojo-gui-project"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".dojo"
 
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 keeps sweeps with the project: a version-1 project has none."""
+    return {**doc, "sweeps": []}
+
+
 # version -> function turning a version-N document into a version-(N+1) document.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 
 class ProjectFileError(Exception):
@@ -99,7 +109,7 @@ def loads(raw: bytes | str) -> Design:
     else:
         text = raw
     try:
-        doc = read_json(text, bounded_under=("runs",))
+        doc = read_json(text, bounded_under=("runs", "sweeps"))
     except JsonInputError as exc:
         raise ProjectFileError(exc.message, exc.where, line=exc.line) from None
     return from_document(doc)
@@ -129,7 +139,7 @@ def from_document(doc: Any) -> Design:
         doc = MIGRATIONS[version](doc)
         version += 1
         doc["version"] = version
-    _only_keys(doc, "", {"format", "version", "name", "description", "specs", "room", "runs"})
+    _only_keys(doc, "", {"format", "version", "name", "description", "specs", "room", "runs", "sweeps"})
     name = _text(doc.get("name", ""), "name")
     description = _text(doc.get("description", ""), "description")
 
@@ -156,7 +166,16 @@ def from_document(doc: Any) -> Design:
         runs = tuple(parse_run(data, f"runs[{i}]") for i, data in enumerate(runs_raw))
     except RunRecordError as exc:
         raise ProjectFileError(exc.message, exc.where) from None
-    return Design(name=name, specs=specs, room=room, description=description, runs=runs)
+    sweeps_raw = doc.get("sweeps", [])
+    if not isinstance(sweeps_raw, list):
+        raise ProjectFileError(f"expected a list of sweeps, got {_kind(sweeps_raw)}", "sweeps")
+    sweeps = []
+    for i, data in enumerate(sweeps_raw):
+        try:
+            sweeps.append(sweep_from_dict(data, specs, f"sweeps[{i}]"))
+        except SweepError as exc:
+            raise ProjectFileError(exc.message, exc.where or f"sweeps[{i}]") from None
+    return Design(name=name, specs=specs, room=room, description=description, runs=runs, sweeps=sweeps)
 
 
 def _figure_place(where: str, field: str | None) -> str:
@@ -256,6 +275,7 @@ def to_document(design: Design) -> dict:
         "specs": [spec_to_dict(design.specs[sid]) for sid in spec_closure(design)],
         "room": room,
         "runs": [run.to_dict() for run in design.runs],
+        "sweeps": [sweep.to_dict() for sweep in design.sweeps],
     }
 
 

@@ -15,11 +15,15 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from .. import limits
 from .runs import RunRecord
 from .specs import CHILD_LEVEL, LEVELS, AnySpec, ContainerSpec, Spec
+
+if TYPE_CHECKING:
+    from .sweep import Sweep
 
 Slot = tuple[int, int]
 PartPath = tuple[Slot, ...]  # slots from the room down; () is the room itself
@@ -122,8 +126,8 @@ class Change:
     """What changed in a design, for listeners.
 
     kind is one of: "added", "removed", "moved", "renamed", "spec", "specs", "reset",
-    "meta", "runs" (a saved run was kept or dropped: what the design is did not change).
-    ``path`` is the part's path after the change (for "removed", before it);
+    "meta", "runs" (a saved run was kept or dropped: what the design is did not change), "sweeps" (likewise
+    for the sweeps kept with it).  ``path`` is the part's path after the change (for "removed", before it);
     ``old_path`` is set for "moved"; ``spec_id`` for spec changes.
     """
 
@@ -145,6 +149,7 @@ class Design:
     room: Part
     description: str = ""
     runs: tuple[RunRecord, ...] = ()  # finished simulation runs kept with the project, oldest first
+    sweeps: list[Sweep] = field(default_factory=list)  # design-space sweeps kept with the project, with their results
     revision: int = 0  # bumped on every change; results remember the revision they ran on
     _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
 
@@ -303,16 +308,21 @@ class Design:
         self._notify(Change("runs"))
         return record
 
+    def set_sweeps(self, sweeps: list[Sweep]) -> None:
+        """Keep these sweeps with the project (in place of those it kept)."""
+        self.sweeps = list(sweeps)
+        self._notify(Change("sweeps"))
+
     def replace_all(self, other: Design) -> None:
         """Become ``other`` (used by Revert and by opening into an existing window)."""
         self.name, self.description = other.name, other.description
-        self.specs, self.room, self.runs = other.specs, other.room, other.runs
+        self.specs, self.room, self.runs, self.sweeps = other.specs, other.room, other.runs, other.sweeps
         self._notify(Change("reset"))
 
     def copy(self) -> Design:
         """An independent snapshot (specs are immutable and shared)."""
         return Design(self.name, dict(self.specs), self.room.clone(), self.description,
-                      copy.deepcopy(self.runs), self.revision)
+                      copy.deepcopy(self.runs), copy.deepcopy(self.sweeps), self.revision)
 
 
 def _set_levels(part: Part, level: str) -> None:

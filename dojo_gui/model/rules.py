@@ -15,6 +15,7 @@ from .. import units
 from .aggregate import Summary, summarize_all
 from .design import Design, PartPath, format_path, plural
 from .links import chip_components, physical_links
+from .placement import fit_problem
 from .specs import CHILD_LEVEL, ContainerSpec, check_spec
 
 SEVERITIES = ("error", "warning", "info")
@@ -67,9 +68,8 @@ def rule_placement(design: Design, ctx: Context) -> Iterable[Finding]:
         if not design.slot_fits(parent, part.slot):
             yield Finding("error", "placement", path,
                           f"slot {part.slot} is outside the {parent_spec.rows}x{parent_spec.cols} grid of {parent_spec.name or parent_spec.id}")
-        elif parent_spec.accepts and part.spec_id not in parent_spec.accepts:
-            yield Finding("error", "placement", path,
-                          f"{parent_spec.name or parent_spec.id} accepts only {', '.join(parent_spec.accepts)}, not {part.spec_id!r}")
+        elif (problem := fit_problem(parent_spec, spec, design.specs)) is not None:
+            yield Finding("error", "placement", path, problem)
 
 
 def rule_empty_slots(design: Design, ctx: Context) -> Iterable[Finding]:

@@ -20,7 +20,7 @@ LEVELS: tuple[str, ...] = ("chip", "tile", "cabinet", "room")
 CHILD_LEVEL: dict[str, str | None] = {"room": "cabinet", "cabinet": "tile", "tile": "chip", "chip": None}
 TOPOLOGIES: tuple[str, ...] = ("mesh", "torus", "switch")
 
-# Physical ranges (DESIGN.md §1): a figure with no maximum of its own is bounded by its unit's ceiling
+# Physical ranges (docs/design.md): a figure with no maximum of its own is bounded by its unit's ceiling
 # (units.Unit.ceiling), so no figure a file, the inspector or the command line gives is ever unbounded.
 GRID_SIDE_MAX = 1024  # rows or columns of a tile, a cabinet or a room (a 1,024-position row is a 1.5 km hall)
 CHIP_TDP_MAX_W = 1e5  # a wafer-scale engine draws 23 kW; a "chip" is one package
@@ -28,6 +28,12 @@ LATENCY_MAX_S = 1.0  # per hop, per message, per switch: anything near a second 
 CHIP_LINKS_MAX = 1024
 PEAK_FLOPS_MAX = 1e20  # per chip and number format (a wafer-scale engine: about 1.3e17)
 LIST_MAX = 64  # entries of a list or table figure (sources, DVFS levels, number formats)
+
+
+SOCKET_HELP = ("The kind of slot this part fits (e.g. 'dojo-d1'): a container whose slots take named sockets "
+               "accepts only parts with one of them.  Empty: it fits only containers that name none.")
+TAKES_HELP = ("The sockets this container's slots take: a part fits when its socket is one of them.  "
+              "Empty: any part of the right level fits (as in files written before sockets existed).")
 
 
 def figure(default: Any, label: str, group: str, *, minimum: float | None = 0.0, maximum: float | None = None,
@@ -59,6 +65,10 @@ class Spec:
     sources: tuple[str, ...] = figure((), "Sources", "Sources", minimum=None)
     notes: str = figure("", "Notes", "Sources", minimum=None)
     mass_kg: float = figure(0.0, "Mass", "Physical", maximum=1e6)
+    price_usd: float = figure(0.0, "Price", "Cost", maximum=1e12,
+                              help="What one costs to buy, in US dollars, without what it holds (a tile's price leaves "
+                                   "out its chips). 0: nothing of its own on a container; on a chip, not known (the "
+                                   "economics then leave the design's capital cost out).")
 
     def figures(self) -> list[dataclasses.Field]:
         """The editable fields, in declaration order."""
@@ -71,6 +81,7 @@ class ChipSpec(Spec):
 
     level: ClassVar[str] = "chip"
 
+    socket: str = figure("", "Socket", "General", minimum=None, help=SOCKET_HELP)
     peak_flops: dict[str, float] = figure({}, "Peak compute", "Compute",
                                           help="Dense peak per number format, FLOP/s.")
     cores: int = figure(0, "Cores", "Compute", integer=True, maximum=1e7)
@@ -142,6 +153,7 @@ class ContainerSpec(Spec):
                            help="mesh: neighbours link; torus: and the grid wraps; switch: every slot links to a switch.")
     default_child: str = figure("", "Fills with", "Layout", minimum=None,
                                 help="Spec id placed in every slot when a design is made from a template.")
+    takes: tuple[str, ...] = figure((), "Slots take", "Layout", minimum=None, help=TAKES_HELP)
     accepts: tuple[str, ...] = figure((), "Accepts only", "Layout", minimum=None,
                                       help="Spec ids allowed in the slots; empty means any of the right level.")
 
@@ -179,6 +191,7 @@ class TileSpec(ContainerSpec):
 
     level: ClassVar[str] = "tile"
 
+    socket: str = figure("", "Socket", "Layout", minimum=None, help=SOCKET_HELP)
     interface_count: int = figure(0, "Interface processors", "Interface", integer=True, maximum=1024)
     interface_hbm_bytes: float = figure(0.0, "Interface HBM", "Interface", help="Per interface processor.")
     interface_hbm_bw_Bps: float = figure(0.0, "Interface HBM bandwidth", "Interface")
@@ -206,6 +219,7 @@ class CabinetSpec(ContainerSpec):
 
     level: ClassVar[str] = "cabinet"
 
+    socket: str = figure("", "Socket", "Layout", minimum=None, help=SOCKET_HELP)
     cdu_approach_k: float = figure(3.0, "CDU approach", "Cooling",
                                    help="Coolant supply minus facility water supply at rated load.")
     cdu_pump_fraction: float = figure(0.02, "CDU pump power", "Cooling", maximum=1.0,
@@ -246,6 +260,10 @@ class RoomSpec(ContainerSpec):
     zplane_latency_s: float = figure(0.0, "Z-plane latency", "Fabric", maximum=LATENCY_MAX_S)
 
     pitch_m: float = figure(1.5, "Floor grid pitch", "Physical", maximum=100.0)
+
+    facility_usd_per_w: float = figure(0.0, "Facility cost per watt", "Cost", maximum=1e3,
+                                       help="Building, electrical and cooling plant per watt the machine draws at the "
+                                            "feed at full load (USD/W: millions of dollars per MW); 0: not counted.")
 
 
 SPEC_CLASSES: dict[str, type[Spec]] = {"chip": ChipSpec, "tile": TileSpec, "cabinet": CabinetSpec, "room": RoomSpec}
@@ -297,8 +315,8 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
                 raise FigureError(name, f"{_short(raw)} is not one of {', '.join(meta['choices'])}")
             return raw
         if isinstance(default, tuple):
-            if isinstance(raw, str) and name in ("sources", "accepts"):
-                raw = [s.strip() for s in raw.split(",") if s.strip()] if name == "accepts" else [raw]
+            if isinstance(raw, str) and name in ("sources", "accepts", "takes"):
+                raw = [s.strip() for s in raw.split(",") if s.strip()] if name != "sources" else [raw]
             if not isinstance(raw, (list, tuple)):
                 raise FigureError(name, f"expected a list, got {_short(raw)}")
             if len(raw) > LIST_MAX:

@@ -198,6 +198,15 @@ def _derive(base: ContainerSpec, rows: int, cols: int, topology: str, child_id: 
     return replace(base, **changes)
 
 
+def resized(base: ContainerSpec, rows: int, cols: int) -> ContainerSpec:
+    """``base`` with a rows x cols grid, its slot-bound figures scaled as :func:`_derive` scales them, keeping its
+    id (a variant of a design changes its spec in place)."""
+    if (rows, cols) == (base.rows, base.cols):
+        return base
+    derived = _derive(base, rows, cols, base.topology, base.default_child)
+    return replace(derived, id=base.id, name=f"{base.name} ({rows}x{cols})", accepts=base.accepts)
+
+
 def grid_design(catalog: dict[str, AnySpec], chip: str, tile: tuple[int, int], cabinet: tuple[int, int],
                 room: tuple[int, int], torus: set[str] | frozenset[str] = frozenset(), name: str = "") -> Design:
     """A uniform design: ``chip`` in rows x cols tiles, cabinets and room.

@@ -27,6 +27,7 @@ from .charts import line_chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
 from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
+from .sweeps import sweeps_section
 
 # Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
 PictureFn = Callable[[Design, int, int], QImage]
@@ -516,6 +517,7 @@ SECTIONS: list[SectionBuilder] = [
     budgets_section,
     findings_section,
     results_section,
+    sweeps_section,
     comparison_section,
     assumptions_section,
 ]

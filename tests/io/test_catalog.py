@@ -2,6 +2,7 @@ import pytest
 
 from dojo_gui.io.catalog import builtin_specs, load_spec_file, resource_dir
 from dojo_gui.io.project import ProjectFileError
+from dojo_gui.model.placement import fit_problem
 from dojo_gui.model.specs import ChipSpec, ContainerSpec
 
 
@@ -18,6 +19,34 @@ def test_container_children_exist(catalog):
             assert child.level == spec.child_level
         if isinstance(spec, ContainerSpec):
             assert all(catalog[a].level == spec.child_level for a in spec.accepts)
+
+
+def test_every_container_takes_its_default_child_and_names_only_sockets_that_exist(catalog):
+    sockets = {s.socket for s in catalog.values() if getattr(s, "socket", "")}
+    for spec in catalog.values():
+        if isinstance(spec, ContainerSpec):
+            assert set(spec.takes) <= sockets, f"{spec.id} takes a socket no spec has"
+            if spec.default_child:
+                assert fit_problem(spec, catalog[spec.default_child]) is None, spec.id
+
+
+def test_a_project_file_without_sockets_reads_and_fits_as_before(tmp_path, catalog):
+    """Files written before sockets existed have neither field: they load, and every part stays where it fits."""
+    import json
+
+    from dojo_gui.io.project import dumps, loads
+    from dojo_gui.model.rules import check
+    from dojo_gui.model.templates import TEMPLATES
+
+    doc = json.loads(dumps(TEMPLATES["dojo-tile"].make(catalog)))
+    for spec in doc["specs"]:
+        spec.pop("socket", None)
+        spec.pop("takes", None)
+    b200 = next(s for s in json.loads(dumps(TEMPLATES["gb200-nvl72"].make(catalog)))["specs"] if s["level"] == "chip")
+    doc["specs"].append({k: v for k, v in b200.items() if k != "socket"})
+    doc["room"]["cabinets"][0]["tiles"][0]["chips"][0]["spec"] = b200["id"]  # a B200 among the D1, as files allowed
+    design = loads(json.dumps(doc))
+    assert [f for f in check(design) if f.rule == "placement"] == []
 
 
 @pytest.mark.parametrize("spec_id,figures", [

@@ -8,6 +8,7 @@ from dojo_gui.io import project
 from dojo_gui.io.catalog import example_path
 from dojo_gui.io.project import ProjectFileError, dumps, load, loads, save
 from dojo_gui.model.runs import RunRecord, RunTable
+from dojo_gui.model.specs import spec_to_dict
 from dojo_gui.model.templates import EXAMPLES, TEMPLATES
 
 
@@ -96,27 +97,43 @@ def test_newer_version_is_refused_clearly(dojo_tile):
 
 
 def test_older_versions_are_migrated_one_step_at_a_time(dojo_tile, monkeypatch):
-    """Pretend the format is at version 3: a version-1 file passes through both migrations, in order."""
+    """Pretend the format is two versions on: a file of today's version passes through both migrations, in order."""
     steps = []
+    now = project.VERSION
 
-    def v1_to_v2(doc):
+    def step_one(doc):
         steps.append(doc["version"])
         return {**doc, "title": doc.pop("name")}
 
-    def v2_to_v3(doc):
+    def step_two(doc):
         steps.append(doc["version"])
         doc = dict(doc)
         doc["name"] = doc.pop("title") + " (migrated)"
         return doc
 
-    text = dumps(dojo_tile)  # written as version 1
-    monkeypatch.setitem(project.MIGRATIONS, 1, v1_to_v2)
-    monkeypatch.setitem(project.MIGRATIONS, 2, v2_to_v3)
-    monkeypatch.setattr(project, "VERSION", 3)
+    text = dumps(dojo_tile)  # written at today's version
+    monkeypatch.setitem(project.MIGRATIONS, now, step_one)
+    monkeypatch.setitem(project.MIGRATIONS, now + 1, step_two)
+    monkeypatch.setattr(project, "VERSION", now + 2)
     design = loads(text)
-    assert steps == [1, 2]
+    assert steps == [now, now + 1]
     assert design.name == dojo_tile.name + " (migrated)"
     assert design.room.to_dict() == dojo_tile.room.to_dict()
+
+
+def test_a_version_1_file_opens_as_a_project_without_sweeps_or_prices(dojo_tile):
+    """tests/io/data/dojo-tile-v1.dojo is the bundled dojo-tile example as version 1 wrote it (before sweeps and
+    prices): it opens as the same design, without sweeps, its specs without prices, and saves as today's version."""
+    path = os.path.join(os.path.dirname(__file__), "data", "dojo-tile-v1.dojo")
+    old = load(path)
+    assert old.sweeps == [] and old.room.to_dict() == dojo_tile.room.to_dict()
+    assert {s.price_usd for s in old.specs.values()} == {0.0}
+    for data in json.loads(Path(path).read_text(encoding="utf-8"))["specs"]:  # every figure the old file has reads back
+        now = spec_to_dict(dojo_tile.specs[data["id"]])
+        keys = set(data) - {"notes", "sources", "accepts"}  # the catalog has moved on there since (sockets)
+        assert {k: spec_to_dict(old.specs[data["id"]])[k] for k in keys} == {k: now[k] for k in keys}
+    again = json.loads(dumps(old))
+    assert again["version"] == project.VERSION and again["sweeps"] == []
 
 
 def test_not_json_and_not_utf8():

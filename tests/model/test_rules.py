@@ -56,7 +56,16 @@ def test_part_outside_the_grid_and_not_accepted(catalog, dojo_tile):
     dojo_tile.set_part_spec(((0, 0), (0, 0)), "google-tpu-v4-board")
     messages = [f.message for f in check(dojo_tile) if f.rule == "placement"]
     assert any("outside the 1x1 grid" in m for m in messages)
-    assert any("accepts only dojo-training-tile" in m for m in messages)
+    assert "the Dojo tile test stand's slots take Dojo training tile, not TPU v4 board" in messages
+
+
+def test_a_chip_its_tile_does_not_take_is_an_error_in_names(catalog, dojo_tile):
+    """A file that puts an NVIDIA B200 into a Dojo tile's D1 slot breaks the rule (validate reports it)."""
+    dojo_tile.put_spec(catalog["nvidia-b200-gb200"])
+    dojo_tile.set_part_spec(((0, 0), (0, 0), (2, 2)), "nvidia-b200-gb200")
+    findings = [f for f in check(dojo_tile) if f.rule == "placement"]
+    assert [(f.severity, f.path) for f in findings] == [("error", ((0, 0), (0, 0), (2, 2)))]
+    assert findings[0].message == "the Dojo training tile's slots take Tesla D1, not NVIDIA B200 (in GB200)"
 
 
 def test_disconnected_fabric(dojo_tile):

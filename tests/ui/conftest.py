@@ -8,6 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.io.project import dumps
+from dojo_gui.ui.editor.mime import spec_drag
 from dojo_gui.ui.shell.dialogs import WindowDialogs
 from dojo_gui.ui.shell.files import Autosaves, RecentFiles
 
@@ -103,8 +104,8 @@ class Helpers:
         return snapshot(design)
 
     @staticmethod
-    def drag_spec(window, spec_id, scene_point, *, drop=True):
-        return drag_spec(window, spec_id, scene_point, drop=drop)
+    def drag_spec(window, spec_id, scene_point, *, drop=True, modifiers=Qt.NoModifier, enter_at=None):
+        return drag_spec(window, spec_id, scene_point, drop=drop, modifiers=modifiers, enter_at=enter_at)
 
     @staticmethod
     def centre(window, path):
@@ -138,24 +139,36 @@ def view_point(view, scene_point: QPointF) -> QPoint:
     return view.mapFromScene(scene_point)
 
 
-def drag_spec(window, spec_id: str, scene_point: QPointF, *, drop: bool = True):
-    """Drag a palette entry onto the canvas with real drag-enter, drag-move and drop events.
+def drag_spec(window, spec_id: str, scene_point: QPointF, *, drop: bool = True, modifiers=Qt.NoModifier,
+              enter_at: QPointF | None = None):
+    """Drag a palette entry onto the canvas with drag-enter, drag-move and drop events.
 
-    The mime data is what the palette's model gives a drag of that entry.  Returns the
-    (enter, move, drop) events so a test can see whether each was accepted.
+    The mime data is what the palette's model gives a drag of that entry.  As a drag from the
+    palette does, it enters the canvas somewhere that does not take the part: over ``enter_at``,
+    by default over a placed part of the spec's level (a filled slot) or else the view's corner;
+    then it moves to ``scene_point`` and drops there (with ``modifiers`` held).  Returns the
+    (enter, move, drop) events so a test can see whether each was accepted.  (The real-window
+    tests in tests/xwindow drag through Qt's own drag manager.)
     """
     mime = window.palette.mime_for(spec_id)
     assert mime is not None, f"{spec_id} is not in the palette"
     view = window.view
     pos = view.mapFromScene(scene_point)
+    if enter_at is None:
+        level = spec_drag(mime).level
+        placed = next((p.path for p in window.document.design.parts(level) if p.path), None)
+        enter_pos = view.mapFromScene(window.scene.rect_of(placed).center()) if placed else QPoint(1, 1)
+    else:
+        enter_pos = view.mapFromScene(enter_at)
     target = view.viewport()
-    enter = QDragEnterEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    enter = QDragEnterEvent(enter_pos, Qt.CopyAction, mime, Qt.LeftButton, modifiers)
     QApplication.sendEvent(target, enter)
-    move = QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    assert enter.isAccepted(), "the canvas takes every palette drag on enter (Qt sends it no more events otherwise)"
+    move = QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, modifiers)
     QApplication.sendEvent(target, move)
     drop_event = None
     if drop:
-        drop_event = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+        drop_event = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, modifiers)
         QApplication.sendEvent(target, drop_event)
     return enter, move, drop_event
 

@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 
 from ...model.design import Design
+from ...model.economics import DEFAULT_SERVICE_YEARS
+from ...model.economics import capex as design_capex
 from ..power import chip_power_w, hierarchy_power
 from ..tree import PartTree
 
 KINDS = ("idle", "compute", "tp-comm", "pp-comm", "dp-comm", "memory-stream", "other")
-SERVICE_YEARS = 4.0  # capital cost spread over this many years of service (a common depreciation period)
+SERVICE_YEARS = DEFAULT_SERVICE_YEARS  # capital cost spread over this many years of service
 YEAR_S = 365.25 * 86400
 
 
@@ -93,15 +95,9 @@ class Energy:
 
 
 def capex_usd(design: Design) -> float | None:
-    """The capital cost of the design's parts from a ``price_usd`` figure on their specs, or None while the
-    catalog has none (the economics of issue 17 add them; this is where they are summed)."""
-    total = 0.0
-    for part in design.room.walk():
-        price = getattr(design.specs.get(part.spec_id), "price_usd", None)
-        if price is None:
-            return None
-        total += float(price)
-    return total
+    """The capital cost of the design (its parts' prices and its facility, :func:`dojo_gui.model.economics.capex`),
+    or None while a chip it uses has no price."""
+    return design_capex(design).total_usd
 
 
 def run_energy(design: Design, timeline: StepTimeline, run_time_s: float, electricity_usd_per_kwh: float,

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+                               QLineEdit, QMenu, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import units
 from ...jobs.analysis import Analysis
@@ -74,6 +74,11 @@ class CapacityBar(QWidget):
         p.end()
 
 
+def _numeric(value: Any) -> bool:
+    """A figure a sweep can vary: a number (a table's entries are varied by name, on the Sweeps panel)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def figure_text(spec: AnySpec, name: str) -> str:
     """A spec figure as the inspector shows it (and parses it back)."""
     value = getattr(spec, name)
@@ -122,6 +127,7 @@ class _ValueForm(QFormLayout):
 
 class InspectorWidget(QScrollArea):
     sigStatus = Signal(str, int)  # fires with a message for the status bar (a refused value, a done edit)
+    sigVaryRequested = Signal(str, str)  # fires when the user asks to vary a figure in a sweep; the spec id and figure
 
     def __init__(self, document: DesignDocument, selection: Selection, parent=None) -> None:
         super().__init__(parent)
@@ -443,6 +449,11 @@ class InspectorWidget(QScrollArea):
             if meta.get("help"):
                 label.setToolTip(meta["help"])
                 editor.setToolTip(meta["help"])
+            if editable and isinstance(editor, QLineEdit) and _numeric(getattr(spec, f.name)):
+                for widget in (label, editor):
+                    widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                    widget.customContextMenuRequested.connect(
+                        lambda pos, w=widget, n=f.name: self._figure_menu(w, spec.id, n).popup(w.mapToGlobal(pos)))
             groups[group].addRow(label, cell)
             self.editors[f.name] = editor
             self.errors[f.name] = error
@@ -473,6 +484,17 @@ class InspectorWidget(QScrollArea):
         editor.setObjectName(f"figure-{name}")
         editor.setEnabled(editable)
         return editor
+
+    def _figure_menu(self, widget: QWidget, spec_id: str, name: str) -> QMenu:
+        """A figure's context menu: the line's own (cut, copy, paste) and "Vary this figure…"."""
+        menu = widget.createStandardContextMenu() if isinstance(widget, QLineEdit) else QMenu(widget)
+        if not menu.isEmpty():
+            menu.addSeparator()
+        action = menu.addAction("Vary this figure…")
+        action.setObjectName("varyFigure")
+        action.triggered.connect(lambda: self.sigVaryRequested.emit(spec_id, name))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return menu
 
     # ----------------------------------------------------------------- edits
     def _commit_text(self, spec_id: str, name: str, editor: QLineEdit) -> None:

@@ -13,15 +13,21 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtWidgets import QRubberBand
 
 from ...model.design import PartPath, format_path
-from ...model.placement import accepting_slots, slot_problem, spec_title
+from ...model.placement import accepting_slots, default_contents, describe_contents, slot_problem, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec
 from ...render import colours as C
+from ...text import agree, count
 from ..project.document import EditRefused
 from .canvas.items import MarkItem
 from .mime import SpecDrag
 
 if TYPE_CHECKING:
     from .canvas.view import CanvasView
+
+# Held while dropping a container from the palette: it arrives the other way round from the palette's
+# "filled" toggle (empty by default, so filled with its default contents).
+FILL_MODIFIER = Qt.ShiftModifier
+FILL_MODIFIER_NAME = "Shift"
 
 
 class Interaction:
@@ -189,13 +195,14 @@ class MoveParts(Interaction):
             ghost.setRect(self.scene.layout.slot_scene_rect(self.target, target))
             ghost.set_colour(colour)
             ghost.setVisible(self.moving)
-        count = f"{len(self.paths)} part{'s' if len(self.paths) > 1 else ''}"
+        what = count(len(self.paths), "part")
         if problem:
             self.status(f"Cannot move here: {problem}")
         elif self.target != self.parent_path:
-            self.status(f"Move {count} into {format_path(self.target)}")
+            self.status(f"Move {what} into {format_path(self.target)}")
         elif self.moving:
-            self.status(f"Move {count} by {self.delta[0]:+d} rows, {self.delta[1]:+d} columns")
+            rows, cols = self.delta
+            self.status(f"Move {what} by {rows:+d} {agree(abs(rows), 'row')}, {cols:+d} {agree(abs(cols), 'column')}")
 
     def release(self, pos, modifiers) -> None:
         self.move(pos, modifiers)
@@ -203,7 +210,7 @@ class MoveParts(Interaction):
             try:
                 moved = self.document.move(self.paths, self.delta, self.target)
                 self.selection.set(moved)
-                self.status(f"Moved {len(moved)} part{'s' if len(moved) > 1 else ''}", 4000)
+                self.status(f"Moved {count(len(moved), 'part')}", 4000)
             except EditRefused as exc:
                 self.status(f"Not moved: {exc}", 8000)
         self.end()
@@ -235,6 +242,7 @@ class PaletteDrop(Interaction):
                 accepting.update((path, slot) for slot in accepting_slots(self.design, container, self.spec))
         self.accepting = accepting
         self.scene.set_paint_state(accepting=accepting)
+        self.contents = default_contents(self.spec, self.document.lookup(drag.carried)) if self.spec else {}
 
     def target(self, pos: QPoint) -> tuple[tuple[PartPath, tuple[int, int]] | None, str | None]:
         """The slot under ``pos`` and why the spec does not fit there (None if it does)."""
@@ -245,7 +253,24 @@ class PaletteDrop(Interaction):
             holder = {"chip": "an empty chip slot of a tile", "tile": "an empty tile slot of a cabinet",
                       "cabinet": "a free floor position"}.get(self.spec.level, "a slot")
             return None, f"drop {spec_title(self.spec)} on {holder}"
-        return hit, slot_problem(self.design, hit[0], hit[1], self.spec)
+        return hit, slot_problem(self.design, hit[0], hit[1], self.spec, self.document.lookup(self.drag.carried))
+
+    def filled(self, modifiers) -> bool:
+        """Whether a container dropped now arrives with its default contents."""
+        return self.drag.filled != bool(modifiers & FILL_MODIFIER)
+
+    def what(self, modifiers) -> tuple[str, str]:
+        """(the new part as the status bar names it, how to get it the other way), e.g. ("Dojo cabinet (empty)",
+        "hold Shift to bring it filled with 12 tiles, 300 chips"); no hint for a part that holds nothing."""
+        assert self.spec is not None
+        title = spec_title(self.spec)
+        if not self.contents:
+            return title, ""
+        held = bool(modifiers & FILL_MODIFIER)
+        other = ("release" if held else "hold") + f" {FILL_MODIFIER_NAME}"
+        if self.filled(modifiers):
+            return f"{title} (with {describe_contents(self.contents)})", f"{other} to bring it empty"
+        return f"{title} (empty)", f"{other} to bring it filled with {describe_contents(self.contents)}"
 
     def move(self, pos, modifiers) -> bool:
         hit, problem = self.target(pos)
@@ -258,20 +283,22 @@ class PaletteDrop(Interaction):
         if problem:
             self.status(f"Cannot drop here: {problem}", 10000)
         elif hit is not None:
-            self.status(f"Drop to add {spec_title(self.spec)} at {format_path(hit[0] + (hit[1],))}")
+            what, hint = self.what(modifiers)
+            self.status(f"Drop to add {what} at {format_path(hit[0] + (hit[1],))}" + (f" · {hint}" if hint else ""))
         return problem is None
 
-    def drop(self, pos) -> PartPath | None:
+    def drop(self, pos, modifiers=Qt.NoModifier) -> PartPath | None:
         hit, problem = self.target(pos)
         path = None
         if problem is None and hit is not None:
             try:
-                path = self.document.place_new(hit[0], hit[1], self.drag.spec_id, self.drag.carried)
+                path = self.document.place_new(hit[0], hit[1], self.drag.spec_id, self.drag.carried,
+                                               filled=self.filled(modifiers))
             except EditRefused as exc:
                 problem = str(exc)
         if path is not None:
             self.selection.set([path])
-            self.status(f"Added {spec_title(self.spec)} at {format_path(path)}", 5000)
+            self.status(f"Added {self.what(modifiers)[0]} at {format_path(path)}", 5000)
         else:
             self.status(f"Drop refused: {problem}", 10000)
         self.end()

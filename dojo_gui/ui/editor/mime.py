@@ -14,6 +14,7 @@ from PySide6.QtCore import QMimeData
 
 from ...model.design import Design, Part, PartPath, plural
 from ...model.specs import CHILD_LEVEL, LEVELS, AnySpec, FigureError, spec_from_dict, spec_to_dict
+from ...text import count
 
 SPEC_MIME = "application/x-dojo-gui-spec"
 PARTS_MIME = "application/x-dojo-gui-parts"
@@ -31,11 +32,13 @@ class SpecDrag:
     level: str
     source: str  # "project" or "catalog"
     carried: dict[str, AnySpec]
+    filled: bool = False  # a container arrives with its default contents (the palette's toggle when the drag began)
 
 
-def spec_mime(spec: AnySpec, source: str, closure: list[AnySpec]) -> QMimeData:
+def spec_mime(spec: AnySpec, source: str, closure: list[AnySpec], *, filled: bool = False) -> QMimeData:
     mime = QMimeData()
-    payload = {"id": spec.id, "level": spec.level, "source": source, "specs": [spec_to_dict(s) for s in closure]}
+    payload = {"id": spec.id, "level": spec.level, "source": source, "specs": [spec_to_dict(s) for s in closure],
+               "filled": filled}
     mime.setData(SPEC_MIME, json.dumps(payload).encode("utf-8"))
     mime.setText(spec.name or spec.id)
     return mime
@@ -56,7 +59,7 @@ def spec_drag(mime: QMimeData | None) -> SpecDrag | None:
             carried[spec.id] = spec
     except (ValueError, KeyError, TypeError, FigureError):
         return None
-    return SpecDrag(spec_id, level, str(payload.get("source", "")), carried)
+    return SpecDrag(spec_id, level, str(payload.get("source", "")), carried, payload.get("filled") is True)
 
 
 # --------------------------------------------------------------------------- copied parts
@@ -73,7 +76,7 @@ def parts_mime(design: Design, paths: list[PartPath]) -> QMimeData:
     mime = QMimeData()
     mime.setData(PARTS_MIME, json.dumps(payload).encode("utf-8"))
     names = ", ".join(p.name or p.spec_id for p in parts[:5]) + (" ..." if len(parts) > 5 else "")
-    mime.setText(f"{len(parts)} {parts[0].level}{'s' if len(parts) > 1 else ''} from {design.name}: {names}")
+    mime.setText(f"{count(len(parts), parts[0].level)} from {design.name}: {names}")
     return mime
 
 

@@ -1,18 +1,21 @@
 """The palette: every spec the user can place, grouped by level, searchable, and a drag source.
 
 It lists the project's specs and the built-in catalog together: an id the project has
-is shown once, as the project's (marked "edited" when it differs from the built-in
-one).  Dragging an entry carries :data:`~dojo_gui.ui.editor.mime.SPEC_MIME` data.
+is shown once, as the project's (bold; marked "edited" when it differs from the built-in
+one).  Within a level the order is by vendor and name and stays put as the project takes
+specs in; the search hides entries, it never re-orders them.  Dragging an entry carries
+:data:`~dojo_gui.ui.editor.mime.SPEC_MIME` data; a container arrives empty unless the
+"Drop containers filled" toggle is on (Shift while dropping turns it the other way).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from ... import units
-from ...model.placement import spec_closure
+from ...model.placement import spec_closure, spec_title
 from ...model.specs import AnySpec, ChipSpec, ContainerSpec
 from ..project.document import DesignDocument
 from .icons import spec_icon
@@ -52,6 +55,7 @@ class PaletteModel(QStandardItemModel):
     def __init__(self, document: DesignDocument, parent=None) -> None:
         super().__init__(parent)
         self.document = document
+        self.fill_new = False  # containers dragged from here arrive with their default contents
         self.refresh()
 
     def entries(self) -> list[tuple[AnySpec, str, str]]:
@@ -79,7 +83,7 @@ class PaletteModel(QStandardItemModel):
             group.setFont(font)
             groups[level] = group
             self.appendRow(group)
-        for spec, source, note in sorted(self.entries(), key=lambda e: (e[1] != "project", (e[0].name or e[0].id).lower())):
+        for spec, source, note in sorted(self.entries(), key=lambda e: (e[0].vendor.lower(), spec_title(e[0]).lower())):
             item = QStandardItem(spec_icon(spec), f"{spec.name or spec.id}\n{key_figures(spec)}")
             item.setData(spec.id, SPEC_ID_ROLE)
             item.setData(source, SOURCE_ROLE)
@@ -107,7 +111,7 @@ class PaletteModel(QStandardItemModel):
             if spec_id:
                 lookup = self.document.lookup()
                 spec = lookup[spec_id]
-                return spec_mime(spec, index.data(SOURCE_ROLE), spec_closure(spec, lookup))
+                return spec_mime(spec, index.data(SOURCE_ROLE), spec_closure(spec, lookup), filled=self.fill_new)
         return None
 
     def supportedDragActions(self):
@@ -150,6 +154,12 @@ class PaletteWidget(QWidget):
         self.search.setPlaceholderText("Search specs (name, vendor, figures)…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
+        self.fill_toggle = QCheckBox("Drop containers filled")
+        self.fill_toggle.setObjectName("paletteFillToggle")
+        self.fill_toggle.setToolTip("On: a tile or cabinet dropped from here arrives filled with its default "
+                                    "contents (a cabinet with its tiles and their chips).  Off: it arrives empty.  "
+                                    "Holding Shift while dropping does the opposite.")
+        self.fill_toggle.toggled.connect(self._on_fill_toggled)
         self.view = QTreeView()
         self.view.setObjectName("paletteView")
         self.view.setModel(self.proxy)
@@ -166,6 +176,7 @@ class PaletteWidget(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
+        layout.addWidget(self.fill_toggle)
         self.view.expandAll()
         document.sigSpecsChanged.connect(self._refresh)
         document.sigReset.connect(self._refresh)
@@ -173,6 +184,9 @@ class PaletteWidget(QWidget):
     def _refresh(self, *_args) -> None:
         self.model.refresh()
         self.view.expandAll()
+
+    def _on_fill_toggled(self, on: bool) -> None:
+        self.model.fill_new = on
 
     def _on_search(self, text: str) -> None:
         self.proxy.set_text(text)

@@ -197,3 +197,17 @@ class DropRun(DesignCommand):
     def undo(self) -> None:
         assert self.record is not None
         self.design.add_run(self.record, self.index)
+
+
+class SetSweeps(DesignCommand):
+    """Keep another list of sweeps with the project (a sweep kept, replaced or dropped); undo restores the old list."""
+
+    def __init__(self, design: Design, sweeps: list, text: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__(design, text, parent)
+        self.new, self.old = list(sweeps), list(design.sweeps)
+
+    def redo(self) -> None:
+        self.design.set_sweeps(self.new)
+
+    def undo(self) -> None:
+        self.design.set_sweeps(self.old)

@@ -24,11 +24,13 @@ from PySide6.QtGui import QUndoStack
 from ... import units
 from ...io.project import save as save_project
 from ...model.design import Change, Design, Part, PartPath, Slot, format_path
-from ...model.placement import accepting_slots, build_part, next_free_name, slot_problem, spec_closure, spec_title
+from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
+                                spec_title)
 from ...model.runs import RunRecord
+from ...text import count
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
 from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
-                       SetMeta, SetPartSpec)
+                       SetMeta, SetPartSpec, SetSweeps)
 
 
 class EditRefused(Exception):
@@ -44,6 +46,7 @@ class DesignDocument(QObject):
     sigReset = Signal()  # fires after the whole design was replaced (open, revert, new, recover)
     sigMetaChanged = Signal()  # fires after the design's name or description changed
     sigRunsChanged = Signal()  # fires after a saved run was kept or removed
+    sigSweepsChanged = Signal()  # fires after a sweep was kept with the project, replaced or removed
     sigChanged = Signal()  # fires after every change of the design, once per change
     sigFileChanged = Signal()  # fires when the file the document belongs to changed (open, save as)
     sigModifiedChanged = Signal(bool)  # fires when the design becomes modified or returns to its saved state
@@ -68,7 +71,7 @@ class DesignDocument(QObject):
     # ----------------------------------------------------------------- model notifications -> signals
     def _on_change(self, change: Change) -> None:
         kind = change.kind
-        if kind not in ("meta", "runs"):
+        if kind not in ("meta", "runs", "sweeps"):
             self.content_revision = self.design.revision
         if kind == "added":
             self.sigPartAdded.emit(change.path)
@@ -86,6 +89,8 @@ class DesignDocument(QObject):
             self.sigMetaChanged.emit()
         elif kind == "runs":
             self.sigRunsChanged.emit()
+        elif kind == "sweeps":
+            self.sigSweepsChanged.emit()
         self.sigChanged.emit()
 
     # ----------------------------------------------------------------- file state
@@ -146,24 +151,28 @@ class DesignDocument(QObject):
             self.undo_stack.push(macro)
 
     # ----------------------------------------------------------------- placing
-    def placement_problem(self, parent_path: PartPath, slot: Slot, spec: AnySpec) -> str | None:
-        return slot_problem(self.design, parent_path, slot, spec)
+    def placement_problem(self, parent_path: PartPath, slot: Slot, spec: AnySpec,
+                          carried: dict[str, AnySpec] | None = None) -> str | None:
+        return slot_problem(self.design, parent_path, slot, spec, self.lookup(carried))
 
     def place_new(self, parent_path: PartPath, slot: Slot, spec_id: str,
-                  carried: dict[str, AnySpec] | None = None) -> PartPath:
-        """Put a new part of ``spec_id`` (filled with its default children) into a slot; returns its path."""
+                  carried: dict[str, AnySpec] | None = None, *, filled: bool = False) -> PartPath:
+        """Put a new part of ``spec_id`` into a slot, empty or (``filled``) with its default children; returns
+        its path."""
         lookup = self.lookup(carried)
         spec = lookup.get(spec_id)
         if spec is None:
             raise EditRefused(f"unknown spec {spec_id!r}")
-        problem = slot_problem(self.design, parent_path, slot, spec)
+        problem = slot_problem(self.design, parent_path, slot, spec, lookup)
         if problem:
             raise EditRefused(problem)
-        macro = Macro(f"Add {spec_title(spec)} at {format_path(parent_path + (slot,))}")
-        self._import(macro, spec_closure(spec, lookup))
+        part = build_part(spec, slot, lookup, fill=filled)
+        state = "" if not isinstance(spec, ContainerSpec) else (" (filled)" if part.children else " (empty)")
+        macro = Macro(f"Add {spec_title(spec)}{state} at {format_path(parent_path + (slot,))}")
+        self._import(macro, spec_closure(spec, lookup) if filled else [spec])
         parent = self.design.part(parent_path)
-        name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
-        macro.add(PlacePart(self.design, parent_path, build_part(spec, slot, lookup, name)))
+        part.name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
+        macro.add(PlacePart(self.design, parent_path, part))
         self._push(macro)
         return parent_path + (slot,)
 
@@ -179,8 +188,8 @@ class DesignDocument(QObject):
             empty = self.design.empty_slots(parent)
             if not empty:
                 raise EditRefused(f"{format_path(parent_path)} has no empty slot")
-            raise EditRefused(slot_problem(self.design, parent_path, empty[0], spec) or "it does not fit")
-        macro = Macro(f"Fill {len(slots)} empty slots of {format_path(parent_path)} with {spec_title(spec)}")
+            raise EditRefused(slot_problem(self.design, parent_path, empty[0], spec, lookup) or "it does not fit")
+        macro = Macro(f"Fill {count(len(slots), 'empty slot')} of {format_path(parent_path)} with {spec_title(spec)}")
         self._import(macro, spec_closure(spec, lookup))
         names = self._cabinet_names(parent, len(slots)) if spec.level == "cabinet" else [""] * len(slots)
         for slot, name in zip(slots, names):
@@ -201,7 +210,7 @@ class DesignDocument(QObject):
         top = [p for p in dict.fromkeys(top) if self.design.find(p) is not None]
         if not top:
             raise EditRefused("nothing to remove" if not paths else "the selected parts are gone")
-        text = f"Remove {format_path(top[0])}" if len(top) == 1 else f"Remove {len(top)} parts"
+        text = f"Remove {format_path(top[0])}" if len(top) == 1 else f"Remove {count(len(top), 'part')}"
         macro = Macro(text)
         for path in sorted(top, reverse=True):
             macro.add(RemovePart(self.design, path))
@@ -224,7 +233,8 @@ class DesignDocument(QObject):
                 spec = self.design.specs.get(part.spec_id) if part is not None else None
                 if spec is None:
                     return f"{format_path(path)} is gone"
-                problem = slot_problem(self.design, tuple(into), (path[-1][0] + delta[0], path[-1][1] + delta[1]), spec)
+                problem = slot_problem(self.design, tuple(into), (path[-1][0] + delta[0], path[-1][1] + delta[1]), spec,
+                                       self.lookup())
                 if problem:
                     return problem
             return None
@@ -255,7 +265,7 @@ class DesignDocument(QObject):
         if elsewhere:
             into = tuple(into)
             targets = [into + ((p[-1][0] + delta[0], p[-1][1] + delta[1]),) for p in paths]
-            what = format_path(paths[0]) if len(paths) == 1 else f"{len(paths)} parts"
+            what = format_path(paths[0]) if len(paths) == 1 else count(len(paths), "part")
             macro = Macro(f"Move {what} into {format_path(into)}")
             for path, target in zip(paths, targets):
                 macro.add(RelocatePart(self.design, path, into, target[-1]))
@@ -263,7 +273,7 @@ class DesignDocument(QObject):
             return targets
         # Parts furthest along the move go first, so every target slot is free when its part arrives.
         order = sorted(paths, key=lambda p: p[-1][0] * delta[0] + p[-1][1] * delta[1], reverse=True)
-        text = f"Move {format_path(paths[0])}" if len(paths) == 1 else f"Move {len(paths)} parts"
+        text = f"Move {format_path(paths[0])}" if len(paths) == 1 else f"Move {count(len(paths), 'part')}"
         macro = Macro(text)
         for path in order:
             macro.add(MovePart(self.design, path, (path[-1][0] + delta[0], path[-1][1] + delta[1])))
@@ -295,12 +305,14 @@ class DesignDocument(QObject):
             if spec.level != part.level:
                 raise EditRefused(f"{spec_title(spec)} is a {spec.level}; {format_path(path)} is a {part.level} slot")
             parent_spec = self.design.specs.get(part.parent.spec_id) if part.parent else None
-            if isinstance(parent_spec, ContainerSpec) and parent_spec.accepts and spec.id not in parent_spec.accepts:
-                raise EditRefused(f"{spec_title(parent_spec)} accepts only {', '.join(parent_spec.accepts)}")
+            problem = fit_problem(parent_spec, spec, lookup) if isinstance(parent_spec, ContainerSpec) else None
+            if problem:
+                raise EditRefused(problem)
         todo = [p for p in paths if self.design.part(p).spec_id != spec.id]
         if not todo:
             return
-        macro = Macro(f"Make {len(todo)} parts {spec_title(spec)}" if len(todo) > 1 else f"Make {format_path(todo[0])} {spec_title(spec)}")
+        macro = Macro(f"Make {count(len(todo), 'part')} {spec_title(spec)}" if len(todo) > 1
+                      else f"Make {format_path(todo[0])} {spec_title(spec)}")
         self._import(macro, [spec])
         for path in todo:
             macro.add(SetPartSpec(self.design, path, spec.id))
@@ -362,6 +374,26 @@ class DesignDocument(QObject):
         self._push(macro)
         return len(indices)
 
+    # ----------------------------------------------------------------- sweeps
+    def keep_sweep(self, sweep, index: int | None = None) -> int:
+        """Keep a sweep and its results with the project, in place of the one at ``index`` or after the others
+        (undoable); returns its index."""
+        sweeps = list(self.design.sweeps)
+        if index is None or not 0 <= index < len(sweeps):
+            sweeps.append(sweep)
+            index = len(sweeps) - 1
+        else:
+            sweeps[index] = sweep
+        self.undo_stack.push(SetSweeps(self.design, sweeps, f"Keep sweep {sweep.name!r}"))
+        return index
+
+    def remove_sweep(self, index: int) -> None:
+        sweeps = list(self.design.sweeps)
+        if not 0 <= index < len(sweeps):
+            raise EditRefused("no kept sweep selected")
+        name = sweeps.pop(index).name
+        self.undo_stack.push(SetSweeps(self.design, sweeps, f"Remove sweep {name!r}"))
+
     # ----------------------------------------------------------------- paste
     def paste(self, parent_path: PartPath, parts: list[Part], specs: dict[str, AnySpec]) -> list[PartPath]:
         """Place copies of detached parts into the empty slots of a container, in order.
@@ -386,16 +418,17 @@ class DesignDocument(QObject):
         else:
             slots = free[: len(parts)]
         if len(slots) < len(parts):
-            raise EditRefused(f"{format_path(parent_path)} has {len(free)} empty slots; the clipboard holds {len(parts)} parts")
+            raise EditRefused(f"{format_path(parent_path)} has {count(len(free), 'empty slot')}; the clipboard holds "
+                              f"{count(len(parts), 'part')}")
         for part, slot in zip(parts, slots):
             spec = lookup.get(part.spec_id)
             if spec is None:
                 raise EditRefused(f"the clipboard uses spec {part.spec_id!r}, which it does not carry")
-            problem = slot_problem(self.design, parent_path, slot, spec)
+            problem = slot_problem(self.design, parent_path, slot, spec, lookup)
             if problem:
                 raise EditRefused(problem)
         needed = {p.spec_id for part in parts for p in part.walk()}
-        macro = Macro(f"Paste {len(parts)} {parts[0].level}{'s' if len(parts) > 1 else ''} into {format_path(parent_path)}")
+        macro = Macro(f"Paste {count(len(parts), parts[0].level)} into {format_path(parent_path)}")
         self._import(macro, [lookup[i] for i in sorted(needed) if i in lookup])
         names = self._cabinet_names(parent, len(parts)) if child_level == "cabinet" else None
         for k, (part, slot) in enumerate(zip(parts, slots)):

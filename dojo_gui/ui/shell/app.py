@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from ... import __version__
 from .collector import install_gui_thread_collector
+from .wheel import install_wheel_guard
 
 APP_NAME = "dojo-gui"
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def application() -> QApplication:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(APP_NAME)
     install_gui_thread_collector(app)
+    install_wheel_guard(app)
     return app  # type: ignore[return-value]
 
 
@@ -84,7 +86,10 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
     if not windows:
         windows.append(on_example())
     for window in windows:
-        window.show()
+        if window.start_maximized:
+            window.showMaximized()
+        else:
+            window.show()
         design = window.document.design
         chips = sum(1 for part in design.parts() if part.level == "chip")
         log.info("opened %s (%s chips) from %s", design.name, f"{chips:,}",
@@ -115,6 +120,10 @@ def main(files: list[str], example: str | None) -> int:
     setup_logging()
     app.setWindowIcon(QIcon.fromTheme("applications-science"))
     windows = open_windows(list(files or []), example)
+    from .probe import start_probe
+
+    probe = start_probe(app)  # only when the real-window tests ask for it
     code = app.exec()
+    del probe
     del windows
     return code

@@ -6,7 +6,8 @@ the simulation's (:attr:`MainWindow.live`).  What the File and Edit menus do is 
 controllers it owns, each with the actions it serves: :attr:`~MainWindow.files`
 (:mod:`.project_files`), :attr:`~MainWindow.autosave` (:mod:`.autosave`),
 :attr:`~MainWindow.export` (:mod:`.export`), :attr:`~MainWindow.clipboard`
-(:mod:`.clipboard`) and :attr:`~MainWindow.fill` (:mod:`.fill`).
+(:mod:`.clipboard`), :attr:`~MainWindow.fill` (:mod:`.fill`) and :attr:`~MainWindow.sweeps` (:mod:`.sweeping`,
+the Sweeps panel).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from ... import __version__, units
@@ -47,11 +48,13 @@ from .files import Autosaves, RecentFiles
 from .fill import FillController
 from .logs import setup_logging
 from .project_files import FileController
+from .sweeping import SweepsController
 
 if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
+MAXIMISE_BELOW = (1600, 900)  # a first window on a screen with less room than this (available pixels) is maximised
 log = logging.getLogger(__name__)
 
 
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.export = ExportController(self)
         self.clipboard = ClipboardController(self)
         self.fill = FillController(self)
+        self.sweeps = SweepsController(self)
 
         # An explicit minimum keeps the layout from pushing size hints to the window system at every
         # change (which some platforms, like the offscreen one the tests use, cannot take).
@@ -146,12 +150,16 @@ class MainWindow(QMainWindow):
 
             live = self._live = LiveSimulation(self, log_file=setup_logging())
             live.overlay.sigColoursChanged.connect(self._on_live_colours)
+            live.menu.addSeparator()
+            live.menu.addAction(self.sweeps.actions["sweeps"])
             self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
             for dock in live.docks.values():
                 self.view_menu.addAction(dock.toggleViewAction())
             for key in ("inspector", "findings"):  # the editor's docks stay in front until a run is asked for
                 if self.docks[key].isVisible():
                     self.docks[key].raise_()
+            if not self.state_restored:
+                self.first_start_docks()
             live.show_overlay(self.overlay)
             log.info("simulation panel ready")
         return self._live
@@ -201,6 +209,7 @@ class MainWindow(QMainWindow):
         redo.setIcon(standard_icon("redo"))
         a["undo"], a["redo"] = undo, redo
         a.update(self.clipboard.actions)
+        a.update(self.sweeps.actions)
         a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
         view = self.view
         a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
@@ -297,15 +306,13 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- settings
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 900)
+        self.start_maximized = False  # how the app shows the window the first time (see app.open_windows)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._first_start_geometry()
         state = self.settings.value("window/state")
         self.state_restored = state is not None and self.restoreState(state)
-        if not self.state_restored:  # first start: most of the room for the canvas
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [300, 350], Qt.Horizontal)
-            self.resizeDocks([self.docks["findings"]], [150], Qt.Vertical)
+        if not self.state_restored:
+            self.first_start_docks()
         for key in ("labels", "ports", "bars"):
             value = self.settings.value(f"view/{key}")
             if value is not None:
@@ -313,6 +320,28 @@ class MainWindow(QMainWindow):
         overlay = self.settings.value("view/overlay")
         if overlay in OVERLAYS:
             self.set_overlay(overlay)
+
+    def _first_start_geometry(self) -> None:
+        """No saved geometry: most of the screen's available area, centred; all of it (maximised) on a screen
+        smaller than :data:`MAXIMISE_BELOW`."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        width, height = int(available.width() * 0.9), int(available.height() * 0.9)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        # move() places the frame; its title bar is not known before the window is shown, hence the nudge up.
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + max(0, (available.height() - height) // 2 - 16))
+        self.start_maximized = available.width() < MAXIMISE_BELOW[0] or available.height() < MAXIMISE_BELOW[1]
+
+    def first_start_docks(self) -> None:
+        """The docks' first sizes, as a share of the window: the canvas gets most of it, the findings panel (empty
+        until the design check has run) a strip; again once the simulation's docks have joined them."""
+        width, height = self.width(), self.height()
+        palette = min(max(int(width * 0.19), 240), 320)
+        inspector = min(max(int(width * 0.23), 300), 380)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector], Qt.Horizontal)
+        bottom = max(self.docks["findings"].minimumSizeHint().height(), int(height * 0.15))
+        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Vertical)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -453,4 +482,5 @@ class MainWindow(QMainWindow):
         self.analyzer.shutdown()
         if self._live is not None:
             self._live.shutdown()
+        self.sweeps.shutdown()
         event.accept()

@@ -33,6 +33,7 @@ from .runs import RunsWidget
 from .worker import SimulationController
 
 log = logging.getLogger(__name__)
+BOTTOM_MIN_PX = 110  # the least height of a simulation dock in the bottom strip
 
 
 class LiveSimulation(QObject):
@@ -101,6 +102,10 @@ class LiveSimulation(QObject):
     def _dock(self, title: str, name: str, widget, area, beside) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
+        if area == Qt.BottomDockWidgetArea:
+            # The bottom strip is as tall as the tallest minimum of its tabs: these may shrink to the findings
+            # panel's, which stays small while it is empty (the user drags the strip taller to read a plot).
+            widget.setMinimumHeight(min(widget.minimumSizeHint().height(), BOTTOM_MIN_PX))
         dock.setWidget(widget)
         # The window is built (and its saved state restored) before this: the dock goes where that state
         # had it, if it did.

@@ -130,6 +130,7 @@ class RunPanel(QWidget):
         form_column.addWidget(self.thermal_box)
         form_column.addStretch(1)
         self.form_area = QScrollArea()
+        self.form_area.setObjectName("runFormArea")
         self.form_area.setWidget(form)
         self.form_area.setWidgetResizable(True)
         self.form_area.setFrameShape(QFrame.NoFrame)
@@ -253,6 +254,7 @@ class RunPanel(QWidget):
         self.start_hour = self._edit("startHourEdit", "0", "hour of the day the run starts (for a daily curve)")
         self.flow = self._edit("flowEdit", "100%", "coolant flow of every tile loop as a share of its design flow")
         self.initial = QComboBox()
+        self.initial.setObjectName("initialCombo")
         for key, title in (("idle", "settled at idle"), ("load", "settled at the first load"),
                            ("coolant", "everything at coolant temperature")):
             self.initial.addItem(title, key)

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from dojo_gui.model.aggregate import summarize
+from dojo_gui.model.economics import capex
 from dojo_gui.model.templates import TEMPLATES
 from dojo_gui.sim.training import Plan, TrainingSettings, simulate_training
+from dojo_gui.sim.training.energy import SERVICE_YEARS
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def test_the_timeline_covers_the_step_for_every_stage(result):
         assert segments[0].start_s == 0 and segments[-1].end_s == pytest.approx(result.step_time_s)
         assert all(a.end_s == pytest.approx(b.start_s) for a, b in itertools.pairwise(segments))
     used = timeline.chip_utilization(16)
-    assert used.shape == (16,) and np.all((0 < used) & (used < 1))  # every GPU of the two nodes works
+    assert used.shape == (16,) and np.all((used > 0) & (used < 1))  # every GPU of the two nodes works
     times, values = timeline.utilization_trace(1)
     assert times[0] == 0 and times[-1] == pytest.approx(result.step_time_s) and set(values) <= {0.0, 0.2, 1.0}
 
@@ -39,7 +41,9 @@ def test_power_lies_between_idle_and_full_load(dgx2, result):
     assert s.idle_power_w < result.energy.feed_power_w < s.max_power_w
     assert result.energy.energy_j == pytest.approx(result.energy.feed_power_w * result.time_to_train_s)
     assert result.energy.electricity_usd == pytest.approx(result.energy.energy_kwh * 0.10)
-    assert result.energy.capex_usd is None  # the catalog has no prices yet
+    assert result.energy.capex_usd == pytest.approx(capex(dgx2).total_usd) and result.energy.capex_usd > 0
+    service_s = SERVICE_YEARS * 365.25 * 86400
+    assert result.energy.capex_share_usd == pytest.approx(result.energy.capex_usd * result.time_to_train_s / service_s)
 
 
 def test_a_chip_without_hbm_streams_what_sram_cannot_hold(catalog, models):

@@ -5,6 +5,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.io.catalog import example_path
+from dojo_gui.io.project import VERSION
 from dojo_gui.render.colours import spec_colour
 
 TILE = ((0, 1), (1, 1))
@@ -114,7 +115,7 @@ def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, 
     from dojo_gui.ui.shell.app import open_windows
 
     broken = tmp_path / "broken.dojo"
-    broken.write_text(example_path("exapod").read_text().replace('"version": 1', '"version": 99', 1))
+    broken.write_text(example_path("exapod").read_text().replace(f'"version": {VERSION}', '"version": 99', 1))
     good = tmp_path / "good.dojo"
     good.write_bytes(example_path("dojo-tile").read_bytes())
     windows = open_windows([str(broken), str(good)], None, dialogs=scripted_dialogs)

@@ -273,10 +273,13 @@ class CanvasView(QGraphicsView):
         if drag is None:
             event.ignore()
             return
-        self.start_interaction(PaletteDrop(self, drag))
+        gesture = PaletteDrop(self, drag)
+        self.start_interaction(gesture)
+        gesture.move(event.position().toPoint(), event.modifiers())
+        # Taken wherever the pointer comes in: Qt sends the moves and the drop only to a widget that
+        # accepted the enter, and the way in from the palette nearly always crosses parts that refuse.
         event.setDropAction(Qt.CopyAction)
         event.accept()
-        self.dragMoveEvent(event)
 
     def dragMoveEvent(self, event) -> None:
         if not isinstance(self.interaction, PaletteDrop):
@@ -284,10 +287,7 @@ class CanvasView(QGraphicsView):
             return
         fits = self.interaction.move(event.position().toPoint(), event.modifiers())
         event.setDropAction(Qt.CopyAction)
-        if fits:
-            event.accept()
-        else:
-            event.ignore()
+        event.setAccepted(fits)  # refused here, asked again at the next move
 
     def dragLeaveEvent(self, event) -> None:
         if isinstance(self.interaction, PaletteDrop):
@@ -304,7 +304,7 @@ class CanvasView(QGraphicsView):
             self.start_interaction(PaletteDrop(self, drag))
         gesture = self.interaction
         assert isinstance(gesture, PaletteDrop)
-        path = gesture.drop(event.position().toPoint())
+        path = gesture.drop(event.position().toPoint(), event.modifiers())
         if path is not None:
             event.setDropAction(Qt.CopyAction)
             event.accept()
