@@ -295,7 +295,7 @@ def _simulate_collective(design: Design, collective: str, size_bytes: float, alg
                                      progress=lambda f: buffer.phase(what, f))
     except Cancelled as exc:
         raise Stopped(exc.partial) from None
-    return result, link_geometry(fabric, result)
+    return result, link_geometry(fabric, result, design)
 
 
 def _run_comm(job: CommJob, design: Design, revision: int, buffer: LiveBuffer, control: Control) -> Outcome:
@@ -384,12 +384,13 @@ def _limits(run) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- links
-def link_geometry(fabric, result) -> dict:
+def link_geometry(fabric, result, design: Design | None = None) -> dict:
     """Where each directed link of the collective's fabric is on the global chip grid, and each chip's path.
 
     ``src_rc``/``dst_rc``: (links, 2) grid coordinates (NaN for links with a switch or an interface
-    processor at an end); ``chip_paths``; ``link_src``/``link_dst`` node indices (chips are
-    0..n_chips-1); ``wrap``: links that close a torus.
+    processor at an end); ``chip_paths``; ``chip_rc``: each chip's grid coordinates (None without a
+    grid); ``link_src``/``link_dst`` node indices (chips are 0..n_chips-1); ``wrap``: links that close
+    a torus; ``part_names``: the names of the design's cabinets and tiles by path ("" where unnamed).
     """
     n = fabric.n_chips
     coords = fabric.chip_coords
@@ -400,8 +401,10 @@ def link_geometry(fabric, result) -> dict:
     if coords is not None:
         src_rc[on_grid] = coords[src[on_grid]]
         dst_rc[on_grid] = coords[dst[on_grid]]
+    names = {part.path: part.name for part in design.parts() if part.level in ("cabinet", "tile")} if design else {}
     return {"src_rc": src_rc, "dst_rc": dst_rc, "link_src": src, "link_dst": dst, "n_chips": n,
             "chip_paths": list(fabric.chip_paths or []), "wrap": fabric.link_wrap.copy(),
+            "chip_rc": None if coords is None else np.asarray(coords, float).copy(), "part_names": names,
             "grid_shape": tuple(int(x) + 1 for x in coords.max(axis=0)) if coords is not None and len(coords) else None}
 
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from .. import units
 from ..model.aggregate import Summary
+from ..text import count
 
 NEAR = 0.9  # a share of the limit from which a bar turns amber
 STATE_COLOURS = {"info": QColor("#7d9cc0"), "ok": QColor("#3aa76d"), "near": QColor("#e0a020"), "over": QColor("#d8453b")}
@@ -44,7 +45,7 @@ def capacities(summary: Summary) -> list[Capacity]:
     out = []
     if summary.slots:
         out.append(Capacity("slots", "Slots", "slots", summary.filled, summary.slots,
-                            f"{summary.filled} of {summary.slots} slots filled"))
+                            f"{summary.filled} of {count(summary.slots, 'slot')} filled"))
     if summary.power_budget_w > 0:
         out.append(Capacity("power", "Power", "kW", summary.max_power_w, summary.power_budget_w,
                             f"{units.format(summary.max_power_w, 'W')} of {units.format(summary.power_budget_w, 'W')} budget"))

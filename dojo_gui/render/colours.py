@@ -4,12 +4,13 @@ Every painted part asks a :data:`ColourProvider` first — a function from a par
 to a QColor, or None to keep the default.  The canvas, the exported pictures and the
 report all paint through it, so colouring chips by live temperature, power or link load
 is a matter of passing another provider (see :class:`ValueColours`), never of changing
-the painting.
+the painting.  Whoever makes a provider says what its colours mean with a :class:`Legend`.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
@@ -37,6 +38,28 @@ SEVERITY_COLOURS: dict[str, QColor] = {"error": QColor("#d8453b"), "warning": QC
 TEXT = QColor("#1d232b")
 TEXT_ON_DARK = QColor("#f4f6f8")
 FRAME = {"chip": QColor("#5a1410"), "tile": QColor("#1b1f25"), "cabinet": QColor("#7d8792"), "room": QColor("#aab2bb")}
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What the colours of a provider mean: a ramp with its ends labelled, or named swatches, or both.
+
+    ``mark`` puts a labelled tick on the ramp (the fraction along it, the label), e.g. where a
+    budget is; ``caption`` explains a detail of the colouring, ``note`` warns about the values
+    (that they are stale, or missing).
+    """
+
+    title: str
+    low: str = ""  # the ramp's cool end; the ramp shows when either end is labelled
+    high: str = ""
+    swatches: tuple[tuple[QColor, str], ...] = ()
+    mark: tuple[float, str] | None = None
+    caption: str = ""
+    note: str = ""
+
+    @property
+    def has_ramp(self) -> bool:
+        return bool(self.low or self.high)
 
 
 def _hue(spec: AnySpec) -> int:

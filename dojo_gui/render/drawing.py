@@ -69,6 +69,7 @@ class PaintState:
     summaries: Mapping[PartPath, Summary] | None = None
     severities: Mapping[PartPath, str] | None = None  # worst finding per path
     accepting: Collection[tuple[PartPath, Slot]] | None = None  # empty slots to light up during a drag
+    links: bool = True  # the links between parts (painted by the canvas over every part, see render.links)
 
 
 class PartDrawing:

@@ -19,10 +19,12 @@ from PySide6.QtGui import QImage
 from .. import __version__, units
 from ..model.aggregate import Summary, summarize, summarize_all
 from ..model.design import Design, Part, format_path
+from ..model.finding_groups import FindingGroup, group_findings
 from ..model.rules import Finding, check, count_by_severity
 from ..model.runs import RunRecord, RunRecordError
 from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
 from ..render import fitted_height
+from ..text import count
 from .charts import line_chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
@@ -187,7 +189,7 @@ def overview_section(ctx: ReportContext) -> Section:
     blocks.append(_picture_block(ctx))
     counts = s.counts
     rows = [
-        ["Parts", f"{counts['room']} room, {counts['cabinet']:,} cabinets, {counts['tile']:,} tiles, {counts['chip']:,} chips"],
+        ["Parts", ", ".join(count(counts[level], level) for level in ("room", "cabinet", "tile", "chip"))],
         *[[f"Peak compute {name.upper()}", fmt(v, "FLOPS")] for name, v in s.peak_flops.items()],
         ["SRAM", fmt(s.sram_bytes, "B")],
         ["HBM", fmt(s.hbm_bytes, "B")],
@@ -201,7 +203,8 @@ def overview_section(ctx: ReportContext) -> Section:
         ["Mass", f"{s.mass_kg:,.0f} kg"],
     ]
     counts_f = count_by_severity(ctx.findings)
-    rows.append(["Findings", f"{counts_f['error']} errors, {counts_f['warning']} warnings, {counts_f['info']} notes"])
+    rows.append(["Findings", (f"{count(counts_f['error'], 'error')}, {count(counts_f['warning'], 'warning')}, "
+                              f"{count(counts_f['info'], 'note')}")])
     latest = latest_by_kind(ctx.runs)
     for kind, record in latest.items():
         for name in HEADLINE_FIGURES[kind]:
@@ -299,22 +302,38 @@ def budgets_section(ctx: ReportContext) -> Section:
 def findings_section(ctx: ReportContext) -> Section:
     findings = ctx.findings
     counts = count_by_severity(findings)
-    blocks: list = [Paragraph(f"The design rules found {counts['error']} errors, {counts['warning']} warnings and "
-                              f"{counts['info']} notes.")]
-    if findings:
-        shown = findings[:MAX_FINDING_ROWS]
-        kinds = [{"error": "bad", "warning": "warn"}.get(f.severity, "") for f in shown]
+    groups = group_findings(findings, {spec_id: spec.name for spec_id, spec in ctx.design.specs.items()})
+    text = (f"The design rules found {count(counts['error'], 'error')}, "
+            f"{count(counts['warning'], 'warning')} and {count(counts['info'], 'note')}.")
+    if len(groups) < len(findings):
+        text += " The same finding on parts of one spec is one row, with the parts it concerns."
+    blocks: list = [Paragraph(text)]
+    if groups:
+        shown = groups[:MAX_FINDING_ROWS]
+        kinds = [{"error": "bad", "warning": "warn"}.get(g.severity, "") for g in shown]
         blocks.append(Table("findings", ["Severity", "Rule", "Where", "Finding"],
-                            [[f.severity, f.rule, f.where(), f.message] for f in shown],
+                            [[g.severity, g.rule, _group_where(g), g.message] for g in shown],
                             row_kinds=kinds, column_widths=[10, 14, 30, 46]))
-        if len(findings) > len(shown):
+        if len(groups) > len(shown):
             rest: dict[str, int] = {}
-            for f in findings[len(shown):]:
-                rest[f"{f.severity} {f.rule}"] = rest.get(f"{f.severity} {f.rule}", 0) + 1
-            blocks.append(Note(f"{len(findings) - len(shown):,} more findings are not listed: "
+            for g in groups[len(shown):]:
+                rest[f"{g.severity} {g.rule}"] = rest.get(f"{g.severity} {g.rule}", 0) + g.count
+            blocks.append(Note(f"{sum(rest.values()):,} more findings are not listed: "
                                + ", ".join(f"{n:,} × {k}" for k, n in rest.items())
-                               + ". `dojo-gui validate` lists them all."))
+                               + ". `dojo-gui validate --all` lists them all."))
     return Section("findings", "Findings", blocks)
+
+
+FINDING_PARTS_NAMED = 3  # parts a row of the findings names before "and N more"
+
+
+def _group_where(group: FindingGroup) -> str:
+    """Where a row's findings are: the part, or how many parts and the first few of them."""
+    if group.count == 1:
+        return group.where()
+    named = ", ".join(f.where() for f in group.findings[:FINDING_PARTS_NAMED])
+    rest = group.count - FINDING_PARTS_NAMED
+    return f"{group.where()}: {named}" + (f" and {rest:,} more" if rest > 0 else "")
 
 
 def results_section(ctx: ReportContext) -> Section:

@@ -179,8 +179,23 @@ def test_findings_are_listed_with_where_they_are(qapp, exapod, tmp_path, read_ht
     export_report(exapod, html=html, picture=None)
     rows = read_html(html).tables["findings"][1:]
     where = format_path(((0, 3), (1, 2)))
-    assert ["warning", "empty-slots", where, "1 of 25 chip slots are empty"] in rows
+    assert ["warning", "empty-slots", where, "1 of 25 chip slots is empty"] in rows
     assert read_html(html).tables["totals"][-1][1] != "0 errors, 0 warnings, 0 notes"
+
+
+def test_findings_are_grouped_by_rule_and_spec(qapp, exapod, tmp_path, read_html):
+    import dataclasses
+
+    exapod.put_spec(dataclasses.replace(exapod.specs["dojo-d1"], tdp_w=500.0))  # 261 findings
+    html = tmp_path / "g.html"
+    export_report(exapod, html=html, picture=None)
+    rows = read_html(html).tables["findings"][1:]
+    assert len(rows) == 5
+    tiles = next(r for r in rows if r[1] == "power-budget" and r[2].startswith("120 tiles"))
+    assert tiles[0] == "error" and tiles[3].endswith("at full load, over the 15 kW budget")
+    assert tiles[2] == ("120 tiles (Dojo training tile): room.cabinet[0,0].tile[0,0], room.cabinet[0,0].tile[0,1], "
+                        "room.cabinet[0,0].tile[0,2] and 117 more")
+    assert "261 errors" in read_html(html).tables["totals"][-1][1]
 
 
 def test_an_over_budget_part_is_flagged(qapp, exapod, tmp_path, read_html):

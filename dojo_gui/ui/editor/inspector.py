@@ -23,6 +23,7 @@ from ...model.design import PartPath, format_path
 from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, FigureError
 from ...render.capacity import STATE_COLOURS, Capacity, capacities
+from ...text import count
 from ..project.document import DesignDocument, EditRefused
 from .selection import Selection
 
@@ -30,6 +31,8 @@ def _narrow(combo: QComboBox) -> QComboBox:
     """A combo box that does not widen the inspector to its longest entry."""
     combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(8)
+    # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
+    combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 8 + 40)
     return combo
 
 
@@ -307,8 +310,9 @@ class InspectorWidget(QScrollArea):
                    if s.level == child_level and accepting_slots(self.document.design, part, s)]
         if not options:
             return
+        # The count on a line of its own, the choice below it: side by side they were wider than the dock.
+        self.body.addWidget(QLabel(f"{count(len(empty), 'empty slot')}: fill with"))
         row = QHBoxLayout()
-        row.addWidget(QLabel(f"{len(empty)} empty slot{'s' if len(empty) > 1 else ''}: fill with"))
         combo = _narrow(QComboBox())
         combo.setObjectName("fillSpec")
         for s in sorted(options, key=lambda s: (s.id != spec.default_child, s.id not in self.document.design.specs, spec_title(s))):
@@ -382,7 +386,7 @@ class InspectorWidget(QScrollArea):
     def _build_totals(self, s: Summary, layout) -> None:
         box = QGroupBox("Totals")
         form = _ValueForm(box)
-        counts = "\n".join(f"{s.counts[lv]:,} {lv}{'s' if s.counts[lv] != 1 else ''}"
+        counts = "\n".join(count(s.counts[lv], lv)
                            for lv in ("cabinet", "tile", "chip") if s.counts[lv] and lv != s.level)
         form.addRow("Holds", QLabel(counts or "nothing"))
         if s.peak_flops:
@@ -407,7 +411,7 @@ class InspectorWidget(QScrollArea):
         users = [p.path for p in design.parts() if p.spec_id == spec.id] if spec.id in design.specs else []
         header = QHBoxLayout()
         if editable:
-            note = f"Spec {spec.id} · used by {len(users):,} part{'s' if len(users) != 1 else ''}"
+            note = f"Spec {spec.id} · used by {count(len(users), 'part')}"
             if len(users) > 1:
                 note += " — edits apply to all of them"
         else:
@@ -562,12 +566,12 @@ class InspectorWidget(QScrollArea):
         path = self.target[1] if self.target[0] == "part" else None
         paths = self._targets(path) if path is not None else []
         new_id = self.document.make_variant(spec_id, paths)
-        self.sigStatus.emit(f"Made spec {new_id} for {len(paths)} part{'s' if len(paths) != 1 else ''}", 5000)
+        self.sigStatus.emit(f"Made spec {new_id} for {count(len(paths), 'part')}", 5000)
 
     def _fill(self, path: PartPath, spec_id: str) -> None:
         try:
             n = self.document.fill_empty(path, spec_id)
-            self.sigStatus.emit(f"Filled {n} slots of {format_path(path)}", 5000)
+            self.sigStatus.emit(f"Filled {count(n, 'slot')} of {format_path(path)}", 5000)
         except EditRefused as exc:
             self.sigStatus.emit(f"Not filled: {exc}", 10000)
 

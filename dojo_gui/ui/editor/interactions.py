@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Held while dropping a container from the palette: it arrives the other way round from the palette's
 # "filled" toggle (empty by default, so filled with its default contents).
-FILL_MODIFIER = Qt.ShiftModifier
+FILL_MODIFIER = Qt.KeyboardModifier.ShiftModifier
 FILL_MODIFIER_NAME = "Shift"
 
 
@@ -243,6 +243,7 @@ class PaletteDrop(Interaction):
         self.accepting = accepting
         self.scene.set_paint_state(accepting=accepting)
         self.contents = default_contents(self.spec, self.document.lookup(drag.carried)) if self.spec else {}
+        self.problem: str | None = None  # why the slot under the pointer at the last move does not take it
 
     def target(self, pos: QPoint) -> tuple[tuple[PartPath, tuple[int, int]] | None, str | None]:
         """The slot under ``pos`` and why the spec does not fit there (None if it does)."""
@@ -255,11 +256,11 @@ class PaletteDrop(Interaction):
             return None, f"drop {spec_title(self.spec)} on {holder}"
         return hit, slot_problem(self.design, hit[0], hit[1], self.spec, self.document.lookup(self.drag.carried))
 
-    def filled(self, modifiers) -> bool:
+    def filled(self, modifiers: Qt.KeyboardModifier) -> bool:
         """Whether a container dropped now arrives with its default contents."""
         return self.drag.filled != bool(modifiers & FILL_MODIFIER)
 
-    def what(self, modifiers) -> tuple[str, str]:
+    def what(self, modifiers: Qt.KeyboardModifier) -> tuple[str, str]:
         """(the new part as the status bar names it, how to get it the other way), e.g. ("Dojo cabinet (empty)",
         "hold Shift to bring it filled with 12 tiles, 300 chips"); no hint for a part that holds nothing."""
         assert self.spec is not None
@@ -274,6 +275,7 @@ class PaletteDrop(Interaction):
 
     def move(self, pos, modifiers) -> bool:
         hit, problem = self.target(pos)
+        self.problem = problem
         if hit is not None:
             self.mark.setRect(self.scene.layout.slot_scene_rect(*hit))
             self.mark.set_colour(C.REFUSE if problem else C.ACCEPT)
@@ -287,7 +289,8 @@ class PaletteDrop(Interaction):
             self.status(f"Drop to add {what} at {format_path(hit[0] + (hit[1],))}" + (f" · {hint}" if hint else ""))
         return problem is None
 
-    def drop(self, pos, modifiers=Qt.NoModifier) -> PartPath | None:
+    def drop(self, pos: QPoint,
+             modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> PartPath | None:
         hit, problem = self.target(pos)
         path = None
         if problem is None and hit is not None:

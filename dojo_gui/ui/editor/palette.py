@@ -154,6 +154,7 @@ class PaletteWidget(QWidget):
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
+        self.search.setObjectName("paletteSearch")
         self.search.setPlaceholderText("Search specs (name, vendor, figures)…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)

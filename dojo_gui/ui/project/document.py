@@ -30,8 +30,8 @@ from ...model.design import Change, Design, Part, PartPath, Slot, count_slots, c
 from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
                                 spec_title)
 from ...model.runs import RunRecord
-from ...text import count
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
+from ...text import count
 from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
                        SetMeta, SetPartSpec, SetSweeps)
 
@@ -185,7 +185,7 @@ class DesignDocument(QObject):
         part = build_part(spec, slot, lookup, fill=filled)
         state = "" if not isinstance(spec, ContainerSpec) else (" (filled)" if part.children else " (empty)")
         macro = Macro(f"Add {spec_title(spec)}{state} at {format_path(parent_path + (slot,))}")
-        self._import(macro, spec_closure(spec, lookup) if filled else [spec])
+        self._import(macro, spec_closure(spec, lookup))  # empty or not, the project knows what fills it
         parent = self.design.part(parent_path)
         part.name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
         macro.add(PlacePart(self.design, parent_path, part))

@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...model.specs import RoomSpec
+from ..editor.icons import spec_icon
+from ..editor.palette import key_figures
 from ..project.dialogs import Dialogs
 from .files import Autosave
 
@@ -60,6 +63,11 @@ class WindowDialogs(Dialogs):
         if dialog.discard_all:
             return "discard", None
         return "later", None
+
+    def ask_room(self, parent: QWidget, rooms: list[RoomSpec]) -> str | None:
+        """The id of the room a new design starts from, or None (cancelled)."""
+        dialog = RoomDialog(rooms, parent)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def show_about(self, parent: QWidget, text: str) -> None:
         QMessageBox.about(parent, "About dojo-gui", text)
@@ -110,6 +118,38 @@ class RecoveryDialog(QDialog):
     def choice(self) -> Autosave | None:
         item = self.list.currentItem()
         return item.data(Qt.UserRole) if item else None
+
+
+class RoomDialog(QDialog):
+    """File > New: which room the new design starts from (empty; its parts are dragged in from the palette)."""
+
+    def __init__(self, rooms: list[RoomSpec], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newDesignDialog")
+        self.setWindowTitle("New design")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Start from an empty room; drag cabinets, tiles and chips into it from the palette.\n"
+                                "(File > New from Template opens a design that is already built.)"))
+        self.list = QListWidget()
+        self.list.setObjectName("roomList")
+        for room in rooms:
+            item = QListWidgetItem(spec_icon(room), f"{room.name or room.id}\n{key_figures(room)}")
+            item.setData(Qt.ItemDataRole.UserRole, room.id)
+            item.setToolTip(room.description)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(460, 320)
+
+    def choice(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 class ShortcutsDialog(QDialog):

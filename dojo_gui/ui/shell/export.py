@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from ...io.atomic import OutputIsInput
 from ...io.project import ProjectFileError, load
 from ...model.design import format_path
+from ...text import count
 from .project_files import file_stem
 
 if TYPE_CHECKING:
@@ -116,7 +117,8 @@ class ExportController:
         except (OSError, OutputIsInput) as exc:
             window.dialogs.show_error(window, "Cannot export", why_not(exc, path))
             return
-        window.show_status(f"Exported {len(records)} runs to {len(written)} CSV files beside {path}", 5000)
+        window.show_status(f"Exported {count(len(records), 'run')} to {count(len(written), 'CSV file')} beside {path}",
+                           5000)
 
 
 def why_not(exc: Exception, path: str) -> str:

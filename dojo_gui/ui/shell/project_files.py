@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QMenu
 from ...io.atomic import remove_stale_temporaries
 from ...io.catalog import example_path, resource_dir
 from ...io.project import ProjectFileError, load
-from ...model.templates import TEMPLATES
+from ...model.specs import RoomSpec
+from ...model.templates import TEMPLATES, empty_design
 from .files import RecentFiles
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ class FileController:
         self.window = window
         self.recent = recent
         self.actions = {
-            "new": window.make_action("&New ExaPOD", lambda: self.new_from_template("exapod"), QKeySequence.New,
-                                      "new", "A new project from the ExaPOD template"),
+            "new": window.make_action("&New…", self.new_design, QKeySequence.StandardKey.New, "new",
+                                      "A new, empty design: pick its room, then drag parts into it"),
             "open": window.make_action("&Open…", self.open_file, QKeySequence.Open, "open", "Open a project file"),
             "save": window.make_action("&Save", self.save, QKeySequence.Save, "save", "Save the project"),
             "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.SaveAs,
@@ -110,6 +111,22 @@ class FileController:
         window.document.replace(design, None, origin=f"{design.name} example")
         window.autosave.follow(None)
         return True
+
+    def new_design(self) -> None:
+        """A design from scratch: the user picks a room, which opens empty."""
+        if not self.maybe_save():
+            return
+        window = self.window
+        rooms = sorted((s for s in window.catalog.values() if isinstance(s, RoomSpec)),
+                       key=lambda s: (s.vendor.lower(), (s.name or s.id).lower()))
+        room_id = window.dialogs.ask_room(window, rooms)
+        room = window.catalog.get(room_id) if room_id else None
+        if not isinstance(room, RoomSpec):
+            return
+        window.autosave.discard()
+        window.document.replace(empty_design(room, window.catalog), None, origin=f"new in an empty {room.name or room.id}")
+        window.autosave.follow(None)
+        window.show_status(f"An empty {room.name or room.id}: drag cabinets into it from the palette", 8000)
 
     def new_from_template(self, name: str) -> None:
         if not self.maybe_save():

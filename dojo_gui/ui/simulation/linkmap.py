@@ -2,8 +2,9 @@
 
 The map draws each chip at its place on the global chip grid and each directed link as a
 short segment beside the line between its chips (the two directions of a link on either
-side), coloured on the overlays' ramp from idle to fully used.  Links are drawn in a dozen
-batches, one per colour step, so the ExaPOD's 13,780 directed links are a dozen items.
+side), coloured on the overlays' ramp from idle to fully used; the cabinets and tiles are
+outlined and named (:mod:`.linkframes`).  Links are drawn in a dozen batches, one per
+colour step, so the ExaPOD's 13,780 directed links are a dozen items.
 A slider steps through the collective's timeline (its bins); the plot below shows the
 share of bytes delivered, of chips finished and the mean utilization of the links in use.
 """
@@ -28,7 +29,8 @@ from ...model.design import format_path
 from ...render import image_bytes
 from ...render.colours import ramp_colours
 from ..project.dialogs import Dialogs
-from .legend import RampLegend
+from .legend import LegendPanel
+from .linkframes import PartFrames
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
 
 LEVELS = 12  # colour steps of the links
@@ -81,8 +83,9 @@ class LinkMapWidget(QWidget):
             item.setZValue(k + 1)
             self.map.addItem(item)
             self.batches.append(item)
+        self.frames = PartFrames(self.map)
         self.map.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.legend = RampLegend(name="linkLegend")
+        self.legend = LegendPanel(name="linkLegend")
         self.legend.set_scale("Link utilization", "0 %", "100 %")
         self.legend.setMaximumWidth(260)
         self.readout = QLabel(" ")
@@ -143,6 +146,7 @@ class LinkMapWidget(QWidget):
             if on_grid.any() else np.zeros((0, 2))
         self.chips.setData(x=coords[:, 1], y=coords[:, 0]) if len(coords) else self.chips.clear()
         self._chip_rc = coords
+        self.frames.show(links["chip_paths"], links.get("chip_rc"), links.get("part_names", {}))
         n_bins = len(result.timeline_edges_s) - 1
         self.slider.blockSignals(True)
         self.slider.setRange(0, n_bins)
@@ -199,6 +203,7 @@ class LinkMapWidget(QWidget):
     def clear(self) -> None:
         self.result, self.links = None, None
         self.chips.clear()
+        self.frames.clear()
         for item in self.batches:
             item.setData([], [])
         self.timeline.clear_data()
@@ -226,6 +231,8 @@ class LinkMapWidget(QWidget):
         chip = int(links["link_src"][out_links[0]])
         paths = links["chip_paths"]
         name = format_path(paths[chip]) if chip < len(paths) else f"chip {chip}"
+        cabinet = links.get("part_names", {}).get(paths[chip][:1], "") if chip < len(paths) else ""
+        name = f"{cabinet}: {name}" if cabinet else name
         util = self.shown_utilization
         into = np.flatnonzero(links["link_dst"] == chip)
         when = "over the whole collective" if self.bin < 0 else self.slider_label.text()

@@ -102,7 +102,7 @@ class LiveSimulation(QObject):
     def _dock(self, title: str, name: str, widget, area, beside) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
-        if area == Qt.BottomDockWidgetArea:
+        if area == Qt.DockWidgetArea.BottomDockWidgetArea:
             # The bottom strip is as tall as the tallest minimum of its tabs: these may shrink to the findings
             # panel's, which stays small while it is empty (the user drags the strip taller to read a plot).
             widget.setMinimumHeight(min(widget.minimumSizeHint().height(), BOTTOM_MIN_PX))

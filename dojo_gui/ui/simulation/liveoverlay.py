@@ -10,7 +10,8 @@ Three overlays (View > Colour By):
 
 Values arrive as numpy arrays in a simulation's part order; they become one
 :class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
-every tick: the eye does not need more and the canvas repaints the whole room).
+every tick: the eye does not need more and the canvas repaints the whole room), and
+:meth:`LiveOverlay.legend` says what they mean (the window shows it over the canvas).
 Hovering a part shows its latest values in a tooltip and the status bar.
 """
 
@@ -26,8 +27,7 @@ from PySide6.QtWidgets import QLabel
 from ... import units
 from ...model.design import PartPath, format_path
 from ...model.partindex import PartIndex
-from ...render.colours import ArrayColours
-from .legend import CanvasLegend
+from ...render.colours import ArrayColours, Legend
 
 LIVE_OVERLAYS: dict[str, str] = {
     "temperature": "Temperature (live)",
@@ -41,12 +41,12 @@ LEVELS = ("chip", "tile", "cabinet")
 class LiveOverlay(QObject):
     sigColoursChanged = Signal()  # fires when the live colours changed (the canvas should take the new provider)
     sigHover = Signal(str)  # fires when the pointer rests on a part with live values; what they are (or "")
+    sigLegendChanged = Signal()  # fires when what the legend of the live overlay says changed (see legend())
 
     def __init__(self, view) -> None:
         super().__init__(view)
         self.view = view
         self.kind: str | None = None  # the overlay shown, if a live one
-        self.legend = CanvasLegend(view)
         self.stale = False
         # Thermal values, in the run's part order.
         self.index: PartIndex | None = None
@@ -124,9 +124,9 @@ class LiveOverlay(QObject):
         self.kind = kind
         self.view.viewport().setMouseTracking(kind is not None)  # hovering shows values only with a live overlay
         if kind is None:
-            self.legend.hide()
             self.hover.hide()
             self.provider = None
+            self.sigLegendChanged.emit()
             return
         self._refresh(True)
 
@@ -160,29 +160,29 @@ class LiveOverlay(QObject):
         return None
 
     def _update_legend(self) -> None:
+        self.sigLegendChanged.emit()
+
+    def legend(self) -> Legend | None:
+        """What the live colours on show mean (None when no live overlay is shown)."""
         kind = self.kind
         note = "Values from before the design was edited; run again." if self.stale else ""
         if kind == "temperature":
             if self.scale_c is None:
-                self.legend.set_scale("Temperature", "", "", "No values yet: run a thermal simulation.")
-            else:
-                lo, hi = self.scale_c
-                self.legend.set_scale("Temperature: chip junction, tile coolant out, cabinet CDU return",
-                                      f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note)
-        elif kind == "live-power":
+                return Legend("Temperature", note="No values yet: run a thermal simulation.")
+            lo, hi = self.scale_c
+            return Legend("Temperature: chip junction, tile coolant out, cabinet CDU return",
+                          f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note=note)
+        if kind == "live-power":
             if self.state is None:
-                self.legend.set_scale("Power", "", "", "No values yet: run a thermal simulation.")
-            else:
-                self.legend.set_scale("Power against each part's limit (chip TDP, tile and cabinet budget)",
-                                      "0 %", "110 %", note)
-        elif kind == "links":
+                return Legend("Power", note="No values yet: run a thermal simulation.")
+            return Legend("Power against each part's limit (chip TDP, tile and cabinet budget)", "0 %", "110 %",
+                          mark=(1.0 / 1.1, "100 %"), note=note)
+        if kind == "links":
             if self.link_index is None:
-                self.legend.set_scale("Link utilization", "", "", "No values yet: run a collective or a training step.")
-            else:
-                self.legend.set_scale(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
-                                      "0 %", "100 %", note)
-        self.legend.show()
-        self.legend.raise_()
+                return Legend("Link utilization", note="No values yet: run a collective or a training step.")
+            return Legend(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
+                          "0 %", "100 %", note=note)
+        return None
 
     # ----------------------------------------------------------------- hover
     def describe(self, path: PartPath) -> str:

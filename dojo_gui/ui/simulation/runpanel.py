@@ -221,6 +221,7 @@ class RunPanel(QWidget):
         self.scope.addItem("room")
         self.scope.setToolTip(SCOPE_HELP)
         self.chunks = QSpinBox()
+        self.chunks.setObjectName("chunksSpin")
         self.chunks.setRange(1, 4096)
         self.latency = QCheckBox("Count link latency and message overheads")
         self.latency.setChecked(True)

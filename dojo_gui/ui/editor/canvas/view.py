@@ -7,16 +7,20 @@ the entered container climbs out to the container that holds the click.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
-from ....model.design import PartPath
+from ....model.design import PartPath, format_path
+from ....model.placement import spec_title
 from ....model.specs import CHILD_LEVEL
+from ....render.capacity import capacities
 from ....render.geometry import CHIP
+from ....text import esc
 from ...project.document import DesignDocument
-from ..interactions import ClickSelect, Interaction, Pan, PaletteDrop, RubberBand
+from ..interactions import ClickSelect, Interaction, PaletteDrop, Pan, RubberBand
 from ..mime import spec_drag
+from ..palette import key_figures
 from ..selection import Selection
 from .scene import CanvasScene
 
@@ -290,9 +294,12 @@ class CanvasView(QGraphicsView):
         event.setAccepted(fits)  # refused here, asked again at the next move
 
     def dragLeaveEvent(self, event) -> None:
+        # Also what a release over a refusing slot ends with (Qt sends no drop there): its reason stays up.
         if isinstance(self.interaction, PaletteDrop):
+            refused = self.interaction.problem is not None
             self.interaction.cancel()
-            self.sigStatus.emit("", 0)
+            if not refused:
+                self.sigStatus.emit("", 0)
         event.accept()
 
     def dropEvent(self, event) -> None:
@@ -320,6 +327,38 @@ class CanvasView(QGraphicsView):
         self.auto_fit = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+
+    # ----------------------------------------------------------------- tooltips
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            hover = self.findChild(QWidget, "hoverValues")  # a live overlay's values say more while a run shows
+            text = "" if hover is not None and hover.isVisible() else self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """What the part a click at ``pos`` would pick is: its spec, key figures and use of its budgets."""
+        container, picked = self.target_at(pos)
+        path = picked if picked is not None else container
+        part = self.document.design.find(path)
+        spec = self.document.design.specs.get(part.spec_id) if part is not None else None
+        if part is None or spec is None:
+            return ""
+        name = esc(spec_title(spec))
+        title = f"<b>{esc(part.name)}</b> · {name}" if part.name else f"<b>{name}</b>"
+        lines = [title, f"<span style='color:#5b6570'>{esc(format_path(path))}</span>", esc(key_figures(spec))]
+        summaries = self.canvas.paint_state.summaries
+        summary = summaries.get(path) if summaries else None
+        if summary is not None:
+            lines += [f"{c.label}: {esc(c.text)}" + (f" ({c.fraction:.0%})" if c.key != "slots" else "")
+                      for c in capacities(summary)]
+        return "<br>".join(lines)
 
     # ----------------------------------------------------------------- painting
     def paintEvent(self, event) -> None:
