@@ -10,12 +10,12 @@ scripts can read figures back from the HTML.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
 from PySide6.QtGui import QImage
 
+from ..text import esc
 from .charts import Chart
 
 
@@ -126,12 +126,6 @@ table.data th { background-color: #dfe6ee; text-align: left; font-weight: bold; 
 table.data td, table.data th { border: 1px solid #b8c2cc; padding: 3px; vertical-align: top; }
 p.caption { font-size: 8pt; color: #444444; margin-bottom: 10pt; }
 """
-
-
-def esc(text: object) -> str:
-    """The one way text gets into the report's HTML: every value that comes from a project (names, labels,
-    notes, file names, figures) passes here, so a design called ``<script>`` is shown, never run."""
-    return html.escape(str(text), quote=True)
 
 
 def render_html(report: Report, image_src: Callable[[Figure], str], *,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QLineEdit, QTreeView
 from ... import units
 from ...model.placement import spec_closure, spec_title
 from ...model.specs import AnySpec, ChipSpec, ContainerSpec
+from ...text import esc
 from ..project.document import DesignDocument
 from .icons import spec_icon
 from .mime import SPEC_MIME, spec_mime
@@ -88,8 +89,10 @@ class PaletteModel(QStandardItemModel):
             item.setData(spec.id, SPEC_ID_ROLE)
             item.setData(source, SOURCE_ROLE)
             item.setData(" ".join([spec.id, spec.name, spec.vendor, spec.family, key_figures(spec), note]).lower(), SEARCH_ROLE)
-            item.setToolTip(f"<b>{spec.name or spec.id}</b> ({spec.id})<br>{spec.vendor} · {note}<br>{key_figures(spec)}"
-                            + (f"<br><i>{spec.description}</i>" if spec.description else ""))
+            # Rich text: every value from the spec (a project's own can say anything) goes through esc.
+            item.setToolTip(f"<b>{esc(spec.name or spec.id)}</b> ({esc(spec.id)})<br>{esc(spec.vendor)} · {esc(note)}"
+                            f"<br>{esc(key_figures(spec))}"
+                            + (f"<br><i>{esc(spec.description)}</i>" if spec.description else ""))
             flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
             if spec.level != "room":
                 flags |= Qt.ItemIsDragEnabled

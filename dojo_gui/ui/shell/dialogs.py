@@ -10,8 +10,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
-                               QListWidgetItem, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...model.specs import RoomSpec
 from ..editor.icons import spec_icon
@@ -70,20 +82,30 @@ class RecoveryDialog(QDialog):
     def __init__(self, autosaves: list[Autosave], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Recover unsaved work")
+        self.setObjectName("recoveryDialog")
         self.discard_all = False
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("dojo-gui found work that was not saved when it last closed:"))
+        layout.addWidget(QLabel("Later keeps it to be offered again at the next start."))
         self.list = QListWidget()
+        self.list.setObjectName("recoveryList")
         for autosave in autosaves:
             item = QListWidgetItem(autosave.describe())
             item.setData(Qt.UserRole, autosave)
+            item.setToolTip(autosave.describe())
             self.list.addItem(item)
         self.list.setCurrentRow(0)
+        # Wide enough for the whole line (a file's path is most of it), up to most of a small screen.
+        widest = max(self.list.fontMetrics().horizontalAdvance(a.describe()) for a in autosaves)
+        self.list.setMinimumWidth(min(widest + 40, 1000))
         layout.addWidget(self.list)
         buttons = QDialogButtonBox()
         recover = buttons.addButton("Recover", QDialogButtonBox.AcceptRole)
+        recover.setObjectName("recoverButton")
+        recover.setDefault(True)  # Enter recovers the work selected in the list
         discard = buttons.addButton("Discard all", QDialogButtonBox.DestructiveRole)
-        buttons.addButton("Later", QDialogButtonBox.RejectRole)
+        discard.setObjectName("discardAllButton")
+        buttons.addButton("Later", QDialogButtonBox.RejectRole).setObjectName("laterButton")
         recover.clicked.connect(self.accept)
         discard.clicked.connect(self._discard)
         buttons.rejected.connect(self.reject)

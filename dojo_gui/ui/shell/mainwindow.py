@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from ... import __version__, units
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
         self.view.fit_all()  # and the view keeps it fitted while the window takes its size
+        self.setAcceptDrops(True)  # a project file dropped from a file manager opens here
 
     # ----------------------------------------------------------------- building
     @property
@@ -482,6 +483,22 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         self.dialogs.show_shortcuts(self, self.shortcut_rows())
+
+    # ----------------------------------------------------------------- a project file dropped on the window
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.files.dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self.files.dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Once the drop is over: the file manager is not kept waiting while the save question is open.
+        QTimer.singleShot(0, self, lambda: self.files.open_path(path))
 
     # ----------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:

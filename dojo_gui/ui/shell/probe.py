@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMenu,
     QMessageBox,
     QTabBar,
@@ -213,7 +214,7 @@ class Probe(QObject):
     def q_widget(self, name: str) -> dict[str, Any]:
         """A widget by object name (or ``tab:TITLE`` for a dock's tab): where it is, whether it is visible,
         ``shown``: the part of it on screen (None when a scroll area or another window hides all of it), and
-        its value (a combo box's text, a spin box's or line edit's text, a check box's state)."""
+        its value (a combo box's text, a spin box's or line edit's text, a check box's state); a button's ``text``."""
         w = self.window()
         if name.startswith("tab:"):
             title = name[4:]
@@ -243,6 +244,8 @@ class Probe(QObject):
             out["value"] = widget.isChecked()
         elif isinstance(widget, QLabel):
             out["value"] = widget.text()
+        if isinstance(widget, QAbstractButton):
+            out["text"] = widget.text().replace("&", "")
         if isinstance(widget, QAbstractScrollArea):
             out["scroll"] = {"v": widget.verticalScrollBar().value(), "v_max": widget.verticalScrollBar().maximum(),
                              "h": widget.horizontalScrollBar().value(), "h_max": widget.horizontalScrollBar().maximum()}
@@ -304,8 +307,8 @@ class Probe(QObject):
         return out
 
     def q_dialogs(self) -> list[dict[str, Any]]:
-        """The dialogs on screen (modal or not): class, title, whether modal, their text, and for a file
-        dialog its folder."""
+        """The dialogs on screen (modal or not): class, title, whether modal, their text, the rows of their
+        lists (``items``), and for a file dialog its folder."""
         out = []
         modal = QApplication.activeModalWidget()
         for widget in QApplication.topLevelWidgets():
@@ -320,6 +323,8 @@ class Probe(QObject):
             else:
                 item["text"] = "\n".join(label.text() for label in widget.findChildren(QLabel)
                                          if label.isVisible() and label.text())
+            item["items"] = [view.item(i).text() for view in widget.findChildren(QListWidget) if view.isVisible()
+                             for i in range(view.count())]
             if isinstance(widget, QFileDialog):
                 item["folder"] = widget.directory().absolutePath()
             out.append(item)

@@ -1,9 +1,11 @@
 """The project's file: new from a template, open, open recent, save, save as, revert.
 
 Files are read and written only by :mod:`dojo_gui.io.project`; a file that cannot be read
-is reported with its precise error and the open project is left exactly as it was.  The
+(from Open, Open Recent, Revert, a file dropped on the window or the command line) is
+reported with its precise error and the open project is left exactly as it was.  The
 window owns one :class:`FileController`; it keeps the recent files and tells the window's
-:class:`~.autosave.AutosaveController` which project is open.
+:class:`~.autosave.AutosaveController` which project is open.  Opening a file clears its
+folder of the temporary files an interrupted save left there.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from ...io.atomic import remove_stale_temporaries
 from ...io.catalog import example_path, resource_dir
 from ...io.project import ProjectFileError, load
 from ...model.specs import RoomSpec
@@ -80,9 +84,20 @@ class FileController:
         window.document.replace(design, path)
         window.autosave.follow(path)
         self.recent.add(path)
+        remove_stale_temporaries([Path(path).parent])
         window.show_status(f"Opened {path}", 5000)
-        window.autosave.offer_recovery(only=window.autosave.key)
+        window.autosave.offer_recovery(only=path)
         return True
+
+    @staticmethod
+    def dropped_file(mime: QMimeData | None) -> Path | None:
+        """The project file in a drag from outside (a file manager), or None if the drag carries none."""
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".dojo"):
+                return Path(url.toLocalFile())
+        return None
 
     def open_example(self, name: str) -> bool:
         """Open a bundled example as an untitled copy, so saving asks where (the package's files stay as they are)."""

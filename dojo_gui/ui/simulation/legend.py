@@ -9,13 +9,12 @@ whoever made those colours: the editor's overlays or the simulation's live ones.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...render.colours import Legend, ramp_colours
+from ...text import esc
 
 BAR_H = 12
 MARK_TEXT_H = 12
@@ -119,7 +118,7 @@ class LegendPanel(QFrame):
         self.low.setText(legend.low)
         self.high.setText(legend.high)
         self.swatches.setText("<br>".join(f'<span style="color: {colour.name()};">&#9632;</span>&nbsp;'
-                                          f"{html.escape(text)}" for colour, text in legend.swatches))
+                                          f"{esc(text)}" for colour, text in legend.swatches))
         self.swatches.setVisible(bool(legend.swatches))
         self.caption.setText(legend.caption)
         self.caption.setVisible(bool(legend.caption))

@@ -22,8 +22,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
+from ...io.atomic import open_atomic, write_atomic
+from ...io.csvcells import csv_row
 from ...jobs.live import collective_progress
 from ...model.design import format_path
+from ...render import image_bytes
 from ...render.colours import ramp_colours
 from ..project.dialogs import Dialogs
 from .legend import LegendPanel
@@ -253,19 +256,22 @@ class LinkMapWidget(QWidget):
         return path
 
     def export_png(self, path: str | os.PathLike) -> None:
-        if not self.map.grab().save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        data = image_bytes(self.map.grab().toImage(), "PNG")
+        if not data:
+            raise OSError(f"cannot draw the picture for {path}")
+        write_atomic(path, data)
 
     def export_csv(self, path: str | os.PathLike) -> None:
         """Every directed link: its ends, kind, capacity, bytes, and utilization in the time shown."""
         r = self.result
         table = r.links
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with open_atomic(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["link", "src", "dst", "kind", "capacity_Bps", "bytes", "utilization_fraction"])
             for i in range(len(table)):
-                writer.writerow([i, table.src[i], table.dst[i], table.kind[i], repr(float(table.capacity_Bps[i])),
-                                 repr(float(r.link_bytes[i])), repr(float(self.shown_utilization[i]))])
+                writer.writerow(csv_row([i, table.src[i], table.dst[i], table.kind[i],
+                                         repr(float(table.capacity_Bps[i])), repr(float(r.link_bytes[i])),
+                                         repr(float(self.shown_utilization[i]))]))
 
 
 def _level_colours():

@@ -23,6 +23,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
+from ...io.atomic import open_atomic, write_atomic
+from ...io.csvcells import csv_row
+from ...render import image_bytes
 from ..project.dialogs import Dialogs
 
 pg.setConfigOptions(background="w", foreground="#1d232b", antialias=False)
@@ -306,8 +309,10 @@ class SeriesPlots(QWidget):
             rect = self.plots[key].sceneBoundingRect()
             view_rect = self.graphics.mapFromScene(rect).boundingRect()
             image = self.graphics.grab(view_rect)
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        data = image_bytes(image.toImage(), "PNG")
+        if not data:
+            raise OSError(f"cannot draw the picture for {path}")
+        write_atomic(path, data)
 
     def export_csv(self, path: str | os.PathLike, key: str | None = None) -> None:
         """The curves' data as CSV: one time column, then one column per curve (its name carries its unit).
@@ -320,16 +325,16 @@ class SeriesPlots(QWidget):
         series = [(n, x, y) for n, x, y in series if len(x)]
         shared = all(len(x) == len(series[0][1]) and np.array_equal(x, series[0][1]) for _, x, _ in series) \
             if series else True
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with open_atomic(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             if shared:
-                writer.writerow(["time_s", *([n for n, _, _ in series] if series else names)])
+                writer.writerow(csv_row(["time_s", *([n for n, _, _ in series] if series else names)]))
                 if series:
                     x = series[0][1]
                     for i in range(len(x)):
                         writer.writerow([_num(x[i]), *(_num(y[i]) for _, _, y in series)])
                 return
-            writer.writerow([h for n, _, _ in series for h in (f"{n}.time_s", n)])
+            writer.writerow(csv_row([h for n, _, _ in series for h in (f"{n}.time_s", n)]))
             for i in range(max(len(x) for _, x, _ in series)):
                 row = []
                 for _, x, y in series:

@@ -7,8 +7,6 @@ the entered container climbs out to the container that holds the click.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
@@ -18,6 +16,7 @@ from ....model.placement import spec_title
 from ....model.specs import CHILD_LEVEL
 from ....render.capacity import capacities
 from ....render.geometry import CHIP
+from ....text import esc
 from ...project.document import DesignDocument
 from ..interactions import ClickSelect, Interaction, PaletteDrop, Pan, RubberBand
 from ..mime import spec_drag
@@ -351,13 +350,13 @@ class CanvasView(QGraphicsView):
         spec = self.document.design.specs.get(part.spec_id) if part is not None else None
         if part is None or spec is None:
             return ""
-        name = escape(spec_title(spec))
-        title = f"<b>{escape(part.name)}</b> · {name}" if part.name else f"<b>{name}</b>"
-        lines = [title, f"<span style='color:#5b6570'>{escape(format_path(path))}</span>", escape(key_figures(spec))]
+        name = esc(spec_title(spec))
+        title = f"<b>{esc(part.name)}</b> · {name}" if part.name else f"<b>{name}</b>"
+        lines = [title, f"<span style='color:#5b6570'>{esc(format_path(path))}</span>", esc(key_figures(spec))]
         summaries = self.canvas.paint_state.summaries
         summary = summaries.get(path) if summaries else None
         if summary is not None:
-            lines += [f"{c.label}: {escape(c.text)}" + (f" ({c.fraction:.0%})" if c.key != "slots" else "")
+            lines += [f"{c.label}: {esc(c.text)}" + (f" ({c.fraction:.0%})" if c.key != "slots" else "")
                       for c in capacities(summary)]
         return "<br>".join(lines)
 
