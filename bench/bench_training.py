@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import SMOKE, median_time, peak_rss_mb  # noqa: E402
+from _common import SMOKE, median_time, peak_rss_mb
 
 EXAMPLE, MODEL = ("dojo-tile", "megatron-gpt-1.7b") if SMOKE else ("exapod", "gpt3-175b")
 

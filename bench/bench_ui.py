@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SMOKE, big_room, peak_rss_mb, repeats  # noqa: E402
+from _common import SMOKE, big_room, peak_rss_mb, repeats
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]

@@ -260,7 +260,7 @@ def parse_for_name(name: str, text: str | float | int) -> float:
 _FORMAT_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
 
 
-def format(value: float, unit: Unit | str, digits: int = 3) -> str:  # noqa: A001 - reads well at call sites
+def format(value: float, unit: Unit | str, digits: int = 3) -> str:
     """Print an SI value with a prefix chosen so the mantissa is in [1, 1000)."""
     if isinstance(unit, str):
         unit = UNITS[unit]

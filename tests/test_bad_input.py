@@ -11,9 +11,9 @@ import stat
 
 import pytest
 
+from dojo_gui import limits
 from dojo_gui.cli import main
 from dojo_gui.io.catalog import example_path
-from dojo_gui import limits
 from dojo_gui.io.project import ProjectFileError, load, loads
 
 

@@ -1,7 +1,7 @@
-import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dojo_gui import units
 

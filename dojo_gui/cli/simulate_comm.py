@@ -15,9 +15,9 @@ from ..text import count
 
 def register(group) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
-    from .common import add_file_argument
     from ..fabric.routing import ROUTING_HELP, ROUTINGS
     from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
+    from .common import add_file_argument
 
     p = group.add_parser(
         "comm", help="how long a collective takes, and which links hold it back",
@@ -93,11 +93,11 @@ def _raise_hint(limit: Limit) -> str:
 
 
 def cmd_comm(args: argparse.Namespace) -> int:
-    from .common import EXIT_FINDINGS, EXIT_OK, CliError, check_outputs, check_text, is_bundled, load_design, print_json
     from ..fabric.fabric import Fabric
     from ..fabric.routing import NoRoute
     from ..sim.collectives import CollectiveError
     from ..sim.comm import TooLarge, simulate_collective
+    from .common import EXIT_FINDINGS, EXIT_OK, CliError, check_outputs, check_text, is_bundled, load_design, print_json
 
     size = _parse_bytes(args.bytes)
     chunks = _parse_chunks(args.chunks)

@@ -239,6 +239,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not args.file:
         raise CliError("which design? give a FILE (a .dojo project or a bundled example, e.g. exapod)")
     model, settings, plan, fixed = training_request(args, models)
+    window = thermal_window(args)
     path, design = load_design(args.file)
     if args.save and is_bundled(path):
         raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "

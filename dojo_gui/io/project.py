@@ -27,19 +27,31 @@ import json
 import math
 import os
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .. import limits
-from ..units import describe
 from ..model.design import Design, Part, plural
 from ..model.runs import RunRecordError, parse_run
 from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, ContainerSpec, FigureError, spec_from_dict, spec_to_dict
 from ..model.sweep import SweepError, sweep_from_dict
+from ..units import describe
 from .atomic import write_atomic
 from .safejson import JsonInputError, place, read_json
 
-__all__ = ["FORMAT", "VERSION", "SUFFIX", "ProjectFileError", "load", "loads", "from_document", "dumps", "save",
-           "to_document", "write_atomic"]
+__all__ = [
+    "FORMAT",
+    "SUFFIX",
+    "VERSION",
+    "ProjectFileError",
+    "dumps",
+    "from_document",
+    "load",
+    "loads",
+    "save",
+    "to_document",
+    "write_atomic",
+]
 
 FORMAT = "dojo-gui-project"
 VERSION = 2

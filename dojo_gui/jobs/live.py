@@ -479,7 +479,7 @@ class Timing:
     left_s: float | None = field(default=None)
 
     @classmethod
-    def of(cls, started: float, fraction: float, now: float | None = None) -> "Timing":
+    def of(cls, started: float, fraction: float, now: float | None = None) -> Timing:
         elapsed = (time.monotonic() if now is None else now) - started
         if fraction <= 0.0 or elapsed < 0.3:  # too early to say
             return cls(elapsed)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy
 import itertools
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .. import limits
@@ -36,7 +36,7 @@ class DesignError(ValueError):
 class Part:
     """A placed part: a spec id, a slot in its parent, and children by slot."""
 
-    __slots__ = ("spec_id", "name", "slot", "level", "parent", "children")
+    __slots__ = ("children", "level", "name", "parent", "slot", "spec_id")
 
     def __init__(self, spec_id: str, level: str, slot: Slot = (0, 0), name: str = "") -> None:
         self.spec_id = spec_id

@@ -10,9 +10,9 @@ one edit that breaks 120 tiles reads as one line (:mod:`.finding_groups`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterable
 
 from .. import units
 from ..text import agree
@@ -177,7 +177,7 @@ def check(design: Design, rules: Iterable[Rule] = RULES) -> list[Finding]:
 
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
-    counts = {s: 0 for s in SEVERITIES}
+    counts = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         counts[f.severity] += 1
     return counts

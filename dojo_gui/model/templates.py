@@ -6,8 +6,8 @@ Every function takes the catalog (id -> spec) it draws from and returns a new
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from .design import Design, DesignError, Part, check_fill_size, make_part
 from .placement import spec_closure

@@ -79,14 +79,14 @@ def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFo
             continue
         if show_label:
             painter.setPen(text_colour)
-            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignVCenter | Qt.AlignLeft), item.short)
+            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), item.short)
         y = rect.center().y() - bar_h / 2
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 50) if light else QColor(0, 0, 0, 40))
         painter.drawRect(QRectF(bar_x, y, bar_w, bar_h))
         painter.setBrush(STATE_COLOURS[item.state])
         painter.drawRect(QRectF(bar_x, y, bar_w * min(1.0, item.fraction), bar_h))
         if item.state == "over":
             painter.setPen(QPen(STATE_COLOURS["over"], 1.5))
-            painter.setBrush(Qt.NoBrush)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(bar_x, y, bar_w, bar_h))

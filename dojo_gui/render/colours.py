@@ -10,8 +10,8 @@ the painting.  Whoever makes a provider says what its colours mean with a :class
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 from PySide6.QtGui import QColor

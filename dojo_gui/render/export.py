@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from ..model.design import Design, PartPath
 from .colours import ColourProvider
-from .drawing import PartDrawing, PaintState
+from .drawing import PaintState, PartDrawing
 from .geometry import Layout
 
 BACKGROUND = QColor("#fbfbfc")
@@ -56,7 +56,7 @@ def fitted_size(design: Design, width: int, height: int, path: PartPath = (), ma
 def render_design(design: Design, width: int, height: int, colours: ColourProvider | None = None,
                   path: PartPath = (), state: PaintState | None = None) -> QImage:
     """A ``width`` x ``height`` picture of the design (or of the part at ``path``), as the canvas draws it."""
-    image = QImage(max(1, int(width)), max(1, int(height)), QImage.Format_ARGB32_Premultiplied)
+    image = QImage(max(1, int(width)), max(1, int(height)), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(BACKGROUND)
     painter = QPainter(image)
     try:
@@ -94,7 +94,7 @@ def svg_bytes(design: Design, width: int = 1600, height: int = 900, colours: Col
     """The SVG picture as bytes (for embedding in an HTML report)."""
     data = QByteArray()
     buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     export_svg(design, buffer, width, height, colours, path, state)
     buffer.close()
     return bytes(data.data())
@@ -104,7 +104,7 @@ def image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
     """The image encoded as ``fmt`` (PNG, JPG), for one atomic write of the file (empty if it cannot be)."""
     data = QByteArray()
     buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     ok = image.save(buffer, fmt)
     buffer.close()
     return bytes(data.data()) if ok else b""
@@ -114,4 +114,4 @@ def image_png_bytes(image: QImage) -> bytes:
     return image_bytes(image, "PNG")
 
 
-__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_bytes", "image_png_bytes", "BACKGROUND"]
+__all__ = ["BACKGROUND", "export_svg", "image_bytes", "image_png_bytes", "paint_design", "render_design", "svg_bytes"]

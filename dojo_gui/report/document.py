@@ -10,8 +10,9 @@ scripts can read figures back from the HTML.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Union
 
 from PySide6.QtGui import QImage
 

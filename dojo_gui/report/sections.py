@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 from PySide6.QtGui import QImage
 
 from .. import __version__, units
 from ..model.aggregate import Summary, summarize, summarize_all
-from ..model.design import Design, Part, format_path
+from ..model.design import Design
 from ..model.finding_groups import FindingGroup, group_findings
 from ..model.rules import Finding, check, count_by_severity
 from ..model.runs import RunRecord, RunRecordError
-from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
+from ..model.specs import LEVELS, ChipSpec, Spec
 from ..render import fitted_height
 from ..sim.comm_reasons import why_not
 from ..text import count

@@ -7,10 +7,10 @@ import io
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QImage
 
-from dojo_gui.report.export import export_picture, key_figures_csv, series_csv, write_results_csv
 from dojo_gui.model.runs import parse_run
+from dojo_gui.report.export import export_picture, key_figures_csv, series_csv, write_results_csv
 from dojo_gui.report.runs import read_runs
 
 

@@ -8,9 +8,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QColor
 
+from dojo_gui.model.runs import RunRecordError, parse_run
 from dojo_gui.report import export_report
 from dojo_gui.report.charts import PALETTE, line_chart, nice_ticks, reduce_for_width
-from dojo_gui.model.runs import RunRecordError, parse_run
 from dojo_gui.report.runs import figure_label, latest_by_kind, read_runs
 
 

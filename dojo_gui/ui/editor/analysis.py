@@ -90,7 +90,7 @@ class Analyzer(QObject):
         def work() -> None:
             try:
                 result = analyse(snapshot, revision)
-            except Exception as exc:  # noqa: BLE001 - a rule bug must not kill the editor; show it instead
+            except Exception as exc:
                 result = exc
             bridge.done.emit(result)
 
@@ -119,7 +119,7 @@ class Analyzer(QObject):
                 return self.latest
             if self._timer.isActive() and not self._running:
                 self.run_now()
-            QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             self._pool.waitForDone(5)
         return None
 

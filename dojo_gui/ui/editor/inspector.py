@@ -13,8 +13,22 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...jobs.analysis import Analysis
@@ -27,9 +41,10 @@ from ...text import count
 from ..project.document import DesignDocument, EditRefused
 from .selection import Selection
 
+
 def _narrow(combo: QComboBox) -> QComboBox:
     """A combo box that does not widen the inspector to its longest entry."""
-    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(8)
     # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
     combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 8 + 40)
@@ -47,7 +62,7 @@ class CapacityBar(QWidget):
         self.capacity = capacity
         self.setMinimumHeight(34)
         self.setMinimumWidth(120)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(capacity.text)
 
     def sizeHint(self) -> QSize:
@@ -56,20 +71,20 @@ class CapacityBar(QWidget):
     def paintEvent(self, event) -> None:
         c = self.capacity
         p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         w = self.width()
         bold = QFont(self.font())
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(self.palette().windowText().color())
-        p.drawText(QRectF(0, 0, w, 16), int(Qt.AlignLeft | Qt.AlignVCenter), c.label)
+        p.drawText(QRectF(0, 0, w, 16), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), c.label)
         label_w = p.fontMetrics().horizontalAdvance(c.label) + 10
         p.setFont(self.font())
         share = f"{c.fraction * 100:.0f} %" if c.key != "slots" else ""
-        text = p.fontMetrics().elidedText(f"{c.text}  {share}".rstrip(), Qt.ElideLeft, int(w - label_w))
-        p.drawText(QRectF(label_w, 0, w - label_w, 16), int(Qt.AlignRight | Qt.AlignVCenter), text)
+        text = p.fontMetrics().elidedText(f"{c.text}  {share}".rstrip(), Qt.TextElideMode.ElideLeft, int(w - label_w))
+        p.drawText(QRectF(label_w, 0, w - label_w, 16), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
         bar = QRectF(0, 20, w - 1, 10)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 0, 0, 35))
         p.drawRoundedRect(bar, 3, 3)
         p.setBrush(STATE_COLOURS[c.state])
@@ -132,7 +147,7 @@ class _ValueForm(QFormLayout):
 
     def addRow(self, label, field=None):  # type: ignore[override]
         if isinstance(field, QLabel):
-            field.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return super().addRow(label, field)
 
 
@@ -149,8 +164,8 @@ class InspectorWidget(QScrollArea):
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the form follows the dock's width
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form follows the dock's width
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -256,7 +271,7 @@ class InspectorWidget(QScrollArea):
             label = QLabel(sub)
             label.setWordWrap(True)
             label.setStyleSheet("color: #5b6570;")
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.body.addWidget(label)
 
     def _build_part(self, path: PartPath) -> None:
@@ -270,7 +285,7 @@ class InspectorWidget(QScrollArea):
         else:
             self._title(design.name or "Untitled design", f"The room: {what}")
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if path:
             name_edit = QLineEdit(part.name)
             name_edit.setObjectName("partName")
@@ -442,7 +457,7 @@ class InspectorWidget(QScrollArea):
             if group not in groups:
                 box = QGroupBox(group)
                 form = QFormLayout(box)
-                form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
                 groups[group] = form
                 self.body.addWidget(box)
             editor = self._editor(spec, f.name, meta, editable)

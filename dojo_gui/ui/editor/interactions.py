@@ -66,7 +66,7 @@ class Interaction:
 class Pan(Interaction):
     """Drag the view around (middle button, or the left button with Space held)."""
 
-    cursor = Qt.ClosedHandCursor
+    cursor = Qt.CursorShape.ClosedHandCursor
 
     def press(self, pos, modifiers) -> None:
         self.last = pos
@@ -88,7 +88,7 @@ class ClickSelect(Interaction):
 
     def press(self, pos, modifiers) -> None:
         self.origin = pos
-        self.additive = bool(modifiers & (Qt.ControlModifier | Qt.ShiftModifier))
+        self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.was_selected = self.path in self.selection.paths
         if self.additive:
             self.selection.toggle(self.path)
@@ -117,9 +117,9 @@ class RubberBand(Interaction):
 
     def press(self, pos, modifiers) -> None:
         self.origin = pos
-        self.additive = bool(modifiers & (Qt.ControlModifier | Qt.ShiftModifier))
+        self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.before = list(self.selection.paths) if self.additive else []
-        self.band = QRubberBand(QRubberBand.Rectangle, self.view.viewport())
+        self.band = QRubberBand(QRubberBand.Shape.Rectangle, self.view.viewport())
         self.band.setGeometry(QRect(pos, QSize()))
         self.band.show()
         if not self.additive:
@@ -149,7 +149,7 @@ class MoveParts(Interaction):
     """Drag selected sibling parts to other slots of their container, or into another container of their level
     (a tile into the next cabinet), snapped to the grid (cabinets on the floor)."""
 
-    cursor = Qt.SizeAllCursor
+    cursor = Qt.CursorShape.SizeAllCursor
 
     def __init__(self, view: CanvasView, paths: list[PartPath], origin: QPoint) -> None:
         super().__init__(view)

@@ -27,13 +27,32 @@ from PySide6.QtGui import QUndoStack
 from ... import limits, units
 from ...io.project import save as save_project
 from ...model.design import Change, Design, Part, PartPath, Slot, count_slots, count_when_filled, format_path
-from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
-                                spec_title)
+from ...model.placement import (
+    accepting_slots,
+    build_part,
+    fit_problem,
+    next_free_name,
+    slot_problem,
+    spec_closure,
+    spec_title,
+)
 from ...model.runs import RunRecord
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
 from ...text import count
-from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
-                       SetMeta, SetPartSpec, SetSweeps)
+from .commands import (
+    DropRun,
+    KeepRun,
+    Macro,
+    MovePart,
+    PlacePart,
+    PutSpec,
+    RelocatePart,
+    RemovePart,
+    RenamePart,
+    SetMeta,
+    SetPartSpec,
+    SetSweeps,
+)
 
 
 class EditRefused(Exception):

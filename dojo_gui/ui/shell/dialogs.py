@@ -47,18 +47,18 @@ class WindowDialogs(Dialogs):
 
     def ask_save_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
-        box = QMessageBox(QMessageBox.Warning, "Unsaved changes", f"Save the changes to {title}?",
-                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", f"Save the changes to {title}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
         box.setInformativeText("Your changes are lost if you don't save them.")
-        box.setDefaultButton(QMessageBox.Save)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
-        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
 
     def ask_recover(self, parent: QWidget, autosaves: list[Autosave]) -> tuple[str, Autosave | None]:
         """('recover', autosave), ('discard', None) to delete them all, or ('later', None)."""
         dialog = RecoveryDialog(autosaves, parent)
         result = dialog.exec()
-        if result == QDialog.Accepted and dialog.choice() is not None:
+        if result == QDialog.DialogCode.Accepted and dialog.choice() is not None:
             return "recover", dialog.choice()
         if dialog.discard_all:
             return "discard", None
@@ -91,7 +91,7 @@ class RecoveryDialog(QDialog):
         self.list.setObjectName("recoveryList")
         for autosave in autosaves:
             item = QListWidgetItem(autosave.describe())
-            item.setData(Qt.UserRole, autosave)
+            item.setData(Qt.ItemDataRole.UserRole, autosave)
             item.setToolTip(autosave.describe())
             self.list.addItem(item)
         self.list.setCurrentRow(0)
@@ -100,12 +100,12 @@ class RecoveryDialog(QDialog):
         self.list.setMinimumWidth(min(widest + 40, 1000))
         layout.addWidget(self.list)
         buttons = QDialogButtonBox()
-        recover = buttons.addButton("Recover", QDialogButtonBox.AcceptRole)
+        recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)
         recover.setObjectName("recoverButton")
         recover.setDefault(True)  # Enter recovers the work selected in the list
-        discard = buttons.addButton("Discard all", QDialogButtonBox.DestructiveRole)
+        discard = buttons.addButton("Discard all", QDialogButtonBox.ButtonRole.DestructiveRole)
         discard.setObjectName("discardAllButton")
-        buttons.addButton("Later", QDialogButtonBox.RejectRole).setObjectName("laterButton")
+        buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole).setObjectName("laterButton")
         recover.clicked.connect(self.accept)
         discard.clicked.connect(self._discard)
         buttons.rejected.connect(self.reject)
@@ -117,7 +117,7 @@ class RecoveryDialog(QDialog):
 
     def choice(self) -> Autosave | None:
         item = self.list.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 class RoomDialog(QDialog):
@@ -161,17 +161,17 @@ class ShortcutsDialog(QDialog):
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, (action, keys) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(action))
             table.setItem(r, 1, QTableWidgetItem(keys))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(table)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
 
 def shortcut_text(sequence: QKeySequence) -> str:
-    return sequence.toString(QKeySequence.NativeText)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)

@@ -84,7 +84,7 @@ class ExportController:
                 return
         target = {"html": path} if path.lower().endswith((".html", ".htm")) else {"pdf": path}
         source = str(document.file_path) if document.file_path else document.title()
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             export_report(document.design, source=source, other=other,
                           other_source=str(baseline) if baseline else "", inputs=self._inputs(baseline),

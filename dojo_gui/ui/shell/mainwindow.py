@@ -97,10 +97,10 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorWidget(self.document, self.selection)
         self.findings = FindingsWidget(self.selection)
         self.docks = {
-            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.LeftDockWidgetArea),
-            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.LeftDockWidgetArea),
-            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea),
-            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
+            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
@@ -205,21 +205,21 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name = {}
         a.update(self.files.actions)
         a.update(self.export.actions)
-        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.Quit)
+        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.Undo)
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
         undo.setIcon(standard_icon("undo"))
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(QKeySequence.Redo)
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
         redo.setIcon(standard_icon("redo"))
         a["undo"], a["redo"] = undo, redo
         a.update(self.clipboard.actions)
         a.update(self.sweeps.actions)
-        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
+        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         view = self.view
-        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
+        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")],
                                         "zoom_in")
-        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.ZoomOut, "zoom_out")
+        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.StandardKey.ZoomOut, "zoom_out")
         a["fit"] = self.make_action("&Fit", view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
         a["fit_room"] = self.make_action("Fit &Room", lambda: (view.enter(()), view.fit_all()), "Ctrl+Shift+0")
         a["up"] = self.make_action("&Up One Level", view.go_up, "Alt+Up", "up", "Leave the entered container")
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         a["legend"].setChecked(True)
         a["legend"].toggled.connect(lambda _on: self.update_legend())
         a["about"] = self.make_action("&About dojo-gui", self.about)
-        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         for action in a.values():
             self.addAction(action)  # shortcuts work wherever the focus is in the window
 

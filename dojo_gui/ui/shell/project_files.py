@@ -36,9 +36,9 @@ class FileController:
         self.actions = {
             "new": window.make_action("&New…", self.new_design, QKeySequence.StandardKey.New, "new",
                                       "A new, empty design: pick its room, then drag parts into it"),
-            "open": window.make_action("&Open…", self.open_file, QKeySequence.Open, "open", "Open a project file"),
-            "save": window.make_action("&Save", self.save, QKeySequence.Save, "save", "Save the project"),
-            "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.SaveAs,
+            "open": window.make_action("&Open…", self.open_file, QKeySequence.StandardKey.Open, "open", "Open a project file"),
+            "save": window.make_action("&Save", self.save, QKeySequence.StandardKey.Save, "save", "Save the project"),
+            "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
                                           tip="Save the project under a new name"),
             "revert": window.make_action("&Revert", self.revert, None, "revert", "Go back to the saved file"),
         }

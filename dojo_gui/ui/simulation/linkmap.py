@@ -54,7 +54,7 @@ class LinkMapWidget(QWidget):
         self.title = QLabel("Run a collective (or a training step) to see its links here.")
         self.title.setObjectName("linkMapTitle")
         self.title.setWordWrap(True)
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("linkMapSlider")
         self.slider.setEnabled(False)
         self.slider.valueChanged.connect(lambda v: self.show_bin(v - 1))
@@ -90,7 +90,7 @@ class LinkMapWidget(QWidget):
         self.legend.setMaximumWidth(260)
         self.readout = QLabel(" ")
         self.readout.setObjectName("linkMapReadout")
-        self.readout.setTextFormat(Qt.PlainText)
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
 
         self.timeline = SeriesPlots([PlotSpec("progress", "Collective", "%", [
             CurveSpec("delivered_fraction", "Bytes delivered", PALETTE[0]),
@@ -116,7 +116,7 @@ class LinkMapWidget(QWidget):
         top_column.addLayout(controls)
         top_column.addWidget(self.map, 1)
         top_column.addWidget(self.readout)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(top)
         splitter.addWidget(self.timeline)
         splitter.setStretchFactor(0, 3)

@@ -58,12 +58,12 @@ class LiveSimulation(QObject):
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
         self.docks = {
-            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.RightDockWidgetArea,
+            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                      inspector),
-            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.BottomDockWidgetArea,
+            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.DockWidgetArea.BottomDockWidgetArea,
                                   findings),
         }
-        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.BottomDockWidgetArea,
+        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.DockWidgetArea.BottomDockWidgetArea,
                                          self.docks["thermal"])
         self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea,
@@ -188,7 +188,7 @@ class LiveSimulation(QObject):
         dock.show()
         dock.raise_()
         if dock.height() < 300:  # room for the plots (the findings alone needed less), once the tab is up
-            QTimer.singleShot(0, self, lambda: self.window.resizeDocks([dock], [380], Qt.Vertical))
+            QTimer.singleShot(0, self, lambda: self.window.resizeDocks([dock], [380], Qt.Orientation.Vertical))
         self.window.show_status(f"Simulating: {job.describe()}", 4000)
 
     def _on_update(self, update: LiveUpdate) -> None:

@@ -74,9 +74,9 @@ class LiveOverlay(QObject):
         # window of its own (which some platforms cannot raise).
         self.hover = QLabel(view)
         self.hover.setObjectName("hoverValues")
-        self.hover.setTextFormat(Qt.PlainText)
+        self.hover.setTextFormat(Qt.TextFormat.PlainText)
         self.hover.setStyleSheet("background: rgba(255, 255, 240, 235); border: 1px solid #aab2bb; padding: 3px;")
-        self.hover.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.hover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover.hide()
         view.viewport().installEventFilter(self)
 
@@ -284,11 +284,11 @@ class LiveOverlay(QObject):
         stale = " (before the latest edit)" if self.stale else ""
         return f"{format_path(path)}{stale}\n" + "\n".join(lines)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self.kind is not None and kind == QEvent.MouseMove and event.buttons() == Qt.NoButton:
+        if self.kind is not None and kind == QEvent.Type.MouseMove and event.buttons() == Qt.MouseButton.NoButton:
             self.hover_at(event.position().toPoint())
-        elif kind in (QEvent.Leave, QEvent.MouseButtonPress):
+        elif kind in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
             self.hover.hide()
         return False
 

@@ -89,12 +89,12 @@ class RunPanel(QWidget):
         self.scenario.currentIndexChanged.connect(self._on_scenario)
 
         style = self.style()
-        self.run_button = QPushButton(style.standardIcon(QStyle.SP_MediaPlay), "Run")
+        self.run_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Run")
         self.run_button.setObjectName("runButton")
         self.run_button.setToolTip("Run the scenario on the design as it is now (F5)")
-        self.pause_button = QPushButton(style.standardIcon(QStyle.SP_MediaPause), "Pause")
+        self.pause_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause), "Pause")
         self.pause_button.setObjectName("pauseButton")
-        self.stop_button = QPushButton(style.standardIcon(QStyle.SP_MediaStop), "Stop")
+        self.stop_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "Stop")
         self.stop_button.setObjectName("stopButton")
         self.run_button.clicked.connect(self.request_run)
         self.pause_button.clicked.connect(self._on_pause_clicked)
@@ -114,7 +114,7 @@ class RunPanel(QWidget):
         self.message = QLabel()
         self.message.setObjectName("runMessage")
         self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         self.stale_label = QLabel("The design was edited after this run started: its results show the design as it "
                                   "was. Run again for the current one.")
@@ -149,8 +149,8 @@ class RunPanel(QWidget):
         self.form_area.setObjectName("runFormArea")
         self.form_area.setWidget(form)
         self.form_area.setWidgetResizable(True)
-        self.form_area.setFrameShape(QFrame.NoFrame)
-        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the fields narrow instead
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the fields narrow instead
         column = QVBoxLayout(self)
         column.addWidget(self.form_area, 1)
         column.addLayout(buttons)
@@ -160,7 +160,7 @@ class RunPanel(QWidget):
         column.addWidget(self.stale_label)
         column.addLayout(keep)
         for combo in self.findChildren(QComboBox):  # as narrow as the dock likes; the list shows the long titles
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
             # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
             combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10 + 40)
@@ -423,8 +423,8 @@ class RunPanel(QWidget):
         self.pause_button.setEnabled(state != "idle")
         self.stop_button.setEnabled(state != "idle")
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.pause_button.setIcon(self.style().standardIcon(QStyle.SP_MediaPlay if state == "paused"
-                                                            else QStyle.SP_MediaPause))
+        self.pause_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay if state == "paused"
+                                                            else QStyle.StandardPixmap.SP_MediaPause))
         self.scenario.setEnabled(state == "idle")
         if state == "paused":
             self.progress_label.setText("Paused. " + self.progress_label.text().removeprefix("Paused. "))

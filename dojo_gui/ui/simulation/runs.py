@@ -12,8 +12,20 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...model.runs import RunRecord
@@ -47,8 +59,8 @@ class RunsWidget(QWidget):
         self.tree.setObjectName("runsList")
         self.tree.setHeaderLabels(["Run", "Kind", "Key figures", "Finished"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected())
@@ -72,8 +84,8 @@ class RunsWidget(QWidget):
         self.table.setHorizontalHeaderLabels(["Figure", "A", "B", "B − A"])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.plots = SeriesPlots([], dialogs=self.dialogs, name="comparison", columns=2)
         # Left: the runs, the buttons, then the figures of the two compared; right: their curves, overlaid.
@@ -87,10 +99,10 @@ class RunsWidget(QWidget):
         figures_column.setContentsMargins(0, 0, 0, 0)
         figures_column.addWidget(self.compare_title)
         figures_column.addWidget(self.table, 1)
-        left = QSplitter(Qt.Vertical)
+        left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(runs)
         left.addWidget(figures)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.plots)
         splitter.setStretchFactor(0, 2)
@@ -113,7 +125,7 @@ class RunsWidget(QWidget):
                        for n in HEADLINE_FIGURES.get(record.kind, ()) if record.figure(n) is not None][:3]
             item = QTreeWidgetItem([record.label or "(no label)", record.kind, " · ".join(figures),
                                     record.finished.replace("T", " ").replace("Z", " UTC")])
-            item.setData(0, Qt.UserRole, index)
+            item.setData(0, Qt.ItemDataRole.UserRole, index)
             item.setToolTip(0, record.label)
             self.tree.addTopLevelItem(item)
         self.tree.resizeColumnToContents(1)
@@ -124,13 +136,13 @@ class RunsWidget(QWidget):
     def selected_indices(self) -> list[int]:
         """Indices in ``design.runs`` of the selected runs, in list order."""
         items = sorted(self.tree.selectedItems(), key=self.tree.indexOfTopLevelItem)
-        return [item.data(0, Qt.UserRole) for item in items]
+        return [item.data(0, Qt.ItemDataRole.UserRole) for item in items]
 
     def select(self, indices: list[int]) -> None:
         self.tree.clearSelection()
         for k in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(k)
-            if item.data(0, Qt.UserRole) in indices:
+            if item.data(0, Qt.ItemDataRole.UserRole) in indices:
                 item.setSelected(True)
 
     def _on_selection(self) -> None:
@@ -179,7 +191,7 @@ class RunsWidget(QWidget):
                      ("—" if diff is None else ("+" if diff > 0 else "") + figure_text(name, diff) + change)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, name)
+                item.setData(Qt.ItemDataRole.UserRole, name)
                 self.table.setItem(row, column, item)
         # One plot per unit; each series of A solid, of B dashed, in the same colour.
         series = list(dict.fromkeys(list(ra.series) + list(rb.series)))

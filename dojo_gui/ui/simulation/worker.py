@@ -118,8 +118,8 @@ class SimulationController(QObject):
         # from this one); the thread ends when the GUI has taken the outcome.
         worker.sigDone.connect(worker.deleteLater)
         # Both come from the worker's thread: queued, so the slots run here on the GUI thread.
-        worker.sigDone.connect(self._on_done, Qt.QueuedConnection)
-        thread.finished.connect(self._reap, Qt.QueuedConnection)
+        worker.sigDone.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        thread.finished.connect(self._reap, Qt.ConnectionType.QueuedConnection)
         self._threads[run.number] = run
         self.current = run
         self.results_revision = revision

@@ -31,7 +31,7 @@ class PartItem(QGraphicsItem):
         self.canvas = canvas
         self.path = path
         self.descend = descend
-        self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
         self.drawing = PartDrawing(canvas.document.design, canvas.layout, path, canvas.colours, descend)
         self.setZValue(0 if not path else 1)
 
@@ -119,7 +119,7 @@ class MarkItem(QGraphicsRectItem):
     def __init__(self, colour: QColor, fill_alpha: int = 70) -> None:
         super().__init__()
         self.setZValue(10)
-        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.set_colour(colour, fill_alpha)
 
     def set_colour(self, colour: QColor, fill_alpha: int = 70) -> None:
