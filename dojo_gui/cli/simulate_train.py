@@ -201,7 +201,7 @@ def training_request(args: argparse.Namespace, models: dict[str, Any]) -> tuple[
     if given and len(given) < 3:
         missing = ", ".join(f"--{k}" for k in degrees if k not in given)
         raise CliError(f"a plan needs all of --tp, --pp and --dp (missing {missing}); or leave them out to search")
-    window = thermal_window(args)
+    thermal_window(args)  # checked here, with the plan, so a bad option is named before any work
     micro = _whole("--micro-batch", args.micro_batch)
     interleave = _whole("--interleave", args.interleave)
     if interleave is not None and args.schedule != "interleaved":
