@@ -80,7 +80,7 @@ def make_window(qtbot, tmp_path, catalog):
         if show:
             window.show()
             qtbot.waitExposed(window)
-            qtbot.waitUntil(lambda: window._live is not None)  # built right after the first frame
+            qtbot.waitUntil(lambda: window._live is not None, timeout=30000)  # built right after the first frame
         made.append(window)
         return window
 
