@@ -306,9 +306,9 @@ class CanvasView(QGraphicsView):
         if not isinstance(self.interaction, PaletteDrop):
             event.ignore()
             return
-        fits = self.interaction.move(event.position().toPoint(), event.modifiers())
+        self.interaction.move(event.position().toPoint(), event.modifiers())
         event.setDropAction(Qt.DropAction.CopyAction)
-        event.setAccepted(fits)  # refused here, asked again at the next move
+        event.setAccepted(self.interaction.problem is None)  # refused here, asked again at the next move
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         # Also what a release over a refusing slot ends with (Qt sends no drop there): its reason stays up.
