@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike | None = None, origin: str = "",
+    def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike[str] | None = None, origin: str = "",
                  catalog=None, dialogs: WindowDialogs | None = None, autosaves: Autosaves | None = None,
                  recent: RecentFiles | None = None, settings: QSettings | None = None) -> None:
         super().__init__()

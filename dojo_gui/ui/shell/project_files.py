@@ -69,7 +69,7 @@ class FileController:
         if path:
             self.open_path(path, asked=True)
 
-    def open_path(self, path: str | os.PathLike, *, asked: bool = False) -> bool:
+    def open_path(self, path: str | os.PathLike[str], *, asked: bool = False) -> bool:
         """Open a project file into this window; a file that cannot be read changes nothing."""
         window = self.window
         if not asked and not self.maybe_save():
