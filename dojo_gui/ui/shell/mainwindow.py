@@ -92,12 +92,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.legend = CanvasLegend(self.view)  # what the canvas's colours mean, whichever overlay made them
 
-        self.palette = PaletteWidget(self.document)
+        self.palette_panel = PaletteWidget(self.document)
         self.outline = OutlineWidget(self.document, self.selection)
         self.inspector = InspectorWidget(self.document, self.selection)
         self.findings = FindingsWidget(self.selection)
         self.docks = {
-            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "palette": self._dock("Palette", "paletteDock", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
             "outline": self._dock("Outline", "outlineDock", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
             "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
             "findings": self._dock("Findings", "findingsDock", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea),
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
 
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
 
-        self.palette.sigSpecActivated.connect(self.inspector.show_spec)
+        self.palette_panel.sigSpecActivated.connect(self.inspector.show_spec)
         self.findings.sigSpecRequested.connect(self.inspector.show_spec)
         self.inspector.sigStatus.connect(self.show_status)
         self.view.sigStatus.connect(self.show_status)

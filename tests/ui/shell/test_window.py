@@ -65,7 +65,7 @@ def test_keyboard_zoom_and_select_all(qtbot, window):
 
 
 def test_the_palette_search_filters_by_name_vendor_and_figures(window):
-    palette = window.palette
+    palette = window.palette_panel
     assert {"dojo-d1", "nvidia-h100-sxm", "google-tpu-v4"} <= set(palette.visible_spec_ids())
     palette.search.setText("nvidia")
     visible = palette.visible_spec_ids()
