@@ -17,7 +17,7 @@ def test_a_d1_dropped_on_an_empty_tile_slot_arrives_and_undo_takes_it_back(windo
     mime = window.palette_panel.mime_for("dojo-d1")
     assert mime.hasFormat(SPEC_MIME)
 
-    enter, move, drop = h.drag_spec(window, "dojo-d1", h.slot_centre(window, TILE, (2, 2)), drop=False)
+    _enter, move, drop = h.drag_spec(window, "dojo-d1", h.slot_centre(window, TILE, (2, 2)), drop=False)
     # While dragging, every slot that takes a D1 lights up: here the one empty chip slot of the ExaPOD.
     assert window.scene.paint_state.accepting == {(TILE, (2, 2))}
     assert move.isAccepted()
@@ -52,7 +52,8 @@ def test_a_drag_that_enters_over_a_filled_slot_still_drops_on_the_empty_one(wind
     move = QDragMoveEvent(target, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(viewport, move)
     assert move.isAccepted()
-    assert window.statusBar().currentMessage().startswith("Drop to add Tesla D1 at room.cabinet[0,0].tile[0,0].chip[2,2]")
+    assert window.statusBar().currentMessage().startswith(
+        "Drop to add Tesla D1 at room.cabinet[0,0].tile[0,0].chip[2,2]")
     drop = QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(viewport, drop)
     assert drop.isAccepted() and design.part(TILE + ((2, 2),)).spec_id == "dojo-d1"
@@ -205,7 +206,8 @@ def test_a_project_spec_dragged_from_another_window_brings_its_figures(make_wind
     over_filled = target.view.mapFromScene(h.slot_centre(target, TILE, (0, 0)))  # the way in crosses a placed chip
     QApplication.sendEvent(target.view.viewport(),
                            QDragEnterEvent(over_filled, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
-    QApplication.sendEvent(target.view.viewport(), QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    QApplication.sendEvent(target.view.viewport(),
+                           QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     drop = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(target.view.viewport(), drop)
     assert drop.isAccepted()
