@@ -28,7 +28,7 @@ def drag_into(window, spec_id: str, scene_point) -> None:
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
     from PySide6.QtWidgets import QApplication
 
-    mime = window.palette.mime_for(spec_id)
+    mime = window.palette_panel.mime_for(spec_id)
     pos = window.view.mapFromScene(scene_point)
     for kind in (QDragEnterEvent, QDragMoveEvent):
         QApplication.sendEvent(window.view.viewport(), kind(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))

@@ -153,7 +153,7 @@ def drag_spec(window, spec_id: str, scene_point: QPointF, *, drop: bool = True, 
     (enter, move, drop) events so a test can see whether each was accepted.  (The real-window
     tests in tests/xwindow drag through Qt's own drag manager.)
     """
-    mime = window.palette.mime_for(spec_id)
+    mime = window.palette_panel.mime_for(spec_id)
     assert mime is not None, f"{spec_id} is not in the palette"
     view = window.view
     pos = view.mapFromScene(scene_point)

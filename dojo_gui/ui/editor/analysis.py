@@ -10,6 +10,7 @@ dropped and the check runs again.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -25,7 +26,7 @@ class _Check(QRunnable):
     registered at its address and a later C++ object there (a QAction, say) comes back to Python
     as a "QRunnable"."""
 
-    def __init__(self, work) -> None:
+    def __init__(self, work: Callable[[], None]) -> None:
         super().__init__()
         self.work = work
 
@@ -88,6 +89,7 @@ class Analyzer(QObject):
         bridge = self._bridge
 
         def work() -> None:
+            result: Analysis | Exception
             try:
                 result = analyse(snapshot, revision)
             except Exception as exc:

@@ -13,7 +13,7 @@ from .selection import Selection
 class Breadcrumbs(QWidget):
     sigEnter = Signal(object)  # fires when the user clicks a crumb; the path of the container to enter
 
-    def __init__(self, document: DesignDocument, selection: Selection, parent=None) -> None:
+    def __init__(self, document: DesignDocument, selection: Selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.selection = selection
@@ -43,8 +43,8 @@ class Breadcrumbs(QWidget):
         return out
 
     def refresh(self) -> None:
-        while self.row.count():
-            widget = self.row.takeAt(0).widget()
+        while (item := self.row.takeAt(0)) is not None:
+            widget = item.widget()
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()

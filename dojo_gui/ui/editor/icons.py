@@ -15,14 +15,24 @@ def spec_icon(spec: AnySpec | None, size: int = 28) -> QIcon:
 
 
 def spec_pixmap(spec: AnySpec | None, size: int = 28) -> QPixmap:
-    key = (spec.id, spec.level, spec.family, spec.vendor, getattr(spec, "rows", 0), getattr(spec, "cols", 0)) if spec else None
-    return _pixmap(key, spec, size)
+    return _pixmap(_key(spec), spec, size)
 
 
-_cache: dict = {}  # (spec key, size) -> pixmap; specs are few, so it stays small
+# What a spec's picture depends on: id, level, family, vendor, rows, columns (0 for a chip).
+_Key = tuple[str, str, str, str, int, int]
 
 
-def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
+def _key(spec: AnySpec | None) -> _Key | None:
+    if spec is None:
+        return None
+    rows, cols = (spec.rows, spec.cols) if isinstance(spec, ContainerSpec) else (0, 0)
+    return (spec.id, spec.level, spec.family, spec.vendor, rows, cols)
+
+
+_cache: dict[tuple[_Key | None, int], QPixmap] = {}  # (spec key, size) -> pixmap; specs are few, so it stays small
+
+
+def _pixmap(key: _Key | None, spec: AnySpec | None, size: int) -> QPixmap:
     cached = _cache.get((key, size))
     if cached is not None:
         return cached
@@ -44,8 +54,9 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#f2d7a0"))
         s = size * 0.12
-        c = inner.center()
-        for x, y in ((c.x(), inner.top()), (c.x(), inner.bottom()), (inner.left(), c.y()), (inner.right(), c.y())):
+        centre = inner.center()
+        for x, y in ((centre.x(), inner.top()), (centre.x(), inner.bottom()),
+                     (inner.left(), centre.y()), (inner.right(), centre.y())):
             p.drawRect(QRectF(x - s / 2, y - s / 2, s, s))
     else:
         assert isinstance(spec, ContainerSpec)
@@ -61,9 +72,10 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
             child = C.spec_colour(spec, "chip")
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(child)
-        for r in range(rows):
-            for c in range(cols):
-                p.drawRect(QRectF(inner.x() + c * cw + cw * 0.12, inner.y() + r * ch + ch * 0.12, cw * 0.76, ch * 0.76))
+        for row in range(rows):
+            for col in range(cols):
+                p.drawRect(QRectF(inner.x() + col * cw + cw * 0.12, inner.y() + row * ch + ch * 0.12,
+                                  cw * 0.76, ch * 0.76))
     p.end()
     _cache[(key, size)] = pixmap
     return pixmap
@@ -71,8 +83,9 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
 
 def severity_icon(severity: str) -> QIcon:
     style = QApplication.style()
-    which = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical, "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
-        severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
+    which = {
+        "error": QStyle.StandardPixmap.SP_MessageBoxCritical, "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    }.get(severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
     icon = style.standardIcon(which)
     if not icon.isNull():
         return icon
@@ -104,10 +117,11 @@ def _glyph(name: str, size: int = 24) -> QPixmap:
     p.setBrush(Qt.BrushStyle.NoBrush)
     if name in ("zoom_in", "zoom_out"):
         p.drawEllipse(QRectF(3, 3, 13, 13))
-        p.drawLine(14.5, 14.5, 21, 21)
-        p.drawLine(6.5, 9.5, 12.5, 9.5)
+        # Whole pixels: PySide6 truncated the half-pixel ends these lines once had; they stay as drawn.
+        p.drawLine(14, 14, 21, 21)
+        p.drawLine(6, 9, 12, 9)
         if name == "zoom_in":
-            p.drawLine(9.5, 6.5, 9.5, 12.5)
+            p.drawLine(9, 6, 9, 12)
     elif name == "fit":
         for x, y, dx, dy in ((3, 3, 1, 1), (21, 3, -1, 1), (3, 21, 1, -1), (21, 21, -1, -1)):
             p.drawLine(x, y, x + 6 * dx, y)
@@ -128,10 +142,11 @@ def standard_icon(name: str) -> QIcon:
     """A toolbar icon: drawn for the view actions, else from the style (present everywhere, offscreen too)."""
     if name in ("zoom_in", "zoom_out", "fit", "up"):
         return QIcon(_glyph(name))
+    pixmaps = QStyle.StandardPixmap
     which = {
-        "new": QStyle.StandardPixmap.SP_FileIcon, "open": QStyle.StandardPixmap.SP_DialogOpenButton, "save": QStyle.StandardPixmap.SP_DialogSaveButton,
-        "undo": QStyle.StandardPixmap.SP_ArrowBack, "redo": QStyle.StandardPixmap.SP_ArrowForward, "up": QStyle.StandardPixmap.SP_FileDialogToParent,
-        "delete": QStyle.StandardPixmap.SP_TrashIcon, "fit": QStyle.StandardPixmap.SP_TitleBarMaxButton, "revert": QStyle.StandardPixmap.SP_BrowserReload,
-        "zoom_in": QStyle.StandardPixmap.SP_ArrowUp, "zoom_out": QStyle.StandardPixmap.SP_ArrowDown,
+        "new": pixmaps.SP_FileIcon, "open": pixmaps.SP_DialogOpenButton, "save": pixmaps.SP_DialogSaveButton,
+        "undo": pixmaps.SP_ArrowBack, "redo": pixmaps.SP_ArrowForward, "up": pixmaps.SP_FileDialogToParent,
+        "delete": pixmaps.SP_TrashIcon, "fit": pixmaps.SP_TitleBarMaxButton, "revert": pixmaps.SP_BrowserReload,
+        "zoom_in": pixmaps.SP_ArrowUp, "zoom_out": pixmaps.SP_ArrowDown,
     }[name]
     return QApplication.style().standardIcon(which)

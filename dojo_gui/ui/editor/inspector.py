@@ -1,18 +1,19 @@
 """The inspector: what the selected part is, what it uses against what it has, and its spec's figures.
 
-Figures are shown with their units and edited as text ("15 kW", "4 TB/s"); the text goes
-through :func:`~dojo_gui.model.specs.parse_figure`, so what the file loader refuses the
-inspector refuses too, with the same message, and the design is left as it was.  A
+Figures are shown with their units and edited as text ("15 kW", "4 TB/s", :mod:`.figure_text`);
+the text goes through :func:`~dojo_gui.model.specs.parse_figure`, so what the file loader refuses
+the inspector refuses too, with the same message, and the design is left as it was.  A
 spec is shared: editing it changes every part that uses it (the header says how many);
 "Make a variant" gives the selected parts their own copy first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QPushButton,
@@ -39,6 +41,7 @@ from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, FigureError
 from ...render.capacity import STATE_COLOURS, Capacity, capacities
 from ...text import count
 from ..project.document import DesignDocument, EditRefused
+from .figure_text import figure_text, raw_from_text
 from .selection import Selection
 
 
@@ -57,7 +60,7 @@ ERROR_STYLE = "QLineEdit, QComboBox { border: 1px solid #d8453b; background: #ff
 class CapacityBar(QWidget):
     """A labelled bar: what a container uses against what it has, green / amber / red."""
 
-    def __init__(self, capacity: Capacity, parent=None) -> None:
+    def __init__(self, capacity: Capacity, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.capacity = capacity
         self.setMinimumHeight(34)
@@ -68,7 +71,7 @@ class CapacityBar(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(200, 34)
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         c = self.capacity
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -82,7 +85,8 @@ class CapacityBar(QWidget):
         p.setFont(self.font())
         share = f"{c.fraction * 100:.0f} %" if c.key != "slots" else ""
         text = p.fontMetrics().elidedText(f"{c.text}  {share}".rstrip(), Qt.TextElideMode.ElideLeft, int(w - label_w))
-        p.drawText(QRectF(label_w, 0, w - label_w, 16), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+        p.drawText(QRectF(label_w, 0, w - label_w, 16),
+                   int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
         bar = QRectF(0, 20, w - 1, 10)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 0, 0, 35))
@@ -97,65 +101,19 @@ def _numeric(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def figure_text(spec: AnySpec, name: str) -> str:
-    """A spec figure as the inspector shows it (and parses it back)."""
-    value = getattr(spec, name)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):  # a table: peak_flops in FLOP/s by format, matmul_efficiency a share by size
-        unit = units.unit_for_name(name)
-        return ", ".join(f"{k}: {units.format(v, unit, 6)}" for k, v in value.items())
-    if isinstance(value, tuple):
-        if name == "dvfs_levels":
-            return ", ".join(f"{v:g}" for v in value)
-        return "; ".join(value)
-    if isinstance(value, int) and not isinstance(value, float):
-        return str(value)
-    return units.format_for_name(name, value, digits=6)
-
-
-def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
-    """What :func:`parse_figure` takes for ``text`` typed into the field ``name``."""
-    value = getattr(spec, name)
-    if isinstance(value, dict):
-        out = {}
-        for item in [t for t in text.split(",") if t.strip()]:
-            if ":" not in item:
-                raise FigureError(name, f"{_table_example(spec, name)} (got {item.strip()!r})")
-            key, val = item.split(":", 1)
-            out[key.strip()] = val.strip()
-        return out
-    if isinstance(value, tuple):
-        sep = ";" if name == "sources" else ","
-        items = [t.strip() for t in text.split(sep) if t.strip()]
-        return items
-    return text
-
-
-def _table_example(spec: AnySpec, name: str) -> str:
-    """How to write a row of a table figure, from what the table is keyed by."""
-    if next((f.metadata.get("keys") for f in spec.figures() if f.name == name), "format") == "size":
-        return "write each size as 'size: share', e.g. '4096: 83 %'"
-    return "write each format as 'name: value', e.g. 'bf16: 362 TFLOPS'"
-
-
-class _ValueForm(QFormLayout):
-    """A form of short read-only values, one per line (no word wrap: wrapped labels make forms in a
-    scroll area misjudge their height)."""
-
-    def addRow(self, label, field=None):  # type: ignore[override]
-        if isinstance(field, QLabel):
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return super().addRow(label, field)
+def _value(text: str) -> QLabel:
+    """A short read-only value of a form, selectable, one per line (no word wrap: wrapped labels make
+    forms in a scroll area misjudge their height)."""
+    label = QLabel(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 class InspectorWidget(QScrollArea):
     sigStatus = Signal(str, int)  # fires with a message for the status bar (a refused value, a done edit)
     sigVaryRequested = Signal(str, str)  # fires when the user asks to vary a figure in a sweep; the spec id and figure
 
-    def __init__(self, document: DesignDocument, selection: Selection, parent=None) -> None:
+    def __init__(self, document: DesignDocument, selection: Selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.selection = selection
@@ -163,6 +121,8 @@ class InspectorWidget(QScrollArea):
         self.target: tuple[str, Any] = ("part", ())
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._shown_spec_id: str | None = None  # the spec whose figures the form shows
+        self._analysis_box: QWidget | None = None  # holds the capacity and totals of the shown part
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form follows the dock's width
@@ -338,7 +298,8 @@ class InspectorWidget(QScrollArea):
         row = QHBoxLayout()
         combo = _narrow(QComboBox())
         combo.setObjectName("fillSpec")
-        for s in sorted(options, key=lambda s: (s.id != spec.default_child, s.id not in self.document.design.specs, spec_title(s))):
+        specs = self.document.design.specs
+        for s in sorted(options, key=lambda s: (s.id != spec.default_child, s.id not in specs, spec_title(s))):
             combo.addItem(spec_title(s), s.id)
         row.addWidget(combo, 1)
         button = QPushButton("Fill")
@@ -352,8 +313,9 @@ class InspectorWidget(QScrollArea):
         if box is None:
             return
         layout = box.layout()
-        while layout.count():
-            widget = layout.takeAt(0).widget()
+        assert layout is not None, "the analysis box is made with its layout"
+        while (item := layout.takeAt(0)) is not None:
+            widget = item.widget()
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
@@ -367,11 +329,11 @@ class InspectorWidget(QScrollArea):
         self._build_totals(summary, layout)
         # The box changed height: the scroll area must size the form anew (it only does so on a layout request).
         self.body.invalidate()
-        QCoreApplication.postEvent(self, QEvent(QEvent.LayoutRequest))
+        QCoreApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
 
     def _refresh_values(self) -> None:
         """Show a spec's new figures in the existing editors (after an edit or an undo)."""
-        spec = self.document.design.specs.get(self._shown_spec_id)
+        spec = self.document.design.specs.get(self._shown_spec_id) if self._shown_spec_id is not None else None
         if spec is None:
             return
         for name, editor in self.editors.items():
@@ -386,15 +348,14 @@ class InspectorWidget(QScrollArea):
                         editor.addItem(value, value)
                         index = editor.findData(value)
                     editor.setCurrentIndex(index)
-                elif isinstance(editor, QLineEdit):
-                    if not self.errors[name].isVisible():
-                        editor.setText(figure_text(spec, name))
-                        editor.setCursorPosition(0)
-                        editor.setProperty("shown", editor.text())
+                elif isinstance(editor, QLineEdit) and not self.errors[name].isVisible():
+                    editor.setText(figure_text(spec, name))
+                    editor.setCursorPosition(0)
+                    editor.setProperty("shown", editor.text())
             finally:
                 editor.blockSignals(False)
 
-    def _build_capacity(self, summary: Summary, layout) -> None:
+    def _build_capacity(self, summary: Summary, layout: QLayout) -> None:
         items = capacities(summary)
         if not items:
             return
@@ -406,26 +367,28 @@ class InspectorWidget(QScrollArea):
             bars.addWidget(bar)
         layout.addWidget(box)
 
-    def _build_totals(self, s: Summary, layout) -> None:
+    def _build_totals(self, s: Summary, layout: QLayout) -> None:
         box = QGroupBox("Totals")
-        form = _ValueForm(box)
+        form = QFormLayout(box)
         counts = "\n".join(count(s.counts[lv], lv)
                            for lv in ("cabinet", "tile", "chip") if s.counts[lv] and lv != s.level)
-        form.addRow("Holds", QLabel(counts or "nothing"))
+        form.addRow("Holds", _value(counts or "nothing"))
         if s.peak_flops:
-            form.addRow("Peak compute", QLabel("\n".join(f"{units.format(v, 'FLOPS')} {k}" for k, v in s.peak_flops.items())))
-        form.addRow("Memory", QLabel(f"{units.format(s.sram_bytes, 'B')} SRAM\n{units.format(s.hbm_bytes, 'B')} HBM"))
-        form.addRow("Power, full load", QLabel(units.format(s.max_power_w, "W")))
-        form.addRow("Power, idle", QLabel(units.format(s.idle_power_w, "W")))
-        form.addRow("Chip TDP", QLabel(units.format(s.chip_tdp_w, "W")))
-        form.addRow("Mass", QLabel(f"{s.mass_kg:,.0f} kg"))
+            peaks = "\n".join(f"{units.format(v, 'FLOPS')} {k}" for k, v in s.peak_flops.items())
+            form.addRow("Peak compute", _value(peaks))
+        form.addRow("Memory", _value(f"{units.format(s.sram_bytes, 'B')} SRAM\n{units.format(s.hbm_bytes, 'B')} HBM"))
+        form.addRow("Power, full load", _value(units.format(s.max_power_w, "W")))
+        form.addRow("Power, idle", _value(units.format(s.idle_power_w, "W")))
+        form.addRow("Chip TDP", _value(units.format(s.chip_tdp_w, "W")))
+        form.addRow("Mass", _value(f"{s.mass_kg:,.0f} kg"))
         layout.addWidget(box)
 
     def _build_spec_only(self, spec_id: str) -> None:
         spec = self.document.resolve(spec_id)
         assert spec is not None
         in_project = spec_id in self.document.design.specs
-        self._title(f"Spec: {spec_title(spec)}", f"{spec.level} spec {spec.id}" + ("" if in_project else " · built-in"))
+        where = "" if in_project else " · built-in"
+        self._title(f"Spec: {spec_title(spec)}", f"{spec.level} spec {spec.id}{where}")
         self._build_spec(spec, editable=in_project, for_part=None)
 
     def _build_spec(self, spec: AnySpec, *, editable: bool, for_part: PartPath | None) -> None:
@@ -485,14 +448,16 @@ class InspectorWidget(QScrollArea):
             self.editors[f.name] = editor
             self.errors[f.name] = error
 
-    def _editor(self, spec: AnySpec, name: str, meta, editable: bool) -> QWidget:
+    def _editor(self, spec: AnySpec, name: str, meta: Mapping[str, Any], editable: bool) -> QWidget:
         value = getattr(spec, name)
+        editor: QWidget
         if isinstance(value, bool):
-            editor: QWidget = QCheckBox()
-            editor.setChecked(value)
-            editor.toggled.connect(lambda checked: self._commit(spec.id, name, checked))
+            check = QCheckBox()
+            check.setChecked(value)
+            check.toggled.connect(lambda checked: self._commit(spec.id, name, checked))
+            editor = check
         elif isinstance(value, str) and (meta.get("choices") or name == "default_child"):
-            editor = _narrow(QComboBox())
+            combo = _narrow(QComboBox())
             choices = list(meta.get("choices") or ())
             if name == "default_child":
                 child_level = CHILD_LEVEL.get(spec.level)
@@ -500,14 +465,16 @@ class InspectorWidget(QScrollArea):
             if value not in choices:
                 choices.append(value)
             for choice in choices:
-                editor.addItem(choice or "(nothing)", choice)
-            editor.setCurrentIndex(editor.findData(value))
-            editor.currentIndexChanged.connect(lambda _i, e=editor: self._commit(spec.id, name, e.currentData()))
+                combo.addItem(choice or "(nothing)", choice)
+            combo.setCurrentIndex(combo.findData(value))
+            combo.currentIndexChanged.connect(lambda _i, e=combo: self._commit(spec.id, name, e.currentData()))
+            editor = combo
         else:
-            editor = QLineEdit(figure_text(spec, name))
-            editor.setCursorPosition(0)  # long texts show their beginning
-            editor.setProperty("shown", editor.text())
-            editor.editingFinished.connect(lambda e=editor: self._commit_text(spec.id, name, e))
+            line = QLineEdit(figure_text(spec, name))
+            line.setCursorPosition(0)  # long texts show their beginning
+            line.setProperty("shown", line.text())
+            line.editingFinished.connect(lambda e=line: self._commit_text(spec.id, name, e))
+            editor = line
         editor.setObjectName(f"figure-{name}")
         editor.setEnabled(editable)
         return editor

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtWidgets import QRubberBand
 
-from ...model.design import PartPath, format_path
+from ...model.design import PartPath, Slot, format_path
 from ...model.placement import accepting_slots, default_contents, describe_contents, slot_problem, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec
 from ...render import colours as C
@@ -68,10 +68,10 @@ class Pan(Interaction):
 
     cursor = Qt.CursorShape.ClosedHandCursor
 
-    def press(self, pos, modifiers) -> None:
+    def press(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         self.last = pos
 
-    def move(self, pos, modifiers) -> None:
+    def move(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         delta = pos - self.last
         self.last = pos
         self.view.scroll_by(-delta.x(), -delta.y())
@@ -86,7 +86,7 @@ class ClickSelect(Interaction):
         super().__init__(view)
         self.path = path
 
-    def press(self, pos, modifiers) -> None:
+    def press(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         self.origin = pos
         self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.was_selected = self.path in self.selection.paths
@@ -97,7 +97,7 @@ class ClickSelect(Interaction):
         else:
             self.selection.set(self.selection.paths, self.path)
 
-    def move(self, pos, modifiers) -> None:
+    def move(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         if (pos - self.origin).manhattanLength() < self.DRAG_DISTANCE or self.path not in self.selection.paths:
             return
         siblings = [p for p in self.selection.paths if p[:-1] == self.path[:-1] and p]
@@ -106,7 +106,7 @@ class ClickSelect(Interaction):
             self.view.replace_interaction(self, gesture)
             gesture.move(pos, modifiers)
 
-    def release(self, pos, modifiers) -> None:
+    def release(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         if self.was_selected and not self.additive:
             self.selection.set([self.path])  # a plain click on one of several selected parts keeps only it
         self.end()
@@ -115,7 +115,7 @@ class ClickSelect(Interaction):
 class RubberBand(Interaction):
     """A press on empty space inside the entered container: drag a rectangle to select the parts it touches."""
 
-    def press(self, pos, modifiers) -> None:
+    def press(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         self.origin = pos
         self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.before = list(self.selection.paths) if self.additive else []
@@ -125,7 +125,7 @@ class RubberBand(Interaction):
         if not self.additive:
             self.selection.clear()
 
-    def move(self, pos, modifiers) -> None:
+    def move(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         rect = QRect(self.origin, pos).normalized()
         self.band.setGeometry(rect)
         scene_rect = self.view.mapToScene(rect).boundingRect()
@@ -161,25 +161,28 @@ class MoveParts(Interaction):
         self.start = self._slot_at(origin)
         self.delta = (0, 0)
         self.target = self.parent_path  # the container the parts go into
-        self.ghosts = []
+        self.ghosts: list[MarkItem] = []
         for _ in paths:
             ghost = MarkItem(C.ACCEPT)
             ghost.hide()
             self.scene.addItem(ghost)
             self.ghosts.append(ghost)
-        self.faded = [self.scene.cabinet_items[p[0]] for p in paths if len(p) == 1 and p[0] in self.scene.cabinet_items]
+        cabinets = self.scene.cabinet_items
+        self.faded = [cabinets[p[0]] for p in paths if len(p) == 1 and p[0] in cabinets]
         for item in self.faded:
             item.setOpacity(0.45)
 
-    def _slot_at(self, pos: QPoint):
+    def _slot_at(self, pos: QPoint) -> Slot:
         local = self.place.unmap(self.scene_pos(pos))
-        return self.scene.layout.slot_near(self.parent, local, clamp=True)
+        slot = self.scene.layout.slot_near(self.parent, local, clamp=True)
+        assert slot is not None, "clamped to a container's grid, a point is always near a slot"
+        return slot
 
     @property
     def moving(self) -> bool:
         return self.delta != (0, 0) or self.target != self.parent_path
 
-    def move(self, pos, modifiers) -> None:
+    def move(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         # Over a slot of another container of the parts' level, they go there; elsewhere they stay in
         # their own container, at the slot nearest the pointer.
         hit = self.scene.layout.slot_at(self.scene_pos(pos), self.level) if self.parent_path else None
@@ -202,9 +205,10 @@ class MoveParts(Interaction):
             self.status(f"Move {what} into {format_path(self.target)}")
         elif self.moving:
             rows, cols = self.delta
-            self.status(f"Move {what} by {rows:+d} {agree(abs(rows), 'row')}, {cols:+d} {agree(abs(cols), 'column')}")
+            by_rows, by_cols = f"{rows:+d} {agree(abs(rows), 'row')}", f"{cols:+d} {agree(abs(cols), 'column')}"
+            self.status(f"Move {what} by {by_rows}, {by_cols}")
 
-    def release(self, pos, modifiers) -> None:
+    def release(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         self.move(pos, modifiers)
         if self.moving:
             try:
@@ -225,7 +229,8 @@ class MoveParts(Interaction):
 
 
 class PaletteDrop(Interaction):
-    """A spec dragged from the palette: light up the slots that take it, show the one under the pointer, place it on drop."""
+    """A spec dragged from the palette: light up the slots that take it, show the one under the pointer,
+    place it on drop."""
 
     def __init__(self, view: CanvasView, drag: SpecDrag) -> None:
         super().__init__(view)
@@ -234,7 +239,7 @@ class PaletteDrop(Interaction):
         self.mark = MarkItem(C.ACCEPT)
         self.mark.hide()
         self.scene.addItem(self.mark)
-        accepting = set()
+        accepting: set[tuple[PartPath, Slot]] = set()
         if self.spec is not None:
             parent_level = next((p for p, c in CHILD_LEVEL.items() if c == self.spec.level), None)
             for container in self.design.parts(parent_level) if parent_level else ():
@@ -245,7 +250,7 @@ class PaletteDrop(Interaction):
         self.contents = default_contents(self.spec, self.document.lookup(drag.carried)) if self.spec else {}
         self.problem: str | None = None  # why the slot under the pointer at the last move does not take it
 
-    def target(self, pos: QPoint) -> tuple[tuple[PartPath, tuple[int, int]] | None, str | None]:
+    def target(self, pos: QPoint) -> tuple[tuple[PartPath, Slot] | None, str | None]:
         """The slot under ``pos`` and why the spec does not fit there (None if it does)."""
         if self.spec is None:
             return None, f"unknown spec {self.drag.spec_id!r}"
@@ -273,7 +278,7 @@ class PaletteDrop(Interaction):
             return f"{title} (with {describe_contents(self.contents)})", f"{other} to bring it empty"
         return f"{title} (empty)", f"{other} to bring it filled with {describe_contents(self.contents)}"
 
-    def move(self, pos, modifiers) -> bool:
+    def move(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
         hit, problem = self.target(pos)
         self.problem = problem
         if hit is not None:
@@ -287,7 +292,6 @@ class PaletteDrop(Interaction):
         elif hit is not None:
             what, hint = self.what(modifiers)
             self.status(f"Drop to add {what} at {format_path(hit[0] + (hit[1],))}" + (f" · {hint}" if hint else ""))
-        return problem is None
 
     def drop(self, pos: QPoint,
              modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> PartPath | None:

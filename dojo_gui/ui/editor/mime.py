@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QMimeData
 
@@ -109,7 +110,7 @@ def parts_from_mime(mime: QMimeData | None) -> tuple[list[Part], dict[str, AnySp
     return [_part(item, level, f"parts[{i}]") for i, item in enumerate(items)], specs
 
 
-def _part(data, level: str, where: str) -> Part:
+def _part(data: object, level: str, where: str) -> Part:
     if not isinstance(data, dict) or not isinstance(data.get("spec"), str):
         raise MimeError(f"the clipboard's {where} is not a part")
     slot = data.get("slot", [0, 0])
@@ -129,7 +130,8 @@ def _part(data, level: str, where: str) -> Part:
     return part
 
 
-def _list(value, where: str) -> list:
+def _list(value: object, where: str) -> list[Any]:
+    """A JSON list from outside; its items are JSON of any shape, checked where each is used."""
     if not isinstance(value, list):
         raise MimeError(f"the clipboard's {where} is not a list")
     return value

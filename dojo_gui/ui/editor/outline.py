@@ -7,13 +7,26 @@ so expanded branches and the selection survive edits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt
+from typing import overload
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from ...model.design import PartPath, Slot, format_path
 from ..project.document import DesignDocument
 from .icons import spec_icon
 from .selection import Selection
+
+# Qt's invalid index, which stands for the top of the tree: the default parent of a row.
+_TOP = QModelIndex()
 
 
 class Node:
@@ -22,17 +35,23 @@ class Node:
     __slots__ = ("_children", "parent", "slot")
 
     def __init__(self, slot: Slot | None, parent: Node | None) -> None:
-        self.slot = slot
+        self.slot = slot  # None for the room and the invisible root, which sit in no container
         self.parent = parent
         self._children: list[Node] | None = None  # made when first asked for
 
+    @property
+    def part_slot(self) -> Slot:
+        """The slot of a part under its container; only the room and the root have none."""
+        assert self.slot is not None, "the room and the invisible root sit in no slot"
+        return self.slot
+
 
 class OutlineModel(QAbstractItemModel):
-    def __init__(self, document: DesignDocument, parent=None) -> None:
+    def __init__(self, document: DesignDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.root = Node(None, None)  # invisible; its one child is the room
-        self.room = Node((), self.root)  # the room's "slot" is the empty path marker
+        self.room = Node(None, self.root)
         self.root._children = [self.room]
         document.sigPartAdded.connect(self._on_added)
         document.sigPartRemoved.connect(self._on_removed)
@@ -46,13 +65,14 @@ class OutlineModel(QAbstractItemModel):
     def _path(self, node: Node) -> PartPath:
         if node is self.room:
             return ()
-        slots = []
-        while node is not None and node is not self.room:
-            slots.append(node.slot)
-            node = node.parent
+        slots: list[Slot] = []
+        walker: Node | None = node
+        while walker is not None and walker is not self.room:
+            slots.append(walker.part_slot)
+            walker = walker.parent
         return tuple(reversed(slots))
 
-    def children(self, node: Node) -> list[Node]:
+    def child_nodes(self, node: Node) -> list[Node]:
         if node._children is None:
             part = self.document.design.find(self._path(node))
             node._children = [Node(slot, node) for slot in sorted(part.children)] if part is not None else []
@@ -63,9 +83,10 @@ class OutlineModel(QAbstractItemModel):
         for slot in path:
             if node._children is None and not build:
                 return None
-            node = next((n for n in self.children(node) if n.slot == slot), None)
-            if node is None:
+            child = next((n for n in self.child_nodes(node) if n.slot == slot), None)
+            if child is None:
                 return None
+            node = child
         return node
 
     def index_for(self, path: PartPath) -> QModelIndex:
@@ -75,35 +96,44 @@ class OutlineModel(QAbstractItemModel):
     def _index(self, node: Node, column: int = 0) -> QModelIndex:
         if node is self.room:
             return self.createIndex(0, column, node)
+        # A node below the room was made in its parent's list of children, so both exist.
+        assert node.parent is not None and node.parent._children is not None
         return self.createIndex(node.parent._children.index(node), column, node)
 
     def path_of(self, index: QModelIndex) -> PartPath | None:
         return self._path(index.internalPointer()) if index.isValid() else None
 
     # ----------------------------------------------------------------- QAbstractItemModel
-    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        node = parent.internalPointer() if parent.isValid() else self.root
-        children = self.children(node) if node is not self.root else self.root._children
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:
+        node: Node = parent.internalPointer() if parent.isValid() else self.root
+        children = self.child_nodes(node) if node is not self.root else [self.room]
         if 0 <= row < len(children) and 0 <= column < 2:
             return self.createIndex(row, column, children[row])
         return QModelIndex()
 
-    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid():
+    # QObject.parent() and QAbstractItemModel.parent(index) share a name; both stay reachable.
+    @overload
+    def parent(self) -> QObject | None: ...
+    @overload
+    def parent(self, child: QModelIndex | QPersistentModelIndex) -> QModelIndex: ...
+    def parent(self, child: QModelIndex | QPersistentModelIndex | None = None) -> QObject | QModelIndex | None:
+        if child is None:
+            return super().parent()
+        if not child.isValid():
             return QModelIndex()
-        node: Node = index.internalPointer()
+        node: Node = child.internalPointer()
         if node is self.room or node.parent is None:
             return QModelIndex()
         return self._index(node.parent)
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _TOP) -> int:
         if parent.column() > 0:
             return 0
         if not parent.isValid():
             return 1
-        return len(self.children(parent.internalPointer()))
+        return len(self.child_nodes(parent.internalPointer()))
 
-    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = _TOP) -> bool:
         if not parent.isValid():
             return True
         node: Node = parent.internalPointer()
@@ -112,15 +142,15 @@ class OutlineModel(QAbstractItemModel):
         part = self.document.design.find(self._path(node))
         return bool(part and part.children)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _TOP) -> int:
         return 2
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return ("Part", "Spec")[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         path = self._path(index.internalPointer())
@@ -149,8 +179,7 @@ class OutlineModel(QAbstractItemModel):
             if parent is not None:
                 self.dataChanged.emit(self._index(parent), self._index(parent, 1))
             return
-        slots = [n.slot for n in parent._children]
-        row = sum(1 for s in slots if s < path[-1])
+        row = sum(1 for n in parent._children if n.part_slot < path[-1])
         self.beginInsertRows(self._index(parent), row, row)
         parent._children.insert(row, Node(path[-1], parent))
         self.endInsertRows()
@@ -174,8 +203,8 @@ class OutlineModel(QAbstractItemModel):
         if row is None:
             return
         node = parent._children[row]
-        others = [n.slot for i, n in enumerate(parent._children) if i != row]
-        target = sum(1 for s in others if s < new[-1])  # its row once moved
+        # its row once moved
+        target = sum(1 for i, n in enumerate(parent._children) if i != row and n.part_slot < new[-1])
         dest = target + 1 if target >= row else target  # Qt counts the destination before the move
         index = self._index(parent)
         if dest in (row, row + 1):
@@ -204,7 +233,7 @@ class OutlineModel(QAbstractItemModel):
 
 
 class OutlineWidget(QWidget):
-    def __init__(self, document: DesignDocument, selection: Selection, parent=None) -> None:
+    def __init__(self, document: DesignDocument, selection: Selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.selection = selection
@@ -225,18 +254,18 @@ class OutlineWidget(QWidget):
         selection.sigChanged.connect(self._on_selection)
         document.sigReset.connect(lambda: self.view.expand(self.model.index(0, 0)))
 
-    def _on_tree_selection(self, *_args) -> None:
+    def _on_tree_selection(self, *_args: object) -> None:
         if self._syncing:
             return
         rows = self.view.selectionModel().selectedRows(0)
-        paths = [self.model.path_of(i) for i in rows]
-        paths = [p for p in paths if p]  # the room row stands for "nothing selected"
+        # The room row (path ()) stands for "nothing selected".
+        paths = [path for path in (self.model.path_of(i) for i in rows) if path]
         current = self.model.path_of(self.view.currentIndex())
         if not paths:
             self.selection.set_focus(())
             self.selection.clear()
             return
-        if current not in paths:
+        if current is None or current not in paths:
             current = paths[-1]
         self.selection.set_focus(current[:-1])
         self.selection.set(paths, current, reveal=True)

@@ -10,7 +10,18 @@ specs in; the search hides entries, it never re-orders them.  Dragging an entry 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
@@ -53,7 +64,7 @@ def key_figures(spec: AnySpec) -> str:
 class PaletteModel(QStandardItemModel):
     """Spec entries under one group per level; spec entries (not rooms) can be dragged."""
 
-    def __init__(self, document: DesignDocument, parent=None) -> None:
+    def __init__(self, document: DesignDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.fill_new = False  # containers dragged from here arrive with their default contents
@@ -84,11 +95,13 @@ class PaletteModel(QStandardItemModel):
             group.setFont(font)
             groups[level] = group
             self.appendRow(group)
-        for spec, source, note in sorted(self.entries(), key=lambda e: (e[0].vendor.lower(), spec_title(e[0]).lower())):
+        by_vendor_and_title = sorted(self.entries(), key=lambda e: (e[0].vendor.lower(), spec_title(e[0]).lower()))
+        for spec, source, note in by_vendor_and_title:
             item = QStandardItem(spec_icon(spec), f"{spec.name or spec.id}\n{key_figures(spec)}")
             item.setData(spec.id, SPEC_ID_ROLE)
             item.setData(source, SOURCE_ROLE)
-            item.setData(" ".join([spec.id, spec.name, spec.vendor, spec.family, key_figures(spec), note]).lower(), SEARCH_ROLE)
+            searched = [spec.id, spec.name, spec.vendor, spec.family, key_figures(spec), note]
+            item.setData(" ".join(searched).lower(), SEARCH_ROLE)
             # Rich text: every value from the spec (a project's own can say anything) goes through esc.
             item.setToolTip(f"<b>{esc(spec.name or spec.id)}</b> ({esc(spec.id)})<br>{esc(spec.vendor)} · {esc(note)}"
                             f"<br>{esc(key_figures(spec))}"
@@ -108,7 +121,8 @@ class PaletteModel(QStandardItemModel):
     def mimeTypes(self) -> list[str]:
         return [SPEC_MIME]
 
-    def mimeData(self, indexes):
+    # Qt's mimeData may return nullptr (no drag then), which the stub's return type leaves out.
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
         for index in indexes:
             spec_id = index.data(SPEC_ID_ROLE)
             if spec_id:
@@ -117,12 +131,12 @@ class PaletteModel(QStandardItemModel):
                 return spec_mime(spec, index.data(SOURCE_ROLE), spec_closure(spec, lookup), filled=self.fill_new)
         return None
 
-    def supportedDragActions(self):
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
 
 class _Filter(QSortFilterProxyModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.words: list[str] = []
         self.setRecursiveFilteringEnabled(True)
@@ -136,7 +150,7 @@ class _Filter(QSortFilterProxyModel):
             self.words = text.lower().split()
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self.words:
             return True
         index = self.sourceModel().index(row, 0, parent)
@@ -147,7 +161,7 @@ class _Filter(QSortFilterProxyModel):
 class PaletteWidget(QWidget):
     sigSpecActivated = Signal(str)  # fires when the user picks a spec in the list (to show it in the inspector)
 
-    def __init__(self, document: DesignDocument, parent=None) -> None:
+    def __init__(self, document: DesignDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.model = PaletteModel(document, self)
@@ -185,7 +199,7 @@ class PaletteWidget(QWidget):
         document.sigSpecsChanged.connect(self._refresh)
         document.sigReset.connect(self._refresh)
 
-    def _refresh(self, *_args) -> None:
+    def _refresh(self, *_args: object) -> None:
         self.model.refresh()
         self.view.expandAll()
 
@@ -212,13 +226,13 @@ class PaletteWidget(QWidget):
                     return index
         return QModelIndex()
 
-    def mime_for(self, spec_id: str):
+    def mime_for(self, spec_id: str) -> QMimeData | None:
         """What dragging the entry carries: the view's model is asked exactly as a drag asks it."""
         index = self.index_of(spec_id)
         return self.proxy.mimeData([index]) if index.isValid() else None
 
     def visible_spec_ids(self) -> list[str]:
-        out = []
+        out: list[str] = []
         for g in range(self.proxy.rowCount()):
             group = self.proxy.index(g, 0)
             out += [self.proxy.index(r, 0, group).data(SPEC_ID_ROLE) for r in range(self.proxy.rowCount(group))]

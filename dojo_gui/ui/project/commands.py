@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoCommand
 from ...model.design import Design, Part, PartPath, Slot, format_path
 from ...model.runs import RunRecord
 from ...model.specs import AnySpec
+from ...model.sweep import Sweep
 
 
 class DesignCommand(QUndoCommand):
@@ -50,7 +51,8 @@ class PlacePart(DesignCommand):
     """Put a detached part (with everything in it) into a slot; undo takes the same object out again."""
 
     def __init__(self, design: Design, parent_path: PartPath, part: Part, parent: QUndoCommand | None = None) -> None:
-        super().__init__(design, f"Add {part.name or part.spec_id} at {format_path(parent_path + (part.slot,))}", parent)
+        where = format_path(parent_path + (part.slot,))
+        super().__init__(design, f"Add {part.name or part.spec_id} at {where}", parent)
         self.parent_path, self.part = parent_path, part
 
     def redo(self) -> None:
@@ -77,7 +79,7 @@ class RemovePart(DesignCommand):
 class MovePart(DesignCommand):
     def __init__(self, design: Design, path: PartPath, slot: Slot, parent: QUndoCommand | None = None) -> None:
         super().__init__(design, f"Move {format_path(path)} to [{slot[0]},{slot[1]}]", parent)
-        self.path, self.slot = path, tuple(slot)
+        self.path, self.slot = path, (slot[0], slot[1])  # a tuple, whatever sequence the slot came as
 
     def redo(self) -> None:
         self.design.move(self.path, self.slot)
@@ -91,7 +93,7 @@ class RelocatePart(DesignCommand):
 
     def __init__(self, design: Design, path: PartPath, parent_path: PartPath, slot: Slot,
                  parent: QUndoCommand | None = None) -> None:
-        target = tuple(parent_path) + (tuple(slot),)
+        target = tuple(parent_path) + ((slot[0], slot[1]),)
         super().__init__(design, f"Move {format_path(path)} to {format_path(target)}", parent)
         self.path, self.target = path, target
 
@@ -202,7 +204,7 @@ class DropRun(DesignCommand):
 class SetSweeps(DesignCommand):
     """Keep another list of sweeps with the project (a sweep kept, replaced or dropped); undo restores the old list."""
 
-    def __init__(self, design: Design, sweeps: list, text: str, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, design: Design, sweeps: list[Sweep], text: str, parent: QUndoCommand | None = None) -> None:
         super().__init__(design, text, parent)
         self.new, self.old = list(sweeps), list(design.sweeps)
 

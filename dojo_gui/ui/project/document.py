@@ -38,6 +38,7 @@ from ...model.placement import (
 )
 from ...model.runs import RunRecord
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
+from ...model.sweep import Sweep
 from ...text import count
 from .commands import (
     DropRun,
@@ -73,7 +74,7 @@ class DesignDocument(QObject):
     sigFileChanged = Signal()  # fires when the file the document belongs to changed (open, save as)
     sigModifiedChanged = Signal(bool)  # fires when the design becomes modified or returns to its saved state
 
-    def __init__(self, design: Design, catalog: dict[str, AnySpec], file_path: str | os.PathLike | None = None,
+    def __init__(self, design: Design, catalog: dict[str, AnySpec], file_path: str | os.PathLike[str] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.design = design
@@ -125,7 +126,7 @@ class DesignDocument(QObject):
             return self.file_path.name
         return f"Untitled ({self.origin})" if self.origin else "Untitled"
 
-    def replace(self, design: Design, file_path: str | os.PathLike | None, *, origin: str = "",
+    def replace(self, design: Design, file_path: str | os.PathLike[str] | None, *, origin: str = "",
                 modified: bool = False) -> None:
         """Become another project (open, revert, new, recover); the undo history starts afresh."""
         was_modified = self.modified
@@ -141,7 +142,7 @@ class DesignDocument(QObject):
             self.sigModifiedChanged.emit(self.modified)
         self.sigFileChanged.emit()
 
-    def save(self, file_path: str | os.PathLike | None = None) -> Path:
+    def save(self, file_path: str | os.PathLike[str] | None = None) -> Path:
         """Write the design (atomically) to ``file_path`` or its own file; raises OSError or ProjectFileError."""
         target = Path(file_path) if file_path else self.file_path
         if target is None:
@@ -216,8 +217,10 @@ class DesignDocument(QObject):
         lookup = self.lookup(carried)
         spec = lookup.get(spec_id)
         parent = self.design.find(parent_path)
-        if spec is None or parent is None:
-            raise EditRefused(f"unknown spec {spec_id!r}" if spec is None else f"{format_path(parent_path)} does not exist")
+        if spec is None:
+            raise EditRefused(f"unknown spec {spec_id!r}")
+        if parent is None:
+            raise EditRefused(f"{format_path(parent_path)} does not exist")
         slots = accepting_slots(self.design, parent, spec)
         if not slots:
             empty = self.design.empty_slots(parent)
@@ -299,7 +302,7 @@ class DesignDocument(QObject):
         problem = self.move_problem(paths, delta, into)
         if problem:
             raise EditRefused(problem)
-        if elsewhere:
+        if into is not None and elsewhere:
             into = tuple(into)
             targets = [into + ((p[-1][0] + delta[0], p[-1][1] + delta[1]),) for p in paths]
             what = format_path(paths[0]) if len(paths) == 1 else count(len(paths), "part")
@@ -325,7 +328,8 @@ class DesignDocument(QObject):
             self._push(macro)
 
     def set_meta(self, *, name: str | None = None, description: str | None = None) -> None:
-        if (name is None or name == self.design.name) and (description is None or description == self.design.description):
+        same_name = name is None or name == self.design.name
+        if same_name and (description is None or description == self.design.description):
             return
         macro = Macro("Edit the design's name and description")
         macro.add(SetMeta(self.design, name=name, description=description))
@@ -357,7 +361,7 @@ class DesignDocument(QObject):
             macro.add(SetPartSpec(self.design, path, spec.id))
         self._push(macro)
 
-    def edit_figure(self, spec_id: str, field: str, raw) -> bool:
+    def edit_figure(self, spec_id: str, field: str, raw: object) -> bool:
         """Set one figure of a project spec from user text; every part using the spec follows.
 
         Raises :class:`~dojo_gui.model.specs.FigureError` (with the reason) for a value the
@@ -373,7 +377,8 @@ class DesignDocument(QObject):
         if field in ("rows", "cols"):  # every part of the spec gets the new grid: its slots must fit the limit
             self._check_growth(0, 0, 0, {**self.design.specs, spec_id: new})
         label = field_meta(type(spec), field).get("label", field)
-        shown = units.format_for_name(field, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        shown = units.format_for_name(field, value) if numeric else str(value)
         macro = Macro(f"Set {label} of {spec_title(spec)} to {shown}")
         macro.add(PutSpec(self.design, new))
         self._push(macro)
@@ -416,7 +421,7 @@ class DesignDocument(QObject):
         return len(indices)
 
     # ----------------------------------------------------------------- sweeps
-    def keep_sweep(self, sweep, index: int | None = None) -> int:
+    def keep_sweep(self, sweep: Sweep, index: int | None = None) -> int:
         """Keep a sweep and its results with the project, in place of the one at ``index`` or after the others
         (undoable); returns its index."""
         sweeps = list(self.design.sweeps)

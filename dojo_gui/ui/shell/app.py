@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -13,6 +14,10 @@ from PySide6.QtWidgets import QApplication
 from ... import __version__
 from .collector import install_gui_thread_collector
 from .wheel import install_wheel_guard
+
+if TYPE_CHECKING:
+    from .dialogs import WindowDialogs
+    from .mainwindow import MainWindow
 
 APP_NAME = "dojo-gui"
 log = logging.getLogger(__name__)
@@ -53,7 +58,8 @@ def release_clipboard() -> None:
         clipboard.clear()
 
 
-def open_windows(files: list[str], example: str | None, *, dialogs=None):
+def open_windows(files: list[str], example: str | None, *,
+                 dialogs: WindowDialogs | None = None) -> list[MainWindow]:
     """One window per file (or one on the example, the ExaPOD by default); returns them, shown.
 
     ``dialogs`` replaces the windows' modal dialogs (tests answer them from a script).

@@ -34,7 +34,7 @@ def autosave_interval_ms(settings: QSettings) -> int:
 
 
 class AutosaveController(QObject):
-    def __init__(self, window: MainWindow, store: Autosaves, file_path: str | os.PathLike | None) -> None:
+    def __init__(self, window: MainWindow, store: Autosaves, file_path: str | os.PathLike[str] | None) -> None:
         super().__init__(window)
         self.window = window
         self.store = store
@@ -55,7 +55,7 @@ class AutosaveController(QObject):
             self.window.show_status(f"Autosave failed: {exc}", 10000)
             return None
 
-    def follow(self, path: str | os.PathLike | None) -> None:
+    def follow(self, path: str | os.PathLike[str] | None) -> None:
         """The open project is now the one at ``path`` (None: untitled)."""
         self.key = Autosaves.key_for(path)
 
@@ -63,7 +63,7 @@ class AutosaveController(QObject):
         """The open project is being left (saved, or knowingly discarded): its autosave goes too."""
         self.store.discard(self.key)
 
-    def saved(self, path: str | os.PathLike) -> None:
+    def saved(self, path: str | os.PathLike[str]) -> None:
         """The project was saved at ``path``: its autosave is not worth keeping."""
         self.discard()
         self.follow(path)

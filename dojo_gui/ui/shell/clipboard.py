@@ -57,6 +57,7 @@ class ClipboardController:
     def paste_target(self, level: str) -> PartPath | None:
         """The container a pasted part of ``level`` goes into: the selected one, or the one in view."""
         selection, design = self.window.selection, self.window.document.design
+        path: PartPath | None  # climbs from each start to the room, then None
         for path in ([selection.current] if selection.current is not None else []) + [selection.focus]:
             while path is not None:
                 part = design.find(path)

@@ -47,12 +47,17 @@ class WindowDialogs(Dialogs):
 
     def ask_save_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
+        buttons = QMessageBox.StandardButton
         box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", f"Save the changes to {title}?",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
+                          buttons.Save | buttons.Discard | buttons.Cancel, parent)
         box.setInformativeText("Your changes are lost if you don't save them.")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()  # the button's value, as an int
+        if answer == buttons.Save:
+            return "save"
+        if answer == buttons.Discard:
+            return "discard"
+        return "cancel"
 
     def ask_recover(self, parent: QWidget, autosaves: list[Autosave]) -> tuple[str, Autosave | None]:
         """('recover', autosave), ('discard', None) to delete them all, or ('later', None)."""

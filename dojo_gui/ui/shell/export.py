@@ -82,13 +82,13 @@ class ExportController:
             except ProjectFileError as exc:
                 window.dialogs.show_error(window, "Cannot read the baseline", str(exc))
                 return
-        target = {"html": path} if path.lower().endswith((".html", ".htm")) else {"pdf": path}
+        as_html = path.lower().endswith((".html", ".htm"))
         source = str(document.file_path) if document.file_path else document.title()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             export_report(document.design, source=source, other=other,
                           other_source=str(baseline) if baseline else "", inputs=self._inputs(baseline),
-                          **target)
+                          html=path if as_html else None, pdf=None if as_html else path)
         except (ReportWriteError, OSError, OutputIsInput) as exc:
             window.dialogs.show_error(window, "Cannot write the report", why_not(exc, path))
             return

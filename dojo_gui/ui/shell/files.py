@@ -20,6 +20,7 @@ import math
 import os
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,12 @@ class RecentFiles:
     def existing(self) -> list[Path]:
         return [p for p in self.paths() if p.is_file()]
 
-    def add(self, path: str | os.PathLike) -> None:
+    def add(self, path: str | os.PathLike[str]) -> None:
         path = Path(path).resolve()
         items = [path] + [p for p in self.paths() if p != path]
         self._write(items[:RECENT_LIMIT])
 
-    def remove(self, path: str | os.PathLike) -> None:
+    def remove(self, path: str | os.PathLike[str]) -> None:
         self._write([p for p in self.paths() if p != Path(path)])
 
     def clear(self) -> None:
@@ -97,14 +98,14 @@ class Autosaves:
         self.folder = (folder or data_dir()) / "autosave"
 
     @staticmethod
-    def key_for(original: str | os.PathLike | None) -> str:
+    def key_for(original: str | os.PathLike[str] | None) -> str:
         """A new key for the autosaves of one window's project (the file's hash only makes the folder readable)."""
         session = uuid.uuid4().hex[:12]
         if original is None:
             return f"untitled-{session}"
         return f"file-{hashlib.sha1(os.fsencode(Path(original).resolve())).hexdigest()[:16]}-{session}"
 
-    def write(self, key: str, design: Design, original: str | os.PathLike | None) -> Path:
+    def write(self, key: str, design: Design, original: str | os.PathLike[str] | None) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         copy = self.folder / f"{key}.dojo"
         write_atomic(copy, dumps(design).encode("utf-8"))
@@ -148,7 +149,7 @@ class Autosaves:
                                 saved_at if isinstance(saved_at, float) else written, str(note.get("name", ""))))
         return sorted(out, key=lambda a: -a.saved_at)
 
-    def recoverable(self, exclude: set[str] = frozenset()) -> list[Autosave]:
+    def recoverable(self, exclude: Collection[str] = frozenset()) -> list[Autosave]:
         """Autosaves newer than their file (or of untitled projects, or of files that are gone)."""
         out = []
         for autosave in self.all():

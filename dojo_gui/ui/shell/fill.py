@@ -31,7 +31,7 @@ class FillController:
         selection = self.window.selection
         current = selection.current
         part = self.window.document.design.find(current) if current is not None else None
-        if part is not None and CHILD_LEVEL.get(part.level):
+        if current is not None and part is not None and CHILD_LEVEL.get(part.level):
             return current
         return selection.focus
 
@@ -43,7 +43,7 @@ class FillController:
         design = document.design
         part = design.find(target)
         empty = design.empty_slots(part) if part is not None else []
-        if not empty:
+        if part is None or not empty:
             menu.addAction(f"{format_path(target)} has no empty slot").setEnabled(False)
             return
         level = CHILD_LEVEL[part.level]

@@ -7,6 +7,7 @@ written leaves logging to stderr only.
 
 from __future__ import annotations
 
+import functools
 import logging
 import logging.handlers
 from pathlib import Path
@@ -16,7 +17,6 @@ import appdirs
 from .app import APP_NAME
 
 LOG_NAME = "dojo-gui.log"
-_handler: logging.Handler | None = None
 
 
 def log_folder() -> Path:
@@ -29,17 +29,22 @@ def log_path() -> Path:
 
 def setup_logging() -> Path | None:
     """Send the ``dojo_gui`` loggers to the log file (once per process); returns the file, or None."""
-    global _handler
-    if _handler is not None:
-        return Path(_handler.baseFilename) if isinstance(_handler, logging.FileHandler) else None
+    handler = _handler()
+    return Path(handler.baseFilename) if isinstance(handler, logging.FileHandler) else None
+
+
+@functools.cache
+def _handler() -> logging.Handler:
+    """The process's one log handler, made and attached to the ``dojo_gui`` logger on the first call."""
     logger = logging.getLogger("dojo_gui")
     logger.setLevel(logging.INFO)
+    handler: logging.Handler
     try:
         log_folder().mkdir(parents=True, exist_ok=True)
-        _handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
-                                                        encoding="utf-8", delay=True)
+        handler = logging.handlers.RotatingFileHandler(log_path(), maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8", delay=True)
     except OSError:
-        _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(_handler)
-    return Path(_handler.baseFilename) if isinstance(_handler, logging.FileHandler) else None
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    return handler

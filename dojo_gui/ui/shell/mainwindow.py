@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
@@ -26,7 +26,7 @@ from ...io.catalog import builtin_specs, example_path
 from ...io.project import load
 from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
-from ...model.specs import CHILD_LEVEL
+from ...model.specs import CHILD_LEVEL, AnySpec
 from ...model.templates import TEMPLATES
 from ...text import count
 from ..editor.analysis import Analyzer
@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
 VIEW_TOGGLES = ("labels", "ports", "links", "bars", "legend")  # View's checkable actions, remembered in the settings
+# A key sequence as QKeySequence takes it: text ("Ctrl+D"), a standard key, or a sequence.
+Shortcut = str | QKeySequence | QKeySequence.StandardKey
 MAXIMISE_BELOW = (1600, 900)  # a first window on a screen with less room than this (available pixels) is maximised
 # The docks whose panels are built after the window: (object name, title, area).
 LATER_DOCKS = (
@@ -71,9 +73,10 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike | None = None, origin: str = "",
-                 catalog=None, dialogs: WindowDialogs | None = None, autosaves: Autosaves | None = None,
-                 recent: RecentFiles | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike[str] | None = None,
+                 origin: str = "", catalog: dict[str, AnySpec] | None = None, dialogs: WindowDialogs | None = None,
+                 autosaves: Autosaves | None = None, recent: RecentFiles | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("dojoMainWindow")
         self.catalog = catalog if catalog is not None else builtin_specs()
@@ -101,15 +104,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.legend = CanvasLegend(self.view)  # what the canvas's colours mean, whichever overlay made them
 
-        self.palette = PaletteWidget(self.document)
+        self.palette_panel = PaletteWidget(self.document)
         self.outline = OutlineWidget(self.document, self.selection)
         self.inspector = InspectorWidget(self.document, self.selection)
         self.findings = FindingsWidget(self.selection)
+        areas = Qt.DockWidgetArea
         self.docks = {
-            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
-            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "palette": self._dock("Palette", "paletteDock", self.palette_panel, areas.LeftDockWidgetArea),
+            "outline": self._dock("Outline", "outlineDock", self.outline, areas.LeftDockWidgetArea),
+            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, areas.RightDockWidgetArea),
+            "findings": self._dock("Findings", "findingsDock", self.findings, areas.BottomDockWidgetArea),
         }
 
         # The docks of the panels built later (the simulation's right after the first frame, the sweeps' on first
@@ -121,7 +125,7 @@ class MainWindow(QMainWindow):
             dock.hide()
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
 
-        self.palette.sigSpecActivated.connect(self.inspector.show_spec)
+        self.palette_panel.sigSpecActivated.connect(self.inspector.show_spec)
         self.findings.sigSpecRequested.connect(self.inspector.show_spec)
         self.inspector.sigStatus.connect(self.show_status)
         self.view.sigStatus.connect(self.show_status)
@@ -209,8 +213,8 @@ class MainWindow(QMainWindow):
         for label in (self.totals_label, self.findings_label, self.zoom_label):
             bar.addPermanentWidget(label)
 
-    def make_action(self, text: str, slot: Callable[[], object], shortcut=None, icon: str | None = None,
-                    tip: str = "") -> QAction:
+    def make_action(self, text: str, slot: Callable[[], object], shortcut: Shortcut | list[Shortcut] | None = None,
+                    icon: str | None = None, tip: str = "") -> QAction:
         """An action of this window (its controllers' and the simulation's too); ``shortcut`` is one key
         sequence or a list of them (the first is the one menus show)."""
         action = QAction(text, self)
@@ -225,7 +229,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        a = self.actions_by_name = {}
+        a: dict[str, QAction] = {}
+        self.actions_by_name = a
         a.update(self.files.actions)
         a.update(self.export.actions)
         a["quit"] = self.make_action("&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -240,11 +245,11 @@ class MainWindow(QMainWindow):
         a.update(self.sweeps.actions)
         a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         view = self.view
-        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")],
-                                        "zoom_in")
+        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in,
+                                        [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")], "zoom_in")
         a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.StandardKey.ZoomOut, "zoom_out")
         a["fit"] = self.make_action("&Fit", view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
-        a["fit_room"] = self.make_action("Fit &Room", lambda: (view.enter(()), view.fit_all()), "Ctrl+Shift+0")
+        a["fit_room"] = self.make_action("Fit &Room", self._fit_room, "Ctrl+Shift+0")
         a["up"] = self.make_action("&Up One Level", view.go_up, "Alt+Up", "up", "Leave the entered container")
         a["enter"] = self.make_action("&Enter",
                                       lambda: view.enter(self.selection.current) if self.selection.current else None,
@@ -259,9 +264,14 @@ class MainWindow(QMainWindow):
         a["legend"].setChecked(True)
         a["legend"].toggled.connect(lambda _on: self.update_legend())
         a["about"] = self.make_action("&About dojo-gui", self.about)
-        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
+        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts,
+                                          QKeySequence.StandardKey.HelpContents)
         for action in a.values():
             self.addAction(action)  # shortcuts work wherever the focus is in the window
+
+    def _fit_room(self) -> None:
+        self.view.enter(())
+        self.view.fit_all()
 
     def _toggle(self, text: str, key: str, default: bool) -> QAction:
         action = QAction(text, self)
@@ -292,14 +302,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a["quit"])
 
         edit = bar.addMenu("&Edit")
-        for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
-            edit.addSeparator() if key is None else edit.addAction(a[key])
+        for entry in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
+            edit.addSeparator() if entry is None else edit.addAction(a[entry])
         self.fill_menu = edit.addMenu("&Fill Empty Slots With")
         self.fill_menu.aboutToShow.connect(lambda: self.fill.populate(self.fill_menu, None))
 
         view = bar.addMenu("&View")
-        for key in ("zoom_in", "zoom_out", "fit", "fit_room", None, "enter", "up", None):
-            view.addSeparator() if key is None else view.addAction(a[key])
+        for entry in ("zoom_in", "zoom_out", "fit", "fit_room", None, "enter", "up", None):
+            view.addSeparator() if entry is None else view.addAction(a[entry])
         colour_menu = view.addMenu("&Colour By")
         self.overlay_group = QActionGroup(self)
         self.overlay_actions: dict[str, QAction] = {}
@@ -465,7 +475,7 @@ class MainWindow(QMainWindow):
         if part is not None:
             self.selection.set([focus + (slot,) for slot in sorted(part.children)])
 
-    def _context_menu(self, path: PartPath, global_pos) -> None:
+    def _context_menu(self, path: PartPath, global_pos: QPoint) -> None:
         self.build_context_menu(path).popup(global_pos)
 
     def build_context_menu(self, path: PartPath) -> QMenu:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QGuiApplication
@@ -49,7 +49,6 @@ from ...model.design import PartPath, format_path, parse_path
 from ..editor.findings import GROUP_ROLE
 
 if TYPE_CHECKING:
-    from ..editor.palette import PaletteWidget
     from .mainwindow import MainWindow
 
 ENV = "DOJO_GUI_PROBE"
@@ -160,7 +159,7 @@ class Probe(QObject):
     # ----------------------------------------------------------------- where things are
     def q_palette_row(self, spec: str) -> dict[str, Any]:
         """Where the palette shows spec ``spec``: its row's rect, and whether all of it is in view."""
-        palette = cast("PaletteWidget", self.window().palette)  # (the window's attribute, not QWidget.palette())
+        palette = self.window().palette_panel
         index = palette.index_of(spec)
         if not index.isValid():
             raise ProbeError(f"the palette does not show {spec!r}")

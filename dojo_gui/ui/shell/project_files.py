@@ -36,7 +36,8 @@ class FileController:
         self.actions = {
             "new": window.make_action("&New…", self.new_design, QKeySequence.StandardKey.New, "new",
                                       "A new, empty design: pick its room, then drag parts into it"),
-            "open": window.make_action("&Open…", self.open_file, QKeySequence.StandardKey.Open, "open", "Open a project file"),
+            "open": window.make_action("&Open…", self.open_file, QKeySequence.StandardKey.Open, "open",
+                                       "Open a project file"),
             "save": window.make_action("&Save", self.save, QKeySequence.StandardKey.Save, "save", "Save the project"),
             "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
                                           tip="Save the project under a new name"),
@@ -69,7 +70,7 @@ class FileController:
         if path:
             self.open_path(path, asked=True)
 
-    def open_path(self, path: str | os.PathLike, *, asked: bool = False) -> bool:
+    def open_path(self, path: str | os.PathLike[str], *, asked: bool = False) -> bool:
         """Open a project file into this window; a file that cannot be read changes nothing."""
         window = self.window
         if not asked and not self.maybe_save():
@@ -124,7 +125,8 @@ class FileController:
         if not isinstance(room, RoomSpec):
             return
         window.autosave.discard()
-        window.document.replace(empty_design(room, window.catalog), None, origin=f"new in an empty {room.name or room.id}")
+        window.document.replace(empty_design(room, window.catalog), None,
+                                origin=f"new in an empty {room.name or room.id}")
         window.autosave.follow(None)
         window.show_status(f"An empty {room.name or room.id}: drag cabinets into it from the palette", 8000)
 

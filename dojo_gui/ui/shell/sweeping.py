@@ -77,10 +77,13 @@ class SweepsController:
         """The Simulation panel's scenario as sweep data; a ValueError says what does not read there."""
         from ...jobs.live import CommJob
         from ...jobs.sweep.scenario import from_comm, from_thermal
+        from ...jobs.training import TrainingJob
 
         job = self.window.live.panel.job()
         if isinstance(job, CommJob):
             return from_comm(job)
+        if isinstance(job, TrainingJob):  # a ThermalJob's scenario would be read from it, and it has none
+            raise ValueError("a training run is swept with the Sweeps panel's own scenario, \"Train a model\"")
         return from_thermal(job.scenario)
 
     def open_variant(self, design: Design, title: str) -> None:

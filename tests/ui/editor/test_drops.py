@@ -14,10 +14,10 @@ def test_a_d1_dropped_on_an_empty_tile_slot_arrives_and_undo_takes_it_back(windo
     design = window.document.design
     window.document.remove([TILE + ((2, 2),)])
     before = h.snapshot(design)
-    mime = window.palette.mime_for("dojo-d1")
+    mime = window.palette_panel.mime_for("dojo-d1")
     assert mime.hasFormat(SPEC_MIME)
 
-    enter, move, drop = h.drag_spec(window, "dojo-d1", h.slot_centre(window, TILE, (2, 2)), drop=False)
+    _enter, move, drop = h.drag_spec(window, "dojo-d1", h.slot_centre(window, TILE, (2, 2)), drop=False)
     # While dragging, every slot that takes a D1 lights up: here the one empty chip slot of the ExaPOD.
     assert window.scene.paint_state.accepting == {(TILE, (2, 2))}
     assert move.isAccepted()
@@ -41,7 +41,7 @@ def test_a_drag_that_enters_over_a_filled_slot_still_drops_on_the_empty_one(wind
     pointer is over a taken slot, and takes the drop where its last point fits."""
     design = window.document.design
     window.document.remove([TILE + ((2, 2),)])
-    mime = window.palette.mime_for("dojo-d1")
+    mime = window.palette_panel.mime_for("dojo-d1")
     viewport = window.view.viewport()
     over_filled = window.view.mapFromScene(h.slot_centre(window, TILE, (1, 1)))
     enter = QDragEnterEvent(over_filled, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
@@ -52,7 +52,8 @@ def test_a_drag_that_enters_over_a_filled_slot_still_drops_on_the_empty_one(wind
     move = QDragMoveEvent(target, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(viewport, move)
     assert move.isAccepted()
-    assert window.statusBar().currentMessage().startswith("Drop to add Tesla D1 at room.cabinet[0,0].tile[0,0].chip[2,2]")
+    assert window.statusBar().currentMessage().startswith(
+        "Drop to add Tesla D1 at room.cabinet[0,0].tile[0,0].chip[2,2]")
     drop = QDropEvent(QPointF(target), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(viewport, drop)
     assert drop.isAccepted() and design.part(TILE + ((2, 2),)).spec_id == "dojo-d1"
@@ -93,7 +94,7 @@ def test_the_palette_toggle_brings_containers_filled_and_shift_turns_it_round(wi
     design = window.document.design
     cabinet = ((0, 3),)
     window.document.remove([cabinet + ((1, 4),)])
-    window.palette.fill_toggle.setChecked(True)
+    window.palette_panel.fill_toggle.setChecked(True)
     h.drag_spec(window, "dojo-training-tile", h.slot_centre(window, cabinet, (1, 4)), drop=False)
     assert window.statusBar().currentMessage() == (
         "Drop to add Dojo training tile (with 25 chips) at room.cabinet[0,3].tile[1,4] · hold Shift to bring it empty")
@@ -200,12 +201,13 @@ def test_a_project_spec_dragged_from_another_window_brings_its_figures(make_wind
     source.document.edit_figure(variant, "tdp_w", "450 W")
     target = make_window(TEMPLATES["exapod"].make(catalog))
     target.document.remove([TILE + ((3, 3),)])
-    mime = source.palette.mime_for(variant)  # what a drag out of the other window's palette carries
+    mime = source.palette_panel.mime_for(variant)  # what a drag out of the other window's palette carries
     pos = target.view.mapFromScene(h.slot_centre(target, TILE, (3, 3)))
     over_filled = target.view.mapFromScene(h.slot_centre(target, TILE, (0, 0)))  # the way in crosses a placed chip
     QApplication.sendEvent(target.view.viewport(),
                            QDragEnterEvent(over_filled, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
-    QApplication.sendEvent(target.view.viewport(), QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    QApplication.sendEvent(target.view.viewport(),
+                           QDragMoveEvent(pos, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     drop = QDropEvent(QPointF(pos), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(target.view.viewport(), drop)
     assert drop.isAccepted()

@@ -11,7 +11,8 @@ TILE = ((0, 0), (0, 0))
 
 def show(qtbot, window, path):
     window.selection.select_and_focus([path], reveal=False)
-    qtbot.waitUntil(lambda: window.inspector.target == ("part", path) and not window.inspector._rebuild_timer.isActive())
+    inspector = window.inspector
+    qtbot.waitUntil(lambda: inspector.target == ("part", path) and not inspector._rebuild_timer.isActive())
 
 
 def type_into(qtbot, editor: QLineEdit, text: str) -> None:

@@ -26,7 +26,8 @@ def test_clicks_select_at_the_level_of_the_entered_container(qtbot, window, h):
     outline_rows = window.outline.view.selectionModel().selectedRows()
     assert [window.outline.model.path_of(i) for i in outline_rows] == [cabinet]  # the outline follows
 
-    qtbot.mouseDClick(window.view.viewport(), Qt.LeftButton, Qt.NoModifier, h.view_point(window.view, h.centre(window, chip)))
+    qtbot.mouseDClick(window.view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                      h.view_point(window.view, h.centre(window, chip)))
     assert window.selection.focus == cabinet
     assert [b.text() for b in window.breadcrumbs.buttons] == ["Dojo ExaPOD", "C05"]
     click(qtbot, window, h, h.centre(window, chip))
@@ -34,7 +35,8 @@ def test_clicks_select_at_the_level_of_the_entered_container(qtbot, window, h):
     click(qtbot, window, h, h.centre(window, ((0, 4), (1, 3))), Qt.ControlModifier)
     assert window.selection.paths == [tile, ((0, 4), (1, 3))]
 
-    qtbot.mouseDClick(window.view.viewport(), Qt.LeftButton, Qt.NoModifier, h.view_point(window.view, h.centre(window, chip)))
+    qtbot.mouseDClick(window.view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                      h.view_point(window.view, h.centre(window, chip)))
     assert window.selection.focus == tile
     click(qtbot, window, h, h.centre(window, chip))
     assert window.selection.paths == [chip]

@@ -37,7 +37,8 @@ def test_the_outline_follows_edits(window):
 def test_selecting_in_the_outline_selects_on_the_canvas(window):
     model = window.outline.model
     index = model.index_for(((0, 1), (1, 1), (0, 4)))
-    window.outline.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+    window.outline.view.selectionModel().setCurrentIndex(index,
+                                                         QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
     assert window.selection.paths == [((0, 1), (1, 1), (0, 4))]
     assert window.selection.focus == ((0, 1), (1, 1))
     visible = window.view.visible_scene_rect()

@@ -16,7 +16,7 @@ def test_a_spec_named_in_markup_shows_its_name_in_the_tooltip(make_window, catal
     name, vendor = "<img src='/etc/passwd'> D1 & <b>friends", "<script>alert(1)</script>"
     design.specs["dojo-d1"] = dataclasses.replace(spec, name=name, vendor=vendor, description="a < b, </i>")
     window = make_window(design)
-    tip = window.palette.index_of("dojo-d1").data(Qt.ToolTipRole)
+    tip = window.palette_panel.index_of("dojo-d1").data(Qt.ToolTipRole)
     shown = QTextDocument()
     shown.setHtml(tip)  # what the tooltip shows: Qt reads it as rich text
     text = shown.toPlainText()

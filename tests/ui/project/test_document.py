@@ -106,7 +106,8 @@ def test_copied_parts_carry_their_specs_and_bad_clipboards_are_refused(document,
     assert [p.slot for p in parts] == [(0, 1), (1, 1)] and all(len(p.children) == 9 for p in parts)
     assert set(specs) == {parts[0].spec_id, "dojo-d1"}
     broken = parts_mime(document.design, [((0, 0), (0, 1))])
-    broken.setData("application/x-dojo-gui-parts", b'{"format": "dojo-gui-parts", "level": "tile", "parts": [{"slot": "x"}]}')
+    broken.setData("application/x-dojo-gui-parts",
+                   b'{"format": "dojo-gui-parts", "level": "tile", "parts": [{"slot": "x"}]}')
     with pytest.raises(MimeError, match="not a part"):
         parts_from_mime(broken)
     QApplication.clipboard().clear()

@@ -57,7 +57,7 @@ def test_a_broken_file_is_reported_precisely_and_changes_nothing(window, tmp_pat
     text = example_path("exapod").read_text()
     broken.write_text(text.replace('"spec": "dojo-cabinet"', '"spec": "dojo-cabinett"', 1))
     assert not window.files.open_path(broken)
-    (title_, message), = window.dialogs.questions("show_error")
+    (_title, message), = window.dialogs.questions("show_error")
     assert "room.cabinets[0].spec" in message and "dojo-cabinett" in message
     assert h.snapshot(window.document.design) == before
     assert window.document.undo_stack.count() == depth and window.windowTitle() == title

@@ -80,7 +80,7 @@ def test_keyboard_zoom_and_select_all(qtbot, window):
 
 
 def test_the_palette_search_filters_by_name_vendor_and_figures(window):
-    palette = window.palette
+    palette = window.palette_panel
     assert {"dojo-d1", "nvidia-h100-sxm", "google-tpu-v4"} <= set(palette.visible_spec_ids())
     palette.search.setText("nvidia")
     visible = palette.visible_spec_ids()
@@ -123,7 +123,8 @@ def test_overlays_recolour_the_canvas_through_a_colour_provider(window):
     chip = next(b for b in item.drawing.chips)
     assert chip.fill.name() == "#d8453b"  # its tile is over budget: an error
     window.set_overlay("spec")
-    assert next(b for b in item.drawing.chips).fill.name() == spec_colour(window.document.design.specs["dojo-d1"]).name()
+    d1 = window.document.design.specs["dojo-d1"]
+    assert next(b for b in item.drawing.chips).fill.name() == spec_colour(d1).name()
 
 
 def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, tmp_path, scripted_dialogs):
@@ -137,7 +138,7 @@ def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, 
     for w in windows:
         qtbot.addWidget(w)
     qtbot.waitUntil(lambda: bool(scripted_dialogs.questions("show_error")))
-    (title, message), = scripted_dialogs.questions("show_error")
+    (_title, message), = scripted_dialogs.questions("show_error")
     assert "newer dojo-gui" in message and "version" in message
     assert windows[0].document.file_path is None and windows[0].document.design.name == "Dojo ExaPOD"
     assert windows[1].document.file_path == good and sum(1 for _ in windows[1].document.design.parts("chip")) == 25

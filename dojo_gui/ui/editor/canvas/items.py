@@ -31,7 +31,8 @@ class PartItem(QGraphicsItem):
         self.canvas = canvas
         self.path = path
         self.descend = descend
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
+        # paint() gets the exposed rect, for culling
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.drawing = PartDrawing(canvas.document.design, canvas.layout, path, canvas.colours, descend)
         self.setZValue(0 if not path else 1)
 

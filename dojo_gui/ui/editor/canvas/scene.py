@@ -9,7 +9,7 @@ size of every floor position).  The links between parts come with each design ch
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -28,14 +28,14 @@ MARGIN = 60.0
 class CanvasScene(QGraphicsScene):
     sigLaidOut = Signal()  # fires after every part was laid out anew (sizes and positions may have changed)
 
-    def __init__(self, document: DesignDocument, selection: Selection, parent=None) -> None:
+    def __init__(self, document: DesignDocument, selection: Selection, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.selection = selection
         self.layout = Layout(document.design)
         self.paint_state = PaintState()
         self.colours: ColourProvider | None = None
-        self.room_item: PartItem | None = None
+        self.room_item: PartItem | None = None  # made by every rebuild(), the first one below
         self.cabinet_items: dict[Slot, PartItem] = {}
         self.setBackgroundBrush(QColor("#eef0f3"))
         self.link_item = LinkItem(self)
@@ -121,6 +121,7 @@ class CanvasScene(QGraphicsScene):
         else:
             item.rebuild()
             self._position(item)
+        assert self.room_item is not None, "rebuild() made it"
         self.room_item.rebuild()
         self._update_scene_rect()
 
@@ -132,6 +133,7 @@ class CanvasScene(QGraphicsScene):
                 self.cabinet_items[new[0]] = item
                 item.rebuild()
                 self._position(item)
+            assert self.room_item is not None, "rebuild() made it"
             self.room_item.rebuild()
             self._update_scene_rect()
         else:
@@ -140,7 +142,7 @@ class CanvasScene(QGraphicsScene):
                 self._on_part_event(old)
 
     def _on_selection(self) -> None:
-        touched = {self.item_for(p) for p in self.selection.paths} - {None}
+        touched = {item for p in self.selection.paths if (item := self.item_for(p)) is not None}
         for item in touched | self._selected_items:
             item.update()
         self._selected_items = touched
@@ -153,6 +155,7 @@ class CanvasScene(QGraphicsScene):
         temperature or link load): call it again with a new provider whenever the values change.
         """
         self.colours = provider
+        assert self.room_item is not None, "rebuild() made it"
         for item in [self.room_item, *self.cabinet_items.values()]:
             item.recolour()
 
@@ -160,7 +163,7 @@ class CanvasScene(QGraphicsScene):
         """The links between chips, tiles and cabinets to draw (:func:`dojo_gui.model.links.part_links`)."""
         self.link_item.set_links(links)
 
-    def set_paint_state(self, **changes) -> None:
+    def set_paint_state(self, **changes: object) -> None:
         for key, value in changes.items():
             setattr(self.paint_state, key, value)
         self.update()

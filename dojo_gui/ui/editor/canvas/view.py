@@ -7,8 +7,23 @@ the entered container climbs out to the container that holds the click.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
 from ....model.design import PartPath, format_path
@@ -34,7 +49,7 @@ class CanvasView(QGraphicsView):
     sigContextMenuRequested = Signal(object, QPoint)  # fires on a right click; the part clicked and the global position
     sigFirstFrame = Signal()  # fires once, right after the canvas painted for the first time
 
-    def __init__(self, canvas: CanvasScene, parent=None) -> None:
+    def __init__(self, canvas: CanvasScene, parent: QWidget | None = None) -> None:
         super().__init__(canvas, parent)
         self.canvas = canvas
         self.document: DesignDocument = canvas.document
@@ -50,7 +65,8 @@ class CanvasView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState
+                                  | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
@@ -175,14 +191,15 @@ class CanvasView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         mods = event.modifiers()
-        if event.button() == Qt.MouseButton.MiddleButton or (event.button() == Qt.MouseButton.LeftButton and self._space_held):
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (button == Qt.MouseButton.LeftButton and self._space_held):
             gesture: Interaction = Pan(self)
-        elif event.button() == Qt.MouseButton.LeftButton:
+        elif button == Qt.MouseButton.LeftButton:
             container, picked = self.target_at(pos)
             if container != self.selection.focus:
                 self.selection.set_focus(container)
             gesture = ClickSelect(self, picked) if picked is not None else RubberBand(self)
-        elif event.button() == Qt.MouseButton.RightButton:
+        elif button == Qt.MouseButton.RightButton:
             event.accept()
             return
         else:
@@ -211,13 +228,13 @@ class CanvasView(QGraphicsView):
             return
         container, picked = self.target_at(event.position().toPoint())
         part = self.document.design.find(picked) if picked is not None else None
-        if part is not None and CHILD_LEVEL.get(part.level):
+        if picked is not None and part is not None and CHILD_LEVEL.get(part.level):
             self.enter(picked)
         elif picked is None and container == self.selection.focus and container:
             self.go_up()
         event.accept()
 
-    def contextMenuEvent(self, event) -> None:
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         container, picked = self.target_at(event.pos())
         if container != self.selection.focus:
             self.selection.set_focus(container)
@@ -250,8 +267,8 @@ class CanvasView(QGraphicsView):
                 self.go_up()
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             step_x, step_y = self.viewport().width() // 8, self.viewport().height() // 8
-            dx = {Qt.Key.Key_Left: -step_x, Qt.Key.Key_Right: step_x}.get(key, 0)
-            dy = {Qt.Key.Key_Up: -step_y, Qt.Key.Key_Down: step_y}.get(key, 0)
+            dx = -step_x if key == Qt.Key.Key_Left else step_x if key == Qt.Key.Key_Right else 0
+            dy = -step_y if key == Qt.Key.Key_Up else step_y if key == Qt.Key.Key_Down else 0
             self.scroll_by(dx, dy)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selection.current is not None:
             self.enter(self.selection.current)
@@ -272,7 +289,7 @@ class CanvasView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     # ----------------------------------------------------------------- drops from the palette
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         drag = spec_drag(event.mimeData())
         if drag is None:
             event.ignore()
@@ -285,15 +302,15 @@ class CanvasView(QGraphicsView):
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if not isinstance(self.interaction, PaletteDrop):
             event.ignore()
             return
-        fits = self.interaction.move(event.position().toPoint(), event.modifiers())
+        self.interaction.move(event.position().toPoint(), event.modifiers())
         event.setDropAction(Qt.DropAction.CopyAction)
-        event.setAccepted(fits)  # refused here, asked again at the next move
+        event.setAccepted(self.interaction.problem is None)  # refused here, asked again at the next move
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         # Also what a release over a refusing slot ends with (Qt sends no drop there): its reason stays up.
         if isinstance(self.interaction, PaletteDrop):
             refused = self.interaction.problem is not None
@@ -302,7 +319,7 @@ class CanvasView(QGraphicsView):
                 self.sigStatus.emit("", 0)
         event.accept()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         if not isinstance(self.interaction, PaletteDrop):
             drag = spec_drag(event.mimeData())
             if drag is None:
@@ -318,7 +335,7 @@ class CanvasView(QGraphicsView):
         else:
             event.ignore()
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.auto_fit:
             self.fit_focus()
@@ -361,13 +378,13 @@ class CanvasView(QGraphicsView):
         return "<br>".join(lines)
 
     # ----------------------------------------------------------------- painting
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         self.frames_painted += 1
         if self.frames_painted == 1:
             self.sigFirstFrame.emit()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         """Dim everything outside the entered container, so it is clear where clicks land."""
         focus = self.selection.focus
         if not focus:
@@ -376,7 +393,7 @@ class CanvasView(QGraphicsView):
         if inside.isEmpty():
             return
         shade = QPainterPath()
-        shade.addRect(rect.united(inside))
+        shade.addRect(QRectF(rect).united(inside))
         hole = QPainterPath()
         hole.addRect(inside)
         painter.fillPath(shade.subtracted(hole), QColor(238, 240, 243, 165))
