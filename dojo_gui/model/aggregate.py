@@ -9,7 +9,7 @@ leakage, throttling); these static figures are what budgets are checked against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .design import Design, Part
 from .specs import LEVELS, ChipSpec, ContainerSpec, RoomSpec, TileSpec
@@ -110,11 +110,14 @@ def _summaries(design: Design, top: Part, keep_containers: bool = False) -> dict
             s.hbm_bytes += spec.interface_count * spec.interface_hbm_bytes
         s.nominal_power_w += spec.overhead_w
         s.it_power_w = max_out + spec.overhead_w
-        s.idle_power_w = conversion_input_w(idle_out + spec.overhead_w, spec.conversion_efficiency, spec.conversion_overhead_w)
-        s.max_power_w = conversion_input_w(max_out + spec.overhead_w, spec.conversion_efficiency, spec.conversion_overhead_w)
+        s.idle_power_w = conversion_input_w(idle_out + spec.overhead_w, spec.conversion_efficiency,
+                                            spec.conversion_overhead_w)
+        s.max_power_w = conversion_input_w(max_out + spec.overhead_w, spec.conversion_efficiency,
+                                           spec.conversion_overhead_w)
         if isinstance(spec, RoomSpec):
             s.it_power_w = max_out
-            s.idle_power_w = conversion_input_w(s.idle_power_w, spec.transformer_efficiency, spec.transformer_overhead_w)
+            s.idle_power_w = conversion_input_w(s.idle_power_w, spec.transformer_efficiency,
+                                                spec.transformer_overhead_w)
             s.max_power_w = conversion_input_w(s.max_power_w, spec.transformer_efficiency, spec.transformer_overhead_w)
         s.power_budget_w = spec.power_budget_w
         s.cooling_demand_w = s.max_power_w
@@ -137,6 +140,4 @@ def _summaries(design: Design, top: Part, keep_containers: bool = False) -> dict
 
 
 def _with_edge(s: Summary, edge_bw: float) -> Summary:
-    twin = Summary(**{k: (dict(v) if isinstance(v, dict) else v) for k, v in s.__dict__.items()})
-    twin.off_edge_bw_Bps = edge_bw
-    return twin
+    return replace(s, counts=dict(s.counts), peak_flops=dict(s.peak_flops), off_edge_bw_Bps=edge_bw)
