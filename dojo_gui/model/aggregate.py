@@ -10,12 +10,20 @@ leakage, throttling); these static figures are what budgets are checked against.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from .design import Design, Part
 from .specs import LEVELS, ChipSpec, ContainerSpec, RoomSpec, TileSpec
 
 
-def conversion_input_w(output_w: float, efficiency: float, overhead_w: float) -> float:
+# One stage (floats) or one stage per part (arrays over a level, as the power engine sums them).
+Watts = TypeVar("Watts", float, npt.NDArray[np.float64])
+
+
+def conversion_input_w(output_w: Watts, efficiency: Watts | float, overhead_w: Watts | float) -> Watts:
     """What a conversion stage draws to deliver ``output_w``: P_in = (P_out + P_0)/η."""
     return (output_w + overhead_w) / efficiency
 
