@@ -18,7 +18,6 @@ import numpy.typing as npt
 from .design import Design, Part
 from .specs import LEVELS, ChipSpec, ContainerSpec, RoomSpec, TileSpec
 
-
 # One stage (floats) or one stage per part (arrays over a level, as the power engine sums them).
 Watts = TypeVar("Watts", float, npt.NDArray[np.float64])
 
