@@ -78,7 +78,8 @@ UNITS: dict[str, Unit] = {
              "bytes", ceiling=1e18),
         Unit("s", "s", "time", (("s", 1.0), ("min", 60.0), ("h", 3600.0), ("d", 86400.0)), ceiling=1e9),
         Unit("Hz", "Hz", "frequency", (("Hz", 1.0),), ceiling=1e12),
-        Unit("FLOPS", "FLOPS", "compute rate", (("FLOPS", 1.0), ("FLOP/s", 1.0), ("OPS", 1.0), ("OP/s", 1.0)), ceiling=1e21),
+        Unit("FLOPS", "FLOPS", "compute rate", (("FLOPS", 1.0), ("FLOP/s", 1.0), ("OPS", 1.0), ("OP/s", 1.0)),
+             ceiling=1e21),
         Unit("FLOP", "FLOP", "amount of compute", (("FLOP", 1.0), ("FLOPs", 1.0), ("OP", 1.0)), ceiling=1e30),
         Unit("C", "°C", "temperature", (("°C", 1.0), ("C", 1.0), ("degC", 1.0)), "none", nonnegative=False,
              ceiling=1000.0, floor=-273.15),
@@ -257,7 +258,8 @@ def parse_for_name(name: str, text: str | float | int) -> float:
     return parse(text, unit_for_name(name))
 
 
-_FORMAT_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
+_FORMAT_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""),
+                    (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
 
 
 def format(value: float, unit: Unit | str, digits: int = 3) -> str:

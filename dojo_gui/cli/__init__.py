@@ -10,7 +10,7 @@ import argparse
 import difflib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import __version__
@@ -111,8 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown and not getattr(args, "takes_unknown", False):
         parser.parse_args(argv)  # reports the unknown options as argparse does, and exits
     args.unknown = unknown  # a sweep's scenario options, read by the simulate command's own parser
+    command: Callable[[argparse.Namespace], int] = args.func  # set by each subcommand's parser
     try:
-        return args.func(args)
+        return command(args)
     except CliError as exc:
         print(f"dojo-gui {args.command}: {exc}", file=sys.stderr)
         return exc.code

@@ -7,7 +7,13 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model.design import Design
+
+    # What add_subparsers() returns: each command module registers its parsers on it.
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -45,7 +51,7 @@ def is_bundled(path: Path) -> bool:
         return False
 
 
-def load_design(text: str):
+def load_design(text: str) -> tuple[Path, Design]:
     """Read a project for a subcommand; a bad file becomes a one-line error naming its place."""
     from ..io.atomic import remove_stale_temporaries
     from ..io.project import ProjectFileError, load

@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..text import count
 from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, check_outputs, load_design, print_json
 
+if TYPE_CHECKING:
+    from ..model.design import Design
+    from .common import SubParsers
+
 
 # --------------------------------------------------------------------------- info
-def summary_document(path: Path, design) -> dict:
+def summary_document(path: Path, design: Design) -> dict[str, Any]:
     from ..model.aggregate import summarize
     from ..model.rules import check, count_by_severity
 
@@ -21,7 +26,8 @@ def summary_document(path: Path, design) -> dict:
     return {
         "file": str(path),
         "name": design.name,
-        "counts": {"room": s.counts["room"], "cabinet": s.counts["cabinet"], "tile": s.counts["tile"], "chip": s.counts["chip"]},
+        "counts": {"room": s.counts["room"], "cabinet": s.counts["cabinet"], "tile": s.counts["tile"],
+                   "chip": s.counts["chip"]},
         "chips": s.chips,
         "peak_flops": s.peak_flops,
         "peak_pflops": {fmt: v / 1e15 for fmt, v in s.peak_flops.items()},
@@ -49,7 +55,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         print_json(doc)
         return EXIT_OK
     c = doc["counts"]
-    w = lambda v: units.format(v, "W")  # noqa: E731
+
+    def w(watts: float) -> str:
+        return units.format(watts, "W")
+
     peak = " · ".join(f"{units.format(v, 'FLOPS')} {fmt}" for fmt, v in doc["peak_flops"].items()) or "—"
     print(f"{design.name}  ({path})")
     print(f"  parts     {', '.join(count(c[level], level) for level in ('room', 'cabinet', 'tile', 'chip'))}")
@@ -178,7 +187,7 @@ def _count(option: str, text: str) -> int:
     return value
 
 
-def register(sub) -> None:
+def register(sub: SubParsers) -> None:
     """Add ``info``, ``validate`` and ``new``."""
     p = sub.add_parser("info", help="summarize a design: counts, peak compute, memory, power, cooling, findings")
     add_file_argument(p)

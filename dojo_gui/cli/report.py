@@ -13,13 +13,17 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .common import EXIT_OK, EXIT_USAGE, CliError, add_file_argument, check_outputs, load_design, resolve_design_path
+
+if TYPE_CHECKING:
+    from .common import SubParsers
 
 REPORT_SUFFIXES = (".pdf", ".html", ".htm")
 
 
-def register(subparsers) -> None:
+def register(subparsers: SubParsers) -> None:
     p = subparsers.add_parser(
         "report", help="write a design-review report (PDF and/or HTML), optionally compared with a baseline",
         description="Write a design-review report: summary per level, budgets, findings, saved simulation "
@@ -32,7 +36,8 @@ def register(subparsers) -> None:
                    help="HTML images inside the file as data URIs (default) or as PNGs in OUT-images/ beside it")
     p.add_argument("--compare", metavar="BASELINE", help="a second .dojo (or bundled example) to compare with")
     p.add_argument("--runs", metavar="RUNS.json", action="append", default=[],
-                   help="saved simulation runs to include besides the design's own (a JSON list or one run; repeatable)")
+                   help="saved simulation runs to include besides the design's own (a JSON list or one run; "
+                        "repeatable)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(func=cmd_report)
 
@@ -47,7 +52,8 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_export)
 
 
-def _read_runs_file(text: str) -> list:
+def _read_runs_file(text: str) -> list[Any]:
+    """The saved runs in a JSON file, as read (each is checked where the report takes it in)."""
     from .. import limits
     from ..io.safejson import JsonInputError, read_json
 

@@ -6,14 +6,20 @@ import argparse
 import sys
 import textwrap
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import units
 from ..limits import Limit
 from ..sim.comm_reasons import why_not
 from ..text import count
 
+if TYPE_CHECKING:
+    from ..sim.comm import CommResult
+    from .common import SubParsers
 
-def register(group) -> None:
+
+def register(group: SubParsers) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
     from ..fabric.routing import ROUTING_HELP, ROUTINGS
     from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
@@ -157,7 +163,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(path, name: str, r) -> str:
+def _report(path: Path, name: str, r: CommResult) -> str:
     fmt = units.format
     lines = [f"{name}  ({path})",
              f"  {r.collective} of {fmt(r.size_bytes, 'B')} over {r.chips:,} chips ({r.scope}), "
@@ -167,8 +173,8 @@ def _report(path, name: str, r) -> str:
              f"  time      {fmt(r.time_s, 's')}   (no algorithm can beat {fmt(r.lower_bound_s, 's')} here"
              + (f": {r.lower_bound.detail})" if r.lower_bound else ")"),
              f"  algbw     {fmt(r.algbw_Bps, 'B/s')}   busbw {fmt(r.busbw_Bps, 'B/s')}",
-             f"  links     {int((r.link_bytes > 0).sum()):,} of {len(r.links):,} carried data; "
-             f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
+             (f"  links     {int((r.link_bytes > 0).sum()):,} of {len(r.links):,} carried data; "
+              f"busiest at {r.max_link_utilization:.1%} of capacity on average")]
     for note in r.notes:
         lines.append(f"  note      {note}")
     lines += candidate_lines(r.candidates, r.algorithm)

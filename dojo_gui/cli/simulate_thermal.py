@@ -15,13 +15,22 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import units
 from ..model.design import Design
 from ..text import count
 from .common import CliError, check_outputs, check_text, is_bundled, load_design, print_json
+
+if TYPE_CHECKING:
+    from ..sim.scenario import Scenario, Workload
+    from .common import SubParsers
+
+# What signal.signal() takes and gives back: a function, SIG_DFL or SIG_IGN, or None (a handler not set from Python).
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_AFTER_S = 1.0  # show the progress bar once a run has taken this long
@@ -31,7 +40,7 @@ class _Usage(Exception):
     """Bad input: one line on stderr, exit 2."""
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add ``thermal`` to the ``simulate`` group's subparsers."""
     p = subparsers.add_parser(
         "thermal", help="power and cooling over time: junction temperatures, coolant, CDUs, PUE",
@@ -51,7 +60,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--gradient-bytes", default="2GB", help="bytes of the gradient collective (default 2GB)")
     train.add_argument("--collective", default="allreduce", help="gradient collective (default allreduce)")
     train.add_argument("--algorithm", default="auto", help="collective algorithm for the comm engine (default auto)")
-    train.add_argument("--format", default="bf16", dest="number_format", help="number format of the peak (default bf16)")
+    train.add_argument("--format", default="bf16", dest="number_format",
+                       help="number format of the peak (default bf16)")
     train.add_argument("--comm-utilization", default="0.2", help="utilization while communicating (default 0.2)")
     weather = p.add_mutually_exclusive_group()
     weather.add_argument("--ambient", help="constant outdoor temperature (default: the room's design ambient)")
@@ -146,12 +156,13 @@ def _load_design(text: str) -> tuple[Path, Design, bool]:
     return path, design, is_bundled(path)
 
 
-def scenario_from_args(args: argparse.Namespace):
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The :class:`Scenario` the options describe; bad options raise with the option's name."""
     from ..sim.scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
 
     duration = _positive("--duration", "duration", args.duration, "s")
     dt = _positive("--dt", "time step", args.dt, "s")
+    workload: Workload
     try:
         if args.trace:
             workload = UtilizationTrace.from_csv(args.trace)
@@ -198,7 +209,7 @@ class _Progress:
         if not self.enabled or time.perf_counter() - self.start < PROGRESS_AFTER_S:
             return
         width = 30
-        filled = int(round(fraction * width))
+        filled = round(fraction * width)
         elapsed = time.perf_counter() - self.start
         eta = elapsed * (1 - fraction) / fraction if fraction > 0 else math.inf
         self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:5.1f}%  "
@@ -247,7 +258,8 @@ def command(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr, scenario.duration_s)
     interrupted = False
 
-    def on_interrupt(signum, frame):  # first Ctrl-C: stop at the next step and report; a second one aborts
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        # The first Ctrl-C stops at the next step and reports; a second one aborts.
         nonlocal interrupted
         interrupted = True
         run.cancel()
@@ -306,14 +318,14 @@ def command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _install_sigint(handler):
+def _install_sigint(handler: SignalHandler) -> SignalHandler:
     try:
         return signal.signal(signal.SIGINT, handler)
     except ValueError:  # not the main thread: Ctrl-C is not ours to handle
         return None
 
 
-def _restore_sigint(previous) -> None:
+def _restore_sigint(previous: SignalHandler) -> None:
     if previous is not None:
         try:
             signal.signal(signal.SIGINT, previous)
@@ -333,9 +345,13 @@ def comm_source_words(source: str, detail: str) -> str:
     return detail if words in detail else f"{words}: {detail}"
 
 
-def print_summary(doc: dict) -> None:
-    w = lambda v: units.format(v, "W")  # noqa: E731
-    c = lambda v: "—" if v is None else f"{v:.1f} °C"  # noqa: E731
+def print_summary(doc: dict[str, Any]) -> None:
+    def w(watts: float) -> str:
+        return units.format(watts, "W")
+
+    def c(celsius: float | None) -> str:
+        return "—" if celsius is None else f"{celsius:.1f} °C"
+
     scen = doc["scenario"]
     wl = scen["workload"]
     what = {"constant": lambda: f"utilization {wl['utilization']:.0%}",
@@ -371,7 +387,7 @@ def print_summary(doc: dict) -> None:
     over = doc["over_limits"]
     if over:
         # One line per kind of part and limit, however many parts share it.
-        groups: dict[tuple, list[dict]] = {}
+        groups: dict[tuple[str, str, float], list[dict[str, Any]]] = {}
         for o in over:
             level = o["path"].rsplit(".", 1)[-1].split("[")[0]
             groups.setdefault((level, o["what"], o["limit_w"]), []).append(o)
@@ -382,6 +398,6 @@ def print_summary(doc: dict) -> None:
     else:
         print("  limits    every part stayed within its power budget and cooling capacity")
     bal = doc["energy_balance"]
-    print(f"  balance   {bal['it_energy_j'] / 3.6e6:,.2f} kWh in = {bal['heat_to_coolant_j'] / 3.6e6:,.2f} to coolant + "
-          f"{bal['heat_to_air_j'] / 3.6e6:,.2f} to air + {bal['stored_change_j'] / 3.6e6:,.4f} stored "
+    print(f"  balance   {bal['it_energy_j'] / 3.6e6:,.2f} kWh in = {bal['heat_to_coolant_j'] / 3.6e6:,.2f} to "
+          f"coolant + {bal['heat_to_air_j'] / 3.6e6:,.2f} to air + {bal['stored_change_j'] / 3.6e6:,.4f} stored "
           f"(worst step off by {bal['max_step_residual_fraction']:.1e})")

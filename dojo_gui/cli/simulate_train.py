@@ -27,11 +27,12 @@ from .common import (
 if TYPE_CHECKING:
     from ..model.design import Design
     from ..sim.training import ThermalWindow, TrainingResult
+    from .common import SubParsers
 
 SEARCH_ROWS = 20  # plans of the search printed with --json
 
 
-def register(group: Any) -> None:
+def register(group: SubParsers) -> None:
     """Add ``train`` to the ``simulate`` command group."""
     from ..sim.training import ATTENTION, PLACEMENTS, RECOMPUTE, SCHEDULES
 

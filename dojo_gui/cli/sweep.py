@@ -14,7 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .common import (
     EXIT_FINDINGS,
@@ -29,10 +29,13 @@ from .common import (
     resolve_design_path,
 )
 
+if TYPE_CHECKING:
+    from .common import SubParsers
+
 PROGRESS_EVERY_S = 0.25
 
 
-def register(sub: Any) -> None:
+def register(sub: SubParsers) -> None:
     """Add ``sweep``."""
     p = sub.add_parser(
         "sweep", help="run variants of a design (figures, grids, scenario options) on a Dask cluster",

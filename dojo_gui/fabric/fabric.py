@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..model.design import Design, PartPath, format_path
 from ..model.links import Link, Node, PhysicalLinks, physical_links
@@ -34,6 +35,8 @@ from ..model.links import Link, Node, PhysicalLinks, physical_links
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .routing import ZplaneExits
+
 # Directions of a grid step, as indices into Fabric.grid_step_link.
 EAST, WEST, SOUTH, NORTH = 0, 1, 2, 3
 
@@ -41,6 +44,9 @@ EAST, WEST, SOUTH, NORTH = 0, 1, 2, 3
 # latency plus REFERENCE_MESSAGE_BYTES / bandwidth.  1 MiB makes bandwidth dominate for the
 # messages of a training step while still preferring the nearer of two equally fast paths.
 REFERENCE_MESSAGE_BYTES = 1 << 20
+
+# A physical link while parallel links are merged: (a, b, bw_Bps, latency_s, kind, wrap).
+_MergedLink = tuple[int, int, float, float, str, bool]
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class Fabric:
                 node_names.append(name)
 
         # Merge parallel links between the same two nodes: one link of the summed bandwidth.
-        merged: dict[tuple[int, int], list] = {}
+        merged: dict[tuple[int, int], _MergedLink] = {}
         for link in links:
             if not link.bw_Bps > 0:
                 continue  # a link without bandwidth carries nothing (e.g. an edge whose spec says 0)
@@ -108,30 +114,29 @@ class Fabric:
                 continue
             key = (min(a, b), max(a, b))
             if key in merged:
-                entry = merged[key]
-                entry[2] += link.bw_Bps
-                entry[3] = min(entry[3], link.latency_s)
+                first_a, first_b, bw_Bps, latency_s, kind, wrap = merged[key]
+                merged[key] = (first_a, first_b, bw_Bps + link.bw_Bps, min(latency_s, link.latency_s), kind, wrap)
             else:
-                merged[key] = [a, b, link.bw_Bps, link.latency_s, link.kind, link.wrap]
+                merged[key] = (a, b, link.bw_Bps, link.latency_s, link.kind, link.wrap)
         self.node_names: list[str] = node_names
         self.n_nodes = len(node_names)
         self.kinds: tuple[str, ...] = tuple(sorted({e[4] for e in merged.values()}))
         kind_code = {k: i for i, k in enumerate(self.kinds)}
         phys = list(merged.values())
         m = len(phys)
-        a = np.fromiter((e[0] for e in phys), np.int32, m)
-        b = np.fromiter((e[1] for e in phys), np.int32, m)
+        ends_a = np.fromiter((e[0] for e in phys), np.int32, m)
+        ends_b = np.fromiter((e[1] for e in phys), np.int32, m)
         self.link_src = np.empty(2 * m, np.int32)
         self.link_dst = np.empty(2 * m, np.int32)
-        self.link_src[0::2], self.link_src[1::2] = a, b
-        self.link_dst[0::2], self.link_dst[1::2] = b, a
+        self.link_src[0::2], self.link_src[1::2] = ends_a, ends_b
+        self.link_dst[0::2], self.link_dst[1::2] = ends_b, ends_a
         self.link_capacity_Bps = np.repeat(np.fromiter((e[2] for e in phys), float, m), 2)
         self.link_latency_s = np.repeat(np.fromiter((e[3] for e in phys), float, m), 2)
         self.link_kind = np.repeat(np.fromiter((kind_code[e[4]] for e in phys), np.int16, m), 2)
         self.link_wrap = np.repeat(np.fromiter((e[5] for e in phys), bool, m), 2)
         self.n_links = 2 * m
         self.n_physical = m
-        self._pair_link = None  # (u, v) -> directed link, built on demand
+        self._pair_link: dict[tuple[int, int], int] | None = None  # (u, v) -> directed link, built on demand
 
         overhead = np.broadcast_to(np.asarray(message_overhead_s, float), (n_chips,))
         self.chip_overhead_s = np.array(overhead)
@@ -139,8 +144,10 @@ class Fabric:
         if self.chip_coords is not None and len(self.chip_coords) != n_chips:
             raise ValueError("coords needs one (row, col) per chip")
         if grid_shape is None and self.chip_coords is not None and n_chips:
-            grid_shape = tuple(int(x) + 1 for x in self.chip_coords.max(axis=0))
-        self.grid_shape: tuple[int, int] = tuple(grid_shape) if grid_shape else (0, 0)  # type: ignore[assignment]
+            last_row, last_col = self.chip_coords.max(axis=0)
+            grid_shape = (int(last_row) + 1, int(last_col) + 1)
+        rows, cols = grid_shape if grid_shape else (0, 0)  # a list from a caller as well as a tuple
+        self.grid_shape: tuple[int, int] = (rows, cols)
         self.grid_index: np.ndarray | None = None  # (rows, cols) -> chip, when the links form the grid
         self.grid_step_link: np.ndarray | None = None  # (direction, row, col) -> directed link or -1
         self.wrap_x = self.wrap_y = False
@@ -150,8 +157,8 @@ class Fabric:
         self.chip_injection_link = np.full(n_chips, -1, np.int64)
         self._add_injection_links()
         self._link_position: np.ndarray | None = None
-        self._zplane_exits = None  # built by dojo_gui.fabric.routing.zplane_exits
-        self._graph: nx.Graph | None = None
+        self._zplane_exits: ZplaneExits | None = None  # built by dojo_gui.fabric.routing.zplane_exits
+        self._graph: nx.Graph[int] | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
         # What other layers derive from the fabric and keep with it (e.g. the link table of results).
         self.cache: dict[str, object] = {}
@@ -249,13 +256,13 @@ class Fabric:
         places per dimension (two where it wraps round), which the engines use to treat a route
         as a few intervals rather than hop by hop."""
         if self._link_position is None:
-            order = []
+            grid_lines: list[npt.NDArray[np.int64]] = []
             if self.grid_step_link is not None:
                 step = self.grid_step_link
                 for lines in (step[EAST], step[WEST][:, ::-1], step[SOUTH].T, step[NORTH].T[:, ::-1]):
                     flat = lines.ravel()
-                    order.append(flat[flat >= 0])
-            placed = np.concatenate(order) if order else np.zeros(0, np.int64)
+                    grid_lines.append(flat[flat >= 0])
+            placed = np.concatenate(grid_lines) if grid_lines else np.zeros(0, np.int64)
             rest = np.ones(self.n_links, bool)
             rest[placed] = False
             order = np.concatenate([placed, np.flatnonzero(rest)])
@@ -286,11 +293,11 @@ class Fabric:
 
     # ------------------------------------------------------------------ analysis
     @property
-    def graph(self) -> nx.Graph:
+    def graph(self) -> nx.Graph[int]:
         """Undirected graph of every node and link (per-direction bandwidth on each edge), built once."""
         import networkx as nx
         if self._graph is None:
-            g = nx.Graph()
+            g: nx.Graph[int] = nx.Graph()
             for i, name in enumerate(self.node_names):
                 g.add_node(i, name=name, kind="chip" if i < self.n_chips else name.split(":", 1)[0])
             phys = np.arange(0, 2 * self.n_physical, 2)
@@ -354,35 +361,35 @@ class Fabric:
         and tori) and, for up to 2,000 nodes, a Kernighan-Lin refinement on the graph.  It is
         an upper bound on the true bisection bandwidth.
         """
-        chips = np.arange(self.n_chips) if chips is None else np.asarray(chips, np.int64)
-        if len(chips) < 2:
+        chip_ids = np.arange(self.n_chips) if chips is None else np.asarray(chips, np.int64)
+        if len(chip_ids) < 2:
             return 0.0
         candidates: list[np.ndarray] = []
-        half = len(chips) // 2
+        half = len(chip_ids) // 2
         if self.chip_coords is not None:
-            rc = self.chip_coords[chips]
+            rc = self.chip_coords[chip_ids]
             for order in (np.lexsort((rc[:, 1], rc[:, 0])), np.lexsort((rc[:, 0], rc[:, 1]))):
                 mask = np.zeros(self.n_chips, bool)
-                mask[chips[order[:half]]] = True
+                mask[chip_ids[order[:half]]] = True
                 candidates.append(mask)
         else:
             mask = np.zeros(self.n_chips, bool)
-            mask[chips[:half]] = True
+            mask[chip_ids[:half]] = True
             candidates.append(mask)
-        if self.n_nodes <= 2000 and len(chips) == self.n_chips:
+        if self.n_nodes <= 2000 and len(chip_ids) == self.n_chips:
             candidates.append(self._kernighan_lin(candidates[0]))
         best = np.inf
         for mask in candidates:
-            if mask[chips].sum() not in (half, len(chips) - half):
+            if mask[chip_ids].sum() not in (half, len(chip_ids) - half):
                 continue
             out, back = self.cut_bandwidth(mask)
-            best = min(best, min(out, back))
+            best = min(best, out, back)
         return float(best)
 
     def _kernighan_lin(self, start: np.ndarray) -> np.ndarray:
         """Refine a chip bisection by Kernighan-Lin on the chip-only graph (switch links folded in later)."""
         import networkx as nx
-        g = nx.Graph()
+        g: nx.Graph[int] = nx.Graph()
         g.add_nodes_from(range(self.n_chips))
         for u, v, data in self.graph.edges(data=True):
             if u < self.n_chips and v < self.n_chips:
@@ -394,7 +401,7 @@ class Fabric:
         mask[list(part_a)] = True
         return mask
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """Counts and the analysis figures, for reports and the CLI."""
         counts: dict[str, int] = {}
         for code in self.link_kind[: 2 * self.n_physical: 2].tolist():
@@ -444,7 +451,7 @@ class Fabric:
         """Each chip's cabinet, as a number (chips with the same number share a cabinet)."""
         if self.chip_paths is None:
             return np.zeros(self.n_chips, np.int64)
-        slots = {}
+        slots: dict[tuple[int, int] | tuple[()], int] = {}  # the cabinet slot; () for an empty path
         return np.array([slots.setdefault(p[0] if p else (), len(slots)) for p in self.chip_paths], np.int64)
 
 
@@ -481,7 +488,8 @@ class RouteSet:
             new[1:] |= pos[1:] != pos[:-1] + 1
             starts = np.flatnonzero(new)
             ends = np.append(starts[1:], len(pos))
-            per_route = np.bincount(self.owner()[starts], minlength=self.n) if len(starts) else np.zeros(self.n, np.int64)
+            per_route = (np.bincount(self.owner()[starts], minlength=self.n) if len(starts)
+                         else np.zeros(self.n, np.int64))
             ptr = np.zeros(self.n + 1, np.int64)
             np.cumsum(per_route, out=ptr[1:])
             self._segments = (ptr, pos[starts], pos[ends - 1] + 1)

@@ -24,7 +24,10 @@ far-flung messages and for traffic the mesh cannot spread, and costs for big one
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
+import numpy.typing as npt
 
 from .fabric import EAST, NORTH, SOUTH, WEST, Fabric, RouteSet
 
@@ -104,14 +107,16 @@ class ZplaneExits:
     (``chip``, the nearest in chip-to-chip hops) and the directed links of that processor to and
     from the chip and the switch."""
 
-    def __init__(self, chip, chip_to_ip, ip_to_switch, switch_to_ip, ip_to_chip) -> None:
+    def __init__(self, chip: npt.NDArray[np.int64], chip_to_ip: npt.NDArray[np.int64],
+                 ip_to_switch: npt.NDArray[np.int64], switch_to_ip: npt.NDArray[np.int64],
+                 ip_to_chip: npt.NDArray[np.int64]) -> None:
         self.chip, self.chip_to_ip, self.ip_to_switch = chip, chip_to_ip, ip_to_switch
         self.switch_to_ip, self.ip_to_chip = switch_to_ip, ip_to_chip
 
 
 def zplane_exits(fabric: Fabric) -> ZplaneExits:
     """Where each chip of ``fabric`` joins its Z-plane (built once per fabric)."""
-    cached = getattr(fabric, "_zplane_exits", None)
+    cached = fabric._zplane_exits
     if cached is not None:
         return cached
     if fabric.chip_paths is None:
@@ -134,7 +139,7 @@ def zplane_exits(fabric: Fabric) -> ZplaneExits:
     attach = interface & (fabric.link_src < n) & np.isin(fabric.link_dst, list(ip_up))
     if not attach.any():
         raise RoutingError("the Z-plane has no interface processor linked to a chip")
-    chip_to_ip = {}
+    chip_to_ip: dict[int, int] = {}
     for k in np.flatnonzero(attach).tolist():
         chip_to_ip.setdefault(int(fabric.link_src[k]), k)  # the lowest-numbered processor on each chip
     exit_chip = _nearest(fabric, np.array(sorted(chip_to_ip), np.int64))
@@ -142,7 +147,7 @@ def zplane_exits(fabric: Fabric) -> ZplaneExits:
         lost = fabric.chip_name(int(np.flatnonzero(exit_chip < 0)[0]))
         raise RoutingError(f"{lost} cannot reach any interface processor of the Z-plane over the mesh")
     switch = switches.pop()
-    links = {}
+    links: dict[int, tuple[int, int, int, int]] = {}
     for c, k in chip_to_ip.items():
         ip = int(fabric.link_dst[k])
         links[c] = (k, ip_up[ip], fabric.link_between(switch, ip), fabric.link_between(ip, c))
@@ -154,7 +159,8 @@ def zplane_exits(fabric: Fabric) -> ZplaneExits:
 
 def _dimension_order(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteSet:
     rows, cols = fabric.grid_shape
-    coords = fabric.chip_coords
+    coords, step_link = fabric.chip_coords, fabric.grid_step_link
+    assert coords is not None and step_link is not None  # a regular grid has both
     r1, c1 = coords[src, 0], coords[src, 1]
     r2, c2 = coords[dst, 0], coords[dst, 1]
 
@@ -180,7 +186,7 @@ def _dimension_order(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteS
     row = np.where(along_x, r1[owner], np.mod(r1[owner] + sy * (k - hx[owner]), rows))
     col = np.where(along_x, np.mod(c1[owner] + sx * k, cols), c2[owner])
     direction = np.where(along_x, np.where(sx > 0, EAST, WEST), np.where(sy > 0, SOUTH, NORTH))
-    links = fabric.grid_step_link[direction, row, col]
+    links = step_link[direction, row, col]
     if (links < 0).any():  # cannot happen on a grid the fabric accepted as regular
         raise NoRoute("dimension-order route leaves the grid")
     return RouteSet(indptr, links, fabric)
@@ -223,7 +229,7 @@ def _shortest(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteSet:
 
 
 def _path_links(fabric: Fabric, path: list[int]) -> np.ndarray:
-    return np.fromiter((fabric.link_between(u, v) for u, v in zip(path, path[1:])), np.int64, len(path) - 1)
+    return np.fromiter((fabric.link_between(u, v) for u, v in pairwise(path)), np.int64, len(path) - 1)
 
 
 def _nearest(fabric: Fabric, targets: np.ndarray) -> np.ndarray:
@@ -231,12 +237,14 @@ def _nearest(fabric: Fabric, targets: np.ndarray) -> np.ndarray:
     can be reached); on a tie, the lowest-numbered on a grid."""
     import networkx as nx
     n = fabric.n_chips
+    coords = fabric.chip_coords
     if fabric.regular_grid:
+        assert coords is not None  # a regular grid has coordinates
         rows, cols = fabric.grid_shape
         out = np.empty(n, np.int64)
-        tr, tc = fabric.chip_coords[targets].T
+        tr, tc = coords[targets].T
         for lo in range(0, n, 256):  # the chips in slices: at most 256 x targets distances at once
-            r, c = fabric.chip_coords[lo:lo + 256].T
+            r, c = coords[lo:lo + 256].T
             dr = np.abs(r[:, None] - tr[None, :])
             dc = np.abs(c[:, None] - tc[None, :])
             if fabric.wrap_y:
@@ -245,11 +253,11 @@ def _nearest(fabric: Fabric, targets: np.ndarray) -> np.ndarray:
                 dc = np.minimum(dc, cols - dc)
             out[lo:lo + 256] = targets[np.argmin(dr + dc, axis=1)]
         return out
-    graph = nx.Graph()
+    graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(range(n))
     mesh = (fabric.link_src < n) & (fabric.link_dst < n)
     graph.add_edges_from(zip(fabric.link_src[mesh].tolist(), fabric.link_dst[mesh].tolist()), hop=1)
-    _, paths = nx.multi_source_dijkstra(graph, set(targets.tolist()), weight="hop")
+    paths = nx.multi_source_dijkstra_path(graph, set(targets.tolist()), weight="hop")
     out = np.full(n, -1, np.int64)
     for node, path in paths.items():
         out[node] = path[0]

@@ -48,13 +48,15 @@ def load_spec_file(path: Path) -> list[AnySpec]:
     except (OSError, ValueError) as exc:
         raise ProjectFileError(f"cannot read spec file: {exc}", file=path) from None
     if not isinstance(doc, dict) or doc.get("format") != "dojo-gui-specs" or not isinstance(doc.get("specs"), list):
-        raise ProjectFileError("not a dojo-gui spec file (expected format 'dojo-gui-specs' and a 'specs' list)", file=path)
+        raise ProjectFileError("not a dojo-gui spec file (expected format 'dojo-gui-specs' and a 'specs' list)",
+                               file=path)
     out = []
     for i, data in enumerate(doc["specs"]):
         try:
             out.append(spec_from_dict(data))
         except FigureError as exc:
-            raise ProjectFileError(exc.message, f"specs[{i}].{exc.field}" if exc.field else f"specs[{i}]", file=path) from None
+            where = f"specs[{i}].{exc.field}" if exc.field else f"specs[{i}]"
+            raise ProjectFileError(exc.message, where, file=path) from None
     return out
 
 

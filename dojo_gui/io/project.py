@@ -33,7 +33,16 @@ from typing import Any
 from .. import limits
 from ..model.design import Design, Part, plural
 from ..model.runs import RunRecordError, parse_run
-from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, ContainerSpec, FigureError, spec_from_dict, spec_to_dict
+from ..model.specs import (
+    CHILD_LEVEL,
+    GRID_SIDE_MAX,
+    LEVELS,
+    AnySpec,
+    ContainerSpec,
+    FigureError,
+    spec_from_dict,
+    spec_to_dict,
+)
 from ..model.sweep import SweepError, sweep_from_dict
 from ..units import describe
 from .atomic import write_atomic
@@ -64,14 +73,14 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 # version -> function turning a version-N document into a version-(N+1) document.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 class ProjectFileError(Exception):
     """A project file that cannot be read: where in the file (a place such as ``specs[0].tdp_w``, and the
     line when the text tells it) and what is wrong."""
 
-    def __init__(self, message: str, where: str = "", file: str | os.PathLike | None = None,
+    def __init__(self, message: str, where: str = "", file: str | os.PathLike[str] | None = None,
                  line: int | None = None) -> None:
         self.message = message
         self.where = where
@@ -88,7 +97,7 @@ class ProjectFileError(Exception):
 
 
 # --------------------------------------------------------------------------- reading
-def load(path: str | os.PathLike) -> Design:
+def load(path: str | os.PathLike[str]) -> Design:
     """Read a project file.  Raises :class:`ProjectFileError` and nothing else."""
     try:
         with open(path, "rb") as handle:
@@ -158,7 +167,7 @@ def from_document(doc: Any) -> Design:
     specs_raw = doc.get("specs")
     if not isinstance(specs_raw, list):
         raise ProjectFileError(f"expected a list of specs, got {_kind(specs_raw)}", "specs")
-    specs = {}
+    specs: dict[str, AnySpec] = {}
     for i, data in enumerate(specs_raw):
         where = f"specs[{i}]"
         try:
@@ -202,13 +211,13 @@ def _figure_place(where: str, field: str | None) -> str:
     return place(where, field)
 
 
-def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> Part:
+def _part(data: Any, where: str, level: str, specs: dict[str, AnySpec], counts: list[int]) -> Part:
     """The part described at ``where``; ``counts`` holds the chips, parts and slots (of containers, filled or
     empty) read so far, and the limits of all three (read once: this runs for every part)."""
     if not isinstance(data, dict):
         raise ProjectFileError(f"expected an object describing a {level}, got {_kind(data)}", where)
-    child_level = CHILD_LEVEL[level]
-    children_key = plural(child_level) if child_level else None
+    child_level = CHILD_LEVEL[level]  # None for a chip
+    children_key = plural(child_level) if child_level is not None else ""
     allowed = {"spec", "name"} | ({children_key} if children_key else set()) | ({"slot"} if level != "room" else set())
     _only_keys(data, where, allowed)
     spec_id = data.get("spec")
@@ -232,7 +241,7 @@ def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> 
     if level != "room":
         slot = _slot(data.get("slot"), f"{where}.slot")
     part = Part(spec_id, level, slot, _text(data.get("name", ""), f"{where}.name"))
-    if children_key:
+    if child_level is not None:
         items = data.get(children_key, [])
         if not isinstance(items, list):
             raise ProjectFileError(f"expected a list of {children_key}, got {_kind(items)}", f"{where}.{children_key}")
@@ -256,7 +265,7 @@ def _slot(value: Any, where: str) -> tuple[int, int]:
     return (value[0], value[1])
 
 
-def _only_keys(data: dict, where: str, allowed: set[str]) -> None:
+def _only_keys(data: dict[str, Any], where: str, allowed: set[str]) -> None:
     for key in data:
         if key not in allowed:
             hint = ", ".join(sorted(allowed))
@@ -280,7 +289,7 @@ def spec_closure(design: Design) -> list[str]:
     return sorted(design.specs, key=lambda sid: (LEVELS.index(design.specs[sid].level), sid))
 
 
-def to_document(design: Design) -> dict:
+def to_document(design: Design) -> dict[str, Any]:
     room = design.room.to_dict()
     room.pop("slot", None)
     return {
@@ -315,7 +324,8 @@ def _pretty(value: Any, depth: int, width: int = 100) -> str:
         return compact
     pad, inner = " " * depth, " " * (depth + 1)
     if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1, width)}" for k, v in value.items()]
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1, width)}"
+                 for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     items = [inner + _pretty(v, depth + 1, width) for v in value]
     return "[\n" + ",\n".join(items) + "\n" + pad + "]"
@@ -339,7 +349,7 @@ def _check_savable(value: Any, where: str) -> None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def save(design: Design, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = ()) -> None:
+def save(design: Design, path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Write atomically (:func:`dojo_gui.io.atomic.write_atomic`): a failure at any point leaves the previous
     file as it was; a symbolic link keeps pointing at the saved file; a read-only file is refused."""
     write_atomic(path, dumps(design).encode("utf-8"), inputs=inputs)

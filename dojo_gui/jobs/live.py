@@ -30,12 +30,15 @@ import numpy as np
 from .. import units
 from ..model.design import Design
 from ..model.partindex import PartIndex
-from ..model.runs import RunRecord, parse_run
+from ..model.runs import RunRecord, RunRecordError, parse_run
 from ..sim.results import RecordPlan, ThermalResult
 from ..sim.scenario import CommTime, Scenario, ScenarioError, TrainingStep
 
 if TYPE_CHECKING:
+    from ..fabric.fabric import Fabric
+    from ..sim.comm import CommResult
     from ..sim.thermal import ThermalRun
+    from ..sim.training.result import TrainingResult
     from .training import TrainingJob
 
 log = logging.getLogger(__name__)
@@ -147,8 +150,8 @@ class LiveUpdate:
     duration_s: float  # simulated time the run will reach (thermal; 0 for a collective)
     room_time_s: np.ndarray  # new room frames (thermal)
     room: dict[str, np.ndarray]
-    state: dict | None  # the latest per-part values, if new
-    setup: dict | None  # what the run is about, once when it is known (paths, frame capacity, ...)
+    state: dict[str, Any] | None  # the latest per-part values, if new
+    setup: dict[str, Any] | None  # what the run is about, once when it is known (paths, frame capacity, ...)
 
 
 class LiveBuffer:
@@ -164,8 +167,8 @@ class LiveBuffer:
         self._time_s, self._duration_s = 0.0, 0.0
         self._times: list[np.ndarray] = []
         self._rooms: list[dict[str, np.ndarray]] = []
-        self._state: dict | None = None
-        self._setup: dict | None = None
+        self._state: dict[str, Any] | None = None
+        self._setup: dict[str, Any] | None = None
 
     # ---- worker side
     def phase(self, text: str, fraction: float = 0.0) -> None:
@@ -186,7 +189,7 @@ class LiveBuffer:
                 self._rooms.append(room)
             self._time_s, self._fraction = time_s, fraction
 
-    def state(self, state: dict) -> None:
+    def state(self, state: dict[str, Any]) -> None:
         with self._lock:
             self._state = state
 
@@ -216,9 +219,9 @@ class Outcome:
     status: str  # "finished", "stopped" or "failed"
     job: Job
     revision: int  # DesignDocument.content_revision of the snapshot it ran on
-    result: ThermalResult | Any | None = None  # ThermalResult, or CommResult for a collective
-    comm: Any | None = None  # the CommResult of the collective (a collective, or a training step's gradients)
-    links: dict | None = None  # link geometry for the heat map: see :func:`link_geometry`
+    result: ThermalResult | CommResult | TrainingResult | None = None  # what the job's engine computed
+    comm: CommResult | None = None  # the result of the collective (a collective, or a training step's gradients)
+    links: dict[str, Any] | None = None  # link geometry for the heat map: see :func:`link_geometry`
     message: str = ""  # why it failed, in words
     detail: str = ""  # the traceback, for the log
     wall_s: float = 0.0
@@ -229,8 +232,12 @@ class Outcome:
 @dataclass
 class CachedComm:
     time: CommTime
-    result: Any  # the CommResult it came from
-    links: dict  # its link geometry
+    result: CommResult  # what it came from
+    links: dict[str, Any]  # its link geometry
+
+
+# (design revision, collective, size in bytes, algorithm)
+CommKey = tuple[int, str, float, str]
 
 
 class CommTimeCache:
@@ -239,17 +246,17 @@ class CommTimeCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple, CachedComm] = {}
+        self._entries: dict[CommKey, CachedComm] = {}
 
     @staticmethod
-    def key(revision: int, workload: TrainingStep) -> tuple:
+    def key(revision: int, workload: TrainingStep) -> CommKey:
         return (revision, workload.collective, float(workload.gradient_bytes), workload.algorithm)
 
-    def get(self, key: tuple) -> CachedComm | None:
+    def get(self, key: CommKey) -> CachedComm | None:
         with self._lock:
             return self._entries.get(key)
 
-    def put(self, key: tuple, entry: CachedComm) -> None:
+    def put(self, key: CommKey, entry: CachedComm) -> None:
         with self._lock:
             # Older revisions cannot come back except by undo; keep a few for that, not all.
             if len(self._entries) >= 16:
@@ -289,8 +296,9 @@ def input_errors() -> tuple[type[BaseException], ...]:
     return (ScenarioError, ThermalModelError, InvariantError, CollectiveError, TooLarge, NoRoute)
 
 
-def _simulate_collective(design: Design, collective: str, size_bytes: float, algorithm: str, scope, chunks: int,
-                         latency: bool, buffer: LiveBuffer, control: Control, what: str):
+def _simulate_collective(design: Design, collective: str, size_bytes: float, algorithm: str, scope: str, chunks: int,
+                         latency: bool, buffer: LiveBuffer, control: Control,
+                         what: str) -> tuple[CommResult, dict[str, Any]]:
     """(CommResult, link geometry), reporting progress as phase ``what``; raises Stopped when stopped."""
     from ..fabric.fabric import Fabric
     from ..sim.comm import Cancelled, simulate_collective
@@ -300,9 +308,9 @@ def _simulate_collective(design: Design, collective: str, size_bytes: float, alg
     if control.should_stop():
         raise Stopped()
     try:
-        result = simulate_collective(design, collective, size_bytes, algorithm, None if scope in ("", "room") else scope,
-                                     chunks, latency=latency, fabric=fabric, should_stop=control.should_stop,
-                                     progress=lambda f: buffer.phase(what, f))
+        result = simulate_collective(design, collective, size_bytes, algorithm,
+                                     None if scope in ("", "room") else scope, chunks, latency=latency, fabric=fabric,
+                                     should_stop=control.should_stop, progress=lambda f: buffer.phase(what, f))
     except Cancelled as exc:
         raise Stopped(exc.partial) from None
     return result, link_geometry(fabric, result, design)
@@ -360,8 +368,8 @@ def _run_thermal(job: ThermalJob, design: Design, revision: int, buffer: LiveBuf
         buffer.state(run.state())
         return Outcome("failed", job, revision, result=run.result(), message=str(exc),
                        comm=comm_entry.result if comm_entry else None, links=comm_entry.links if comm_entry else None)
-    result = run.result()
-    return Outcome("stopped" if result.stopped else "finished", job, revision, result=result,
+    thermal = run.result()
+    return Outcome("stopped" if thermal.stopped else "finished", job, revision, result=thermal,
                    comm=comm_entry.result if comm_entry else None, links=comm_entry.links if comm_entry else None)
 
 
@@ -395,7 +403,7 @@ def stream_thermal(run: ThermalRun, buffer: LiveBuffer, control: Control) -> Non
     buffer.state(run.state())
 
 
-def _limits(run) -> dict[str, np.ndarray]:
+def _limits(run: ThermalRun) -> dict[str, np.ndarray]:
     """What each part's power is measured against on the canvas (chip TDP, tile and cabinet budgets), and
     the chips' throttle temperature (``tj_c``)."""
     tree = run.tree
@@ -405,7 +413,7 @@ def _limits(run) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- links
-def link_geometry(fabric, result, design: Design | None = None) -> dict:
+def link_geometry(fabric: Fabric, result: CommResult, design: Design | None = None) -> dict[str, Any]:
     """Where each directed link of the collective's fabric is on the global chip grid, and each chip's path.
 
     ``src_rc``/``dst_rc``: (links, 2) grid coordinates (NaN for links with a switch or an interface
@@ -429,7 +437,7 @@ def link_geometry(fabric, result, design: Design | None = None) -> dict:
             "grid_shape": tuple(int(x) + 1 for x in coords.max(axis=0)) if coords is not None and len(coords) else None}
 
 
-def chip_link_load(links: dict, utilization: np.ndarray) -> np.ndarray:
+def chip_link_load(links: dict[str, Any], utilization: np.ndarray) -> np.ndarray:
     """Each chip's busiest link (in or out): the value a chip shows when coloured by link load."""
     n = links["n_chips"]
     load = np.zeros(n)
@@ -441,7 +449,7 @@ def chip_link_load(links: dict, utilization: np.ndarray) -> np.ndarray:
     return load
 
 
-def collective_progress(result) -> dict[str, np.ndarray]:
+def collective_progress(result: CommResult) -> dict[str, np.ndarray]:
     """The collective over time, from its per-link timeline: time at the end of each bin, the share of
     all bytes delivered by then, the mean utilization of the links in use in the bin, and the share
     of chips that had finished."""
@@ -465,9 +473,12 @@ def collective_progress(result) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- run records
 def run_record(outcome: Outcome, label: str = "") -> RunRecord:
-    """The outcome as a saved-run record (:mod:`dojo_gui.model.runs`); a :class:`RunRecordError` if it cannot be one."""
+    """The outcome as a saved-run record (:mod:`dojo_gui.model.runs`); a :class:`RunRecordError` if it cannot
+    be one."""
     if isinstance(outcome.job, CommJob) and not label:
         label = outcome.job.describe()
+    if outcome.result is None:
+        raise RunRecordError("the run", f"it {outcome.status} before computing anything to keep")
     return parse_run(outcome.result.run_record(label=label, revision=outcome.revision), "the run")
 
 

@@ -9,13 +9,20 @@ leakage, throttling); these static figures are what budgets are checked against.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from .design import Design, Part
 from .specs import LEVELS, ChipSpec, ContainerSpec, RoomSpec, TileSpec
 
+# One stage (floats) or one stage per part (arrays over a level, as the power engine sums them).
+Watts = TypeVar("Watts", float, npt.NDArray[np.float64])
 
-def conversion_input_w(output_w: float, efficiency: float, overhead_w: float) -> float:
+
+def conversion_input_w(output_w: Watts, efficiency: Watts | float, overhead_w: Watts | float) -> Watts:
     """What a conversion stage draws to deliver ``output_w``: P_in = (P_out + P_0)/η."""
     return (output_w + overhead_w) / efficiency
 
@@ -110,11 +117,14 @@ def _summaries(design: Design, top: Part, keep_containers: bool = False) -> dict
             s.hbm_bytes += spec.interface_count * spec.interface_hbm_bytes
         s.nominal_power_w += spec.overhead_w
         s.it_power_w = max_out + spec.overhead_w
-        s.idle_power_w = conversion_input_w(idle_out + spec.overhead_w, spec.conversion_efficiency, spec.conversion_overhead_w)
-        s.max_power_w = conversion_input_w(max_out + spec.overhead_w, spec.conversion_efficiency, spec.conversion_overhead_w)
+        s.idle_power_w = conversion_input_w(idle_out + spec.overhead_w, spec.conversion_efficiency,
+                                            spec.conversion_overhead_w)
+        s.max_power_w = conversion_input_w(max_out + spec.overhead_w, spec.conversion_efficiency,
+                                           spec.conversion_overhead_w)
         if isinstance(spec, RoomSpec):
             s.it_power_w = max_out
-            s.idle_power_w = conversion_input_w(s.idle_power_w, spec.transformer_efficiency, spec.transformer_overhead_w)
+            s.idle_power_w = conversion_input_w(s.idle_power_w, spec.transformer_efficiency,
+                                                spec.transformer_overhead_w)
             s.max_power_w = conversion_input_w(s.max_power_w, spec.transformer_efficiency, spec.transformer_overhead_w)
         s.power_budget_w = spec.power_budget_w
         s.cooling_demand_w = s.max_power_w
@@ -137,6 +147,4 @@ def _summaries(design: Design, top: Part, keep_containers: bool = False) -> dict
 
 
 def _with_edge(s: Summary, edge_bw: float) -> Summary:
-    twin = Summary(**{k: (dict(v) if isinstance(v, dict) else v) for k, v in s.__dict__.items()})
-    twin.off_edge_bw_Bps = edge_bw
-    return twin
+    return replace(s, counts=dict(s.counts), peak_flops=dict(s.peak_flops), off_edge_bw_Bps=edge_bw)

@@ -16,7 +16,7 @@ import copy
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import limits
 from .runs import RunRecord
@@ -80,9 +80,9 @@ class Part:
             twin.children[slot] = c
         return twin
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data for the clipboard and the project file (no parent links)."""
-        data: dict = {"slot": list(self.slot), "spec": self.spec_id}
+        data: dict[str, Any] = {"slot": list(self.slot), "spec": self.spec_id}
         if self.name:
             data["name"] = self.name
         child_level = CHILD_LEVEL[self.level]
@@ -167,8 +167,9 @@ class Design:
         part = self.room
         for depth, slot in enumerate(path):
             try:
-                part = part.children[tuple(slot)]
-            except KeyError:
+                row, col = slot  # any pair of ints, a list as well as a tuple; another length is no slot
+                part = part.children[(row, col)]
+            except (KeyError, ValueError):
                 raise DesignError(f"{format_path(path[: depth + 1])}: no part in that slot") from None
         return part
 
@@ -294,7 +295,8 @@ class Design:
     def add_run(self, record: RunRecord, index: int | None = None) -> int:
         """Keep a finished run's record at ``index`` (default: last); returns its index.  The one way to add a run."""
         if not isinstance(record, RunRecord):
-            raise TypeError(f"a saved run is a RunRecord (dojo_gui.model.runs.parse_run reads one), not {type(record).__name__}")
+            raise TypeError(f"a saved run is a RunRecord (dojo_gui.model.runs.parse_run reads one), "
+                            f"not {type(record).__name__}")
         index = len(self.runs) if index is None else index
         self.runs = (*self.runs[:index], record, *self.runs[index:])
         self._notify(Change("runs"))
@@ -389,6 +391,6 @@ def make_part(spec: AnySpec, slot: Slot, specs: dict[str, AnySpec], *, fill: boo
     return part
 
 
-def with_figures(spec: AnySpec, **changes) -> AnySpec:
+def with_figures(spec: AnySpec, **changes: Any) -> AnySpec:
     """A copy of ``spec`` with some figures changed."""
     return replace(spec, **changes)

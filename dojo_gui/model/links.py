@@ -23,12 +23,17 @@ two cabinets, for the canvas to draw at each zoom.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .design import Design, Part, PartPath, format_path
-from .specs import CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, TileSpec
+from .specs import CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, Spec, TileSpec
 
 Node = int | str
+Slot = tuple[int, int]
+SpecT = TypeVar("SpecT", bound=Spec)
+GridItem = TypeVar("GridItem")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,7 @@ class PhysicalLinks:
         return len(self.chips)
 
 
-def _valid(design: Design, part: Part, cls: type) -> object | None:
+def _valid(design: Design, part: Part, cls: type[SpecT]) -> SpecT | None:
     spec = design.specs.get(part.spec_id)
     return spec if isinstance(spec, cls) and spec.level == part.level else None
 
@@ -69,19 +74,18 @@ def physical_links(design: Design) -> PhysicalLinks:
     room_spec = _valid(design, design.room, RoomSpec)
     if room_spec is None:
         return out
-    assert isinstance(room_spec, RoomSpec)
 
     # Valid parts, and the largest tile and cabinet extents, which fix the global grid.
     cabinets: dict[tuple[int, int], tuple[Part, CabinetSpec]] = {}
     tile_rows = tile_cols = 1
     cab_rows = cab_cols = 1
-    shapes: set[tuple] = set()
+    shapes: set[tuple[str, int, int, bool]] = set()
     for slot, cab in design.room.children.items():
         cab_spec = _valid(design, cab, CabinetSpec)
         if cab_spec is None or not design.slot_fits(design.room, slot):
             out.uniform = False
             continue
-        cabinets[slot] = (cab, cab_spec)  # type: ignore[assignment]
+        cabinets[slot] = (cab, cab_spec)
         cab_rows, cab_cols = max(cab_rows, cab_spec.rows), max(cab_cols, cab_spec.cols)
         shapes.add(("cab", cab_spec.rows, cab_spec.cols, len(cab.children) == cab_spec.slots))
         for tile in cab.children.values():
@@ -106,7 +110,7 @@ def physical_links(design: Design) -> PhysicalLinks:
             if tile_spec is None or not design.slot_fits(cab, tslot):
                 out.uniform = False
                 continue
-            tiles[tslot] = (tile, tile_spec)  # type: ignore[assignment]
+            tiles[tslot] = (tile, tile_spec)
             chips: dict[tuple[int, int], int] = {}
             for kslot in sorted(tile.children):
                 chip = tile.children[kslot]
@@ -118,7 +122,7 @@ def physical_links(design: Design) -> PhysicalLinks:
                 chips[kslot] = index
                 out.chips.append(chip)
                 out.chip_paths.append((cslot, tslot, kslot))
-                out.chip_specs.append(chip_spec)  # type: ignore[arg-type]
+                out.chip_specs.append(chip_spec)
                 out.coords.append((cslot[0] * cab_extent[0] + tslot[0] * tile_rows + kslot[0],
                                    cslot[1] * cab_extent[1] + tslot[1] * tile_cols + kslot[1]))
             tile_chips[id(tile)] = chips
@@ -150,7 +154,7 @@ def physical_links(design: Design) -> PhysicalLinks:
                     switch_links(tile, tile_spec, [[i] for i in chips.values()])
                 continue
             _grid_pairs(chips, tile_spec.rows, tile_spec.cols, tile_spec.topology == "torus",
-                        lambda a, b, wrap: chip_link(a, b, wrap))
+                        chip_link)
 
     # Between tiles of a cabinet.
     for cslot in sorted(cabinets):
@@ -162,7 +166,7 @@ def physical_links(design: Design) -> PhysicalLinks:
             continue
 
         def tile_edge(ta: tuple[int, int], tb: tuple[int, int], wrap: bool, cab_spec: ContainerSpec = cab_spec,
-                      tiles: dict = tiles) -> None:
+                      tiles: dict[Slot, tuple[Part, TileSpec]] = tiles) -> None:
             (pa, sa), (pb, sb) = tiles[ta], tiles[tb]
             horizontal = ta[0] == tb[0]
             _edge_pairs(tile_chips[id(pa)], tile_chips[id(pb)], _facing(sa, horizontal, first=True),
@@ -203,8 +207,8 @@ def physical_links(design: Design) -> PhysicalLinks:
         out.switches.append(zplane)
         for cab_tiles in tiles_of_cab.values():
             for tile, tile_spec in cab_tiles.values():
-                west = [tile_chips[id(tile)].get((r, 0)) for r in range(tile_spec.rows)]
-                west = [w for w in west if w is not None]
+                west_edge = [tile_chips[id(tile)].get((r, 0)) for r in range(tile_spec.rows)]
+                west = [w for w in west_edge if w is not None]
                 if not west:
                     continue
                 for k in range(tile_spec.interface_count):
@@ -281,7 +285,8 @@ def part_links(links: PhysicalLinks) -> dict[str, list[PartLink]]:
             "cabinet": unfold(cabinet_pairs, list(cabinet_index))}
 
 
-def _grid_pairs(occupied: dict, rows: int, cols: int, torus: bool, connect) -> None:
+def _grid_pairs(occupied: dict[Slot, GridItem], rows: int, cols: int, torus: bool,
+                connect: Callable[[GridItem, GridItem, bool], None]) -> None:
     """Call ``connect(a, b, wrap)`` for every pair of grid neighbours present in ``occupied``."""
     for (r, c), a in occupied.items():
         for dr, dc in ((0, 1), (1, 0)):
@@ -305,7 +310,8 @@ def _facing(spec: ContainerSpec, horizontal: bool, first: bool) -> tuple[int, in
     return 1, spec.rows - 1 if first else 0, spec.cols
 
 
-def _edge_pairs(chips_a: dict, chips_b: dict, side_a: tuple[int, int, int], side_b: tuple[int, int, int],
+def _edge_pairs(chips_a: dict[Slot, int], chips_b: dict[Slot, int],
+                side_a: tuple[int, int, int], side_b: tuple[int, int, int],
                 edge_bw: float, latency: float, kind: str, level: str, wrap: bool, specs: list[ChipSpec],
                 links: list[Link]) -> None:
     """Link the chips facing each other across the edge, position by position.  Only placed chips are
@@ -322,7 +328,8 @@ def _edge_pairs(chips_a: dict, chips_b: dict, side_a: tuple[int, int, int], side
                               kind, level, wrap))
 
 
-def _cabinet_boundaries(cab_spec: CabinetSpec, tiles: dict, tile_chips: dict, tile_rows: int,
+def _cabinet_boundaries(cab_spec: CabinetSpec, tiles: dict[Slot, tuple[Part, TileSpec]],
+                        tile_chips: dict[int, dict[Slot, int]], tile_rows: int,
                         tile_cols: int) -> dict[str, tuple[int, dict[int, int]]]:
     """The chips along each side of a cabinet: (the number of facing positions, position -> chip index).
 
@@ -351,7 +358,7 @@ def _cabinet_boundaries(cab_spec: CabinetSpec, tiles: dict, tile_chips: dict, ti
     return sides
 
 
-def components(n_nodes: int, pairs) -> list[int]:
+def components(n_nodes: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
     """Connected-component label of every node 0..n-1 given undirected index pairs (union-find)."""
     parent = list(range(n_nodes))
 
@@ -372,6 +379,7 @@ def chip_components(links: PhysicalLinks) -> list[int]:
     """Component label per chip; switches and interface processors join what they link."""
     names = {name: links.n_chips + k for k, name in enumerate(links.switches + links.interfaces)}
     n = links.n_chips + len(names)
-    pairs = ((l.a if isinstance(l.a, int) else names[l.a], l.b if isinstance(l.b, int) else names[l.b])
-             for l in links.links if l.bw_Bps > 0)
+    pairs = ((link.a if isinstance(link.a, int) else names[link.a],
+              link.b if isinstance(link.b, int) else names[link.b])
+             for link in links.links if link.bw_Bps > 0)
     return components(n, pairs)[: links.n_chips]

@@ -71,7 +71,7 @@ class Spec:
                                    "out its chips). 0: nothing of its own on a container; on a chip, not known (the "
                                    "economics then leave the design's capital cost out).")
 
-    def figures(self) -> list[dataclasses.Field]:
+    def figures(self) -> list[dataclasses.Field[Any]]:
         """The editable fields, in declaration order."""
         return [f for f in dataclasses.fields(self) if f.name not in ("id",)]
 
@@ -83,7 +83,8 @@ class ChipSpec(Spec):
     level: ClassVar[str] = "chip"
 
     socket: str = figure("", "Socket", "General", minimum=None, help=SOCKET_HELP)
-    peak_flops: dict[str, float] = figure({}, "Peak compute", "Compute",
+    # figure() gives a table its own copy per spec (a default_factory), which RUF009 cannot see.
+    peak_flops: dict[str, float] = figure({}, "Peak compute", "Compute",  # noqa: RUF009
                                           help="Dense peak per number format, FLOP/s.")
     cores: int = figure(0, "Cores", "Compute", integer=True, maximum=1e7)
     clock_hz: float = figure(0.0, "Clock", "Compute", maximum=1e11)
@@ -98,7 +99,7 @@ class ChipSpec(Spec):
     memory_bw_efficiency: float = figure(1.0, "Memory-bound kernel efficiency", "Memory", maximum=1.0,
                                          help="Share of the memory bandwidth (HBM, or on-chip SRAM where there is "
                                               "no HBM) that memory-bound kernels reach: the roofline's slope.")
-    matmul_efficiency: dict[str, float] = figure({}, "Matrix-multiply efficiency", "Compute", keys="size",
+    matmul_efficiency: dict[str, float] = figure({}, "Matrix-multiply efficiency", "Compute", keys="size",  # noqa: RUF009
                                                  help="Share of peak a matrix multiply reaches by its size, the "
                                                       "geometric mean (M·N·K)^(1/3) of its dimensions; linear in "
                                                       "log(size) between points, held beyond the ends. Empty: peak.")
@@ -151,7 +152,8 @@ class ContainerSpec(Spec):
     rows: int = figure(1, "Rows", "Layout", minimum=1, maximum=GRID_SIDE_MAX, integer=True)
     cols: int = figure(1, "Columns", "Layout", minimum=1, maximum=GRID_SIDE_MAX, integer=True)
     topology: str = figure("mesh", "Topology", "Layout", minimum=None, choices=TOPOLOGIES,
-                           help="mesh: neighbours link; torus: and the grid wraps; switch: every slot links to a switch.")
+                           help="mesh: neighbours link; torus: and the grid wraps; switch: every slot links to a "
+                                "switch.")
     default_child: str = figure("", "Fills with", "Layout", minimum=None,
                                 help="Spec id placed in every slot when a design is made from a template.")
     takes: tuple[str, ...] = figure((), "Slots take", "Layout", minimum=None, help=TAKES_HELP)
@@ -159,7 +161,8 @@ class ContainerSpec(Spec):
                                       help="Spec ids allowed in the slots; empty means any of the right level.")
 
     edge_bw_Bps: float = figure(0.0, "Edge bandwidth", "Fabric",
-                                help="To a neighbour across one edge of this container, per direction, shared by the facing chips.")
+                                help="To a neighbour across one edge of this container, per direction, shared by the "
+                                     "facing chips.")
     edge_latency_s: float = figure(0.0, "Edge latency", "Fabric", maximum=LATENCY_MAX_S)
     switch_bw_Bps: float = figure(0.0, "Switch port bandwidth", "Fabric",
                                   help="Per slot, per direction, when the topology is a switch.")
@@ -171,7 +174,8 @@ class ContainerSpec(Spec):
                                                "cabinet: power supplies, room: UPS): P_in = (P_out + P_0)/η.")
     conversion_overhead_w: float = figure(0.0, "Conversion fixed loss P₀", "Power")
     overhead_w: float = figure(0.0, "Other load", "Power",
-                               help="Load at this level besides its children (I/O dies, hosts, fans, pumps), fed through the conversion stage.")
+                               help="Load at this level besides its children (I/O dies, hosts, fans, pumps), fed "
+                                    "through the conversion stage.")
 
     cooling_capacity_w: float = figure(0.0, "Cooling capacity", "Cooling",
                                        help="Heat this level's cooling can remove.")
@@ -196,9 +200,11 @@ class TileSpec(ContainerSpec):
     interface_count: int = figure(0, "Interface processors", "Interface", integer=True, maximum=1024)
     interface_hbm_bytes: float = figure(0.0, "Interface HBM", "Interface", help="Per interface processor.")
     interface_hbm_bw_Bps: float = figure(0.0, "Interface HBM bandwidth", "Interface")
-    interface_link_bw_Bps: float = figure(0.0, "Interface to tile", "Interface", help="Per interface processor, per direction.")
+    interface_link_bw_Bps: float = figure(0.0, "Interface to tile", "Interface",
+                                          help="Per interface processor, per direction.")
     interface_network_bw_Bps: float = figure(0.0, "Interface network port", "Interface",
-                                             help="Per interface processor, per direction, into the room's switched network.")
+                                             help="Per interface processor, per direction, into the room's switched "
+                                                  "network.")
 
     coolant: str = figure("water", "Coolant", "Cooling", minimum=None, choices=("water", "pg25", "air"))
     coolant_flow_lpm: float = figure(0.0, "Design coolant flow", "Cooling")
@@ -206,9 +212,9 @@ class TileSpec(ContainerSpec):
                                   help="Plate-to-coolant resistance scales as (flow/design flow)^-n.")
     loop_pressure_drop_pa: float = figure(50e3, "Loop pressure drop", "Cooling", help="At the design flow.")
     coolant_path: str = figure("parallel", "Coolant path", "Cooling", minimum=None, choices=("parallel", "rows"),
-                               help="parallel: every chip's cold plate (or heat sink) is fed at the tile inlet; rows: the "
-                                    "coolant crosses the tile from its west edge to its east edge, the rows in parallel, "
-                                    "so a chip sees the heat of the chips upstream of it.")
+                               help="parallel: every chip's cold plate (or heat sink) is fed at the tile inlet; rows: "
+                                    "the coolant crosses the tile from its west edge to its east edge, the rows in "
+                                    "parallel, so a chip sees the heat of the chips upstream of it.")
     overhead_to_coolant_fraction: float = figure(0.0, "Own heat to coolant", "Cooling", maximum=1.0,
                                                  help="Share of the tile's own heat (regulator losses and other load) "
                                                       "its coolant removes; the rest goes to the room air.")
@@ -249,7 +255,8 @@ class RoomSpec(ContainerSpec):
     pump_fraction: float = figure(0.015, "Facility pump power", "Cooling", maximum=1.0,
                                   help="At rated flow, as a share of the heat moved; scales with flow³.")
     evaporative_l_per_kwh: float = figure(0.0, "Evaporative water use", "Cooling", maximum=100.0,
-                                          help="Litres per kWh of heat rejected evaporatively (WUE); 0 for dry cooling.")
+                                          help="Litres per kWh of heat rejected evaporatively (WUE); 0 for dry "
+                                               "cooling.")
     facility_delta_t_k: float = figure(10.0, "Facility water rise", "Cooling", minimum=0.1, maximum=100.0,
                                        help="Facility water return minus supply; its pumps vary the flow to hold it, "
                                             "so the flow follows the heat load.")
@@ -271,7 +278,7 @@ SPEC_CLASSES: dict[str, type[Spec]] = {"chip": ChipSpec, "tile": TileSpec, "cabi
 AnySpec = ChipSpec | TileSpec | CabinetSpec | RoomSpec
 
 
-def spec_fields(cls: type[Spec]) -> dict[str, dataclasses.Field]:
+def spec_fields(cls: type[Spec]) -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(cls)}
 
 
@@ -303,7 +310,7 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
         raise FigureError(name, f"a {cls.level} spec has no figure {name!r}{_did_you_mean(name, fields)}")
     f = fields[name]
     meta = f.metadata
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+    default = _default(f)
     try:
         if isinstance(default, bool):
             if not isinstance(raw, bool):
@@ -337,6 +344,13 @@ def parse_figure(cls: type[Spec], name: str, raw: Any) -> Any:
         return _number(name, raw, units.unit_for_name(name), meta.get("min"), meta.get("max"))
     except units.UnitError as exc:
         raise FigureError(name, str(exc)) from None
+
+
+def _default(f: dataclasses.Field[Any]) -> Any:
+    """A figure's default value (every figure has one, given directly or by a factory)."""
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
 
 
 def _whole(name: str, raw: Any, meta: Mapping[str, Any]) -> int:
@@ -421,12 +435,12 @@ def check_spec(spec: Spec) -> list[FigureError]:
         problems.append(FigureError("id", "a spec needs an id"))
     if isinstance(spec, ChipSpec):
         if spec.idle_w > spec.tdp_w:
-            problems.append(FigureError("idle_w", f"idle power ({spec.idle_w:g} W) is above the TDP ({spec.tdp_w:g} W)"))
+            problems.append(FigureError("idle_w",
+                                        f"idle power ({spec.idle_w:g} W) is above the TDP ({spec.tdp_w:g} W)"))
         if spec.dvfs_levels and spec.dvfs_levels[0] != 1.0:
             problems.append(FigureError("dvfs_levels", "the highest level must be 1.0 (the nominal clock)"))
-    if isinstance(spec, ContainerSpec):
-        if spec.topology == "switch" and spec.switch_bw_Bps <= 0:
-            problems.append(FigureError("switch_bw_Bps", "a switched topology needs a switch port bandwidth"))
+    if isinstance(spec, ContainerSpec) and spec.topology == "switch" and spec.switch_bw_Bps <= 0:
+        problems.append(FigureError("switch_bw_Bps", "a switched topology needs a switch port bandwidth"))
     return problems
 
 

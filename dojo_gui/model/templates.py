@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from .design import Design, DesignError, Part, check_fill_size, make_part
 from .placement import spec_closure
 from .specs import AnySpec, CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, TileSpec
+
+ContainerT = TypeVar("ContainerT", bound=ContainerSpec)
 
 
 def design_from(name: str, catalog: dict[str, AnySpec], room_id: str, fill: dict[str, str], *,
@@ -108,7 +111,7 @@ def switched_pod(catalog: dict[str, AnySpec], name: str, room_id: str, rack_id: 
         design = design_from(name, catalog, room_id, {room_id: rack_id}, description=description)
     else:
         rows, cols = floor_grid(racks)
-        room = _derive(base, rows, cols, base.topology, rack_id)  # type: ignore[arg-type]
+        room = _derive(base, rows, cols, base.topology, rack_id)
         design = design_from(name, {**catalog, room.id: room}, room.id, {}, description=description)
     extra = racks * rack.slots - nodes
     last = design.room.children[sorted(design.room.children)[racks - 1]]
@@ -132,7 +135,7 @@ def tpu_v4_pod(catalog: dict[str, AnySpec], chips: int) -> Design:
         return design_from("TPU v4 torus slice", catalog, "lab-1x1", {"lab-1x1": "google-tpu-v4-rack"},
                            description="One 64-chip TPU v4 rack wired as an 8x8 torus.")
     rows, cols = floor_grid(racks)
-    room = _derive(base, rows, cols, "torus", rack.id)  # type: ignore[arg-type]
+    room = _derive(base, rows, cols, "torus", rack.id)
     room = replace(room, name=f"TPU v4 pod floor ({rows}x{cols} racks)", family="google-tpu-v4")
     design = design_from(f"TPU v4 slice ({chips:,} chips)", {**catalog, room.id: room}, room.id, {},
                          description=f"{chips:,} TPU v4 in {racks} racks of 64, the racks joined as a torus "
@@ -175,7 +178,8 @@ TEMPLATES: dict[str, Template] = {
 EXAMPLES: tuple[str, ...] = tuple(TEMPLATES)
 
 
-def _family_spec(catalog: dict[str, AnySpec], cls: type, family: str, child_id: str | None) -> AnySpec | None:
+def _family_spec(catalog: dict[str, AnySpec], cls: type[ContainerT], family: str,
+                 child_id: str | None) -> ContainerT | None:
     candidates = [s for s in catalog.values() if isinstance(s, cls) and s.family == family]
     for spec in candidates:
         if child_id and spec.default_child == child_id:
@@ -183,23 +187,23 @@ def _family_spec(catalog: dict[str, AnySpec], cls: type, family: str, child_id: 
     return candidates[0] if candidates else None
 
 
-def _derive(base: ContainerSpec, rows: int, cols: int, topology: str, child_id: str) -> ContainerSpec:
+def _derive(base: ContainerT, rows: int, cols: int, topology: str, child_id: str) -> ContainerT:
     """A copy of ``base`` resized to rows x cols: slot-bound figures scale with the slot count,
     edge bandwidths with the edge length, so per-chip shares stay what the base spec says."""
     if (rows, cols, topology, child_id) == (base.rows, base.cols, base.topology, base.default_child):
         return base
     k = rows * cols / base.slots
-    changes: dict = dict(
-        id=f"{base.id}-{rows}x{cols}{'-torus' if topology == 'torus' and base.topology != 'torus' else ''}",
-        name=f"{base.name} ({rows}x{cols}{', torus' if topology == 'torus' else ''})",
-        rows=rows, cols=cols, topology=topology, default_child=child_id, accepts=(),
-        power_budget_w=base.power_budget_w * k, cooling_capacity_w=base.cooling_capacity_w * k,
-        overhead_w=base.overhead_w * k, max_load_kg=base.max_load_kg * k,
-        edge_bw_Bps=base.edge_bw_Bps * (rows / base.rows),
-        description=f"Derived from {base.name} ({base.id}) for a {rows}x{cols} grid. "
-                    f"Budgets, load and other load scaled by slot count ({k:.3g}x), edge bandwidth by edge length.",
-        sources=base.sources,
-    )
+    changes: dict[str, Any] = {
+        "id": f"{base.id}-{rows}x{cols}{'-torus' if topology == 'torus' and base.topology != 'torus' else ''}",
+        "name": f"{base.name} ({rows}x{cols}{', torus' if topology == 'torus' else ''})",
+        "rows": rows, "cols": cols, "topology": topology, "default_child": child_id, "accepts": (),
+        "power_budget_w": base.power_budget_w * k, "cooling_capacity_w": base.cooling_capacity_w * k,
+        "overhead_w": base.overhead_w * k, "max_load_kg": base.max_load_kg * k,
+        "edge_bw_Bps": base.edge_bw_Bps * (rows / base.rows),
+        "description": f"Derived from {base.name} ({base.id}) for a {rows}x{cols} grid. "
+                       f"Budgets, load and other load scaled by slot count ({k:.3g}x), edge bandwidth by edge length.",
+        "sources": base.sources,
+    }
     if isinstance(base, TileSpec):
         changes["coolant_flow_lpm"] = base.coolant_flow_lpm * k
     if isinstance(base, RoomSpec):
@@ -207,7 +211,7 @@ def _derive(base: ContainerSpec, rows: int, cols: int, topology: str, child_id: 
     return replace(base, **changes)
 
 
-def resized(base: ContainerSpec, rows: int, cols: int) -> ContainerSpec:
+def resized(base: ContainerT, rows: int, cols: int) -> ContainerT:
     """``base`` with a rows x cols grid, its slot-bound figures scaled as :func:`_derive` scales them, keeping its
     id (a variant of a design changes its spec in place)."""
     if (rows, cols) == (base.rows, base.cols):
@@ -231,8 +235,10 @@ def grid_design(catalog: dict[str, AnySpec], chip: str, tile: tuple[int, int], c
     if unknown:
         raise DesignError(f"--torus takes tile, cabinet or room, not {', '.join(sorted(unknown))}")
     family = chip_spec.family
-    generic_room = catalog.get("lab-1x1") if isinstance(catalog.get("lab-1x1"), RoomSpec) else None
-    plan = [("tile", TileSpec, tile), ("cabinet", CabinetSpec, cabinet), ("room", RoomSpec, room)]
+    lab_room = catalog.get("lab-1x1")
+    generic_room = lab_room if isinstance(lab_room, RoomSpec) else None
+    plan: list[tuple[str, type[TileSpec] | type[CabinetSpec] | type[RoomSpec], tuple[int, int]]] = [
+        ("tile", TileSpec, tile), ("cabinet", CabinetSpec, cabinet), ("room", RoomSpec, room)]
     specs: dict[str, AnySpec] = {chip_spec.id: chip_spec}
     child_id = chip_spec.id
     chain: list[ContainerSpec] = []
@@ -247,11 +253,12 @@ def grid_design(catalog: dict[str, AnySpec], chip: str, tile: tuple[int, int], c
             if topology == "switch":
                 raise DesignError(f"{base.name} is switched; a switched {level} cannot be a torus")
             topology = "torus"
-        derived = _derive(base, rows, cols, topology, child_id)  # type: ignore[arg-type]
+        derived = _derive(base, rows, cols, topology, child_id)
         specs[derived.id] = derived
         chain.append(derived)
         child_id = derived.id
-    title = name or f"{chip_spec.name} grid: tile {tile[0]}x{tile[1]}, cabinet {cabinet[0]}x{cabinet[1]}, room {room[0]}x{room[1]}"
+    title = name or (f"{chip_spec.name} grid: tile {tile[0]}x{tile[1]}, cabinet {cabinet[0]}x{cabinet[1]}, "
+                     f"room {room[0]}x{room[1]}")
     design = design_from(title, specs, chain[-1].id, {})
     design.description = f"Parametric grid of {chip_spec.name}" + (
         f", wraparound at the {', '.join(sorted(torus))} level" if torus else "") + "."

@@ -23,6 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+
+from ..model.specs import RoomSpec
+from .arrays import FloatArray
 
 # Smallest resistance and heat capacity the RC network accepts: a zero in a spec means
 # "negligible", which the exact update handles as a node that settles within any step.
@@ -89,7 +93,9 @@ def rc_matrices(c_j: np.ndarray, c_p: np.ndarray, r_jp: np.ndarray, r_pc: np.nda
     return a
 
 
-def _clamped(c_j, c_p, r_jp, r_pc):
+def _clamped(c_j: npt.ArrayLike, c_p: npt.ArrayLike, r_jp: npt.ArrayLike,
+             r_pc: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The RC figures as float arrays, each at least its smallest accepted value."""
     return (np.maximum(np.asarray(c_j, float), MIN_HEAT_CAPACITY_J_PER_K),
             np.maximum(np.asarray(c_p, float), MIN_HEAT_CAPACITY_J_PER_K),
             np.maximum(np.asarray(r_jp, float), MIN_RESISTANCE_K_PER_W),
@@ -132,7 +138,8 @@ def rc_step(c_j: np.ndarray, c_p: np.ndarray, r_jp: np.ndarray, r_pc: np.ndarray
     return RCStep(dt, m11, m12, m21, m22, q1, q2, slowest)
 
 
-def time_constants(c_j: np.ndarray, c_p: np.ndarray, r_jp: np.ndarray, r_pc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def time_constants(c_j: np.ndarray, c_p: np.ndarray, r_jp: np.ndarray,
+                   r_pc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The two time constants (fast, slow) of every chip's RC pair, in seconds."""
     c_j, c_p, r_jp, r_pc = _clamped(c_j, c_p, r_jp, r_pc)
     a11 = -1.0 / (c_j * r_jp)
@@ -145,7 +152,8 @@ def time_constants(c_j: np.ndarray, c_p: np.ndarray, r_jp: np.ndarray, r_pc: np.
     return -1.0 / lam2, -1.0 / lam1
 
 
-def plate_resistance(r_design: np.ndarray | float, flow_fraction: float, exponent: np.ndarray | float):
+def plate_resistance(r_design: np.ndarray | float, flow_fraction: float,
+                     exponent: np.ndarray | float) -> FloatArray:
     """Cold plate (or heat sink) to coolant resistance at a fraction of the design flow: R·(flow)^−n."""
     if flow_fraction <= 0:
         raise ValueError("the coolant flow must be above zero")
@@ -153,8 +161,8 @@ def plate_resistance(r_design: np.ndarray | float, flow_fraction: float, exponen
 
 
 # --------------------------------------------------------------------------- cabinet CDU
-def cdu_supply_c(facility_supply_c: float, approach_k: np.ndarray, load_w: np.ndarray,
-                 capacity_w: np.ndarray) -> np.ndarray:
+def cdu_supply_c(facility_supply_c: float, approach_k: FloatArray, load_w: FloatArray,
+                 capacity_w: FloatArray) -> FloatArray:
     """Coolant supply temperature of each CDU.
 
     Up to its capacity a CDU's valve holds the supply at facility water + approach.  At
@@ -166,7 +174,8 @@ def cdu_supply_c(facility_supply_c: float, approach_k: np.ndarray, load_w: np.nd
     return facility_supply_c + approach_k * overload
 
 
-def cdu_overload_rise_k(approach_k, load_at_setpoint_w, capacity_w, conductance_w_per_k):
+def cdu_overload_rise_k(approach_k: FloatArray, load_at_setpoint_w: FloatArray, capacity_w: FloatArray,
+                        conductance_w_per_k: FloatArray) -> FloatArray:
     """Supply above facility water of an overloaded CDU, solved together with the load it causes.
 
     The heat the tile loops hand the CDU falls as its supply warms:
@@ -180,7 +189,7 @@ def cdu_overload_rise_k(approach_k, load_at_setpoint_w, capacity_w, conductance_
         (capacity_w + conductance_w_per_k * approach_k)
 
 
-def pump_power_w(rated_power_w: np.ndarray | float, flow_fraction: np.ndarray | float):
+def pump_power_w(rated_power_w: np.ndarray | float, flow_fraction: np.ndarray | float) -> FloatArray:
     """Pump power by the affinity law: P ∝ flow³."""
     return rated_power_w * np.asarray(flow_fraction, float) ** 3
 
@@ -249,7 +258,7 @@ class Plant:
         self.flow_per_w = 1.0 / (FACILITY_WATER.cp_j_per_kg_k * delta_t_k)
 
     @classmethod
-    def of_room(cls, room, capacity_w: float | None = None) -> Plant:
+    def of_room(cls, room: RoomSpec, capacity_w: float | None = None) -> Plant:
         return cls(setpoint_c=room.facility_supply_c,
                    capacity_w=room.cooling_capacity_w if capacity_w is None else capacity_w,
                    delta_t_k=room.facility_delta_t_k, dry_cooler_approach_k=room.dry_cooler_approach_k,
@@ -261,8 +270,10 @@ class Plant:
     def supply_c(self, ambient_c: float) -> float:
         return facility_supply_c(self.setpoint_c, ambient_c, self.approach_k, self.has_chiller)
 
-    def step(self, heat_w: float, air_heat_w: float, ambient_c: float) -> tuple:
-        """(supply °C, free-cooling share, COP, chiller W, dry cooler fans W, pumps W, air handler fans W, water L/s)."""
+    def step(self, heat_w: float, air_heat_w: float,
+             ambient_c: float) -> tuple[float, float, float, float, float, float, float, float]:
+        """(supply °C, free-cooling share, COP, chiller W, dry cooler fans W, pumps W, air handler fans W,
+        water L/s)."""
         supply = self.supply_c(ambient_c)
         heat_w = heat_w if heat_w > 0 else 0.0
         load = heat_w / self.capacity_w if self.capacity_w > 0 else 1.0  # flow / rated flow
@@ -281,7 +292,7 @@ class Plant:
         return (supply, free, cop, chiller, self.dry_fans * rejected, pumps, air, self.water_per_j * rejected)
 
 
-def plant(*, heat_w: float, air_heat_w: float, ambient_c: float, **figures) -> PlantState:
+def plant(*, heat_w: float, air_heat_w: float, ambient_c: float, **figures: float) -> PlantState:
     """One step of a :class:`Plant` built from ``figures``, as a :class:`PlantState`."""
     p = Plant(**figures)
     supply, free, cop, chiller, dry, pumps, air, water = p.step(heat_w, air_heat_w, ambient_c)

@@ -22,17 +22,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.aggregate import conversion_input_w
+from .arrays import FloatArray
 from .tree import PartTree
 
 __all__ = ["HierarchyPower", "chip_power_w", "conversion_input_w", "hierarchy_power", "leakage_w"]
 
+# A figure for every chip alike (a float) or one per chip.
+PerChip = float | FloatArray
 
-def leakage_w(idle_w, leakage_fraction, leakage_ref_c, leakage_doubling_k, tj_c):
+
+def leakage_w(idle_w: PerChip, leakage_fraction: PerChip, leakage_ref_c: PerChip, leakage_doubling_k: PerChip,
+              tj_c: PerChip) -> FloatArray:
     """Leakage power at junction temperature ``tj_c``: it doubles every ``leakage_doubling_k``."""
     return leakage_fraction * idle_w * np.exp2((np.asarray(tj_c, float) - leakage_ref_c) / leakage_doubling_k)
 
 
-def chip_power_w(chip: dict[str, np.ndarray], utilization, clock, tj_c) -> np.ndarray:
+def chip_power_w(chip: dict[str, FloatArray], utilization: PerChip, clock: PerChip, tj_c: PerChip) -> FloatArray:
     """Every chip's electrical power (W) from the figure arrays of :attr:`PartTree.chip`."""
     idle, tdp = chip["idle_w"], chip["tdp_w"]
     static = idle * (1.0 - chip["leakage_fraction"])
@@ -45,17 +50,17 @@ def chip_power_w(chip: dict[str, np.ndarray], utilization, clock, tj_c) -> np.nd
 class HierarchyPower:
     """Power at every level for one state (W).  ``*_in`` is drawn at that level's input."""
 
-    chip_w: np.ndarray
-    tile_chips_w: np.ndarray  # Σ chips of each tile
-    tile_in_w: np.ndarray
-    cabinet_tiles_w: np.ndarray  # Σ tile inputs of each cabinet
-    cabinet_in_w: np.ndarray
+    chip_w: FloatArray
+    tile_chips_w: FloatArray  # Σ chips of each tile
+    tile_in_w: FloatArray
+    cabinet_tiles_w: FloatArray  # Σ tile inputs of each cabinet
+    cabinet_in_w: FloatArray
     it_w: float  # Σ cabinet inputs: what the IT equipment draws
     ups_in_w: float
     room_in_w: float  # through the transformer (without the cooling plant)
 
 
-def hierarchy_power(tree: PartTree, chip_w: np.ndarray) -> HierarchyPower:
+def hierarchy_power(tree: PartTree, chip_w: FloatArray) -> HierarchyPower:
     """Sum chip power up through every conversion stage."""
     t, c, room = tree.tile, tree.cabinet, tree.room_spec
     tile_chips = tree.per_tile(chip_w)

@@ -16,16 +16,17 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, SupportsFloat
 
 import numpy as np
 
 from ..io.atomic import open_atomic
 from ..io.csvcells import csv_row, csv_text
-from ..model.design import format_path
+from ..model.design import PartPath, format_path
 from ..model.runs import RunRecord, RunTable, Scalar
 
-# Room series: name -> (how a frame is formed, unit key).  "mean" over the frame's steps, "last" at its end, "max" within it.
+# Room series: name -> (how a frame is formed, unit key).  "mean" over the frame's steps, "last" at its end, "max"
+# within it.
 ROOM_SERIES: dict[str, str] = {
     "it_power_w": "mean",
     "facility_power_w": "mean",
@@ -76,16 +77,16 @@ class ThermalResult:
     """Everything a run computed, up to the step it reached."""
 
     design_name: str
-    scenario: dict
+    scenario: dict[str, Any]  # Scenario.describe(): plain data
     dt_s: float
     duration_s: float
     steps_done: int
     steps_total: int
     time_s: float
     stopped: bool  # cancelled (or interrupted) before the end
-    chip_paths: list
-    tile_paths: list
-    cabinet_paths: list
+    chip_paths: list[PartPath]
+    tile_paths: list[PartPath]
+    cabinet_paths: list[PartPath]
     room_time_s: np.ndarray
     room: dict[str, np.ndarray]
     part_time_s: np.ndarray
@@ -97,21 +98,21 @@ class ThermalResult:
     totals: dict[str, float]  # energies (J), water (L), seconds of free cooling, ...
     final: dict[str, Any]  # the state at the end
     peaks: dict[str, Any]  # highest values over the run, per part
-    limits: dict[str, list]  # budgets and capacities per part, for "draw against limit"
-    comm: dict | None = None
-    invariants: dict = field(default_factory=dict)
+    limits: dict[str, list[Any]]  # "parts": budgets and capacities per part, for "draw against limit"; "notes"
+    comm: dict[str, Any] | None = None  # the collective's source, time and detail, for a training run
+    invariants: dict[str, float] = field(default_factory=dict)
 
     @property
     def completed(self) -> bool:
         return self.steps_done >= self.steps_total
 
     # ----------------------------------------------------------------- summary
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The JSON the CLI prints (plain floats and lists, no numpy)."""
         t = self.totals
         seconds = max(self.time_s, 1e-300)
         it_j, fac_j = t["it_energy_j"], t["facility_energy_j"]
-        out = {
+        out: dict[str, Any] = {
             "design": self.design_name,
             "scenario": self.scenario,
             "completed": self.completed,
@@ -155,7 +156,7 @@ class ThermalResult:
             out["step_time_s"] = self.final["step_time_s"]
             out["step_time_mean_s"] = t["train_steps_time_s"] / t["train_steps"] if t.get("train_steps") else None
             out["training_steps"] = t.get("train_steps", 0)
-        return _plain(out)
+        return _plain_dict(out)
 
     def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> RunRecord:
         """The run as a saved-run record (:mod:`dojo_gui.model.runs`, for ``Design.add_run``): what ran, key
@@ -197,7 +198,7 @@ class ThermalResult:
             tables.append(RunTable("Over their limits", ["part", "what", "peak_w", "limit_w"],
                                    [[o["path"], o["what"], o["peak_w"], o["limit_w"]] for o in s["over_limits"]]))
         # A figure that is not a finite number (none is expected) is left out, as one that does not apply is.
-        key_figures = {k: float(v) for k, v in _plain(figures).items() if v is not None}
+        key_figures = {k: float(v) for k, v in _plain_dict(figures).items() if v is not None}
         return RunRecord("thermal", label or self.describe(), key_figures, series, tables, self.parameters(),
                          None if revision is None else int(revision),
                          datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -217,7 +218,7 @@ class ThermalResult:
         stopped = " (stopped early)" if self.stopped else ""
         return (f"{what}, {units.format(self.time_s, 's')} at {units.format(self.dt_s, 's')}, {weather}{stopped}")
 
-    def parameters(self) -> dict:
+    def parameters(self) -> dict[str, Any]:
         """The scenario as flat name -> value pairs, names carrying their units."""
         wl, amb = self.scenario["workload"], self.scenario["ambient"]
         out: dict[str, Any] = {"workload": wl["kind"], "duration_s": self.duration_s, "dt_s": self.dt_s,
@@ -241,9 +242,9 @@ class ThermalResult:
             out.update(ambient_curve=amb["source"], start_hour=amb["start_hour"])
         return out
 
-    def over_limits(self) -> list[dict]:
+    def over_limits(self) -> list[dict[str, Any]]:
         """Every part whose peak draw or heat went over its budget or capacity during the run."""
-        out = []
+        out: list[dict[str, Any]] = []
         for entry in self.limits.get("parts", []):
             for what, value_key, limit_key in (("power", "peak_power_w", "power_budget_w"),
                                                ("cooling", "peak_heat_w", "cooling_capacity_w")):
@@ -253,7 +254,7 @@ class ThermalResult:
         return out
 
     # ----------------------------------------------------------------- export
-    def write_csv(self, path: str | os.PathLike, level: str = "room", *,
+    def write_csv(self, path: str | os.PathLike[str], level: str = "room", *,
                   inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
         """Time series as CSV: the room's (one row per frame), or a part level in long form (one row per part
         and frame).
@@ -280,14 +281,19 @@ class ThermalResult:
                     writer.writerow([row_t, name, *(_num(c[k]) for c in columns)])
 
 
-def _num(value) -> str:
+def _num(value: SupportsFloat) -> str:
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.6g}"
 
 
-def _plain(value):
+def _plain_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as JSON takes it: numpy scalars as Python numbers, tuples as lists, NaN and infinities as None."""
+    return {k: _plain(v) for k, v in data.items()}
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -30,19 +30,22 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import IO, TYPE_CHECKING, Any, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import limits, units
-from ..model.design import Design, DesignError, parse_path
+from ..model.design import Design, DesignError, PartPath, parse_path
 from ..model.links import physical_links
+from .arrays import FloatArray, IndexArray
 from .comm import simulate_collective
 
 if TYPE_CHECKING:
     from .plan_workload import TrainingPlanWorkload
 
 DAY_S = 86400.0
+
 
 
 class ScenarioError(ValueError):
@@ -54,10 +57,10 @@ class ScenarioError(ValueError):
 class PiecewiseLinear:
     """Values at knots, linear between them and held beyond the ends (or periodic)."""
 
-    times: np.ndarray  # non-decreasing; equal neighbours make a jump
-    values: np.ndarray  # shape (n_knots,) or (n_knots, n_columns)
+    times: FloatArray  # non-decreasing; equal neighbours make a jump
+    values: FloatArray  # shape (n_knots,) or (n_knots, n_columns)
     period: float | None = None  # repeat with this period (the knots span [0, period])
-    _cumulative: np.ndarray = field(init=False, repr=False)
+    _cumulative: FloatArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.times = np.asarray(self.times, float)
@@ -66,7 +69,7 @@ class PiecewiseLinear:
         area = 0.5 * (self.values[1:] + self.values[:-1]) * (widths[:, None] if self.values.ndim == 2 else widths)
         self._cumulative = np.concatenate([np.zeros((1,) + self.values.shape[1:]), np.cumsum(area, axis=0)])
 
-    def integral(self, t: np.ndarray) -> np.ndarray:
+    def integral(self, t: npt.ArrayLike) -> FloatArray:
         """∫ from times[0] (or 0 for a periodic curve) to each t."""
         t = np.asarray(t, float)
         if self.period is not None:
@@ -86,15 +89,15 @@ class PiecewiseLinear:
         inside = self._cumulative[k] + 0.5 * (self.values[k] + v_at) * dt
         before = (np.minimum(t, t0) - t0)[:, None] if two_d else np.minimum(t, t0) - t0
         after = (np.maximum(t, t1) - t1)[:, None] if two_d else np.maximum(t, t1) - t1
-        out = inside + before * self.values[0] + after * self.values[-1]
+        out: FloatArray = inside + before * self.values[0] + after * self.values[-1]
         if whole is not None:
             out = out + (whole[:, None] if two_d else whole) * per_period
         return out
 
-    def means(self, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    def means(self, t0: npt.ArrayLike, t1: npt.ArrayLike) -> FloatArray:
         """The mean over each interval [t0, t1] (t1 > t0)."""
         t0, t1 = np.asarray(t0, float), np.asarray(t1, float)
-        span = (t1 - t0)[:, None] if self.values.ndim == 2 else t1 - t0
+        span: FloatArray = (t1 - t0)[:, None] if self.values.ndim == 2 else t1 - t0
         return (self.integral(t1) - self.integral(t0)) / span
 
 
@@ -110,7 +113,7 @@ class ConstantLoad:
         if not 0.0 <= self.utilization <= 1.0:
             raise ScenarioError(f"utilization must be between 0 and 1, got {self.utilization:g}")
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "utilization": self.utilization}
 
 
@@ -124,11 +127,11 @@ class UtilizationTrace:
 
     kind = "trace"
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "source": self.source, "columns": self.columns,
                 "start_s": float(self.curve.times[0]), "end_s": float(self.curve.times[-1])}
 
-    def chip_columns(self, chip_paths: Sequence[tuple]) -> np.ndarray:
+    def chip_columns(self, chip_paths: Sequence[PartPath]) -> IndexArray:
         """For each chip, the column that drives it: the longest part path above it, else column 0."""
         paths = [parse_path(c) for c in self.columns[1:]]
         out = np.zeros(len(chip_paths), dtype=np.intp)
@@ -147,7 +150,7 @@ class UtilizationTrace:
         return out
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike) -> UtilizationTrace:
+    def from_csv(cls, path: str | os.PathLike[str]) -> UtilizationTrace:
         """Read ``time_s,utilization[,room.cabinet[0,1],...]``; errors name the file, line and column."""
         name = os.fspath(path)
         try:
@@ -158,13 +161,15 @@ class UtilizationTrace:
             raise ScenarioError(f"{name}: cannot read the trace: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
             raise ScenarioError(f"{name}: not a text file (invalid UTF-8 at byte {exc.start})") from None
-        rows = [(i + 1, r) for i, r in enumerate(lines) if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
+        rows = [(i + 1, r) for i, r in enumerate(lines)
+                if r and any(c.strip() for c in r) and not r[0].lstrip().startswith("#")]
         if not rows:
             raise ScenarioError(f"{name}: the trace is empty (expected a header 'time_s,utilization' and rows)")
         line, raw_header = rows[0]
         header = [h.strip() for h in raw_header]
         if len(header) < 2 or header[0].lower() not in ("time", "time_s", "t", "seconds"):
-            raise ScenarioError(f"{name}:{line}: the header must start with 'time_s,utilization', got {','.join(header)!r}")
+            raise ScenarioError(f"{name}:{line}: the header must start with 'time_s,utilization', "
+                                f"got {','.join(header)!r}")
         if header[1].lower() not in ("utilization", "u", "util"):
             raise ScenarioError(f"{name}:{line}: the second column must be 'utilization', got {header[1]!r}")
         columns = ["utilization"]
@@ -172,7 +177,8 @@ class UtilizationTrace:
             try:
                 parse_path(text)
             except DesignError as exc:
-                hint = " (a part path holds a comma: quote it, \"room.cabinet[0,1]\")" if "[" in text and "]" not in text else ""
+                hint = (" (a part path holds a comma: quote it, \"room.cabinet[0,1]\")"
+                        if "[" in text and "]" not in text else "")
                 raise ScenarioError(f"{name}:{line}, column {col}: {exc}{hint}") from None
             columns.append(text)
         times: list[float] = []
@@ -185,7 +191,8 @@ class UtilizationTrace:
             except units.UnitError as exc:
                 raise ScenarioError(f"{name}:{line}, column 1: {exc}") from None
             if times and t < times[-1]:
-                raise ScenarioError(f"{name}:{line}, column 1: time {row[0].strip()} goes backwards (after {times[-1]:g} s)")
+                raise ScenarioError(f"{name}:{line}, column 1: time {row[0].strip()} goes backwards "
+                                    f"(after {times[-1]:g} s)")
             vals = []
             for col, text in enumerate(row[1:], start=2):
                 try:
@@ -193,7 +200,8 @@ class UtilizationTrace:
                 except units.UnitError as exc:
                     raise ScenarioError(f"{name}:{line}, column {col}: {exc}") from None
                 if not 0.0 <= v <= 1.0:
-                    raise ScenarioError(f"{name}:{line}, column {col}: utilization must be between 0 and 1 (or 0–100%), got {text.strip()!r}")
+                    raise ScenarioError(f"{name}:{line}, column {col}: utilization must be between 0 and 1 "
+                                        f"(or 0–100%), got {text.strip()!r}")
                 vals.append(v)
             times.append(t)
             values.append(vals)
@@ -233,7 +241,7 @@ class TrainingStep:
             if not 0 <= value <= 1:
                 raise ScenarioError(f"{name.replace('_', ' ')} must be between 0 and 1, got {value:g}")
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"kind": self.kind, "flops_per_chip": self.flops_per_chip, "efficiency": self.efficiency,
                 "gradient_bytes": self.gradient_bytes, "collective": self.collective, "algorithm": self.algorithm,
                 "number_format": self.number_format, "compute_utilization": self.compute_utilization,
@@ -255,7 +263,7 @@ class Ambient:
     start_hour: float = 0.0
     source: str = ""
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         if self.constant_c is not None:
             return {"kind": "constant", "ambient_c": self.constant_c}
         if self.daily_range_c is not None:
@@ -267,7 +275,7 @@ class Ambient:
     def varies(self) -> bool:
         return self.constant_c is None
 
-    def means(self, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    def means(self, t0: npt.ArrayLike, t1: npt.ArrayLike) -> FloatArray:
         """Mean ambient over each interval of simulated time (seconds from the start)."""
         t0, t1 = np.asarray(t0, float), np.asarray(t1, float)
         if self.constant_c is not None:
@@ -301,7 +309,7 @@ class Ambient:
         return cls(curve=_read_day_curve(text), start_hour=start_hour, source=text)
 
 
-def _check_size(handle: Any, name: str) -> None:
+def _check_size(handle: IO[str], name: str) -> None:
     """A CSV a scenario reads is held whole in memory: refuse one over the file limit before reading it."""
     try:
         limits.FILE_BYTES.check(os.fstat(handle.fileno()).st_size)
@@ -362,7 +370,8 @@ class Scenario:
     dt_s: float
     ambient: Ambient | None = None  # None: the room spec's design ambient
     coolant_flow_fraction: float = 1.0  # every tile loop's flow as a share of its design flow
-    initial: str = "idle"  # "idle": settled at idle; "load": settled at the first step's load; "coolant": all at coolant temperature
+    # "idle": settled at idle; "load": settled at the first step's load; "coolant": all at coolant temperature.
+    initial: str = "idle"
 
     def __post_init__(self) -> None:
         if not (self.duration_s > 0 and math.isfinite(self.duration_s)):
@@ -374,11 +383,12 @@ class Scenario:
         except limits.LimitExceeded as exc:
             raise ScenarioError(f"{self.duration_s:g} s in steps of {self.dt_s:g} s is {exc}") from None
         if not 0 < self.coolant_flow_fraction <= 10:
-            raise ScenarioError(f"the coolant flow must be a share of the design flow in (0, 10], got {self.coolant_flow_fraction:g}")
+            raise ScenarioError(f"the coolant flow must be a share of the design flow in (0, 10], "
+                                f"got {self.coolant_flow_fraction:g}")
         if self.initial not in ("idle", "load", "coolant"):
             raise ScenarioError(f"the initial state is idle, load or coolant, not {self.initial!r}")
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"workload": self.workload.describe(), "duration_s": self.duration_s, "dt_s": self.dt_s,
                 "ambient": self.ambient.describe() if self.ambient else {"kind": "design"},
                 "coolant_flow_fraction": self.coolant_flow_fraction, "initial": self.initial}
@@ -396,8 +406,10 @@ class CommTime:
 CommTimeProvider = Callable[[Design, TrainingStep], CommTime]
 
 
-def default_comm_time(design: Design, workload: TrainingStep, *, should_stop: Callable[[], bool] | None = None) -> CommTime:
-    """The gradient collective's time, simulated by the communication engine (stopped early when ``should_stop()``)."""
+def default_comm_time(design: Design, workload: TrainingStep, *,
+                      should_stop: Callable[[], bool] | None = None) -> CommTime:
+    """The gradient collective's time, simulated by the communication engine (stopped early when
+    ``should_stop()``)."""
     result = simulate_collective(design, collective=workload.collective, size_bytes=workload.gradient_bytes,
                                  algorithm=workload.algorithm, should_stop=should_stop)
     return CommTime(float(result.time_s), "comm-engine",
@@ -425,12 +437,12 @@ def ring_closed_form(design: Design, workload: TrainingStep) -> CommTime:
     n = links.n_chips
     if n < 2 or workload.gradient_bytes == 0:
         return CommTime(0.0, "ring-closed-form", f"{n} chip(s): nothing to exchange")
-    chip_links = [l for l in links.links if (isinstance(l.a, int) or isinstance(l.b, int))
-                  and l.kind not in ("interface", "zplane") and l.bw_Bps > 0]
+    chip_links = [link for link in links.links if (isinstance(link.a, int) or isinstance(link.b, int))
+                  and link.kind not in ("interface", "zplane") and link.bw_Bps > 0]
     if not chip_links:
         raise ScenarioError("the design's chips have no links, so the gradient collective cannot run")
-    slowest = min(l.bw_Bps for l in chip_links)
-    alpha = max(l.latency_s for l in chip_links) + max(s.message_overhead_s for s in links.chip_specs)
+    slowest = min(link.bw_Bps for link in chip_links)
+    alpha = max(link.latency_s for link in chip_links) + max(s.message_overhead_s for s in links.chip_specs)
     time_s = factor * (n - 1) / n * workload.gradient_bytes / slowest + factor * (n - 1) * alpha
     return CommTime(time_s, "ring-closed-form",
                     f"ring {workload.collective} over {n} chips: slowest chip link {units.format(slowest, 'B/s')}, "

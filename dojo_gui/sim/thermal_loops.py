@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .arrays import FloatArray
 from .cooling import RCStep, cdu_overload_rise_k
 from .thermal_network import ThermalNetwork, ThermalState
 from .tree import InvariantError
@@ -80,7 +81,7 @@ class CoolantLoops:
         else:
             st.cdu_supply.take(net.chip_cabinet, out=st.t_local)
 
-    def loads(self, dt: float) -> np.ndarray:
+    def loads(self, dt: float) -> FloatArray:
         """Phase 6, tiles and cabinets: power through the regulators and supplies, the heat each tile loop
         carries and each CDU's load; returns the chips' power per tile.
 
@@ -88,7 +89,8 @@ class CoolantLoops:
         """
         net, st = self.net, self.st
         sums = net.chip_sums(st.pq)
-        tile_chips, extra = sums[0], sums[1]
+        tile_chips: FloatArray = sums[0]
+        extra = sums[1]
         tl = st.tl
         tile_in, loop = tl[0], tl[1]
         np.add(tile_chips, net.tile_fixed_w, out=tile_in)

@@ -17,6 +17,7 @@ from functools import partial
 
 import numpy as np
 
+from .arrays import FloatArray
 from .cooling import Plant, RCStep, _clamped, plate_resistance, pump_power_w, rc_step
 from .tree import PartTree
 
@@ -48,7 +49,8 @@ class ThermalNetwork:
         """RC pairs and their exact update over a step (and over a shorter last step), power, throttling."""
         tree, ch = self.tree, self.tree.chip
         r_pc = plate_resistance(ch["r_plate_coolant_k_per_w"], flow, tree.tile["flow_exponent"][tree.chip_tile])
-        self.c_j, self.c_p, self.r_jp, self.r_pc = _clamped(ch["heat_capacity_j_per_k"], ch["plate_heat_capacity_j_per_k"],
+        self.c_j, self.c_p, self.r_jp, self.r_pc = _clamped(ch["heat_capacity_j_per_k"],
+                                                            ch["plate_heat_capacity_j_per_k"],
                                                             ch["r_junction_plate_k_per_w"], r_pc)
         self.c_stack = np.concatenate([self.c_j, self.c_p])
         self.rc = rc_step(self.c_j, self.c_p, self.r_jp, self.r_pc, dt)
@@ -66,7 +68,8 @@ class ThermalNetwork:
         leak0 = ch["leakage_fraction"] * idle
         self.leak_a = (math.log(2.0) / ch["leakage_doubling_k"]).astype(np.float64)
         with np.errstate(divide="ignore"):
-            self.leak_b = np.where(leak0 > 0, np.log(np.where(leak0 > 0, leak0, 1.0)), -np.inf) - self.leak_a * ch["leakage_ref_c"]
+            log_leak0 = np.where(leak0 > 0, np.log(np.where(leak0 > 0, leak0, 1.0)), -np.inf)
+            self.leak_b = log_leak0 - self.leak_a * ch["leakage_ref_c"]
         self.leak_b32 = self.leak_b.astype(np.float32)
         self.dyn_max_w = tdp - idle
         self.tj_limit = ch["tj_max_c"]
@@ -119,7 +122,7 @@ class ThermalNetwork:
             self.chip_inv_lane_rate = 1.0 / lane_rate[tree.lane_cell // w]  # K per W of upstream heat
             self.lane_cabinet = tree.tile_cabinet[tree.lane_tile]
 
-    def upstream_rise(self, power: np.ndarray) -> np.ndarray:
+    def upstream_rise(self, power: FloatArray) -> FloatArray:
         """Coolant temperature rise from the tile inlet to each chip's plate (K), without the inlet itself."""
         tree = self.tree
         if not self.upstream:
@@ -149,9 +152,10 @@ class ThermalNetwork:
         with np.errstate(divide="ignore"):
             self.cdu_inv_rate = np.where(self.cdu_rate > 0, 1.0 / np.where(self.cdu_rate > 0, self.cdu_rate, 1.0), 0.0)
         # The room's coolant supply and return are the CDUs' mixed by flow.
-        self.cdu_weight = self.cdu_rate / self.cdu_rate.sum() if self.cdu_rate.sum() > 0 else np.full(nc, 1.0 / max(nc, 1))
+        self.cdu_weight = (self.cdu_rate / self.cdu_rate.sum() if self.cdu_rate.sum() > 0
+                           else np.full(nc, 1.0 / max(nc, 1)))
 
-    def _full_load_cabinet_heat(self) -> np.ndarray:
+    def _full_load_cabinet_heat(self) -> FloatArray:
         tree = self.tree
         tile_in = (tree.per_tile(tree.chip["tdp_w"]) + self.tile_fixed_w) * self.tile_inv_eta
         return (tree.per_cabinet(tile_in) + self.cab_fixed_w) * self.cab_inv_eta
@@ -161,7 +165,8 @@ class ThermalNetwork:
         """The UPS and transformer above the IT equipment, and the facility plant."""
         room = self.room_spec
         self.has_chiller = room.chiller_carnot_fraction > 0
-        self.room_capacity = room.cooling_capacity_w if room.cooling_capacity_w > 0 else float(self.full_load_heat_w.sum())
+        self.room_capacity = (room.cooling_capacity_w if room.cooling_capacity_w > 0
+                              else float(self.full_load_heat_w.sum()))
         self.plant = Plant.of_room(room, self.room_capacity)
         self.ups_inv_eta = 1.0 / room.conversion_efficiency
         self.ups_fixed_w = room.overhead_w + room.conversion_overhead_w

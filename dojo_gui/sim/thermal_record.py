@@ -159,7 +159,8 @@ class StepRecords:
         rec.part_count += 1
 
     def energy_totals(self, net: ThermalNetwork, seconds: float) -> dict[str, float]:
-        """Energies (J), water (L) and free-cooling time (s) over the first ``seconds``, from the room series' integrals."""
+        """Energies (J), water (L) and free-cooling time (s) over the first ``seconds``, from the room series'
+        integrals."""
         whole = {key: a + b for key, a, b in zip(MEAN_SERIES, self.integrals, self.room_acc)}
         room = net.room_spec
         ups_in_j = (whole["it_power_w"] + net.ups_fixed_w * seconds) * net.ups_inv_eta

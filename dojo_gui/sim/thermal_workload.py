@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model.design import Design
+from ..model.design import Design, PartPath
 from ..model.specs import ChipSpec, RoomSpec
+from .arrays import FloatArray, IndexArray
 from .scenario import (
     Ambient,
     CommTime,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 INPUT_CHUNK = 4096  # steps of workload and ambient averages computed at once
 
 # A step's utilization: one float for every chip alike, else an array with one value per chip.
-Utilization = float | np.ndarray
+Utilization = float | FloatArray
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class InputWindow:
     """Per-step workload and ambient means for a window of steps starting at step ``first``."""
 
     first: int
-    ambient: np.ndarray
-    trace: np.ndarray | None  # (steps, columns)
+    ambient: FloatArray
+    trace: FloatArray | None  # (steps, columns)
 
 
 class TrainingTimeline:
@@ -106,8 +107,8 @@ class TrainingTimeline:
         """Chips grouped by their compute time at the current clock (few distinct values)."""
         durations = self.compute_s / clock
         values, inverse = np.unique(durations, return_inverse=True)
-        self.durations = values
-        self.group = inverse.astype(np.intp)
+        self.durations: FloatArray = values
+        self.group: IndexArray = inverse.astype(np.intp)
         self.slowest = float(values[-1])
         self.step_time_s = self.slowest + self.comm.time_s
 
@@ -157,13 +158,13 @@ class TrainingTimeline:
 class StepInputs:
     """Each step's mean utilization (from the workload) and mean ambient (from the weather)."""
 
-    def __init__(self, scenario: Scenario, steps: TimeSteps, room: RoomSpec, chip_paths: Sequence[tuple],
+    def __init__(self, scenario: Scenario, steps: TimeSteps, room: RoomSpec, chip_paths: Sequence[PartPath],
                  training: TrainingTimeline | PlanTimeline | None) -> None:
         self.workload = scenario.workload
         self.ambient = scenario.ambient or Ambient(constant_c=room.ambient_c)
         self.steps = steps
         self.training = training
-        self.trace_columns: np.ndarray | None = None  # for each chip, the trace column that drives it
+        self.trace_columns: IndexArray | None = None  # for each chip, the trace column that drives it
         if isinstance(self.workload, UtilizationTrace):
             self.trace_columns = self.workload.chip_columns(chip_paths)
         self._window: InputWindow | None = None
@@ -194,7 +195,7 @@ class StepInputs:
         if isinstance(w, ConstantLoad):
             return w.utilization
         if window.trace is not None:
-            row = window.trace[j]
+            row: FloatArray = window.trace[j]
             if len(row) == 1:
                 return float(row[0])
             assert self.trace_columns is not None

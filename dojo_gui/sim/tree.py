@@ -14,13 +14,15 @@ The coolant path of a tile (``TileSpec.coolant_path``) becomes *lanes*: with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 
 from ..model.design import Design, Part, PartPath, format_path
-from ..model.specs import CabinetSpec, ChipSpec, RoomSpec, TileSpec
+from ..model.specs import CabinetSpec, ChipSpec, RoomSpec, Spec, TileSpec
+from .arrays import FloatArray, IndexArray
 from .cooling import COOLANTS
 
 S = TypeVar("S", ChipSpec, TileSpec, CabinetSpec, RoomSpec)
@@ -53,20 +55,20 @@ class PartTree:
     cabinet_specs: list[CabinetSpec] = field(default_factory=list)
 
     # Set by :meth:`compile`.
-    chip_tile: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
-    tile_cabinet: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
-    chip_slot: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), int))
-    chip: dict[str, np.ndarray] = field(default_factory=dict)
-    tile: dict[str, np.ndarray] = field(default_factory=dict)
-    cabinet: dict[str, np.ndarray] = field(default_factory=dict)
-    dvfs_table: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))
-    dvfs_count: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    chip_tile: IndexArray = field(default_factory=lambda: np.zeros(0, int))
+    tile_cabinet: IndexArray = field(default_factory=lambda: np.zeros(0, int))
+    chip_slot: IndexArray = field(default_factory=lambda: np.zeros((0, 2), int))
+    chip: dict[str, FloatArray] = field(default_factory=dict)
+    tile: dict[str, np.ndarray] = field(default_factory=dict)  # floats, and the bool "liquid"
+    cabinet: dict[str, FloatArray] = field(default_factory=dict)
+    dvfs_table: FloatArray = field(default_factory=lambda: np.ones((0, 1)))
+    dvfs_count: IndexArray = field(default_factory=lambda: np.zeros(0, int))
     # Lanes: chip k sits at lane_cell[k] of the flattened (n_lanes, lane_width) grid.
-    lane_tile: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    lane_tile: IndexArray = field(default_factory=lambda: np.zeros(0, int))
     lane_width: int = 1
-    lane_cell: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    lane_cell: IndexArray = field(default_factory=lambda: np.zeros(0, int))
     lanes_are_chips: bool = True  # the padded grid is exactly the chip order: no scatter or gather needed
-    tile_lanes: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # lanes per tile (flow splits among them)
+    tile_lanes: IndexArray = field(default_factory=lambda: np.zeros(0, int))  # lanes per tile (flow splits among them)
 
     @property
     def n_chips(self) -> int:
@@ -134,7 +136,7 @@ class PartTree:
         return tree
 
     def _figures(self) -> None:
-        def arr(specs, name):
+        def arr(specs: Sequence[Spec], name: str) -> FloatArray:
             return np.array([getattr(s, name) for s in specs], dtype=float)
 
         chips = self.chip_specs
@@ -200,8 +202,10 @@ class PartTree:
         self.lanes_are_chips = bool(np.array_equal(cells, np.arange(self.n_chips)))
 
     # ----------------------------------------------------------------- sums
-    def per_tile(self, chip_values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.chip_tile, weights=chip_values, minlength=self.n_tiles)
+    # numpy's stub types bincount as intp whatever its weights; with float weights the sums are float64.
+    def per_tile(self, chip_values: FloatArray) -> FloatArray:
+        return np.bincount(self.chip_tile, weights=chip_values, minlength=self.n_tiles)  # type: ignore[return-value]
 
-    def per_cabinet(self, tile_values: np.ndarray) -> np.ndarray:
-        return np.bincount(self.tile_cabinet, weights=tile_values, minlength=self.n_cabinets)
+    def per_cabinet(self, tile_values: FloatArray) -> FloatArray:
+        return np.bincount(self.tile_cabinet, weights=tile_values,  # type: ignore[return-value]
+                           minlength=self.n_cabinets)

@@ -56,7 +56,7 @@ def test_dimension_order_routes_go_along_the_row_first(dojo_tile):
     coords = f.chip_coords
     a, b = 0, 19  # (0,0) -> (3,4)
     route = f.route(a, b)
-    path = [tuple(coords[f.link_src[route[0]]])] + [tuple(coords[f.link_dst[l]]) for l in route]
+    path = [tuple(coords[f.link_src[route[0]]])] + [tuple(coords[f.link_dst[link]]) for link in route]
     assert path == [(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (1, 4), (2, 4), (3, 4)]
     # Many routes at once equal the routes one by one.
     src = np.array([0, 24, 12, 3])
@@ -84,7 +84,7 @@ def test_a_hole_in_the_grid_makes_routes_go_round_it(dojo_tile):
     west, east = [i for i, p in enumerate(f.chip_paths) if p[2] in ((2, 1), (2, 3))]
     route = f.route(west, east)
     assert len(route) == 4
-    visited = {f.chip_paths[f.link_dst[l]][2] for l in route}
+    visited = {f.chip_paths[f.link_dst[link]][2] for link in route}
     assert (2, 2) not in visited
 
 

@@ -50,17 +50,17 @@ def test_a_project_file_without_sockets_reads_and_fits_as_before(tmp_path, catal
 
 
 @pytest.mark.parametrize("spec_id,figures", [
-    ("dojo-d1", dict(cores=354, clock_hz=2e9, sram_bytes=440e6, tdp_w=400, edge_bw_Bps=4e12, edges=4,
-                     onchip_bw_Bps=10e12, die_area_mm2=645, process_nm=7)),
-    ("dojo-training-tile", dict(rows=5, cols=5, edge_bw_Bps=9e12, power_budget_w=15e3, interface_count=5,
-                                interface_hbm_bytes=32e9, interface_hbm_bw_Bps=800e9)),
-    ("dojo-cabinet", dict(rows=2, cols=6)),
-    ("dojo-exapod-room", dict(rows=1, cols=10)),
-    ("nvidia-h100-sxm", dict(tdp_w=700, hbm_bytes=80e9, hbm_bw_Bps=3.35e12)),
-    ("nvidia-dgx-h100", dict(rows=2, cols=4, topology="switch", power_budget_w=10.2e3)),
-    ("nvidia-gb200-nvl72", dict(topology="switch")),
-    ("google-tpu-v4", dict(tdp_w=192, hbm_bytes=32 * 2**30, hbm_bw_Bps=1.2e12)),
-    ("google-tpu-v4-rack", dict(topology="torus")),
+    ("dojo-d1", {"cores": 354, "clock_hz": 2e9, "sram_bytes": 440e6, "tdp_w": 400, "edge_bw_Bps": 4e12, "edges": 4,
+                 "onchip_bw_Bps": 10e12, "die_area_mm2": 645, "process_nm": 7}),
+    ("dojo-training-tile", {"rows": 5, "cols": 5, "edge_bw_Bps": 9e12, "power_budget_w": 15e3, "interface_count": 5,
+                            "interface_hbm_bytes": 32e9, "interface_hbm_bw_Bps": 800e9}),
+    ("dojo-cabinet", {"rows": 2, "cols": 6}),
+    ("dojo-exapod-room", {"rows": 1, "cols": 10}),
+    ("nvidia-h100-sxm", {"tdp_w": 700, "hbm_bytes": 80e9, "hbm_bw_Bps": 3.35e12}),
+    ("nvidia-dgx-h100", {"rows": 2, "cols": 4, "topology": "switch", "power_budget_w": 10.2e3}),
+    ("nvidia-gb200-nvl72", {"topology": "switch"}),
+    ("google-tpu-v4", {"tdp_w": 192, "hbm_bytes": 32 * 2**30, "hbm_bw_Bps": 1.2e12}),
+    ("google-tpu-v4-rack", {"topology": "torus"}),
 ])
 def test_published_figures(catalog, spec_id, figures):
     spec = catalog[spec_id]
@@ -91,7 +91,8 @@ def test_spec_files_are_data(catalog):
 
 def test_a_broken_spec_file_names_the_figure(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "dojo-gui-specs", "version": 1, "specs": [{"level": "chip", "id": "c", "tdp_w": "hot"}]}')
+    bad.write_text('{"format": "dojo-gui-specs", "version": 1, '
+                   '"specs": [{"level": "chip", "id": "c", "tdp_w": "hot"}]}')
     with pytest.raises(ProjectFileError) as info:
         load_spec_file(bad)
     assert info.value.where == "specs[0].tdp_w" and "bad.json" in str(info.value)

@@ -199,7 +199,8 @@ def test_a_file_with_runs_from_before_reads_and_writes_back_as_it_was():
     records and write back exactly as they were; only spec figures added since are new in the file (files
     write every figure, so those appear with their defaults)."""
     design = load(RUNS_V1)
-    assert [(r.kind, r.label) for r in design.runs] == [("thermal", "tile soak"), ("comm", "all-reduce 67.1 MB, ring, room")]
+    assert [(r.kind, r.label) for r in design.runs] == [("thermal", "tile soak"),
+                                                        ("comm", "all-reduce 67.1 MB, ring, room")]
     thermal, comm = design.runs
     assert thermal.figure("pue") > 1 and len(thermal.series["tj_max_c"]) == 20
     assert comm.parameters["algorithm"] == "ring" and comm.tables[0].columns[0] == "link"

@@ -60,7 +60,7 @@ def test_make_part_fills_every_slot(catalog):
 def test_links_of_a_tile_mesh(dojo_tile):
     links = physical_links(dojo_tile)
     assert links.n_chips == 25
-    mesh = [l for l in links.links if l.kind == "mesh"]
+    mesh = [link for link in links.links if link.kind == "mesh"]
     assert len(mesh) == 2 * 5 * 4  # 5 rows x 4 horizontal + 5 columns x 4 vertical
     assert len(set(chip_components(links))) == 1
     assert links.uniform and links.grid_shape == (5, 5)
@@ -71,10 +71,10 @@ def test_links_between_tiles_share_the_tile_edge(catalog):
 
     design = TEMPLATES["dojo-cabinet"].make(catalog)
     links = physical_links(design)
-    edge = [l for l in links.links if l.kind == "tile-edge"]
+    edge = [link for link in links.links if link.kind == "tile-edge"]
     # 2x6 tiles: 2 rows x 5 + 6 columns x 1 = 16 tile boundaries, 5 chip pairs each.
     assert len(edge) == 16 * 5
-    assert all(l.bw_Bps == pytest.approx(9e12 / 5) for l in edge)
+    assert all(link.bw_Bps == pytest.approx(9e12 / 5) for link in edge)
     assert links.grid_shape == (10, 30)
     coords = set(links.coords)
     assert len(coords) == 300
@@ -86,11 +86,11 @@ def test_torus_wraps(catalog):
     design = TEMPLATES["tpu-v4-slice"].make(catalog)
     links = physical_links(design)
     degree = [0] * links.n_chips
-    for l in links.links:
-        degree[l.a] += 1
-        degree[l.b] += 1
+    for link in links.links:
+        degree[link.a] += 1
+        degree[link.b] += 1
     assert links.n_chips == 64 and set(degree) == {4}  # every chip of an 8x8 torus has four neighbours
-    assert sum(l.wrap for l in links.links) == 16
+    assert sum(link.wrap for link in links.links) == 16
 
 
 def test_saved_runs_are_kept_and_dropped_with_a_notification(dojo_tile):

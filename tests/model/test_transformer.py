@@ -12,16 +12,16 @@ GPT = [m for m in MODELS.values() if m.family == "megatron-gpt"]
 @pytest.mark.parametrize("model", GPT + [MODELS["gpt3-175b"]], ids=lambda m: m.id)
 def test_gpt_parameters_are_narayanan_eq_2(model):
     """Eq. 2 plus the final layer norm (2h), which eq. 2 leaves out."""
-    l, h, V, s = model.layers, model.hidden, model.vocab, model.seq_len
-    eq2 = 12 * l * h**2 * (1 + 13 / (12 * h) + (V + s) / (12 * l * h))
+    layers, h, V, s = model.layers, model.hidden, model.vocab, model.seq_len
+    eq2 = 12 * layers * h**2 * (1 + 13 / (12 * h) + (V + s) / (12 * layers * h))
     assert model.parameters() == pytest.approx(eq2 + 2 * h, rel=1e-12)
 
 
 @pytest.mark.parametrize("model", GPT, ids=lambda m: m.id)
 def test_full_recomputation_flops_are_narayanan_eq_3(model):
     """96·B·s·l·h²·(1 + s/(6h) + V/(16·l·h)) per iteration of B sequences."""
-    B, l, h, V, s = model.global_batch, model.layers, model.hidden, model.vocab, model.seq_len
-    eq3 = 96 * B * s * l * h**2 * (1 + s / (6 * h) + V / (16 * l * h))
+    B, layers, h, V, s = model.global_batch, model.layers, model.hidden, model.vocab, model.seq_len
+    eq3 = 96 * B * s * layers * h**2 * (1 + s / (6 * h) + V / (16 * layers * h))
     assert B * s * model.training_flops_per_token(recomputed_forward_fraction=1.0) == pytest.approx(eq3, rel=1e-12)
 
 
@@ -30,11 +30,12 @@ def test_model_flops_are_six_n_plus_attention(model):
     """Without recomputation a token costs 6 FLOPs per weight it multiplies by, plus 12·l·h·s for attention;
     those matrices are all but a few parts in a hundred of the parameters (biases, norms, positions, and an
     untied input embedding, which is looked up, not multiplied)."""
-    l, h, s = model.layers, model.hidden, model.seq_len
-    weights = l * model.layer_weights() + model.vocab * h
-    assert model.model_flops_per_token() == pytest.approx(6 * weights + 12 * l * h * s, rel=1e-12)
+    layers, h, s = model.layers, model.hidden, model.seq_len
+    weights = layers * model.layer_weights() + model.vocab * h
+    assert model.model_flops_per_token() == pytest.approx(6 * weights + 12 * layers * h * s, rel=1e-12)
     lookup = 0 if model.tied_embeddings else model.vocab * h
-    assert model.model_flops_per_token() == pytest.approx(6 * (model.parameters() - lookup) + 12 * l * h * s, rel=0.02)
+    multiplied = model.parameters() - lookup
+    assert model.model_flops_per_token() == pytest.approx(6 * multiplied + 12 * layers * h * s, rel=0.02)
 
 
 @pytest.mark.parametrize("model_id,published", [("llama3-8b", 8_030_261_248), ("llama3-70b", 70_553_706_496),

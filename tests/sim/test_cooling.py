@@ -59,8 +59,10 @@ def test_step_response_is_exact_far_below_and_far_above_tau(one_chip, every_step
     """Idle → full load: the junction follows the exact two-node solution at every step, at any Δt."""
     design = with_figures(one_chip, "dojo-d1", leakage_fraction=0.0)  # constant power: a linear network
     chip = design.specs["dojo-d1"]
-    tau_fast, tau_slow = time_constants(np.array([chip.heat_capacity_j_per_k]), np.array([chip.plate_heat_capacity_j_per_k]),
-                                        np.array([chip.r_junction_plate_k_per_w]), np.array([chip.r_plate_coolant_k_per_w]))
+    tau_fast, tau_slow = time_constants(np.array([chip.heat_capacity_j_per_k]),
+                                        np.array([chip.plate_heat_capacity_j_per_k]),
+                                        np.array([chip.r_junction_plate_k_per_w]),
+                                        np.array([chip.r_plate_coolant_k_per_w]))
     dt = dt_over_tau * (tau_fast[0] if dt_over_tau < 1 else tau_slow[0])
     duration = max(200 * dt, 5 * tau_slow[0]) if dt_over_tau < 1 else 6 * dt
     run = ThermalRun(design, Scenario(ConstantLoad(1.0), duration_s=duration, dt_s=dt), record=every_step,
@@ -129,13 +131,15 @@ def test_q_equals_mdot_cp_dt_in_every_loop(small_pod, tmp_path, every_step, spec
     assert r.tiles["heat_to_coolant_w"] == pytest.approx(mdot_cp * rise, rel=1e-9)
     # Each CDU: its load is the tile loops' heat, and its return the mix of their outlets.
     cab_rate = mdot_cp * 2  # two tiles per cabinet
-    assert r.cabinets["cdu_load_w"] == pytest.approx(cab_rate * (r.cabinets["return_c"] - r.cabinets["supply_c"]), rel=1e-9)
-    assert r.cabinets["cdu_load_w"] == pytest.approx(r.tiles["heat_to_coolant_w"].reshape(-1, 2, 2).sum(axis=2), rel=1e-12)
+    cdu_rise_k = r.cabinets["return_c"] - r.cabinets["supply_c"]
+    assert r.cabinets["cdu_load_w"] == pytest.approx(cab_rate * cdu_rise_k, rel=1e-9)
+    tile_heat_w = r.tiles["heat_to_coolant_w"].reshape(-1, 2, 2).sum(axis=2)
+    assert r.cabinets["cdu_load_w"] == pytest.approx(tile_heat_w, rel=1e-12)
     # The facility loop: the plant's flow carries its heat at the design rise.
     room = small_pod.specs[small_pod.room.spec_id]
     state = plant(heat_w=1e6, air_heat_w=1e5, ambient_c=20.0, **_plant_figures(room))
-    assert state.facility_flow_kg_s * COOLANTS["water"].cp_j_per_kg_k * (state.facility_return_c - state.facility_supply_c) \
-        == pytest.approx(1e6)
+    facility_rise_k = state.facility_return_c - state.facility_supply_c
+    assert state.facility_flow_kg_s * COOLANTS["water"].cp_j_per_kg_k * facility_rise_k == pytest.approx(1e6)
 
 
 def test_supply_never_below_facility_water_plus_approach(small_pod, tmp_path, every_step, spec_of_level):
@@ -185,7 +189,8 @@ def test_air_cooled_heat_goes_to_air_and_warms_it_by_q_over_mdot_cp(dgx, spec_of
     assert tile.coolant == "air"
     r = ThermalRun(dgx, Scenario(ConstantLoad(1.0), duration_s=1800, dt_s=5.0, initial="load")).run()
     assert r.totals["heat_to_coolant_j"] == 0.0
-    assert r.totals["heat_to_air_j"] == pytest.approx(r.totals["it_energy_j"] - r.invariants["stored_change_j"], rel=1e-9)
+    to_air_j = r.totals["it_energy_j"] - r.invariants["stored_change_j"]
+    assert r.totals["heat_to_air_j"] == pytest.approx(to_air_j, rel=1e-9)
     air = COOLANTS["air"]
     mdot_cp = tile.coolant_flow_lpm / 60_000 * air.density_kg_per_m3 * air.cp_j_per_kg_k
     rise = r.tiles["coolant_out_c"][-1, 0] - r.tiles["coolant_in_c"][-1, 0]
@@ -196,12 +201,12 @@ def test_air_cooled_heat_goes_to_air_and_warms_it_by_q_over_mdot_cp(dgx, spec_of
 
 # --------------------------------------------------------------------------- the plant
 def _plant_figures(room, **changes):
-    figures = dict(setpoint_c=room.facility_supply_c, capacity_w=room.cooling_capacity_w,
-                   delta_t_k=room.facility_delta_t_k, dry_cooler_approach_k=room.dry_cooler_approach_k,
-                   chiller_carnot_fraction=room.chiller_carnot_fraction, chiller_lift_k=room.chiller_lift_k,
-                   dry_cooler_fan_fraction=room.dry_cooler_fan_fraction, pump_fraction=room.pump_fraction,
-                   air_handler_fan_fraction=room.air_handler_fan_fraction,
-                   evaporative_l_per_kwh=room.evaporative_l_per_kwh)
+    figures = {"setpoint_c": room.facility_supply_c, "capacity_w": room.cooling_capacity_w,
+                   "delta_t_k": room.facility_delta_t_k, "dry_cooler_approach_k": room.dry_cooler_approach_k,
+                   "chiller_carnot_fraction": room.chiller_carnot_fraction, "chiller_lift_k": room.chiller_lift_k,
+                   "dry_cooler_fan_fraction": room.dry_cooler_fan_fraction, "pump_fraction": room.pump_fraction,
+                   "air_handler_fan_fraction": room.air_handler_fan_fraction,
+                   "evaporative_l_per_kwh": room.evaporative_l_per_kwh}
     figures.update(changes)
     return figures
 
@@ -213,7 +218,8 @@ def test_economizer_chiller_and_carnot(catalog):
     assert cold.free_cooling_fraction == 1.0 and cold.chiller_w == 0.0
     hot = plant(heat_w=2e6, air_heat_w=1e5, ambient_c=40.0, **figures)
     assert hot.free_cooling_fraction == 0.0
-    cop = room.chiller_carnot_fraction * (room.facility_supply_c + 273.15) / (40.0 + room.chiller_lift_k - room.facility_supply_c)
+    lift_k = 40.0 + room.chiller_lift_k - room.facility_supply_c
+    cop = room.chiller_carnot_fraction * (room.facility_supply_c + 273.15) / lift_k
     assert hot.chiller_cop == pytest.approx(cop)
     assert hot.chiller_w == pytest.approx(2e6 / cop)
     assert chiller_cop(0.5, 30.0, 50.0) == pytest.approx(0.5 * 303.15 / 20)

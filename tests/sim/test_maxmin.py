@@ -10,7 +10,7 @@ from dojo_gui.sim.maxmin import elementary_intervals, max_min_rates, max_min_rat
 
 def rates(flows: list[list[int]], capacity: list[float]):
     inc_flow = np.array([f for f, links in enumerate(flows) for _ in links], np.int64)
-    inc_link = np.array([l for links in flows for l in links], np.int64)
+    inc_link = np.array([link for links in flows for link in links], np.int64)
     return max_min_rates(inc_flow, inc_link, np.array(capacity, float), len(flows))
 
 
@@ -91,9 +91,9 @@ def test_max_min_properties_on_random_problems(problem):
     assert np.all(load <= np.array(capacity) * (1 + 1e-9))
     # Max-min: every flow crosses a full link on which no other flow gets more.
     for f, links in enumerate(flows):
-        assert any(load[l] >= capacity[l] * (1 - 1e-9)
-                   and all(r[g] <= r[f] * (1 + 1e-9) for g, other in enumerate(flows) if l in other)
-                   for l in links)
+        assert any(load[link] >= capacity[link] * (1 - 1e-9)
+                   and all(r[g] <= r[f] * (1 + 1e-9) for g, other in enumerate(flows) if link in other)
+                   for link in links)
     assert r == pytest.approx(progressive_filling(flows, capacity), rel=1e-9)
     assert np.array_equal(full, load >= np.array(capacity) * (1 - 1e-9))
 

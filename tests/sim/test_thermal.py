@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import threading
 
 import numpy as np
@@ -24,7 +25,7 @@ from dojo_gui.sim.scenario import (
 )
 from dojo_gui.sim.thermal import InvariantError, ThermalModelError, ThermalRun, with_figures
 
-TRAIN = dict(flops_per_chip=100e12, efficiency=0.5, gradient_bytes=1e9)
+TRAIN = {"flops_per_chip": 100e12, "efficiency": 0.5, "gradient_bytes": 1e9}
 
 
 def fixed_comm(seconds):
@@ -117,7 +118,7 @@ def test_step_utilization_is_exact_for_steps_longer_than_the_training_step(small
                    record=RecordPlan(10**6, 10**6)).run()
     cumulative = lambda t: (t // period) * compute + min(t % period, compute)  # noqa: E731
     edges = np.arange(5) * dt
-    want = [(cumulative(b) - cumulative(a)) / dt for a, b in zip(edges[:-1], edges[1:])]
+    want = [(cumulative(b) - cumulative(a)) / dt for a, b in itertools.pairwise(edges)]
     assert r.room["utilization"] == pytest.approx(want, rel=1e-12)
 
 
@@ -319,9 +320,9 @@ def test_designs_and_scenarios_that_cannot_run_say_why(small_pod, catalog, tmp_p
     dry = with_figures(small_pod, "dojo-training-tile", coolant_flow_lpm=0.0)
     with pytest.raises(ThermalModelError, match="no coolant flow"):
         ThermalRun(dry, Scenario(ConstantLoad(1.0), duration_s=1, dt_s=1))
-    for kwargs, message in ((dict(duration_s=0, dt_s=1), "duration"), (dict(duration_s=1, dt_s=-1), "time step"),
-                            (dict(duration_s=1, dt_s=1, coolant_flow_fraction=0), "coolant flow"),
-                            (dict(duration_s=1, dt_s=1, initial="warm"), "initial")):
+    for kwargs, message in (({"duration_s": 0, "dt_s": 1}, "duration"), ({"duration_s": 1, "dt_s": -1}, "time step"),
+                            ({"duration_s": 1, "dt_s": 1, "coolant_flow_fraction": 0}, "coolant flow"),
+                            ({"duration_s": 1, "dt_s": 1, "initial": "warm"}, "initial")):
         with pytest.raises(ScenarioError, match=message):
             Scenario(ConstantLoad(1.0), **kwargs)
     with pytest.raises(ScenarioError, match="between 0 and 1"):
@@ -360,7 +361,7 @@ def test_empty_slots_use_the_general_layout_and_still_balance(request, every_ste
     assert r.final["it_power_w"] < full_r.final["it_power_w"]
     if fixture == "small_pod":
         # Downstream of the hole the coolant is cooler than in a full lane.
-        paths = [p for p in r.chip_paths]
+        paths = list(r.chip_paths)
         k = paths.index(((0, 1), (0, 0), (2, 2)))
         k_full = list(full_r.chip_paths).index(((0, 1), (0, 0), (2, 2)))
         assert r.chips["tj_c"][-1, k] < full_r.chips["tj_c"][-1, k_full] - 1.0

@@ -113,6 +113,7 @@ def _train(design: Any, data: dict[str, Any]) -> dict[str, Any]:
 
     model, settings, plan, fixed = training_request(data, 0.0)  # electricity is priced by the sweep's economics
     r = simulate_training(design, model, settings, plan, fixed=fixed, simulate_best=data["simulate_best"])
+    assert r.energy is not None  # the default thermal window ran
     return {"step_time_s": r.step_time_s, "tokens_per_s": r.tokens_per_s, "mfu_fraction": r.mfu,
             "chips_used": r.step.chips, "memory_per_chip_bytes": r.memory_per_chip_bytes,
             "time_to_train_s": r.time_to_train_s, "run_power_w": r.energy.feed_power_w}

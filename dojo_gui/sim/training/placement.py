@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from ...fabric.fabric import Fabric
 from ...model.design import Design, format_path
@@ -203,7 +204,7 @@ def _tiling_rectangle(rows: int, cols: int, size: int) -> tuple[int, int] | None
 class Layout:
     """A plan's ranks on the machine: ``ranks[stage, dp, tp]`` is a fabric chip index."""
 
-    ranks: np.ndarray
+    ranks: npt.NDArray[np.int64]
     placement: str
 
     @property
@@ -218,13 +219,13 @@ class Layout:
     def tp(self) -> int:
         return int(self.ranks.shape[2])
 
-    def tp_groups(self) -> np.ndarray:
+    def tp_groups(self) -> npt.NDArray[np.int64]:
         """(stage·dp, tp) chip indices."""
         return self.ranks.reshape(-1, self.tp)
 
-    def dp_groups(self) -> np.ndarray:
+    def dp_groups(self) -> npt.NDArray[np.int64]:
         """(stage·tp, dp) chip indices: the replicas of one stage's shard."""
-        return self.ranks.transpose(0, 2, 1).reshape(-1, self.dp)
+        return np.transpose(self.ranks, (0, 2, 1)).reshape(-1, self.dp)
 
     def stage_pairs(self, stage: int) -> tuple[np.ndarray, np.ndarray]:
         """Senders in ``stage`` and their receivers in ``stage + 1``, rank by rank."""

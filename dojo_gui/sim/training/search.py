@@ -196,7 +196,7 @@ def search_plans(machine: Machine, model: TransformerModel, settings: TrainingSe
                                     est.memory.total_bytes))
     elif fitting:
         best = fitting[0][2]
-        for _, plan, est in fitting:
+        for _, _plan, est in fitting:
             ranked.append(_ranked(est, best, "estimated"))
     tp_refusals = sum(n for why, n in refused.items() if why.startswith("TP "))
     return SearchResult(best, ranked, rejected, len(plans) + tp_refusals, len(simulated), time.monotonic() - started,
