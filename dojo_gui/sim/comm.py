@@ -34,6 +34,7 @@ from .collectives import (
 )
 from .comm_bounds import LowerBound, lower_bound
 from .comm_engine import Cancelled, TooLarge
+from .comm_levels import LEVELWISE_NOTE, run_levels, use_levels
 
 __all__ = [
     "ROUTINGS",
@@ -123,6 +124,7 @@ class CommResult:
     lower_bound: LowerBound | None = None  # which bound lower_bound_s is, in words
     notes: list[str] = field(default_factory=list)  # what the algorithm's layout costs, where worth saying
     groups: int = 1  # how many groups ran the collective at once (chips / groups chips each)
+    exact: bool = True  # False: an estimate (level by level, :mod:`dojo_gui.sim.comm_levels`; ``notes`` says how)
 
     def link_name(self, i: int) -> str:
         return self.links.name(int(i))
@@ -163,7 +165,7 @@ class CommResult:
                       "algorithm": self.algorithm, "requested_algorithm": self.requested_algorithm,
                       "scope": self.scope, "routing": self.routing, "chunks": self.chunks,
                       "latency_and_overhead": self.latency,
-                      "engine": self.engine}
+                      "engine": self.engine, "exact": self.exact}
         series = {}
         bins = len(self.timeline_edges_s) - 1
         if bins > 0 and used.any():
@@ -248,6 +250,7 @@ class CommResult:
             "engine": self.engine,
             "transfers": self.transfers,
             "complete": self.complete,
+            "exact": self.exact,
         }
         if self.candidates:
             doc["candidates"] = self.candidates
@@ -268,7 +271,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
                         algorithm: str = "auto", scope=None, chunks: int = 1, *, progress: ProgressFn | None = None,
                         should_stop: StopFn | None = None, latency: bool = True, root=None,
                         n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None,
-                        routing: str = "mesh") -> CommResult:
+                        routing: str = "mesh", exact: bool = False) -> CommResult:
     """Simulate one collective on ``design`` (or on a :class:`Fabric` built from it).
 
     ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
@@ -281,7 +284,9 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     design's fabric if the caller already built it (it is built from ``design`` otherwise).
     ``routing``: how transfers find their way, one of :data:`~dojo_gui.fabric.routing.ROUTINGS`:
     "mesh" (the chips' own links; dimension-order on a grid) or "zplane" (between cabinets through
-    the room's switched network, within a cabinet over the mesh).
+    the room's switched network, within a cabinet over the mesh).  ``exact``: always run the whole
+    schedule; otherwise a large hierarchical collective with latency is estimated level by level
+    (:mod:`dojo_gui.sim.comm_levels`; the result's ``exact`` is then False and its notes say so).
 
     ``progress(fraction)`` is called about every 50 ms; when ``should_stop()`` returns True
     the run ends promptly by raising :class:`Cancelled` carrying the partial result.
@@ -310,7 +315,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
             raise CollectiveError(f"{collective} runs with {', '.join(SUPPORTED[collective])}, not {requested}")
         sched = build_schedule(fabric, collective, requested, size_bytes, the_scope, chunks, root_chip, routing)
         return _run_schedule(fabric, sched, collective, requested, requested, size_bytes, the_scope, chunks,
-                             root_chip, latency, n_bins, progress, should_stop, routing)
+                             root_chip, latency, n_bins, progress, should_stop, routing, exact)
 
     # Candidates in order of a quick lower bound on their time; one that cannot beat the best so far is
     # not simulated (nor, if it needs the max-min engine, one that could not even with no link shared).
@@ -336,7 +341,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
             continue
         try:
             result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
-                                   latency, n_bins, share, should_stop, routing)
+                                   latency, n_bins, share, should_stop, routing, exact)
         except TooLarge as exc:
             candidates[alg] = str(exc)
             continue
@@ -368,16 +373,23 @@ def _root(fabric: Fabric, root, scope: Scope) -> int | None:
 
 def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
                   scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop,
-                  routing: str) -> CommResult:
+                  routing: str, exact: bool = False) -> CommResult:
+    by_level = not exact and use_levels(sched, algorithm, collective, chunks, latency)
+    notes = list(sched.notes) + ([LEVELWISE_NOTE] if by_level else [])
     try:
-        run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+        if by_level:
+            run = run_levels(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+        else:
+            run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
     except Cancelled as exc:
         exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
                               exc.partial, root, routing)
-        exc.partial.notes = list(sched.notes)
+        exc.partial.notes = notes
+        exc.partial.exact = not by_level
         raise
     result = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
-    result.notes = list(sched.notes)
+    result.notes = notes
+    result.exact = not by_level
     return result
 
 
