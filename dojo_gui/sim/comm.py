@@ -165,7 +165,9 @@ class CommResult:
                       "algorithm": self.algorithm, "requested_algorithm": self.requested_algorithm,
                       "scope": self.scope, "routing": self.routing, "chunks": self.chunks,
                       "latency_and_overhead": self.latency,
-                      "engine": self.engine, "exact": self.exact}
+                      "engine": self.engine}
+        if not self.exact:
+            parameters["exact"] = False
         series = {}
         bins = len(self.timeline_edges_s) - 1
         if bins > 0 and used.any():

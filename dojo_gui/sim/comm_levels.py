@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from . import comm_engine
+from .comm_classes import run_copies
 from .comm_common import DEFAULT_BINS, Cancelled, EngineResult, ProgressFn, StopFn, needs_max_min
 from .comm_schedule import Schedule, Step
 
@@ -62,9 +62,13 @@ def levels_of(sched: Schedule) -> list[Schedule]:
     return levels
 
 
-def _key(level: Schedule) -> tuple[tuple[int, float, tuple[int, ...]], ...]:
-    """Levels with equal keys run alike: the same patterns, bytes and dependencies, step by step."""
-    return tuple((id(s.pattern), s.nbytes, s.data_from) for s in level.steps)
+LevelKey = tuple[tuple[bytes, float, tuple[int, ...]], ...]
+
+
+def _key(level: Schedule) -> LevelKey:
+    """Levels with equal keys run alike: the same transfers, bytes and dependencies, step by step."""
+    transfers = {id(p): p.src.tobytes() + p.dst.tobytes() + p.route.tobytes() for p in level.patterns()}
+    return tuple((transfers[id(s.pattern)], s.nbytes, s.data_from) for s in level.steps)
 
 
 def run_levels(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_BINS,
@@ -72,15 +76,15 @@ def run_levels(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_B
     """Run ``sched`` level by level (module notes); raises :class:`Cancelled` with what was run so far."""
     fabric = sched.fabric
     levels = levels_of(sched)
-    done: dict[tuple[tuple[int, float, tuple[int, ...]], ...], EngineResult] = {}
+    done: dict[LevelKey, EngineResult] = {}
     runs: list[EngineResult] = []
     for k, level in enumerate(levels):
         key = _key(level)
         if key not in done:
             share = (lambda f, k=k: progress((k + f) / len(levels))) if progress is not None else None
             try:
-                done[key] = comm_engine.run(level, latency=latency, n_bins=n_bins, progress=share,
-                                            should_stop=should_stop)
+                done[key] = run_copies(level, latency=latency, n_bins=n_bins, progress=share,
+                                       should_stop=should_stop)
             except Cancelled as exc:
                 partial = exc.partial
                 assert isinstance(partial, EngineResult)

@@ -185,6 +185,9 @@ class MaxMinRun:
         # The timeline of contested links comes from their bytes at each bin edge.
         self.edge_t = 0.0
         self.edge_bytes = np.zeros(n_links)
+        self.touched = np.zeros(n_links, bool)  # crossed by a contested transfer so far
+        self.touched_links = np.zeros(0, np.int64)
+        self.touched_new = False
         self.saturated = np.zeros(n_links)
         self.peak = np.zeros(n_links, np.int32)
         self.total_bytes = float(self.nbytes.sum()) or 1.0
@@ -427,6 +430,9 @@ class MaxMinRun:
         self.link_flows[links] = flows_on
         self.peak[links] = np.maximum(self.peak[links], flows_on)
         self.link_comp[links] = comp[interval]
+        if not self.touched[links].all():
+            self.touched[links] = True
+            self.touched_new = True
 
     def components(self, flows: np.ndarray, owner: np.ndarray, lo: np.ndarray, hi: np.ndarray, order: np.ndarray,
                    bounds: np.ndarray, n_e: int, blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -474,9 +480,14 @@ class MaxMinRun:
     def snapshot(self, t: float) -> None:
         """Record what contested links carried since the last snapshot (at a bin edge) up to ``t``;
         every link's load must be unchanged from its ``link_since`` to ``t``."""
-        carried = self.contended_bytes + self.link_load * (t - self.link_since)
-        self.timeline.add_totals(self.edge_t, t, carried - self.edge_bytes)
-        self.edge_t, self.edge_bytes = t, carried
+        if self.touched_new:  # only links a contested transfer ever crossed carry contended bytes
+            self.touched_links = np.flatnonzero(self.touched)
+            self.touched_new = False
+        links = self.touched_links
+        carried = self.contended_bytes[links] + self.link_load[links] * (t - self.link_since[links])
+        self.timeline.add_totals(self.edge_t, t, carried - self.edge_bytes[links], links)
+        self.edge_t = t
+        self.edge_bytes[links] = carried
 
     def snapshots(self, t: float) -> float:
         """Snapshot at every bin edge up to ``t`` (nothing may change in between); return the next edge."""
