@@ -91,7 +91,7 @@ class Timeline:
 
     def next_edge(self, t: float) -> float:
         """The first bin edge after ``t`` (an edge within rounding of ``t`` counts as ``t``)."""
-        return (np.floor(t / self.width * (1 + 1e-12)) + 1) * self.width
+        return float((np.floor(t / self.width * (1 + 1e-12)) + 1) * self.width)
 
     def _spread(self, owner: np.ndarray, links: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 nbytes: np.ndarray) -> None:
