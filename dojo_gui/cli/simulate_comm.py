@@ -55,6 +55,9 @@ def register(group: SubParsers) -> None:
                    help="; ".join(f"{name}: {ROUTING_HELP[name]}" for name in ROUTINGS) + " (default mesh)")
     p.add_argument("--no-latency", action="store_true",
                    help="leave out link latencies and per-message overheads (bandwidth only)")
+    p.add_argument("--exact", action="store_true",
+                   help="always simulate the whole schedule (a large hierarchical collective with latency is "
+                        "otherwise estimated level by level, and says so)")
     p.add_argument("--per-link", action="store_true", help="with --json: a record for every link that carried data")
     p.add_argument("--save", action="store_true",
                    help="keep the run in the project file (its saved runs, which reports and exports show)")
@@ -130,7 +133,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
     try:
         result = simulate_collective(design, args.collective, size, args.algorithm, args.scope, chunks,
                                      progress=progress, latency=not args.no_latency, root=args.root, fabric=fabric,
-                                     routing=args.routing)
+                                     routing=args.routing, exact=args.exact)
     except (CollectiveError, TooLarge) as exc:
         raise CliError(str(exc)) from None
     except NoRoute as exc:

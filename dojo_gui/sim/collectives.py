@@ -165,7 +165,7 @@ def _levels(fabric: Fabric, chips: np.ndarray) -> list[list[np.ndarray]]:
         if len(sizes) != 1:
             raise NotApplicable(f"hierarchical needs every {what} of the scope to hold the same number of chips "
                                 f"(here {', '.join(str(s) for s in sorted(sizes))})")
-        ordered = [ring_order(fabric, m) for m in members]
+        ordered = ring_orders(fabric, members)
         for order in ordered:
             for pos, c in enumerate(order.tolist()):
                 rank[c] = rank[c] + (pos,)
@@ -206,8 +206,8 @@ def build_schedule(fabric: Fabric, collective: str, algorithm: str, size_bytes: 
             if len({b.shape for b in blocks}) != 1:
                 raise NotApplicable("2d needs every group to be a block of the same shape")
             y, x = blocks[0].shape
-            rows = [ring_order(fabric, b[i]) for b in blocks for i in range(y)]
-            cols = [ring_order(fabric, b[:, j]) for b in blocks for j in range(x)]
+            rows = ring_orders(fabric, [b[i] for b in blocks for i in range(y)])
+            cols = ring_orders(fabric, [b[:, j] for b in blocks for j in range(x)])
             if collective == "allreduce":
                 e = plan.ring_phase(rows, x - 1, S / x, entry, "reduce-scatter rows")
                 e = plan.ring_phase(cols, 2 * (y - 1), S / n, e, "all-reduce columns")

@@ -34,6 +34,8 @@ from .collectives import (
 )
 from .comm_bounds import LowerBound, lower_bound
 from .comm_engine import Cancelled, TooLarge
+from .comm_levels import LEVELWISE_NOTE, run_levels, use_levels
+from .comm_schedule import Schedule
 
 __all__ = [
     "ROUTINGS",
@@ -123,11 +125,12 @@ class CommResult:
     lower_bound: LowerBound | None = None  # which bound lower_bound_s is, in words
     notes: list[str] = field(default_factory=list)  # what the algorithm's layout costs, where worth saying
     groups: int = 1  # how many groups ran the collective at once (chips / groups chips each)
+    exact: bool = True  # False: an estimate (level by level, :mod:`dojo_gui.sim.comm_levels`; ``notes`` says how)
 
     def link_name(self, i: int) -> str:
         return self.links.name(int(i))
 
-    def link_record(self, i: int) -> dict:
+    def link_record(self, i: int) -> dict[str, object]:
         i = int(i)
         return {"link": i, "src": self.links.src[i], "dst": self.links.dst[i], "kind": self.links.kind[i],
                 "capacity_Bps": float(self.links.capacity_Bps[i]), "bytes": float(self.link_bytes[i]),
@@ -145,7 +148,7 @@ class CommResult:
         return (f"{COLLECTIVE_WORDS[self.collective]} {units.format(self.size_bytes, 'B')}, {how}, {self.scope}"
                 f"{extra}{stopped}")
 
-    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict:
+    def run_record(self, label: str = "", revision: int | None = None, max_points: int = 400) -> dict[str, object]:
         """The run as a saved-run record (``Design.runs``; the format of :mod:`dojo_gui.report.runs`):
         key figures, parameters, the utilization over time of the links that carried data (their mean
         and the busiest), the share of the chips done over time, and the bottleneck and shared links."""
@@ -164,6 +167,8 @@ class CommResult:
                       "scope": self.scope, "routing": self.routing, "chunks": self.chunks,
                       "latency_and_overhead": self.latency,
                       "engine": self.engine}
+        if not self.exact:
+            parameters["exact"] = False
         series = {}
         bins = len(self.timeline_edges_s) - 1
         if bins > 0 and used.any():
@@ -205,21 +210,21 @@ class CommResult:
             tables.append({"title": "Algorithms auto tried", "columns": ["algorithm", "time_s", "why_not"],
                            "rows": [[alg, v if isinstance(v, float) else None, "" if isinstance(v, float) else v]
                                     for alg, v in self.candidates.items()]})
-        record = {"kind": "comm", "label": label or self.describe(), "parameters": parameters,
+        record: dict[str, object] = {"kind": "comm", "label": label or self.describe(), "parameters": parameters,
                   "key_figures": {k: float(v) for k, v in figures.items()}, "series": series, "tables": tables,
                   "finished": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
         if revision is not None:
             record["revision"] = int(revision)
         return record
 
-    def _link_table(self, title: str, links: np.ndarray) -> dict:
+    def _link_table(self, title: str, links: np.ndarray) -> dict[str, object]:
         rows = [[self.link_name(i), self.links.kind[i], float(self.links.capacity_Bps[i]),
                  float(self.link_utilization[i]), float(self.link_saturated_s[i]), int(self.link_peak_flows[i])]
                 for i in links[:NAMED_LINKS]]
         return {"title": title, "columns": ["link", "kind", "capacity_Bps", "utilization_fraction", "saturated_s",
                                             "peak_transfers"], "rows": rows}
 
-    def to_json(self, per_link: bool = False) -> dict:
+    def to_json(self, per_link: bool = False) -> dict[str, object]:
         used = np.flatnonzero(self.link_bytes > 0)
         doc = {
             "collective": self.collective,
@@ -248,6 +253,7 @@ class CommResult:
             "engine": self.engine,
             "transfers": self.transfers,
             "complete": self.complete,
+            "exact": self.exact,
         }
         if self.candidates:
             doc["candidates"] = self.candidates
@@ -256,7 +262,7 @@ class CommResult:
         if self.groups > 1:
             doc["groups"] = self.groups
         if per_link:
-            doc["per_link"] = [self.link_record(i) for i in used]
+            doc["per_link"] = [self.link_record(int(i)) for i in used]
         return doc
 
 
@@ -265,10 +271,11 @@ StopFn = Callable[[], bool]
 
 
 def simulate_collective(design: Design | Fabric, collective: str = "allreduce", size_bytes: float = 1 << 30,
-                        algorithm: str = "auto", scope=None, chunks: int = 1, *, progress: ProgressFn | None = None,
-                        should_stop: StopFn | None = None, latency: bool = True, root=None,
+                        algorithm: str = "auto", scope: object = None, chunks: int = 1, *,
+                        progress: ProgressFn | None = None,
+                        should_stop: StopFn | None = None, latency: bool = True, root: object = None,
                         n_bins: int = comm_engine.DEFAULT_BINS, fabric: Fabric | None = None,
-                        routing: str = "mesh") -> CommResult:
+                        routing: str = "mesh", exact: bool = False) -> CommResult:
     """Simulate one collective on ``design`` (or on a :class:`Fabric` built from it).
 
     ``scope``: None or "room", "cabinet:PATH", "tile:PATH", "chips:PATH,PATH,...", a part
@@ -281,7 +288,9 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     design's fabric if the caller already built it (it is built from ``design`` otherwise).
     ``routing``: how transfers find their way, one of :data:`~dojo_gui.fabric.routing.ROUTINGS`:
     "mesh" (the chips' own links; dimension-order on a grid) or "zplane" (between cabinets through
-    the room's switched network, within a cabinet over the mesh).
+    the room's switched network, within a cabinet over the mesh).  ``exact``: always run the whole
+    schedule; otherwise a large hierarchical collective with latency is estimated level by level
+    (:mod:`dojo_gui.sim.comm_levels`; the result's ``exact`` is then False and its notes say so).
 
     ``progress(fraction)`` is called about every 50 ms; when ``should_stop()`` returns True
     the run ends promptly by raising :class:`Cancelled` carrying the partial result.
@@ -310,7 +319,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
             raise CollectiveError(f"{collective} runs with {', '.join(SUPPORTED[collective])}, not {requested}")
         sched = build_schedule(fabric, collective, requested, size_bytes, the_scope, chunks, root_chip, routing)
         return _run_schedule(fabric, sched, collective, requested, requested, size_bytes, the_scope, chunks,
-                             root_chip, latency, n_bins, progress, should_stop, routing)
+                             root_chip, latency, n_bins, progress, should_stop, routing, exact)
 
     # Candidates in order of a quick lower bound on their time; one that cannot beat the best so far is
     # not simulated (nor, if it needs the max-min engine, one that could not even with no link shared).
@@ -336,12 +345,13 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
             continue
         try:
             result = _run_schedule(fabric, sched, collective, alg, "auto", size_bytes, the_scope, chunks, root_chip,
-                                   latency, n_bins, share, should_stop, routing)
+                                   latency, n_bins, share, should_stop, routing, exact)
         except TooLarge as exc:
             candidates[alg] = str(exc)
             continue
         except Cancelled as exc:
-            exc.partial.candidates = dict(candidates)
+            if isinstance(exc.partial, CommResult):
+                exc.partial.candidates = dict(candidates)
             raise
         candidates[alg] = result.time_s
         if best is None or result.time_s < best.time_s:
@@ -353,7 +363,7 @@ def simulate_collective(design: Design | Fabric, collective: str = "allreduce", 
     return best
 
 
-def _root(fabric: Fabric, root, scope: Scope) -> int | None:
+def _root(fabric: Fabric, root: object, scope: Scope) -> int | None:
     if root is None:
         return None
     if isinstance(root, (int, np.integer)):
@@ -366,18 +376,28 @@ def _root(fabric: Fabric, root, scope: Scope) -> int | None:
     return chip
 
 
-def _run_schedule(fabric: Fabric, sched, collective: str, algorithm: str, requested: str, size_bytes: float,
-                  scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int, progress, should_stop,
-                  routing: str) -> CommResult:
+def _run_schedule(fabric: Fabric, sched: Schedule, collective: str, algorithm: str, requested: str,
+                  size_bytes: float, scope: Scope, chunks: int, root: int | None, latency: bool, n_bins: int,
+                  progress: ProgressFn | None, should_stop: StopFn | None,
+                  routing: str, exact: bool = False) -> CommResult:
+    by_level = not exact and use_levels(sched, algorithm, collective, chunks, latency)
+    notes = list(sched.notes) + ([LEVELWISE_NOTE] if by_level else [])
     try:
-        run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+        if by_level:
+            run = run_levels(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+        else:
+            run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
     except Cancelled as exc:
-        exc.partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
-                              exc.partial, root, routing)
-        exc.partial.notes = list(sched.notes)
+        assert isinstance(exc.partial, comm_engine.EngineResult)
+        partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,
+                          exc.partial, root, routing)
+        partial.notes = notes
+        partial.exact = not by_level
+        exc.partial = partial
         raise
     result = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency, run, root, routing)
-    result.notes = list(sched.notes)
+    result.notes = notes
+    result.exact = not by_level
     return result
 
 

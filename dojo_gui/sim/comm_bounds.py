@@ -32,7 +32,7 @@ class LowerBound:
     kind: str  # "links", "receive", "send", "cut" or "none"
     detail: str  # the bound in words, with its figures
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, float | str]:
         return {"time_s": self.time_s, "kind": self.kind, "detail": self.detail}
 
 
@@ -51,7 +51,7 @@ def usable_links(fabric: Fabric, chips: np.ndarray, routing: str = "mesh") -> np
     src, dst = fabric.link_src, fabric.link_dst
     network = src != dst  # injection links are the chips' own, not the network's
     chip_link = (src < n) & (dst < n) & network
-    if routing == "mesh" and fabric.regular_grid:
+    if routing == "mesh" and fabric.regular_grid and fabric.chip_coords is not None:
         rc = fabric.chip_coords
         rows = np.zeros(fabric.grid_shape[0], bool)
         cols = np.zeros(fabric.grid_shape[1], bool)
@@ -66,10 +66,12 @@ def usable_links(fabric: Fabric, chips: np.ndarray, routing: str = "mesh") -> np
         if not fabric.wrap_y:
             lo, hi = rc[chips, 0].min(), rc[chips, 0].max()
             ok &= along_row | ((np.minimum(a[:, 0], b[:, 0]) >= lo) & (np.maximum(a[:, 0], b[:, 0]) <= hi))
-        return ok
+        mesh_ok: np.ndarray = ok
+        return mesh_ok
     if routing == "zplane":
         kinds = [fabric.kinds.index(k) for k in ("interface", "zplane") if k in fabric.kinds]
-        return chip_link | (np.isin(fabric.link_kind, kinds) & network)
+        zplane_ok: np.ndarray = chip_link | (np.isin(fabric.link_kind, kinds) & network)
+        return zplane_ok
     # Shortest paths may go anywhere a path between two chips of the scope can: not into dead ends.
     usable = network.copy()
     keep = np.zeros(fabric.n_nodes, bool)
@@ -79,7 +81,8 @@ def usable_links(fabric: Fabric, chips: np.ndarray, routing: str = "mesh") -> np
         dead = (degree <= 1) & ~keep
         cut = usable & (dead[src] | dead[dst])
         if not cut.any():
-            return usable
+            found: np.ndarray = usable
+            return found
         usable &= ~cut
 
 
@@ -98,8 +101,8 @@ def lower_bound(fabric: Fabric, collective: str, size_bytes: float, scope: Scope
     bounds: list[tuple[float, str, str]] = []
     bandwidth = float(cap.sum())
     bounds.append((len(groups) * total / bandwidth if bandwidth > 0 else np.inf, "links",
-                   f"{_amount(len(groups) * total)} over the {int(usable.sum()):,} links the collective may use "
-                   f"({_rate(bandwidth)} together)"))
+                   (f"{_amount(len(groups) * total)} over the {int(usable.sum()):,} links the collective may use "
+                    f"({_rate(bandwidth)} together)")))
     inbound = np.bincount(fabric.link_dst, weights=cap, minlength=fabric.n_nodes)
     outbound = np.bincount(fabric.link_src, weights=cap, minlength=fabric.n_nodes)
     injection = fabric.chip_injection_Bps
@@ -127,6 +130,7 @@ def lower_bound(fabric: Fabric, collective: str, size_bytes: float, scope: Scope
 def _cut_bounds(fabric: Fabric, collective: str, S: float, chips: np.ndarray, root: int, usable: np.ndarray
                 ) -> list[tuple[float, str, str]]:
     n = len(chips)
+    assert fabric.chip_coords is not None  # the caller checks
     rc = fabric.chip_coords[chips]
     out = []
     for order, how in ((np.lexsort((rc[:, 1], rc[:, 0])), "rows"), (np.lexsort((rc[:, 0], rc[:, 1])), "columns")):
@@ -148,8 +152,8 @@ def _cut_bounds(fabric: Fabric, collective: str, S: float, chips: np.ndarray, ro
         for need, bw in ((need_ab, ab), (need_ba, ba)):
             if need > 0:
                 out.append((need / bw if bw > 0 else np.inf, "cut",
-                            f"{_amount(need)} must cross the cut between the first and second half of the chips "
-                            f"by {how} ({_rate(bw)} that way)"))
+                            (f"{_amount(need)} must cross the cut between the first and second half of the "
+                             f"chips by {how} ({_rate(bw)} that way)")))
     return out
 
 

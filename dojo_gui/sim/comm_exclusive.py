@@ -21,12 +21,14 @@ computed exactly, the bytes of the steps between spread evenly over the time bet
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
 from .comm_common import Cancelled, EngineResult, Pacer, PatternInfo
 from .comm_ring_run import MAX_DISTINCT, RingRun
-from .comm_schedule import Schedule
+from .comm_schedule import Pattern, Schedule
 from .comm_timeline import Timeline
 
 # Runs of at least this many further steps are computed in closed form, not stepped.
@@ -59,6 +61,16 @@ def ring_predecessors(info: PatternInfo) -> np.ndarray | None:
         return None
     return by_dst[at]
 
+@dataclass
+class Arrival:
+    """When a step's transfers arrived: at one instant ``time_s`` (``latest`` None), or per chip, the
+    latest arrival at each (``latest``; -inf where none arrived)."""
+
+    time_s: float
+    pid: int  # the step's pattern
+    latest: np.ndarray | None = None
+
+
 def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer
                    ) -> EngineResult:
     fabric = sched.fabric
@@ -66,8 +78,8 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
     steps = sched.steps
     last_use: dict[int, int] = {}
     for q, step in enumerate(steps):
-        for p in step.data_from:
-            last_use[p] = q
+        for source in step.data_from:
+            last_use[source] = q
     route_last = np.zeros(sched.routes.n)  # when the latest transfer on each route sent its last byte
     lazy: tuple[int, float] | None = None  # (pattern id, t): route_last[pattern.route] is t, not yet written
     # Rule 3: when each chip's message engine is free again (its latest message started sending), and the
@@ -76,7 +88,7 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
     engine_lazy: tuple[int, float] | None = None
     engine_used: set[int] = set()  # patterns whose source chips have sent something
     first_use: set[int] = set()
-    arrival: dict[int, tuple] = {}  # step -> ("uniform", t, pattern id) or ("array", per-chip latest arrival)
+    arrival: dict[int, Arrival] = {}  # step -> when its transfers arrived
     covers: dict[tuple[int, int], np.ndarray] = {}  # (pattern, source pattern) -> which transfers it feeds
     pend_bytes: dict[int, float] = defaultdict(float)
     pattern_finish: dict[int, float | np.ndarray] = {}  # latest arrival of each transfer of a pattern
@@ -103,7 +115,7 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             engine_free[infos[engine_lazy[0]].pattern.src] = engine_lazy[1]
             engine_lazy = None
 
-    def engine_ready(pid: int, p) -> tuple[float | None, np.ndarray | None]:
+    def engine_ready(pid: int, p: Pattern) -> tuple[float | None, np.ndarray | None]:
         """When the step's source chips' engines are free: one number, or one per transfer."""
         if engine_lazy is not None and engine_lazy[0] == pid:
             return engine_lazy[1], None
@@ -144,22 +156,24 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
         # Rule 1: each transfer's source has received what it forwards.
         for src_step in step.data_from:
             got = arrival[src_step]
-            if got[0] == "uniform":
-                mask = fed(pid, got[2])
+            if got.latest is None:
+                mask = fed(pid, got.pid)
                 if ready_s is not None and mask.all():
-                    ready_s = max(ready_s, got[1])
+                    ready_s = max(ready_s, got.time_s)
                     continue
-                data = np.where(mask, got[1], -np.inf)
+                data = np.where(mask, got.time_s, -np.inf)
             else:
-                data = got[1][p.src]
+                data = got.latest[p.src]
             if ready_s is not None:
                 ready_v, ready_s = np.full(p.size, ready_s), None
+            assert ready_v is not None  # exactly one of ready_s and ready_v is set
             ready_v = np.maximum(ready_v, data)
         # Rule 3: and its chip's engine has started the chip's previous message.
+        engine_s: float | None
         if info.serial_none:  # no overhead, nothing for the engine to do (latency left out)
-            engine_s, engine_v = -np.inf, None
+            engine_s = -np.inf
         else:
-            engine_s, engine_v = engine_ready(pid, p)
+            engine_s, _ = engine_ready(pid, p)
         if ready_s is not None and engine_s is not None and info.uniform and info.max_rank == 0:
             # Every transfer ready at one instant, all alike: the step is one number.
             start = max(ready_s, engine_s) + info.overhead0
@@ -173,7 +187,7 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
             lazy = (pid, sent)
             first_use.add(pid)
             if q in last_use:
-                arrival[q] = ("uniform", arrive, pid)
+                arrival[q] = Arrival(arrive, pid)
             previous = pattern_finish.get(pid)
             pattern_finish[pid] = arrive if previous is None else np.maximum(previous, arrive)
             timeline.add_uniform(pid, info.inc_link, start, sent, nbytes)
@@ -200,9 +214,9 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
                         chips = p.src[sel]
                         start_v[sel] = np.maximum(ready_v[sel], engine_free[chips]) + info.overhead[sel]
                         engine_free[chips] = start_v[sel]
-                    free = info.rank_members[0] if info.serial.all() else np.flatnonzero(~info.serial)
                     if not info.serial.all():
-                        start_v[free] = ready_v[free] + info.overhead[free]
+                        unserial = np.flatnonzero(~info.serial)
+                        start_v[unserial] = ready_v[unserial] + info.overhead[unserial]
             sent_v = start_v + nbytes / info.bw
             arrive_v = sent_v + info.latency
             if lazy is not None and lazy[0] != pid:
@@ -216,7 +230,7 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
                     latest[p.dst] = arrive_v
                 else:
                     np.maximum.at(latest, p.dst, arrive_v)
-                arrival[q] = ("array", latest)
+                arrival[q] = Arrival(t_end, pid, latest)
             previous = pattern_finish.get(pid)
             pattern_finish[pid] = arrive_v if previous is None else np.maximum(previous, arrive_v)
             timeline.add_intervals(pid, info, start_v, sent_v, nbytes)
@@ -235,7 +249,7 @@ def run_exclusive(sched: Schedule, infos: dict[int, PatternInfo], timeline: Time
                         engine_free[p.src] = sent_v - w
                     arrival.pop(q, None)
                     if end in last_use:
-                        arrival[end] = ("array", latest)
+                        arrival[end] = Arrival(t_end, pid, latest)
                     pattern_finish[pid] = np.maximum(pattern_finish[pid], arrive_v)
                     t_end = max(t_end, float(arrive_v.max()))
                     pend_bytes[pid] += nbytes * (end - q)
@@ -264,7 +278,7 @@ def _ring_run(info: PatternInfo, pred: np.ndarray, start_v: np.ndarray, w: np.nd
     steps = end - q
     samples = np.unique(np.linspace(0, steps, min(steps, RING_RUN_SAMPLES) + 1).astype(np.int64))
     sent_before = start_v + w
-    for a, b in zip(samples[:-1], samples[1:]):
+    for a, b in pairwise(samples.tolist()):
         sent_b = run.starts(int(b)) + w
         # Steps a + 1 .. b of every transfer sent their bytes between step a's last byte and step b's.
         if nbytes > 0:

@@ -23,6 +23,7 @@ from .comm_common import (
     TooLarge,
     refuse_staggered,
 )
+from .comm_dependencies import Dependencies
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 from .maxmin import elementary_intervals, max_min_rates_segments
@@ -94,60 +95,12 @@ class MaxMinRun:
         self.bw = rs.bottleneck_Bps[route]
         self.lookahead = float(self.overhead.min()) if n else 0.0
 
-        # Rule 2: the next transfer on the same route, in program order, waits for this one to leave.
-        order = np.lexsort((np.arange(n), route))
-        same = route[order[1:]] == route[order[:-1]]
-        self.next_on_route = np.full(n, -1, np.int64)
-        self.next_on_route[order[:-1][same]] = order[1:][same]
-        waits = np.zeros(n, np.int64)  # dependencies not yet met
-        waits[order[1:][same]] = 1
-
-        # Rule 1: groups (source step, chip) of deliveries; a transfer waits for its source's groups.
-        group_of = np.full(n, -1, np.int64)
-        group_chips: dict[int, np.ndarray] = {}
-        group_base: dict[int, int] = {}
-        n_groups = 0
-        for p in sorted({p for s in steps for p in s.data_from}):
-            chips, inverse = np.unique(steps[p].pattern.dst, return_inverse=True)
-            group_chips[p], group_base[p] = chips, n_groups
-            group_of[offsets[p]:offsets[p + 1]] = n_groups + inverse.ravel()
-            n_groups += len(chips)
-        self.group_of = group_of
-        self.group_left = np.bincount(group_of[group_of >= 0], minlength=n_groups).astype(np.int64)
-        self.group_time = np.zeros(n_groups)  # the latest delivery so far
-        pair_group, pair_transfer = [], []
-        for q, s in enumerate(steps):
-            for p in s.data_from:
-                chips = group_chips[p]
-                at = np.minimum(np.searchsorted(chips, s.pattern.src), len(chips) - 1)
-                hit = chips[at] == s.pattern.src
-                pair_group.append(group_base[p] + at[hit])
-                pair_transfer.append(offsets[q] + np.flatnonzero(hit))
-        self.consumer_ptr = np.zeros(n_groups + 1, np.int64)
-        if pair_group:
-            pg, pt = np.concatenate(pair_group), np.concatenate(pair_transfer)
-            self.consumers = pt[np.argsort(pg, kind="stable")]
-            np.cumsum(np.bincount(pg, minlength=n_groups), out=self.consumer_ptr[1:])
-            waits += np.bincount(pt, minlength=n)
-        else:
-            self.consumers = np.zeros(0, np.int64)
-        # Rule 3: a chip's next transfer (program order) may begin its overhead once this one has begun
-        # sending.  Rule 4: the transfer ``k`` later from the same chip waits for this one's last byte.
-        # (Rule 3 only where the chip spends an overhead on its messages: with latency left out it has none.)
-        by_chip = np.lexsort((np.arange(n), self.src))
-        chip_sorted = self.src[by_chip]
-        same_chip = chip_sorted[1:] == chip_sorted[:-1]
-        self.next_on_chip = np.full(n, -1, np.int64)
-        serial = same_chip & (self.overhead[by_chip[1:]] > 0)
-        self.next_on_chip[by_chip[:-1][serial]] = by_chip[1:][serial]
-        waits[by_chip[1:][serial]] += 1
-        k = fabric.chip_max_in_flight[chip_sorted] if n else np.zeros(0, np.int64)
-        later = np.arange(n) + k
-        limited = (k > 0) & (later < n)
-        limited[limited] &= chip_sorted[later[limited]] == chip_sorted[limited]
-        self.frees = np.full(n, -1, np.int64)
-        self.frees[by_chip[limited]] = by_chip[later[limited]]
-        waits[by_chip[later[limited]]] += 1
+        deps = Dependencies(sched, offsets, self.src, route, self.overhead)
+        self.next_on_route, self.next_on_chip, self.frees = deps.next_on_route, deps.next_on_chip, deps.frees
+        self.group_of, self.group_left = deps.group_of, deps.group_left
+        self.group_time = np.zeros(len(self.group_left))  # the latest delivery so far
+        self.consumer_ptr, self.consumers = deps.consumer_ptr, deps.consumers
+        waits = deps.waits
         self.waits = waits
         self.ready_at = np.zeros(n)  # the latest of the dependencies met so far
 
@@ -185,6 +138,9 @@ class MaxMinRun:
         # The timeline of contested links comes from their bytes at each bin edge.
         self.edge_t = 0.0
         self.edge_bytes = np.zeros(n_links)
+        self.touched = np.zeros(n_links, bool)  # crossed by a contested transfer so far
+        self.touched_links = np.zeros(0, np.int64)
+        self.touched_new = False
         self.saturated = np.zeros(n_links)
         self.peak = np.zeros(n_links, np.int32)
         self.total_bytes = float(self.nbytes.sum()) or 1.0
@@ -427,6 +383,9 @@ class MaxMinRun:
         self.link_flows[links] = flows_on
         self.peak[links] = np.maximum(self.peak[links], flows_on)
         self.link_comp[links] = comp[interval]
+        if not self.touched[links].all():
+            self.touched[links] = True
+            self.touched_new = True
 
     def components(self, flows: np.ndarray, owner: np.ndarray, lo: np.ndarray, hi: np.ndarray, order: np.ndarray,
                    bounds: np.ndarray, n_e: int, blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -474,9 +433,14 @@ class MaxMinRun:
     def snapshot(self, t: float) -> None:
         """Record what contested links carried since the last snapshot (at a bin edge) up to ``t``;
         every link's load must be unchanged from its ``link_since`` to ``t``."""
-        carried = self.contended_bytes + self.link_load * (t - self.link_since)
-        self.timeline.add_totals(self.edge_t, t, carried - self.edge_bytes)
-        self.edge_t, self.edge_bytes = t, carried
+        if self.touched_new:  # only links a contested transfer ever crossed carry contended bytes
+            self.touched_links = np.flatnonzero(self.touched)
+            self.touched_new = False
+        links = self.touched_links
+        carried = self.contended_bytes[links] + self.link_load[links] * (t - self.link_since[links])
+        self.timeline.add_totals(self.edge_t, t, carried - self.edge_bytes[links], links)
+        self.edge_t = t
+        self.edge_bytes[links] = carried
 
     def snapshots(self, t: float) -> float:
         """Snapshot at every bin edge up to ``t`` (nothing may change in between); return the next edge."""

@@ -4,12 +4,13 @@ groups of chips that each run the same collective at the same time."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..fabric.fabric import Fabric
-from ..model.design import Design, DesignError, parse_path
+from ..model.design import Design, DesignError, PartPath, parse_path
 
 
 class CollectiveError(ValueError):
@@ -50,7 +51,7 @@ def _split_paths(text: str) -> list[str]:
     return [p.strip() for p in re.split(r",(?![^\[]*\])", text) if p.strip()]
 
 
-def _parse_part_path(text: str, level: str, scope_text: str):
+def _parse_part_path(text: str, level: str, scope_text: str) -> PartPath:
     full = text if text.startswith("room") else "room." + text
     try:
         path = parse_path(full)
@@ -61,7 +62,7 @@ def _parse_part_path(text: str, level: str, scope_text: str):
     return path
 
 
-def resolve_scope(fabric: Fabric, scope, design: Design | None = None) -> Scope:
+def resolve_scope(fabric: Fabric, scope: object, design: Design | None = None) -> Scope:
     """The chips a collective runs over.  ``scope``: None or "room"; "cabinet:PATH"; "tile:PATH";
     "chips:PATH,PATH,..."; a part path tuple; or a sequence of chip indices or chip paths."""
     n = fabric.n_chips
@@ -84,21 +85,21 @@ def resolve_scope(fabric: Fabric, scope, design: Design | None = None) -> Scope:
             if level not in ("tile", "cabinet"):
                 raise CollectiveError(f"scope {scope!r}: groups of what? groups:tile or groups:cabinet")
             depth = _LEVEL_DEPTH[level]
-            by_part: dict[tuple, list[int]] = {}
+            by_part: dict[PartPath, list[int]] = {}
             for i, p in enumerate(paths):
                 by_part.setdefault(tuple(p[:depth]), []).append(i)
             return _grouped([np.array(g, np.int64) for g in by_part.values()], f"every {level}", scope)
         if kind in ("chips", "chip"):
             index = {p: i for i, p in enumerate(paths)}
-            chips = []
+            listed: list[int] = []
             for item in _split_paths(rest):
                 path = _parse_part_path(item, "chip", scope)
                 if path not in index:
                     raise CollectiveError(f"scope {scope!r}: there is no chip at {item!r}")
-                chips.append(index[path])
-            if len(set(chips)) != len(chips):
+                listed.append(index[path])
+            if len(set(listed)) != len(listed):
                 raise CollectiveError(f"scope {scope!r}: a chip is listed twice")
-            return Scope(np.array(chips, np.int64), "listed chips", ordered=True)
+            return Scope(np.array(listed, np.int64), "listed chips", ordered=True)
         name = rest.strip()
         if kind == "cabinet" and "[" not in name and design is not None:
             named = [p for p in design.room.children.values() if p.name == name]
@@ -110,6 +111,8 @@ def resolve_scope(fabric: Fabric, scope, design: Design | None = None) -> Scope:
         return _under(fabric, path, f"{kind} {name}", scope)
     if isinstance(scope, tuple) and scope and isinstance(scope[0], tuple):
         return _under(fabric, scope, "part", scope)
+    if not isinstance(scope, Iterable):
+        raise CollectiveError(f"scope {scope!r}: expected room, a part path, or a list of chips or groups")
     items = list(scope)
     if items and all(isinstance(i, (list, np.ndarray)) or (isinstance(i, tuple) and len(i) > 0 and all(
             isinstance(x, (int, np.integer)) for x in i)) for i in items):
@@ -135,17 +138,16 @@ def resolve_scope(fabric: Fabric, scope, design: Design | None = None) -> Scope:
     return Scope(chips, "listed chips", ordered=True)
 
 
-def _under(fabric: Fabric, path, label: str, scope_text) -> Scope:
+def _under(fabric: Fabric, path: PartPath, label: str, scope_text: object) -> Scope:
     depth = len(path)
-    chips = np.array([i for i, p in enumerate(fabric.chip_paths) if tuple(p[:depth]) == tuple(path)], np.int64)
+    paths = fabric.chip_paths or []
+    chips = np.array([i for i, p in enumerate(paths) if tuple(p[:depth]) == tuple(path)], np.int64)
     if not len(chips):
         raise CollectiveError(f"scope {scope_text!r}: no chips there (no such part, or it is empty)")
     return Scope(chips, label)
 
 
-
-
-def _grouped(groups: list[np.ndarray], label: str, scope_text) -> Scope:
+def _grouped(groups: list[np.ndarray], label: str, scope_text: object) -> Scope:
     sizes = sorted({len(g) for g in groups})
     if len(sizes) != 1:
         raise CollectiveError(f"scope {scope_text!r}: the groups must be of one size (they have "

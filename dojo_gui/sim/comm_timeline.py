@@ -80,14 +80,18 @@ class Timeline:
         if len(links):
             self._spread(owner, links, starts, ends, nbytes)
 
-    def add_totals(self, t0: float, t1: float, nbytes: np.ndarray) -> None:
-        """Every link carried ``nbytes[link]`` over [t0, t1), which lies within one bin."""
+    def add_totals(self, t0: float, t1: float, nbytes: np.ndarray, links: np.ndarray | None = None) -> None:
+        """Every link (or ``links[i]``) carried ``nbytes[i]`` over [t0, t1), which lies within one bin."""
         self._fit(t1)
-        self.bins[min(int((t0 + t1) / 2 / self.width), self.n_bins - 1)] += nbytes.astype(np.float32)
+        b = min(int((t0 + t1) / 2 / self.width), self.n_bins - 1)
+        if links is None:
+            self.bins[b] += nbytes.astype(np.float32)
+        else:
+            self.bins[b, links] += nbytes.astype(np.float32)
 
     def next_edge(self, t: float) -> float:
         """The first bin edge after ``t`` (an edge within rounding of ``t`` counts as ``t``)."""
-        return (np.floor(t / self.width * (1 + 1e-12)) + 1) * self.width
+        return float((np.floor(t / self.width * (1 + 1e-12)) + 1) * self.width)
 
     def _spread(self, owner: np.ndarray, links: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 nbytes: np.ndarray) -> None:

@@ -85,3 +85,15 @@ def test_routing_through_the_z_plane(capsys):
     assert "unknown routing 'bus' (routings: mesh, zplane)" in err and err.count("\n") == 1
     code, out, err = run(capsys, "simulate", "comm", "tpu-v4-slice", "--routing", "zplane")
     assert code == 2 and "this design has no switched network (Z-plane)" in err and err.count("\n") == 1
+
+
+def test_exact_runs_whole_what_would_be_estimated(capsys, monkeypatch):
+    from dojo_gui.sim import comm_levels
+
+    monkeypatch.setattr(comm_levels, "LEVELWISE_TRANSFERS", 0)
+    args = ("simulate", "comm", "dojo-cabinet", "--algorithm", "hierarchical", "--bytes", "64MiB", "--json", "-q")
+    estimate = json.loads(run(capsys, *args)[1])
+    exact = json.loads(run(capsys, *args, "--exact")[1])
+    assert estimate["exact"] is False and comm_levels.LEVELWISE_NOTE in estimate["notes"]
+    assert exact["exact"] is True and comm_levels.LEVELWISE_NOTE not in exact.get("notes", [])
+    assert estimate["time_s"] >= estimate["lower_bound_s"] and exact["time_s"] >= exact["lower_bound_s"]

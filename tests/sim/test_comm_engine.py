@@ -296,7 +296,7 @@ def test_the_result_is_plain_data_aligned_with_the_link_table(exapod):
 def test_auto_on_the_exapod_runs_only_what_could_win(exapod):
     """The per-step latency alone keeps the 3,000-chip rings over 6 ms; auto must not simulate them."""
     r = simulate_collective(exapod, "allreduce", S, "auto")
-    assert r.algorithm == "hierarchical" and r.engine == "max-min"
+    assert r.algorithm == "hierarchical" and r.engine.startswith("max-min")
     for algorithm in ("ring", "bidirectional-ring"):
         why = r.candidates[algorithm]
         assert why.startswith("not simulated: it cannot take less than ") and float(why.split()[7]) > 0.006

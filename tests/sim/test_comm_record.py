@@ -34,7 +34,8 @@ def test_the_record_has_the_figures_series_and_bottlenecks(catalog):
     assert figures["max_link_utilization_fraction"] == r.max_link_utilization
     assert figures["links_used"] == (r.link_bytes > 0).sum()
     assert rec.parameters == {"collective": "all-reduce", "size_bytes": S, "algorithm": "2d",
-                              "requested_algorithm": "2d", "scope": "tile cabinet[0,0].tile[0,1]", "routing": "mesh", "chunks": 1,
+                              "requested_algorithm": "2d", "scope": "tile cabinet[0,0].tile[0,1]", "routing": "mesh",
+                              "chunks": 1,
                               "latency_and_overhead": True, "engine": r.engine}
     mean, peak = rec.series["link_utilization_mean_fraction"], rec.series["link_utilization_max_fraction"]
     assert np.array_equal(mean[:, 0], peak[:, 0]) and np.all(mean[:, 1] <= peak[:, 1] + 1e-12)

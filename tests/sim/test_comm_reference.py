@@ -38,19 +38,19 @@ MAX_REFERENCE_TRANSFERS = 1500
 def progressive_filling(routes: dict[int, list[int]], capacity: np.ndarray) -> dict[int, float]:
     """Textbook max-min: raise every unfrozen flow's rate together until a link is full; freeze its flows."""
     rate = dict.fromkeys(routes, 0.0)
-    remaining = {l: float(capacity[l]) for links in routes.values() for l in links}
+    remaining = {link: float(capacity[link]) for links in routes.values() for link in links}
     unfrozen = set(routes)
     while unfrozen:
         count: dict[int, int] = {}
         for f in unfrozen:
-            for l in routes[f]:
-                count[l] = count.get(l, 0) + 1
-        step = min(remaining[l] / c for l, c in count.items())
+            for link in routes[f]:
+                count[link] = count.get(link, 0) + 1
+        step = min(remaining[link] / c for link, c in count.items())
         for f in unfrozen:
             rate[f] += step
-        for l, c in count.items():
-            remaining[l] -= step * c
-        full = {l for l in count if remaining[l] <= 1e-12 * capacity[l]}
+        for link, c in count.items():
+            remaining[link] -= step * c
+        full = {link for link in count if remaining[link] <= 1e-12 * capacity[link]}
         unfrozen = {f for f in unfrozen if not full.intersection(routes[f])}
     return rate
 
@@ -131,12 +131,12 @@ def reference_run(sched, latency: bool) -> tuple[float, np.ndarray, np.ndarray, 
         load = np.zeros(fabric.n_links)
         for i in sending:
             load[links[i]] += rate[i]
-            peak[links[i]] = np.maximum(peak[links[i]], [sum(l in links[j] for j in sending) for l in links[i]])
+            peak[links[i]] = np.maximum(peak[links[i]], [sum(link in links[j] for j in sending) for link in links[i]])
         full_s[load >= fabric.link_capacity_Bps * (1 - 1e-9)] += t_next - t
         for i in list(sending):
             moved = rate[i] * (t_next - t)
-            for l in links[i]:
-                link_bytes[l] += min(moved, left[i])
+            for link in links[i]:
+                link_bytes[link] += min(moved, left[i])
             left[i] -= moved
             if left[i] <= 1e-9 * nbytes[i]:
                 sending.discard(i)
