@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from dojo_gui.fabric.fabric import Fabric
-from dojo_gui.jobs.live import (CommJob, CommTimeCache, Control, LiveBuffer, ThermalJob, Timing, chip_link_load,
+from dojo_gui.jobs.live import (CommJob, CommTimeCache, Control, LiveBuffer, ThermalJob, chip_link_load,
                                 collective_progress, execute, link_geometry)
 from dojo_gui.model.templates import TEMPLATES
 from dojo_gui.sim.comm import simulate_collective
@@ -84,8 +84,3 @@ def test_jobs_run_without_a_window_and_problems_are_outcomes_not_exceptions(cabi
                       cache)
     assert stopped.status == "stopped" and stopped.result is None  # stopped before it began: nothing to show
 
-
-def test_the_time_left_is_estimated_from_the_share_done():
-    assert Timing.of(started=100.0, fraction=0.25, now=104.0).left_s == pytest.approx(12.0)
-    assert Timing.of(started=100.0, fraction=0.0, now=104.0).left_s is None
-    assert Timing.of(started=100.0, fraction=0.5, now=100.1).left_s is None  # too early to say
