@@ -18,6 +18,7 @@ named in the message and its field marked, and nothing runs.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,7 +27,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroup
                                QStackedWidget, QStyle, QVBoxLayout, QWidget)
 
 from ... import units
-from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, Timing
+from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob
+from ...jobs.timeleft import TimeLeft
 from ...sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 from ...sim.results import ThermalResult
 from ...sim.scenario import (Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace)
@@ -60,6 +62,7 @@ class RunPanel(QWidget):
         self.dialogs = dialogs or Dialogs()
         self.state = "idle"
         self._marked: list[QWidget] = []
+        self.time_left = TimeLeft()
 
         self.scenario = QComboBox()
         self.scenario.setObjectName("scenarioCombo")
@@ -417,6 +420,7 @@ class RunPanel(QWidget):
             self.set_keepable(False)
 
     def started(self, job: Job) -> None:
+        self.time_left = TimeLeft()
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
         self.progress_label.setText(f"Starting: {job.describe()}")
@@ -430,12 +434,15 @@ class RunPanel(QWidget):
         else:
             fraction = update.fraction
         self.progress.setValue(int(round(fraction * 1000)))
-        timing = Timing.of(update.phase_started, update.fraction)
+        self.time_left.update(update.phase, update.fraction, update.fraction_at)
+        left = self.time_left.left(time.monotonic())
         bits = [update.phase]
         if update.duration_s > 0 and update.phase.startswith("Simulating power"):
             bits.append(f"{units.format(update.time_s, 's')} of {units.format(update.duration_s, 's')} simulated")
-        if timing.left_s is not None and update.fraction < 1:
-            bits.append(f"about {_wall(timing.left_s)} left")
+        if update.fraction < 1:
+            # Per phase: a training run's steps cannot be timed before its collective is done.
+            what = " of the collective" if update.phase.startswith("Communication time") else ""
+            bits.append(f"about {_wall(left)} left{what}" if left is not None else "time left not known yet")
         prefix = "Paused. " if self.state == "paused" else ""
         self.progress_label.setText(prefix + " · ".join(bits))
 
