@@ -7,6 +7,9 @@ and connects them to one :class:`~dojo_gui.ui.simulation.worker.SimulationContro
     controller tick (~30 Hz) --LiveUpdate--> progress, power/cooling plots, canvas overlay
     controller end --Outcome--> link map, overlay (link load), Keep Run
 
+A run that starts clears the views it will fill before its first frame (a training step's
+plots say what it computes meanwhile: its collective, which can take a while).
+
 Editing the design during or after a run marks what is shown as stale (the results
 remember the design's content revision); opening another design stops the run and
 clears every view.
@@ -93,6 +96,7 @@ class LiveSimulation(QObject):
         c.sigStateChanged.connect(self._on_state)
         c.sigStaleChanged.connect(self._on_stale)
         self.runs.sigStatus.connect(window.show_status)
+        self._collective_pending = False  # a run is computing a collective the link map has not shown yet
         self.overlay.sigHover.connect(lambda text: window.show_status(text, 8000) if text else None)
         document.sigReset.connect(self._on_reset)
         document.sigChanged.connect(self._update_scopes)
@@ -170,6 +174,15 @@ class LiveSimulation(QObject):
         self.docks["simulation"].raise_()
         self.thermal_plots.note.setText("")
         self.link_map.title.setStyleSheet("")
+        # What the last run left is not this run's: the views this run fills are cleared now, not at its first frame.
+        computes_collective = isinstance(job, CommJob) or getattr(job, "training", None) is not None
+        if not isinstance(job, CommJob):
+            self.thermal_plots.clear()
+            self.thermal_plots.set_waiting(f"Starting: {job.describe()}")
+        self._collective_pending = computes_collective
+        if computes_collective:
+            self.link_map.clear()
+            self.link_map.title.setText(f"Starting: {job.describe()}")
         dock = self.docks["links"] if isinstance(job, CommJob) else self.docks["thermal"]
         dock.show()
         dock.raise_()
@@ -182,6 +195,12 @@ class LiveSimulation(QObject):
             setup = update.setup
             self.thermal_plots.begin(setup["frames"], setup["training"], setup["duration_s"])
             self.overlay.begin_thermal(setup["index"], setup["limits"])
+        elif self.thermal_plots.series is None and self.thermal_plots.waiting.text():
+            # Before its first step (a training step's collective): say what it is doing, and how far.
+            done = f": {update.fraction * 100:.0f} %" if update.fraction > 0 else ""
+            self.thermal_plots.set_waiting(f"{update.phase}{done} — the curves start with the first step.")
+        if self._collective_pending and update.phase.startswith(("Simulating the", "Communication time")):
+            self.link_map.title.setText(f"{update.phase}: {update.fraction * 100:.0f} %")
         if len(update.room_time_s):
             self.thermal_plots.append(update.room_time_s, update.room)
         if update.state is not None:
@@ -192,6 +211,12 @@ class LiveSimulation(QObject):
 
     def _on_ended(self, outcome: Outcome) -> None:
         self.panel.ended(outcome)
+        if self.thermal_plots.series is None and self.thermal_plots.waiting.text():
+            self.thermal_plots.set_waiting(f"{outcome.status.capitalize()} before the first step: nothing to plot.")
+        if self._collective_pending and outcome.links is None:
+            self.link_map.title.setText(f"{outcome.status.capitalize()}: {outcome.job.describe()}; no collective "
+                                        "to show.")
+        self._collective_pending = False
         self.actions["keep"].setEnabled(self.panel.keep_button.isEnabled())
         self.thermal_plots.refresh()  # every frame on the curves, whatever the refresh pace
         if isinstance(outcome.result, ThermalResult) and self.overlay.state is not None:

@@ -123,6 +123,12 @@ class SeriesPlots(QWidget):
         self.note = QLabel("")
         self.note.setObjectName(f"{name}Note")
         self.note.setStyleSheet("color: #a15c00;")
+        self.waiting = QLabel("")  # what a run does before its first point (computing a collective...)
+        self.waiting.setObjectName(f"{name}Waiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setContentsMargins(6, 0, 6, 0)
+        self.waiting.setStyleSheet("color: #1d232b; font-weight: bold;")
+        self.waiting.hide()
         self.png_button = self._button("PNG…", "Save these plots as a PNG picture", lambda: self.ask_export("png"))
         self.csv_button = self._button("CSV…", "Save these plots' data as a CSV table", lambda: self.ask_export("csv"))
         header = QHBoxLayout()
@@ -134,6 +140,7 @@ class SeriesPlots(QWidget):
         column.setContentsMargins(0, 0, 0, 2)
         column.setSpacing(2)
         column.addLayout(header)
+        column.addWidget(self.waiting)
         column.addWidget(self.graphics, 1)
         column.addWidget(self.readout)
         self.specs: dict[str, PlotSpec] = {}
@@ -234,8 +241,14 @@ class SeriesPlots(QWidget):
         for item in self.curves.values():
             item.setData([], [])
         self.readout.setText(" ")
+        self.crosshair_t = None
         for line in self.lines.values():
             line.setVisible(False)
+
+    def set_waiting(self, text: str) -> None:
+        """Say what the run does before its first point ("" to stop saying it)."""
+        self.waiting.setText(text)
+        self.waiting.setVisible(bool(text))
 
     def auto_range(self) -> None:
         for plot in self.plots.values():
@@ -418,15 +431,17 @@ class ThermalPlots(SeriesPlots):
         self._drawn = 0
         self._y = {}
         self.clear_data()
+        self.set_waiting("")
         self.set_plot_visible("step", training)
         self.auto_range()
         self.set_time_span(duration_s)
 
     def clear(self) -> None:
-        """No run any more (another design): empty curves."""
+        """No run on the curves (a new one starts, or another design is open): empty curves."""
         self.series = None
         self._drawn = 0
         self.clear_data()
+        self.set_waiting("")
         self.note.setText("")
 
     def append(self, times: np.ndarray, room: dict[str, np.ndarray]) -> None:
