@@ -6,6 +6,7 @@ and connects them to one :class:`~dojo_gui.ui.simulation.worker.SimulationContro
     run panel --job--> controller --(worker thread)--> LiveBuffer
     controller tick (~30 Hz) --LiveUpdate--> progress, power/cooling plots, canvas overlay
     controller end --Outcome--> link map, overlay (link load), Keep Run
+    runs list: one kept run selected --> its plots beside the list, its values on the canvas (overlay)
 
 A run that starts clears the views it will fill before its first frame (a training step's
 plots say what it computes meanwhile: its collective, which can take a while).
@@ -30,6 +31,7 @@ from ...model.runs import RunRecordError
 from ...sim.results import ThermalResult
 from .linkmap import LinkMapWidget
 from .liveoverlay import LIVE_OVERLAYS, LiveOverlay
+from .runview import KeptCanvas
 from .plots import ThermalPlots
 from .runpanel import RunPanel
 from .runs import RunsWidget
@@ -96,6 +98,7 @@ class LiveSimulation(QObject):
         c.sigStateChanged.connect(self._on_state)
         c.sigStaleChanged.connect(self._on_stale)
         self.runs.sigStatus.connect(window.show_status)
+        self.runs.sigCanvas.connect(self._show_kept)
         self._collective_pending = False  # a run is computing a collective the link map has not shown yet
         self.overlay.sigHover.connect(lambda text: window.show_status(text, 8000) if text else None)
         document.sigReset.connect(self._on_reset)
@@ -175,6 +178,8 @@ class LiveSimulation(QObject):
         self.thermal_plots.note.setText("")
         self.link_map.title.setStyleSheet("")
         # What the last run left is not this run's: the views this run fills are cleared now, not at its first frame.
+        self.runs.view.release_canvas()
+        self.overlay.show_live()
         computes_collective = isinstance(job, CommJob) or getattr(job, "training", None) is not None
         if not isinstance(job, CommJob):
             self.thermal_plots.clear()
@@ -295,6 +300,18 @@ class LiveSimulation(QObject):
         self.panel.set_scopes(scopes)
 
     # ----------------------------------------------------------------- overlays
+    def _show_kept(self, canvas: KeptCanvas | None) -> None:
+        """A kept run's values on the canvas (None: the live run's again)."""
+        if canvas is None:
+            self.overlay.show_live()
+            return
+        self.overlay.show_kept(canvas.caption, index=canvas.index, limits=canvas.limits, state=canvas.state,
+                               chip_paths=canvas.chip_paths, chip_load=canvas.chip_load, what=canvas.what)
+        current = getattr(self.window, "overlay", None)
+        fits = current == "links" if canvas.kind == "links" else current in ("temperature", "live-power")
+        if not fits:  # the canvas colours by what this run has
+            self.window.set_overlay(canvas.kind)
+
     def colours(self):
         """The canvas colours of the live overlay on show (None: no values yet)."""
         return self.overlay.provider

@@ -11,7 +11,12 @@ Three overlays (View > Colour By):
 Values arrive as numpy arrays in a simulation's part order; they become one
 :class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
 every tick: the eye does not need more and the canvas repaints the whole room).
-Hovering a part shows its latest values in a tooltip and the status bar.
+Hovering a part shows its latest values in a tooltip and the status bar; zooming or
+scrolling the canvas takes the tooltip away (the part under it has moved).
+
+A kept run's values (:meth:`LiveOverlay.show_kept`) take the place of the live run's while
+that run is looked at, the legend naming it; :meth:`LiveOverlay.show_live` brings the live
+run's back, and so does the next run.
 """
 
 from __future__ import annotations
@@ -69,14 +74,26 @@ class LiveOverlay(QObject):
         self.hover.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.hover.hide()
         view.viewport().installEventFilter(self)
+        view.sigZoomChanged.connect(lambda _scale: self.hover.hide())
+        view.horizontalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
+        view.verticalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
+        self.caption = ""  # whose values show when they are not the live run's ("kept run 'soak' at 10 min")
+        self._live: dict | None = None  # the live run's values, put aside while a kept run's show
 
     # ----------------------------------------------------------------- values in
     def begin_thermal(self, index: PartIndex, limits: dict[str, np.ndarray]) -> None:
         """A thermal run starts: its part order and each part's power limit."""
+        self.show_live()
         self.index, self.limits, self.state, self.scale_c = index, limits, None, None
 
     def set_state(self, state: dict, force: bool = False) -> None:
         """The latest per-part values of the thermal run (recolours at most every REFRESH_S unless ``force``)."""
+        if self._live is not None:  # a kept run's values show: the live run's wait
+            self._live["state"] = state
+            return
+        self._apply_state(state, force)
+
+    def _apply_state(self, state: dict, force: bool) -> None:
         self.state = state
         if self.scale_c is None:
             tj_limit = float(np.nanmax(self.limits.get("tj_c", [np.nan]))) if "tj_c" in self.limits else math.nan
@@ -88,6 +105,12 @@ class LiveOverlay(QObject):
 
     def set_links(self, chip_paths: list[PartPath], chip_load: np.ndarray, what: str) -> None:
         """Each chip's busiest-link utilization in a collective (``chip_paths`` in the same order)."""
+        self.show_live()
+        self._set_links(chip_paths, chip_load, what)
+        if self.kind == "links":
+            self._refresh(True)
+
+    def _set_links(self, chip_paths: list[PartPath], chip_load: np.ndarray, what: str) -> None:
         tiles: dict[PartPath, list[int]] = {}
         cabinets: dict[PartPath, list[int]] = {}
         for i, path in enumerate(chip_paths):
@@ -100,10 +123,44 @@ class LiveOverlay(QObject):
                             "tile": np.array([load[i].mean() for i in tiles.values()]),
                             "cabinet": np.array([load[i].mean() for i in cabinets.values()])}
         self.link_what = what
-        if self.kind == "links":
+
+    # ----------------------------------------------------------------- a kept run's values
+    _FIELDS = ("index", "limits", "state", "scale_c", "link_index", "link_values", "link_what", "stale")
+
+    def show_kept(self, caption: str, *, index: PartIndex | None = None, limits: dict[str, np.ndarray] | None = None,
+                  state: dict | None = None, chip_paths: list[PartPath] | None = None,
+                  chip_load: np.ndarray | None = None, what: str = "") -> None:
+        """Show a kept run's values instead of the live run's: a thermal run's (``index``, ``limits``, ``state``
+        as :meth:`begin_thermal` and :meth:`set_state` take them) or a collective's (as :meth:`set_links`)."""
+        if self._live is None:
+            self._live = {name: getattr(self, name) for name in self._FIELDS}
+        self.caption = caption
+        self.index, self.limits, self.state, self.scale_c = index, limits or {}, None, None
+        self.link_index, self.link_values, self.link_what = None, {}, ""
+        self.stale = False
+        if chip_paths is not None and chip_load is not None:
+            self._set_links(chip_paths, chip_load, what)
+        if state is not None:
+            self._apply_state(state, force=True)
+        if self.kind is not None:
+            self._refresh(True)
+
+    def show_live(self) -> None:
+        """The live run's values again (if a kept run's were showing)."""
+        if self._live is None:
+            return
+        for name, value in self._live.items():
+            setattr(self, name, value)
+        self._live, self.caption = None, ""
+        if self.state is not None and self.scale_c is None:
+            self._apply_state(self.state, force=False)
+        if self.kind is not None:
             self._refresh(True)
 
     def set_stale(self, stale: bool) -> None:
+        if self._live is not None:  # about the live run, which is put aside
+            self._live["stale"] = stale
+            return
         self.stale = stale
         if self.kind is not None:
             self._update_legend()
@@ -114,6 +171,7 @@ class LiveOverlay(QObject):
         self.link_index, self.link_values = None, {}
         self.provider = None
         self.stale = False
+        self._live, self.caption = None, ""
         if self.kind is not None:
             self._update_legend()
             self.sigColoursChanged.emit()
@@ -162,6 +220,8 @@ class LiveOverlay(QObject):
     def _update_legend(self) -> None:
         kind = self.kind
         note = "Values from before the design was edited; run again." if self.stale else ""
+        if self.caption:
+            note = f"Values of the {self.caption}."
         if kind == "temperature":
             if self.scale_c is None:
                 self.legend.set_scale("Temperature", "", "", "No values yet: run a thermal simulation.")
@@ -218,7 +278,7 @@ class LiveOverlay(QObject):
                 lines.append(f"{what} {units.format(float(self.link_values[level][i]), '%')} ({self.link_what})")
         if not lines:
             return ""
-        stale = " (before the latest edit)" if self.stale else ""
+        stale = " (before the latest edit)" if self.stale else (f" ({self.caption})" if self.caption else "")
         return f"{format_path(path)}{stale}\n" + "\n".join(lines)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
