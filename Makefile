@@ -69,6 +69,7 @@ screenshots: $(VENV)/.test
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_live.py
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_sweeps.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_training.py
 
 clean:
 	rm -rf $(VENV) $(APP_VENV) build dist *.egg-info

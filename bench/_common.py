@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 # DOJO_BENCH_SMOKE=1 runs every benchmark at tiny sizes with one repetition: the suite does that
 # (tests/test_bench_smoke.py) so the scripts cannot rot; the figures it prints mean nothing.

@@ -276,6 +276,6 @@ def names_a_place(message: str) -> bool:
     if not sep:
         return False
     return bool(place.strip()) and place != rest and (
-        place.startswith(("line ", "specs", "room", "runs", "[", "the top level", "format", "version", "name",
+        place.startswith(("line ", "specs", "room", "runs", "sweeps", "[", "the top level", "format", "version", "name",
                           "description"))
         or "the file is too large" in rest)

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SMOKE, repeats  # noqa: E402
+from _common import SMOKE, repeats
 
 HOUR_S, DT_S, HEARTBEAT_MS, TARGET_P95_MS = (60.0, 1.0, 10, 30.0) if SMOKE else (3600.0, 0.1, 10, 30.0)
 EXAMPLE = "dojo-tile" if SMOKE else "exapod"
@@ -111,7 +111,7 @@ def child(case: str) -> dict:
         "late_median_ms": statistics.median(late), "late_p95_ms": late[int(0.95 * (len(late) - 1))],
         "late_max_ms": late[-1], "ticks_hz": len(ticks) / wall, "plot_hz": live.thermal_plots.refreshes / wall,
         "recolours": len(recolours), "frames_plotted": plotted,
-        "frames_in_result": int(len(outcome.result.room_time_s)),
+        "frames_in_result": len(outcome.result.room_time_s),
     }
     window.document.undo_stack.setClean()
     window.close()

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import big_room, median_time, peak_rss_mb, run_isolated  # noqa: E402
+from _common import big_room, median_time, peak_rss_mb, run_isolated
 
 
 def make_file(case: str, folder: Path) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import SMOKE, peak_rss_mb, repeats, run_isolated  # noqa: E402
+from _common import SMOKE, peak_rss_mb, repeats
 
 HOUR_S, DT_S, TARGET_S = (60.0, 1.0, 10.0) if SMOKE else (3600.0, 0.1, 10.0)
 EXAMPLE = "dojo-tile" if SMOKE else "exapod"

@@ -5,10 +5,14 @@ Cases, each in a fresh process on the offscreen platform (so imports and caches 
 - start to first frame: from launching the interpreter to the canvas's first painted frame with
   the project open (the ExaPOD example; the 30,000-chip room from a file); and when the
   simulation's docks and menu, built right after that frame, are ready;
-- frame time, whole room in view: the window at 1600 x 1000, the room fitted, and
-  ``viewport().repaint()`` forced N times (every item really repainted, synchronously); median;
+- frame time, whole room in view: the window at 1600 x 1000, the room fitted, the design check
+  done (it runs on a thread after the first frame), and ``viewport().repaint()`` forced N times
+  (every item really repainted, synchronously); median;
 - frame time at chip detail: the same, zoomed to where chips start being drawn one by one
   (3 px per chip, the most expensive level of detail), centred on the room;
+- the links' cost: repaints with the links between parts drawn (View > Show Links and Bandwidths)
+  and without, alternating, with the whole room in view and with a cabinet entered (the links
+  between its tiles labelled with their bandwidths, its chips' mesh underneath);
 - live colouring: every chip given a colour from a value (a colour provider, as a simulation
   tick will do) and the view repainted.
 
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SMOKE, big_room, peak_rss_mb, repeats  # noqa: E402
+from _common import SMOKE, big_room, peak_rss_mb, repeats
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +86,27 @@ def child(case: str, file: str | None, launched: float) -> dict:
             times.append(time.perf_counter() - t0)
         return times
 
+    links = window.actions_by_name["links"]
+
+    def with_and_without_links() -> tuple[float, float, int]:
+        """Median repaint with the links and without, the two alternating (a busy machine slows both alike);
+        and how many bandwidth labels were drawn."""
+        on, off, labels = [], [], 0
+        for k in range(FRAMES + 4):
+            for shown, times in ((True, on), (False, off)):
+                links.setChecked(shown)
+                t0 = time.perf_counter()
+                view.viewport().repaint()
+                if k >= 2:  # the first repaints lay the links out
+                    times.append(time.perf_counter() - t0)
+                if shown:
+                    labels = len(window.scene.link_item.drawing.last_labels)
+        links.setChecked(True)
+        return statistics.median(on) * 1000, statistics.median(off) * 1000, labels
+
+    # The design check (which brings the links) runs on a thread after the first frame: let it end first.
+    while window.analyzer.latest is None or window.analyzer.busy:
+        app.processEvents()
     view.fit_all()
     app.processEvents()
     times = frame_times()
@@ -89,12 +114,19 @@ def child(case: str, file: str | None, launched: float) -> dict:
     result["fit_chip_px"] = view.scale_factor() * 10
     result["fit_median_ms"] = statistics.median(times) * 1000
     result["fit_p90_ms"] = sorted(times)[int(0.9 * len(times))] * 1000
+    result["fit_links_ms"], result["fit_no_links_ms"], result["fit_link_labels"] = with_and_without_links()
 
     view.set_scale(0.3)  # 3 px per chip: every visible chip drawn as its own rectangle
     view.centerOn(window.scene.layout.room_rect().center())
     app.processEvents()
     times = frame_times()
     result["detail_median_ms"] = statistics.median(times) * 1000
+
+    # A cabinet entered: the links between tiles (labelled) and between chips drawn over it.
+    view.enter((min(window.document.design.room.children),))
+    app.processEvents()
+    result["cabinet_links_ms"], result["cabinet_no_links_ms"], result["cabinet_link_labels"] = \
+        with_and_without_links()
 
     # Live colouring: every chip recoloured from a value per chip (what a simulation tick will do).
     import random
@@ -152,6 +184,10 @@ def main() -> None:
                   f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
                   f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
                   f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "
+                  f"with its links and without, alternating: whole room {med('fit_links_ms'):.2f} / "
+                  f"{med('fit_no_links_ms'):.2f} ms ({r['fit_link_labels']} bandwidth labels), a cabinet entered "
+                  f"{med('cabinet_links_ms'):.2f} / {med('cabinet_no_links_ms'):.2f} ms "
+                  f"({r['cabinet_link_labels']} labels); "
                   f"every chip recoloured by a value and repainted: median {med('recolour_median_ms'):.0f} ms; "
                   f"peak RSS {med('peak_rss_mb'):.0f} MB")
             firsts = ", ".join(f"{x['first_frame_s']:.2f}" for x in runs)

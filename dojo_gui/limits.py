@@ -80,6 +80,9 @@ def set_allow_large(on: bool = True) -> None:
 CHIPS = Limit("chips", "chips", 250_000, 10_000_000)  # in one design
 # Parts of every level (a 250,000-chip design of Dojo tiles has about 260,000): empty containers cost time too.
 PARTS = Limit("parts", "parts", 300_000, 15_000_000)
+# Slots of every container, filled or empty: the editor draws each (about 16 µs an empty one, 40 µs a part, on
+# the 2-core machine), so a 40 KB file with one 1,024x1,024 tile (a million empty slots) took 16 s to open.
+SLOTS = Limit("slots", "slots", 300_000, 15_000_000)
 FILE_BYTES = Limit("file_bytes", "bytes", 64 * 2**20, 4 * 2**30)  # of one project file
 THERMAL_STEPS = Limit("thermal_steps", "time steps", 1e8, 1e10)  # of one thermal run
 COMM_CHUNKS = Limit("comm_chunks", "chunks", 1_000, 100_000)  # each step's message pipelined in
@@ -88,7 +91,8 @@ PICTURE_SIDE = Limit("picture_side", "pixels on a side", 16_384, 32_767)  # of a
 PICTURE_PIXELS = Limit("picture_pixels", "pixels in all", 100e6, 1e9)  # of an exported picture
 
 LIMITS: dict[str, Limit] = {lim.key: lim for lim in
-                            (CHIPS, PARTS, FILE_BYTES, THERMAL_STEPS, COMM_CHUNKS, COMM_BYTES, PICTURE_SIDE, PICTURE_PIXELS)}
+                            (CHIPS, PARTS, SLOTS, FILE_BYTES, THERMAL_STEPS, COMM_CHUNKS, COMM_BYTES, PICTURE_SIDE,
+                             PICTURE_PIXELS)}
 
 # Not raised by --allow-large: a depth past this is never a project, and Python's parser would recurse.
 JSON_DEPTH = 64

@@ -1,10 +1,15 @@
-"""Words for people: a count with its noun in the right number ("1 slot", "3,000 chips").
+"""Words for people: a count with its noun in the right number ("1 slot", "3,000 chips"), and
+text from a project made safe to put in HTML.
 
 Every message of the window, the command line and the report that counts something says
-it through :func:`count`, so none says "1 cabinets" or "Filled 1 slots".
+it through :func:`count`, so none says "1 cabinets" or "Filled 1 slots".  Every value that
+comes from a project and goes into HTML or Qt rich text (the report, tooltips) passes
+through :func:`esc`.
 """
 
 from __future__ import annotations
+
+import html
 
 # Words whose plural (for a verb: its form after a plural subject) is not the word plus "s" or "es".
 IRREGULAR: dict[str, str] = {"person": "people", "child": "children", "bus": "buses", "switch": "switches",
@@ -37,3 +42,9 @@ def count(n: int, noun: str, many: str | None = None) -> str:
 def agree(n: int, singular: str, many: str | None = None) -> str:
     """The word alone, in the number ``n`` asks for: ``agree(1, "is")`` -> "is", ``agree(2, "is")`` -> "are"."""
     return singular if n == 1 else (many or plural(singular))
+
+
+def esc(text: object) -> str:
+    """The one way text gets into HTML or Qt rich text: every value that comes from a project (names, labels,
+    notes, file names, figures) passes here, so a design called ``<script>`` is shown, never run."""
+    return html.escape(str(text), quote=True)

@@ -14,17 +14,19 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "UNITS",
     "Unit",
     "UnitError",
-    "UNITS",
-    "unit_for_name",
     "base_name",
+    "describe",
+    "format",
+    "format_distinct",
+    "format_for_name",
+    "number",
     "parse",
     "parse_for_name",
-    "format",
-    "format_for_name",
     "parse_grid",
-    "describe",
+    "unit_for_name",
 ]
 
 
@@ -258,7 +260,7 @@ def parse_for_name(name: str, text: str | float | int) -> float:
 _FORMAT_PREFIXES = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p")]
 
 
-def format(value: float, unit: Unit | str, digits: int = 3) -> str:  # noqa: A001 - reads well at call sites
+def format(value: float, unit: Unit | str, digits: int = 3) -> str:
     """Print an SI value with a prefix chosen so the mantissa is in [1, 1000)."""
     if isinstance(unit, str):
         unit = UNITS[unit]
@@ -270,6 +272,8 @@ def format(value: float, unit: Unit | str, digits: int = 3) -> str:  # noqa: A00
         for size, name in ((86400.0, "d"), (3600.0, "h"), (60.0, "min")):
             if abs(value) >= 2 * size:
                 return f"{_sig(value / size, digits)} {name}"
+    if unit.key == "J" and abs(value) >= 3600.0:  # energies as a facility bills them: Wh, kWh, MWh, GWh
+        return format(value / 3600.0, _WATT_HOURS, digits)
     if unit.prefixes == "none" or value == 0 or not math.isfinite(value):
         text = _sig(value, digits)
         return f"{text} {unit.symbol}".rstrip()
@@ -282,15 +286,45 @@ def format(value: float, unit: Unit | str, digits: int = 3) -> str:  # noqa: A00
     return f"{_sig(value, digits)} {unit.symbol}"
 
 
+_WATT_HOURS = Unit("Wh", "Wh", "energy")
+
+
 def _sig(x: float, digits: int) -> str:
+    """``x`` to ``digits`` significant figures (every digit of a whole number kept), thousands separated."""
     if x == 0:
         return "0"
+    if not math.isfinite(x):
+        return str(x)
     if abs(x) >= 10 ** digits:
         return f"{x:,.0f}"
     text = f"{x:.{digits}g}"
     if "e" in text:
+        if int(text.partition("e")[2]) >= 0:  # 999.96 at three figures rounds up to 1e+03
+            return f"{float(text):,.0f}"
         return f"{x:.{digits - 1}e}"
-    return text
+    return _grouped(text)
+
+
+def _grouped(text: str) -> str:
+    """``"-1234.5"`` -> ``"-1,234.5"``: the whole part in groups of three, as every figure dojo-gui prints."""
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, fraction = text.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}"
+
+
+def number(value: float, digits: int = 3) -> str:
+    """A plain number as every figure is printed: ``3000`` -> "3,000", ``0.01234`` -> "0.0123", ``1.1236`` -> "1.12"."""
+    return format(value, UNITS["1"], digits)
+
+
+def format_distinct(values: list[float], unit: Unit | str, digits: int = 3, max_digits: int = 8) -> list[str]:
+    """Each value formatted with the fewest significant digits (at least ``digits``) that print different
+    values differently: a PUE of 1.199 beside 1.201 reads "1.199" and "1.201", not "1.2" twice."""
+    texts = [format(v, unit, digits) for v in values]
+    while digits < max_digits and len(set(texts)) < len({v for v in values if v == v}):
+        digits += 1
+        texts = [format(v, unit, digits) for v in values]
+    return texts
 
 
 def format_for_name(name: str, value: float, digits: int = 3) -> str:

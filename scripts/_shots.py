@@ -14,3 +14,11 @@ for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_home, _var.lower())
 
 SIZE = (1600, 1000)
+
+
+def present(window) -> None:
+    """The window at SIZE, not maximised (the offscreen screen is small, so a first start would maximise it),
+    its docks in their first-start proportions."""
+    window.showNormal()
+    window.resize(*SIZE)
+    window.first_start_docks()

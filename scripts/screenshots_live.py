@@ -18,7 +18,7 @@ import argparse
 import os
 from pathlib import Path
 
-from _shots import ROOT, SIZE  # before Qt: offscreen, private settings
+from _shots import ROOT, present  # before Qt: offscreen, private settings
 
 
 def main() -> int:
@@ -34,8 +34,7 @@ def main() -> int:
 
     app = application()
     window = open_windows([], "exapod")[0]
-    window.resize(*SIZE)
-    window.show()
+    present(window)
     live, panel, document = window.live, window.live.panel, window.document
     shots = []
 

@@ -11,9 +11,9 @@ import stat
 
 import pytest
 
+from dojo_gui import limits
 from dojo_gui.cli import main
 from dojo_gui.io.catalog import example_path
-from dojo_gui import limits
 from dojo_gui.io.project import ProjectFileError, load, loads
 
 
@@ -104,6 +104,15 @@ def test_a_grid_side_is_a_whole_number_in_its_range(value):
     text = re.sub(r'"cols": 5,', f'"cols": {value},', tile_text(), count=1)
     err = error(text)
     assert err.where.endswith(".cols") and "between 1 and 1,024" in err.message
+
+
+def test_a_million_empty_slots_are_refused_at_the_part_that_passes_the_slot_limit():
+    """A 9 KB file with one 1,024x1,024 tile (every grid side in range) took 16 s to open in the window: each
+    empty slot is drawn.  Slots, filled or empty, are counted like chips and parts."""
+    text = tile_text().replace('"rows": 5,', '"rows": 1024,', 1).replace('"cols": 5,', '"cols": 1024,', 1)
+    err = error(text)
+    assert err.where == "room.cabinets[0].tiles[0]"
+    assert f"{1 + 1 + 1024 * 1024:,} slots, over the limit of 300,000" in err.message  # room, stand, tile
 
 
 def test_a_figure_beyond_its_physical_range_names_the_range():

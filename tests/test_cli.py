@@ -74,6 +74,52 @@ def test_validate_exits_non_zero_on_errors(capsys, tmp_path, catalog):
     assert code == 1 and report["valid"] is False
     assert [f["rule"] for f in report["findings"] if f["severity"] == "error"] == ["power-budget"]
     assert report["findings"][0]["path"] == "room.cabinet[0,0].tile[0,0]"
+    assert [(g["rule"], g["count"]) for g in report["groups"]] == [("power-budget", 1)]
+
+
+def hot_exapod(tmp_path, catalog):
+    """The ExaPOD with its D1 at 500 W: every tile and cabinet over its power budget and cooling."""
+    from dataclasses import replace
+
+    from dojo_gui.io.project import save
+    from dojo_gui.model.templates import TEMPLATES
+
+    design = TEMPLATES["exapod"].make(catalog)
+    design.put_spec(replace(design.specs["dojo-d1"], tdp_w=500.0))
+    path = tmp_path / "hot.dojo"
+    save(design, path)
+    return path
+
+
+def test_validate_groups_findings_by_rule_and_spec(capsys, tmp_path, catalog):
+    path = hot_exapod(tmp_path, catalog)
+    code, out, _ = run(capsys, "validate", str(path))
+    lines = out.splitlines()
+    assert code == 1 and lines[-1] == f"{path}: INVALID: 261 errors, 0 warnings, 0 notes"
+    tiles = [k for k, line in enumerate(lines) if ": error: 120 tiles (Dojo training tile): " in line]
+    assert len(tiles) == 2  # over the power budget, over the cooling capacity
+    assert any(lines[k].endswith("at full load, over the 15 kW budget") for k in tiles)
+    assert lines[tiles[0] + 1].strip().startswith("room.cabinet[0,0].tile[0,0], room.cabinet[0,0].tile[0,1], ")
+    assert lines[tiles[0] + 1].endswith("and 117 more (--all lists every part)")
+    assert len(lines) < 15
+
+    code, out, _ = run(capsys, "validate", str(path), "--all")
+    parts = [line for line in out.splitlines() if line.startswith("    room.cabinet") and "tile[" in line]
+    assert code == 1 and len(parts) == 240 and len({p.split(":")[0] for p in parts}) == 120
+    assert "    room.cabinet[0,9].tile[1,5]: draws " in out
+
+
+def test_validate_json_has_the_groups_with_their_parts(capsys, tmp_path, catalog):
+    path = hot_exapod(tmp_path, catalog)
+    code, out, _ = run(capsys, "validate", str(path), "--json")
+    doc = json.loads(out)
+    assert code == 1 and len(doc["findings"]) == 261
+    assert sum(g["count"] for g in doc["groups"]) == 261 and len(doc["groups"]) == 5
+    tiles = next(g for g in doc["groups"] if g["rule"] == "power-budget" and g["level"] == "tile")
+    assert tiles["count"] == len(tiles["parts"]) == 120 and tiles["spec"] == "dojo-training-tile"
+    assert tiles["where"] == "120 tiles (Dojo training tile)"
+    assert tiles["message"].endswith("at full load, over the 15 kW budget")
+    assert tiles["parts"][0] == next(f for f in doc["findings"] if f["rule"] == "power-budget" and "tile" in f["path"])
 
 
 def test_validate_reports_a_chip_its_tile_does_not_take(capsys, tmp_path):

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+
 import pytest
 
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+

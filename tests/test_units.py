@@ -1,7 +1,7 @@
-import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dojo_gui import units
 
@@ -82,3 +82,31 @@ def test_grid_sizes():
     for bad in ("5", "0x3", "axb", "5x"):
         with pytest.raises(units.UnitError):
             units.parse_grid(bad)
+
+
+@pytest.mark.parametrize("value,digits,text", [
+    (3000, 3, "3,000"), (3000, 4, "3,000"), (11_380, 4, "11,380"), (1234.5, 6, "1,234.5"), (-1234.5, 6, "-1,234.5"),
+    (999.96, 3, "1,000"), (1.1236, 3, "1.12"), (0.000_123_4, 3, "0.000123"), (0, 3, "0"),
+])
+def test_numbers_are_printed_one_way_with_thousands_separated(value, digits, text):
+    """'Chips 3000' beside 'Links used 11,380' came from two formatters; there is one now."""
+    assert units.number(value, digits) == text
+    assert units.format(value, "1", digits) == text
+
+
+def test_a_count_in_a_unit_without_prefixes_is_separated_too():
+    assert units.format(7700, "kg") == "7,700 kg"
+    assert units.format(1500, "C", 4) == "1,500 °C"
+
+
+def test_distinct_values_print_distinctly():
+    assert units.format_distinct([1.199, 1.201], "1") == ["1.199", "1.201"]
+    assert units.format_distinct([1.2, 1.2, 2.0], "1") == ["1.2", "1.2", "2"]
+    assert units.format_distinct([1.8e6, 1.8001e6], "W") == ["1.8 MW", "1.8001 MW"]
+
+
+def test_large_energies_read_in_watt_hours_and_parse_back():
+    assert units.format(9.308e9, "J") == "2.59 MWh"
+    assert units.format(1.08e9, "J") == "300 kWh"
+    assert units.format(1e3, "J") == "1 kJ"
+    assert units.parse("2.59MWh", "J") == pytest.approx(2.59e6 * 3600)

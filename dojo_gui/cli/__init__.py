@@ -10,13 +10,14 @@ import argparse
 import difflib
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .. import __version__
 from ..io.project import SUFFIX
 from ..limits import ALLOW_LARGE_ENV, set_allow_large
 from . import claims, project, report, simulate, sweep
+from .argv import join_negative_values
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 
 
@@ -93,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = [a for a in options if a != "--allow-large"] + argv[len(options):]
         set_allow_large(True)  # for this process and what it starts (one switch: the environment variable)
     parser = build_parser()
+    argv = join_negative_values(parser, argv)  # "--duration -5s": the value -5s, refused with its reason
     subcommands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
     words = [a for a in argv if not a.startswith("-")]
     if not words or words[0] not in subcommands:

@@ -26,7 +26,7 @@ def resolve_design_path(text: str) -> Path:
     from ..io.catalog import example_path
 
     path = Path(text)
-    if path.exists() or text.endswith(".dojo") and not text.startswith("example:"):
+    if path.exists() or (text.endswith(".dojo") and not text.startswith("example:")):
         return path
     name = text.removeprefix("example:")
     try:

@@ -6,6 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
+from ..text import count
 from .common import EXIT_FINDINGS, EXIT_OK, CliError, add_file_argument, check_outputs, load_design, print_json
 
 
@@ -51,39 +52,61 @@ def cmd_info(args: argparse.Namespace) -> int:
     w = lambda v: units.format(v, "W")  # noqa: E731
     peak = " · ".join(f"{units.format(v, 'FLOPS')} {fmt}" for fmt, v in doc["peak_flops"].items()) or "—"
     print(f"{design.name}  ({path})")
-    print(f"  parts     {c['room']} room, {c['cabinet']:,} cabinets, {c['tile']:,} tiles, {c['chip']:,} chips")
+    print(f"  parts     {', '.join(count(c[level], level) for level in ('room', 'cabinet', 'tile', 'chip'))}")
     print(f"  peak      {peak}")
     print(f"  memory    {units.format(doc['sram_bytes'], 'B')} SRAM · {units.format(doc['hbm_bytes'], 'B')} HBM")
     print(f"  power     {w(doc['chip_tdp_w'])} chip TDP · {w(doc['it_power_w'])} IT at full load · "
           f"{w(doc['max_power_w'])} at the feed (budget {w(doc['power_budget_w'])}) · {w(doc['idle_power_w'])} idle")
     print(f"  cooling   {w(doc['cooling_demand_w'])} of heat at full load (capacity {w(doc['cooling_capacity_w'])})")
     f = doc["findings"]
-    print(f"  findings  {f['error']} errors, {f['warning']} warnings, {f['info']} notes"
+    print(f"  findings  {count(f['error'], 'error')}, {count(f['warning'], 'warning')}, {count(f['info'], 'note')}"
           + ("  (dojo-gui validate for details)" if doc["findings_count"] else ""))
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- validate
+PARTS_NAMED = 3  # parts a group names in the text output without --all
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..model.rules import check, count_by_severity
     from ..model.design import format_path
+    from ..model.finding_groups import group_findings
+    from ..model.rules import Finding, check, count_by_severity
 
     path, design = load_design(args.file)
     findings = check(design)
+    groups = group_findings(findings, {spec_id: spec.name for spec_id, spec in design.specs.items()})
     counts = count_by_severity(findings)
+
+    def part(f: Finding) -> dict[str, object]:
+        return {"severity": f.severity, "rule": f.rule, "path": format_path(f.path), "spec": f.spec_id,
+                "message": f.message}
+
     if args.json:
         print_json({
             "file": str(path),
             "valid": counts["error"] == 0,
             "counts": counts,
-            "findings": [{"severity": f.severity, "rule": f.rule, "path": format_path(f.path), "spec": f.spec_id,
-                          "message": f.message} for f in findings],
+            "groups": [{"severity": g.severity, "rule": g.rule, "level": g.level, "spec": g.spec_id, "count": g.count,
+                        "where": g.where(), "message": g.message, "parts": [part(f) for f in g.findings]}
+                       for g in groups],
+            "findings": [part(f) for f in findings],
         })
     else:
-        for f in findings:
-            print(f"{path}: {f}")
+        for g in groups:
+            print(f"{path}: {g}")
+            if g.count == 1:
+                continue
+            if args.all:
+                for f in g.findings:
+                    print(f"    {f.where()}: {f.message}")
+            else:
+                named = ", ".join(f.where() for f in g.findings[:PARTS_NAMED])
+                rest = g.count - PARTS_NAMED
+                print(f"    {named}" + (f" and {rest:,} more (--all lists every part)" if rest > 0 else ""))
         verdict = "valid" if counts["error"] == 0 else "INVALID"
-        print(f"{path}: {verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        print(f"{path}: {verdict}: {count(counts['error'], 'error')}, {count(counts['warning'], 'warning')}, "
+              f"{count(counts['info'], 'note')}")
     return EXIT_OK if counts["error"] == 0 else EXIT_FINDINGS
 
 
@@ -162,9 +185,13 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_info)
 
-    p = sub.add_parser("validate", help="check a design against the design rules (exit 1 on errors)")
+    p = sub.add_parser("validate", help="check a design against the design rules (exit 1 on errors)",
+                       description="Findings of one rule on parts of one spec are one line with their count; "
+                                   "--all lists every part under it.  The JSON has the groups with their parts, "
+                                   "and every finding in a flat list.")
     add_file_argument(p)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--all", action="store_true", help="list every part of each group of findings")
+    p.add_argument("--json", action="store_true", help="print JSON (groups with all their parts, and every finding)")
     p.set_defaults(func=cmd_validate)
 
     from ..model.templates import TEMPLATES

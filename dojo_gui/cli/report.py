@@ -102,8 +102,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        result = export_report(design, pdf=pdf, html=html, source=str(path), other=other,
-                               other_source=str(other_path) if other_path else "", runs=runs,
+        result = export_report(design, pdf=pdf, html=html, source=source_name(path), other=other,
+                               other_source=source_name(other_path) if other_path else "", runs=runs,
                                html_images=args.html_images, inputs=[p for p in inputs if p])
     except ReportWriteError as exc:
         raise CliError(str(exc)) from None
@@ -155,3 +155,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         for target in written:
             print(target)
     return EXIT_OK
+
+
+def source_name(path: Path) -> str:
+    """How the report names where a design came from: its path, or "the bundled example exapod" rather than the
+    path of the package's resources folder."""
+    from .common import is_bundled
+
+    return f"the bundled example {path.stem}" if is_bundled(path) else str(path)

@@ -9,13 +9,15 @@ import time
 
 from .. import units
 from ..limits import Limit
+from ..sim.comm_reasons import why_not
+from ..text import count
 
 
 def register(group) -> None:
     """Add ``comm`` to the ``simulate`` command group."""
-    from .common import add_file_argument
     from ..fabric.routing import ROUTING_HELP, ROUTINGS
     from ..sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
+    from .common import add_file_argument
 
     p = group.add_parser(
         "comm", help="how long a collective takes, and which links hold it back",
@@ -91,11 +93,11 @@ def _raise_hint(limit: Limit) -> str:
 
 
 def cmd_comm(args: argparse.Namespace) -> int:
-    from .common import EXIT_FINDINGS, EXIT_OK, CliError, check_outputs, check_text, is_bundled, load_design, print_json
     from ..fabric.fabric import Fabric
     from ..fabric.routing import NoRoute
     from ..sim.collectives import CollectiveError
     from ..sim.comm import TooLarge, simulate_collective
+    from .common import EXIT_FINDINGS, EXIT_OK, CliError, check_outputs, check_text, is_bundled, load_design, print_json
 
     size = _parse_bytes(args.bytes)
     chunks = _parse_chunks(args.chunks)
@@ -152,7 +154,7 @@ def cmd_comm(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(_report(path, design.name, result))
     if args.save:
-        print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
+        print(f"  saved     the run is kept in {path} ({count(len(design.runs), 'saved run')})")
     return EXIT_OK
 
 
@@ -170,10 +172,7 @@ def _report(path, name: str, r) -> str:
              f"busiest at {r.max_link_utilization:.1%} of capacity on average"]
     for note in r.notes:
         lines.append(f"  note      {note}")
-    if r.candidates:
-        tried = ", ".join(f"{a} {fmt(v, 's')}" if isinstance(v, float) else f"{a} (n/a)"
-                          for a, v in r.candidates.items())
-        lines.append(f"  tried     {tried}")
+    lines += candidate_lines(r.candidates, r.algorithm)
     if len(r.bottleneck_links):
         lines.append(f"  bottleneck links ({len(r.bottleneck_links):,}, limiting transfers for "
                      f"{fmt(float(r.link_saturated_s[r.bottleneck_links[0]]), 's')}):")
@@ -192,3 +191,15 @@ def _report(path, name: str, r) -> str:
     else:
         lines.append("  no link carried two transfers at once")
     return "\n".join(lines)
+
+
+def candidate_lines(candidates: dict[str, float | str], chosen: str) -> list[str]:
+    """What auto tried, one algorithm a line: its time, or in words why it was not run."""
+    lines = []
+    for n, (algorithm, outcome) in enumerate(candidates.items()):
+        if isinstance(outcome, float):
+            text = units.format(outcome, "s") + (" (the fastest, kept)" if algorithm == chosen else "")
+        else:
+            text = why_not(outcome)
+        lines.append(f"  {'tried' if n == 0 else '':<9} {algorithm}: {text}")
+    return lines

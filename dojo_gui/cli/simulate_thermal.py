@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from .. import units
 from ..model.design import Design
+from ..text import count
 from .common import CliError, check_outputs, check_text, is_bundled, load_design, print_json
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -65,6 +66,9 @@ def register(subparsers: Any) -> None:
                    help="compute every step in full even once the state has settled (same answer, slower)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--csv", metavar="OUT", help="write time series to this CSV file")
+    p.add_argument("--max-rows", metavar="N",
+                   help="--csv keeps at most N points in time, each the mean (or end) of the steps it stands for "
+                        "(default 2,000 for the room, 500 for the other levels); 'all' keeps every step")
     p.add_argument("--csv-level", choices=["room", "cabinet", "tile", "chip"], default="room",
                    help="which series --csv writes (default room; the others one row per part and frame)")
     p.add_argument("--save", action="store_true",
@@ -81,6 +85,58 @@ def _quantity(option: str, text: str, unit: str) -> float:
         raise _Usage(f"{option}: {exc}") from None
 
 
+def _positive(option: str, what: str, text: str, unit: str) -> float:
+    """A quantity that must be above zero: "--duration: duration must be positive: -5s"."""
+    if text.strip().startswith("-"):
+        raise _Usage(f"{option}: {what} must be positive: {text}")
+    value = _quantity(option, text, unit)
+    if value <= 0:
+        raise _Usage(f"{option}: {what} must be positive: {text}")
+    return value
+
+
+def _record_plan(args: argparse.Namespace, scenario: Any) -> Any:
+    """How many points in time the run keeps, as --max-rows asks (None: the engine's default)."""
+    from ..sim.results import RecordPlan
+
+    if args.max_rows is None:
+        return None
+    if args.max_rows.strip().lower() == "all":
+        points = math.ceil(scenario.duration_s / scenario.dt_s) + 1
+    else:
+        try:
+            points = int(args.max_rows.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise _Usage(f"--max-rows: {args.max_rows!r} is not a whole number or 'all'") from None
+        if points < 1:
+            raise _Usage(f"--max-rows: must be at least 1, not {points}")
+    if args.csv_level == "room":
+        return RecordPlan(room_points=points)
+    return RecordPlan(room_points=max(points, RecordPlan().room_points), part_points=points)
+
+
+def csv_extent(result: Any, path: str, level: str) -> dict[str, Any]:
+    """What the CSV holds: rows, points in time, and how many of the run's steps each point stands for."""
+    times = result.room_time_s if level == "room" else result.part_time_s
+    parts = {"room": 1, "cabinet": len(result.cabinet_paths), "tile": len(result.tile_paths),
+             "chip": len(result.chip_paths)}[level]
+    points = len(times)
+    return {"path": str(path), "level": level, "rows": points * parts, "time_points": points,
+            "steps_per_point": math.ceil(result.steps_done / points) if points else 0, "steps": result.steps_done}
+
+
+def describe_csv(extent: dict[str, Any]) -> str:
+    """"out.csv: 2,000 rows, each the mean of 18 steps (--max-rows all keeps every step)"."""
+    per = extent["steps_per_point"]
+    text = f"{extent['path']}: {count(extent['rows'], 'row')}"
+    if extent["level"] != "room":
+        text += f" ({count(extent['time_points'], 'point')} in time for each {extent['level']})"
+    if per <= 1:
+        return text + ", one per step"
+    return (text + f", each standing for {count(per, 'step')} of the {extent['steps']:,} (powers their mean, "
+            f"temperatures at the end, the hottest junction the highest); --max-rows all keeps every step")
+
+
 def _load_design(text: str) -> tuple[Path, Design, bool]:
     """The project at a path, or a bundled example by name; the flag says it is a bundled example."""
     try:
@@ -94,8 +150,8 @@ def scenario_from_args(args: argparse.Namespace):
     """The :class:`Scenario` the options describe; bad options raise with the option's name."""
     from ..sim.scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
 
-    duration = _quantity("--duration", args.duration, "s")
-    dt = _quantity("--dt", args.dt, "s")
+    duration = _positive("--duration", "duration", args.duration, "s")
+    dt = _positive("--dt", "time step", args.dt, "s")
     try:
         if args.trace:
             workload = UtilizationTrace.from_csv(args.trace)
@@ -184,7 +240,7 @@ def command(args: argparse.Namespace) -> int:
             check_text("--label", args.label)
         except CliError as exc:
             raise _Usage(str(exc)) from None
-        run = ThermalRun(design, scenario, skip_settled=not args.every_step)
+        run = ThermalRun(design, scenario, skip_settled=not args.every_step, record=_record_plan(args, scenario))
     except (_Usage, ScenarioError, ThermalModelError) as exc:
         print(f"{name}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -219,6 +275,7 @@ def command(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             print(f"{name}: {args.csv}: cannot write: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             return EXIT_USAGE
+        doc["csv"] = csv_extent(result, args.csv, args.csv_level)
     if args.save:
         from ..io.project import ProjectFileError, save
         from ..jobs.keep import keep_design
@@ -240,8 +297,10 @@ def command(args: argparse.Namespace) -> int:
             return exc.code
     else:
         print_summary(doc)
+        if "csv" in doc:
+            print(f"  csv       {describe_csv(doc['csv'])}")
         if args.save:
-            print(f"  saved     the run is kept in {path} ({len(design.runs)} saved runs)")
+            print(f"  saved     the run is kept in {path} ({count(len(design.runs), 'saved run')})")
     if interrupted:
         print(f"{name}: interrupted at {units.format(result.time_s, 's')} of "
               f"{units.format(scenario.duration_s, 's')}; the results above cover that much", file=sys.stderr)
@@ -264,6 +323,18 @@ def _restore_sigint(previous) -> None:
             pass
 
 
+# Where a training step's collective time came from, in words (the run's summary names it by a key).
+COMM_SOURCES = {"comm-engine": "simulated by the communication engine", "ring-closed-form": "the ring's closed form"}
+
+
+def comm_source_words(source: str, detail: str) -> str:
+    """"allreduce of 2 GB simulated by the communication engine", never a key or a module's name."""
+    words = COMM_SOURCES.get(source, f"from {source}")
+    if not detail:
+        return words
+    return detail if words in detail else f"{words}: {detail}"
+
+
 def print_summary(doc: dict) -> None:
     w = lambda v: units.format(v, "W")  # noqa: E731
     c = lambda v: "—" if v is None else f"{v:.1f} °C"  # noqa: E731
@@ -281,8 +352,14 @@ def print_summary(doc: dict) -> None:
     print(f"  run       {units.format(doc['simulated_s'], 's')} of {units.format(doc['duration_s'], 's')} in "
           f"{doc['steps']:,} steps of {units.format(doc['dt_s'], 's')}; {what}; {weather}")
     pue = "—" if doc["pue"] is None else f"{doc['pue']:.3f}"
+
+    def kwh(energy_kwh: float) -> str:
+        return units.format(energy_kwh * 3.6e6, "J")
+
     print(f"  power     IT {w(doc['it_power_w'])} · facility {w(doc['facility_power_w'])} · cooling "
-          f"{w(doc['cooling_power_w'])} · PUE {pue} · {doc['energy_kwh']:,.1f} kWh (means over the run)")
+          f"{w(doc['cooling_power_w'])} · PUE {pue}  (means over the run)")
+    print(f"  energy    IT {kwh(doc['it_energy_kwh'])} · facility {kwh(doc['energy_kwh'])} · cooling "
+          f"{kwh(doc['cooling_energy_kwh'])}  (totals over the run)")
     print(f"  chips     Tj max {c(doc['tj_max_c'])} at {doc['tj_max_chip']} (its limit {c(doc['tj_limit_c'])}) · "
           f"{doc['throttled_chips']:,} throttled at the end, {doc['throttled_chips_max']:,} at most · "
           f"{doc['throttle_events']:,} throttle events")
@@ -291,8 +368,8 @@ def print_summary(doc: dict) -> None:
           + (f" · water {doc['water_l']:,.0f} L" if doc["water_l"] else ""))
     if "comm_source" in doc:
         step = doc["step_time_mean_s"] or doc["step_time_s"]
-        print(f"  training  {doc['training_steps']:,} steps of {units.format(step, 's')} · collective "
-              f"{units.format(doc['comm_time_s'], 's')} ({doc['comm_source']}: {doc['comm_detail']})")
+        print(f"  training  {count(doc['training_steps'], 'step')} of {units.format(step, 's')} · collective "
+              f"{units.format(doc['comm_time_s'], 's')} ({comm_source_words(doc['comm_source'], doc['comm_detail'])})")
     over = doc["over_limits"]
     if over:
         # One line per kind of part and limit, however many parts share it.
@@ -307,6 +384,6 @@ def print_summary(doc: dict) -> None:
     else:
         print("  limits    every part stayed within its power budget and cooling capacity")
     bal = doc["energy_balance"]
-    print(f"  energy    {bal['it_energy_j'] / 3.6e6:,.2f} kWh in = {bal['heat_to_coolant_j'] / 3.6e6:,.2f} to coolant + "
+    print(f"  balance   {bal['it_energy_j'] / 3.6e6:,.2f} kWh in = {bal['heat_to_coolant_j'] / 3.6e6:,.2f} to coolant + "
           f"{bal['heat_to_air_j'] / 3.6e6:,.2f} to air + {bal['stored_change_j'] / 3.6e6:,.4f} stored "
           f"(worst step off by {bal['max_step_residual_fraction']:.1e})")

@@ -7,12 +7,14 @@ Exit codes: 0 done; 1 the plan cannot run or does not fit, or no plan fits (the 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import textwrap
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..text import count
 from .common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -24,7 +26,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..model.design import Design
-    from ..sim.training import TrainingResult
+    from ..sim.training import ThermalWindow, TrainingResult
 
 SEARCH_ROWS = 20  # plans of the search printed with --json
 
@@ -39,8 +41,10 @@ def register(group: Any) -> None:
             "Train a model from the catalog on the design: search for the fastest plan (tensor, pipeline and data "
             "parallel degrees, micro-batch, schedule, placement) that fits in memory, or evaluate the one given with "
             "--tp/--pp/--dp. Prints the step time and where it goes, tokens/s, FLOP/s per chip, MFU, memory per "
-            "chip, and the time, energy and electricity cost to train --tokens. A plan that cannot run or does not "
-            "fit is refused with the reason.", 78),
+            "chip, and the time, energy and electricity cost to train --tokens. The plan's steps run on the power "
+            "and cooling engine over a window of training (--window): the draw at the feed with the cooling plant, "
+            "PUE, and how much hot chips throttling lengthens the step. A plan that cannot run or does not fit is "
+            "refused with the reason.", 78),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
                "  dojo-gui simulate train exapod --model gpt3-175b --recompute full --sequence-parallel --zero 1\n"
@@ -81,6 +85,19 @@ def register(group: Any) -> None:
     how.add_argument("--no-dp-overlap", action="store_true",
                      help="reduce the gradients after the backward pass instead of during it")
     how.add_argument("--price", default="0.10", metavar="USD_PER_KWH", help="electricity price (default 0.10)")
+    heat = p.add_argument_group("power and cooling (the plan's steps on the thermal engine)")
+    heat.add_argument("--window", metavar="DURATION",
+                      help="how much training to simulate, e.g. 10min or 1d (default: 20 steps or 2 min, whichever "
+                           "is longer, starting settled at the plan's mean load)")
+    heat.add_argument("--dt", metavar="DURATION", help="its time step (default: a sixteenth of a step)")
+    weather = heat.add_mutually_exclusive_group()
+    weather.add_argument("--ambient", metavar="TEMP", help="constant outdoor temperature (default: the room's design "
+                                                           "ambient)")
+    weather.add_argument("--ambient-curve", metavar="CURVE",
+                         help="daily:MIN,MAX (e.g. daily:12C,35C) or a CSV of hour,ambient_c, with a --window of a day")
+    heat.add_argument("--flow", default="100%", help="coolant flow of every tile loop as a share of its design flow")
+    heat.add_argument("--no-thermal", action="store_true",
+                      help="leave power and cooling out: no energy, PUE or throttling (faster)")
     p.add_argument("--save", action="store_true",
                    help="keep the run in the project file (its saved runs, which reports and exports show)")
     p.add_argument("--label", help="with --save: what to call the run")
@@ -114,17 +131,47 @@ def _number(option: str, text: str) -> float:
 
 def parse_tokens(text: str) -> float:
     """ "300B", "1.5T", "2e11", "15M" -> a count of tokens."""
-    t = text.strip().replace(",", "").replace("_", "")
-    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}.get(t[-1:], 1.0)
-    if scale != 1.0:
-        t = t[:-1]
+    from ..sim.training import PlanError, count_of_tokens
+
     try:
-        value = float(t) * scale
-    except ValueError:
-        raise CliError(f"--tokens: {text!r} is not a count of tokens (e.g. 300B, 1.5T, 2e11)") from None
-    if not value > 0:
-        raise CliError(f"--tokens: must be more than 0, not {text}")
-    return value
+        return count_of_tokens(text)
+    except PlanError as exc:
+        raise CliError(f"--tokens: {exc}") from None
+
+
+def thermal_window(args: argparse.Namespace) -> ThermalWindow | None:
+    """The thermal window the options describe (None with --no-thermal); a bad option raises with its name."""
+    from .. import units
+    from ..sim.scenario import Ambient, ScenarioError
+    from ..sim.training import ThermalWindow
+
+    if args.no_thermal and (args.window or args.dt or args.ambient or args.ambient_curve or args.flow != "100%"):
+        raise CliError("--no-thermal leaves power and cooling out: --window, --dt, --ambient and --flow need them")
+    if args.no_thermal:
+        return None
+
+    def quantity(option: str, text: str, unit: str) -> float:
+        try:
+            value = units.parse(text, unit)
+        except units.UnitError as exc:
+            raise CliError(f"{option}: {exc}") from None
+        if not (value > 0 and math.isfinite(value)) and unit != "C":
+            raise CliError(f"{option}: must be above zero, not {text}")
+        return value
+
+    ambient = None
+    try:
+        if args.ambient is not None:
+            ambient = Ambient(constant_c=quantity("--ambient", args.ambient, "C"))
+        elif args.ambient_curve:
+            ambient = Ambient.parse_curve(args.ambient_curve)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
+    flow = quantity("--flow", args.flow, "%")
+    if flow > 10:
+        raise CliError(f"--flow: a share of the design flow up to 1000%, not {args.flow}")
+    return ThermalWindow(quantity("--window", args.window, "s") if args.window else None,
+                         quantity("--dt", args.dt, "s") if args.dt else None, ambient, flow)
 
 
 def _models_text(models: dict[str, Any]) -> str:
@@ -154,6 +201,7 @@ def training_request(args: argparse.Namespace, models: dict[str, Any]) -> tuple[
     if given and len(given) < 3:
         missing = ", ".join(f"--{k}" for k in degrees if k not in given)
         raise CliError(f"a plan needs all of --tp, --pp and --dp (missing {missing}); or leave them out to search")
+    thermal_window(args)  # checked here, with the plan, so a bad option is named before any work
     micro = _whole("--micro-batch", args.micro_batch)
     interleave = _whole("--interleave", args.interleave)
     if interleave is not None and args.schedule != "interleaved":
@@ -191,6 +239,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not args.file:
         raise CliError("which design? give a FILE (a .dojo project or a bundled example, e.g. exapod)")
     model, settings, plan, fixed = training_request(args, models)
+    window = thermal_window(args)
     path, design = load_design(args.file)
     if args.save and is_bundled(path):
         raise CliError(f"--save keeps the run in a project file, and {args.file!r} is a bundled example: "
@@ -208,7 +257,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     try:
         result = simulate_training(design, model, settings, plan, fixed=fixed,
-                                   simulate_best=_whole("--simulate-best", args.simulate_best) or 1, progress=progress)
+                                   simulate_best=_whole("--simulate-best", args.simulate_best) or 1, progress=progress,
+                                   thermal=window)
     except PlanError as exc:
         raise CliError(f"{path}: {exc}", EXIT_FINDINGS) from None
     except Cancelled:
@@ -224,7 +274,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(result.summary())
     if args.save:
-        print(f"  saved     the run is kept in {path} ({doc['saved_runs']} saved runs)")
+        print(f"  saved     the run is kept in {path} ({count(doc['saved_runs'], 'saved run')})")
     return EXIT_OK
 
 

@@ -16,8 +16,18 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from .common import (EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError, check_outputs, is_bundled, load_design,
-                     print_json, resolve_design_path)
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    check_outputs,
+    is_bundled,
+    load_design,
+    print_json,
+    resolve_design_path,
+)
 
 PROGRESS_EVERY_S = 0.25
 

@@ -27,7 +27,7 @@ tree order, which keeps chips of one tile, then one cabinet, together.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def odd_mesh_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
     east along the bottom row into the right column (both stay true after each splice)."""
     if rows < 3 or cols < 5 or rows % 2 == 0 or cols % 2 == 0:
         raise ValueError(f"odd_mesh_cycle needs odd rows >= 3 and odd cols >= 5, not {rows}x{cols}")
-    nxt = {a: b for a, b in zip(_ODD_BASE, _ODD_BASE[1:] + _ODD_BASE[:1])}
+    nxt = dict(zip(_ODD_BASE, _ODD_BASE[1:] + _ODD_BASE[:1]))
 
     def splice(a: tuple[int, int], path: list[tuple[int, int]]) -> None:
         after = nxt[a]
@@ -108,8 +108,9 @@ def odd_mesh_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
 
 
 def _odd_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
-    """Odd x odd, too small for :func:`odd_mesh_cycle` (3 x 3): the comb over all but the last row, which is spliced into the row above in
-    pairs; its first cell joins with the one two-hop step, (rows-1, 0) -> (rows-2, 1)."""
+    """Odd x odd, too small for :func:`odd_mesh_cycle` (3 x 3): the comb over all but the last row,
+    which is spliced into the row above in pairs; its first cell joins with the one two-hop step,
+    (rows-1, 0) -> (rows-2, 1)."""
     last, above = rows - 1, rows - 2
     seq = [(0, c) for c in range(cols)]
     for r in range(1, above):
@@ -126,20 +127,21 @@ def _odd_cycle(rows: int, cols: int) -> list[tuple[int, int]]:
     return seq
 
 
-def compressed_block(fabric: Fabric, chips: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def compressed_block(fabric: Fabric, chips: Sequence[int] | np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """If ``chips`` fill a (possibly strided) rectangle of grid coordinates, return
     ``(grid, row_values, col_values)`` where ``grid[i, j]`` is the chip at the i-th distinct row
     and j-th distinct column; else None."""
     if fabric.chip_coords is None or len(chips) == 0:
         return None
-    chips = np.asarray(chips, np.int64)
-    rc = fabric.chip_coords[chips]
+    members = np.asarray(chips, np.int64)
+    rc = fabric.chip_coords[members]
     rows, ri = np.unique(rc[:, 0], return_inverse=True)
     cols, ci = np.unique(rc[:, 1], return_inverse=True)
-    if len(rows) * len(cols) != len(chips):
+    if len(rows) * len(cols) != len(members):
         return None
     grid = np.full((len(rows), len(cols)), -1, np.int64)
-    grid[ri.ravel(), ci.ravel()] = chips
+    grid[ri.ravel(), ci.ravel()] = members
     if (grid < 0).any():
         return None
     return grid, rows, cols
@@ -152,19 +154,19 @@ def _wraps(fabric: Fabric, values: np.ndarray, axis: int) -> bool:
     return bool(wraps and len(values) == size and values[0] == 0 and values[-1] == size - 1)
 
 
-def ring_order(fabric: Fabric, chips: Sequence[int]) -> np.ndarray:
+def ring_order(fabric: Fabric, chips: Sequence[int] | np.ndarray) -> np.ndarray:
     """``chips`` in the cyclic order a ring over them uses (see the module notes)."""
-    chips = np.asarray(chips, np.int64)
-    if len(chips) <= 2:
-        return chips.copy()
+    members: np.ndarray = np.array(chips, np.int64)
+    if len(members) <= 2:
+        return members
     if fabric.chip_coords is not None and (fabric.regular_grid or not _has_switches(fabric)):
-        block = compressed_block(fabric, chips)
+        block = compressed_block(fabric, members)
         if block is not None and fabric.regular_grid:
             grid, rows, cols = block
             order = rectangle_cycle(grid.shape[0], grid.shape[1], _wraps(fabric, cols, 1), _wraps(fabric, rows, 0))
             return np.array([grid[r, c] for r, c in order], np.int64)
-        return serpentine(fabric, chips)
-    return np.sort(chips)
+        return serpentine(fabric, members)
+    return np.sort(members)
 
 
 def ring_orders(fabric: Fabric, groups: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -173,7 +175,7 @@ def ring_orders(fabric: Fabric, groups: Sequence[np.ndarray]) -> list[np.ndarray
     if fabric.chip_coords is None or not fabric.regular_grid:
         return [ring_order(fabric, g) for g in groups]
     rows, cols = fabric.grid_shape
-    known: dict[tuple, np.ndarray] = {}
+    known: dict[tuple[bytes, tuple[bool, bool]], np.ndarray] = {}
     out = []
     for g in groups:
         g = np.asarray(g, np.int64)
@@ -193,6 +195,8 @@ def ring_orders(fabric: Fabric, groups: Sequence[np.ndarray]) -> list[np.ndarray
 
 def serpentine(fabric: Fabric, chips: np.ndarray) -> np.ndarray:
     """Row by row, alternating direction (by the rows the chips occupy)."""
+    if fabric.chip_coords is None:
+        return np.array(chips)
     rc = fabric.chip_coords[chips]
     _, row_rank = np.unique(rc[:, 0], return_inverse=True)
     row_rank = row_rank.ravel()

@@ -20,8 +20,9 @@ every row or column has it), and shortest path otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -157,7 +158,7 @@ class Fabric:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def from_physical(cls, pl: PhysicalLinks) -> "Fabric":
+    def from_physical(cls, pl: PhysicalLinks) -> Fabric:
         return cls(pl.n_chips, pl.links, chip_paths=pl.chip_paths, coords=pl.coords or None,
                    grid_shape=pl.grid_shape if pl.n_chips else None,
                    message_overhead_s=[s.message_overhead_s for s in pl.chip_specs] or 0.0,
@@ -166,7 +167,7 @@ class Fabric:
                    extra_nodes=[*pl.switches, *pl.interfaces])
 
     @classmethod
-    def from_design(cls, design: Design) -> "Fabric":
+    def from_design(cls, design: Design) -> Fabric:
         return cls.from_physical(physical_links(design))
 
     def _add_injection_links(self) -> None:
@@ -413,7 +414,7 @@ class Fabric:
 
     # ------------------------------------------------------------------ routes
     def routes(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, routing: str = "mesh"
-               ) -> "RouteSet":
+               ) -> RouteSet:
         """Routes from ``src[i]`` to ``dst[i]`` by ``routing`` (:data:`dojo_gui.fabric.routing.ROUTINGS`),
         each starting with its source chip's injection link where it has one."""
         from .routing import routes

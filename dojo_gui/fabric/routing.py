@@ -28,7 +28,6 @@ import numpy as np
 
 from .fabric import EAST, NORTH, SOUTH, WEST, Fabric, RouteSet
 
-
 ROUTINGS: tuple[str, ...] = ("mesh", "zplane")
 ROUTING_HELP = {
     "mesh": "over the chips' own links: dimension-order on a grid, shortest paths elsewhere",

@@ -27,19 +27,31 @@ import json
 import math
 import os
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .. import limits
-from ..units import describe
 from ..model.design import Design, Part, plural
 from ..model.runs import RunRecordError, parse_run
-from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, FigureError, spec_from_dict, spec_to_dict
+from ..model.specs import CHILD_LEVEL, GRID_SIDE_MAX, LEVELS, ContainerSpec, FigureError, spec_from_dict, spec_to_dict
 from ..model.sweep import SweepError, sweep_from_dict
+from ..units import describe
 from .atomic import write_atomic
 from .safejson import JsonInputError, place, read_json
 
-__all__ = ["FORMAT", "VERSION", "SUFFIX", "ProjectFileError", "load", "loads", "from_document", "dumps", "save",
-           "to_document", "write_atomic"]
+__all__ = [
+    "FORMAT",
+    "SUFFIX",
+    "VERSION",
+    "ProjectFileError",
+    "dumps",
+    "from_document",
+    "load",
+    "loads",
+    "save",
+    "to_document",
+    "write_atomic",
+]
 
 FORMAT = "dojo-gui-project"
 VERSION = 2
@@ -85,6 +97,8 @@ def load(path: str | os.PathLike) -> Design:
             raw = handle.read(int(limits.FILE_BYTES.value) + 1)  # a file still growing is cut at the limit
     except OSError as exc:
         raise ProjectFileError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    except ValueError as exc:  # a name no file can have ("embedded null byte")
+        raise ProjectFileError(f"cannot read the file: {exc}", file=repr(os.fspath(path))) from None
     except ProjectFileError as exc:
         exc.file = str(path)
         raise
@@ -156,7 +170,8 @@ def from_document(doc: Any) -> Design:
         specs[spec.id] = spec
 
     room_raw = doc.get("room")
-    room = _part(room_raw, "room", "room", specs, [0, 0, int(limits.CHIPS.value), int(limits.PARTS.value)])
+    room = _part(room_raw, "room", "room", specs,
+                 [0, 0, 0, int(limits.CHIPS.value), int(limits.PARTS.value), int(limits.SLOTS.value)])
     runs_raw = doc.get("runs", [])
     if not isinstance(runs_raw, list):
         raise ProjectFileError(f"expected a list of saved runs, got {_kind(runs_raw)}", "runs")
@@ -188,8 +203,8 @@ def _figure_place(where: str, field: str | None) -> str:
 
 
 def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> Part:
-    """The part described at ``where``; ``counts`` holds the chips and the parts read so far, and the limits of
-    both (read once: this runs for every part)."""
+    """The part described at ``where``; ``counts`` holds the chips, parts and slots (of containers, filled or
+    empty) read so far, and the limits of all three (read once: this runs for every part)."""
     if not isinstance(data, dict):
         raise ProjectFileError(f"expected an object describing a {level}, got {_kind(data)}", where)
     child_level = CHILD_LEVEL[level]
@@ -202,12 +217,15 @@ def _part(data: Any, where: str, level: str, specs: dict, counts: list[int]) -> 
     if spec_id not in specs:
         raise ProjectFileError(f"unknown {level} spec {describe(spec_id)} (the file's specs list does not define it)",
                                f"{where}.spec")
+    spec = specs[spec_id]
     counts[0] += level == "chip"
     counts[1] += 1
-    if counts[0] > counts[2] or counts[1] > counts[3]:
+    counts[2] += spec.slots if isinstance(spec, ContainerSpec) and spec.level == level else 0
+    if counts[0] > counts[3] or counts[1] > counts[4] or counts[2] > counts[5]:
         try:
             limits.CHIPS.check(counts[0])
             limits.PARTS.check(counts[1])
+            limits.SLOTS.check(counts[2])
         except limits.LimitExceeded as exc:
             raise ProjectFileError(f"counting to here, the design has {exc}", where) from None
     slot = (0, 0)

@@ -1,4 +1,5 @@
-"""The design check: every design rule and every container's summary, on a snapshot of the design.
+"""The design check: every design rule, its findings grouped, every container's summary and the
+links between parts, on a snapshot of the design.
 
 Pure (no Qt): :class:`~dojo_gui.ui.editor.analysis.Analyzer` runs :func:`analyse` on a worker
 thread while the user edits; anything else (a script, a test) may call it directly.
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 
 from ..model.aggregate import Summary
 from ..model.design import Design, PartPath
+from ..model.finding_groups import FindingGroup, group_findings
+from ..model.links import PartLink, part_links
 from ..model.rules import RULES, SEVERITIES, Context, Finding
 
 
@@ -23,6 +26,8 @@ class Analysis:
     summaries: dict[PartPath, Summary]  # every container, by path
     severities: dict[PartPath, str] = field(default_factory=dict)  # the worst finding per part
     seconds: float = 0.0
+    groups: list[FindingGroup] = field(default_factory=list)  # the findings, one group per rule and spec
+    links: dict[str, list[PartLink]] = field(default_factory=dict)  # between chips, tiles, cabinets: see part_links
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(SEVERITIES, 0)
@@ -51,4 +56,6 @@ def analyse(design: Design, revision: int) -> Analysis:
             known = severities.get(f.path)
             if known is None or order[f.severity] < order[known]:
                 severities[f.path] = f.severity
-    return Analysis(revision, findings, summaries, severities, time.perf_counter() - t0)
+    groups = group_findings(findings, {spec_id: spec.name for spec_id, spec in design.specs.items()})
+    links = part_links(ctx.links)
+    return Analysis(revision, findings, summaries, severities, time.perf_counter() - t0, groups, links)

@@ -23,7 +23,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -33,6 +33,10 @@ from ..model.partindex import PartIndex
 from ..model.runs import RunRecord, parse_run
 from ..sim.results import RecordPlan, ThermalResult
 from ..sim.scenario import CommTime, Scenario, ScenarioError, TrainingStep
+
+if TYPE_CHECKING:
+    from ..sim.thermal import ThermalRun
+    from .training import TrainingJob
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +93,8 @@ class ThermalJob:
         return f"{what[w.kind]()}, {units.format(s.duration_s, 's')} at {units.format(s.dt_s, 's')}"
 
 
-Job = CommJob | ThermalJob
+# A model's training (plan or search, then its steps on the thermal engine) is a job of its own module.
+Job = Union[CommJob, ThermalJob, "TrainingJob"]
 
 
 # --------------------------------------------------------------------------- control
@@ -220,6 +225,7 @@ class Outcome:
     message: str = ""  # why it failed, in words
     detail: str = ""  # the traceback, for the log
     wall_s: float = 0.0
+    field: str = ""  # the job's parameter a refusal is about (a training plan's "tp", ...), or ""
     design: Design | None = None  # the snapshot it ran on (what a kept run keeps a print of)
 
 
@@ -267,15 +273,19 @@ def execute(job: Job, design: Design, revision: int, buffer: LiveBuffer, control
     started = time.perf_counter()
     if isinstance(job, CommJob):
         outcome = _run_comm(job, design, revision, buffer, control)
-    else:
+    elif isinstance(job, ThermalJob):
         outcome = _run_thermal(job, design, revision, buffer, control, cache)
+    else:
+        from .training import run_training
+
+        outcome = run_training(job, design, revision, buffer, control)
     outcome.wall_s = time.perf_counter() - started
     outcome.design = design
     return outcome
 
 
 # Problems with the input (not bugs): their message is shown as it is.
-def _input_errors() -> tuple[type[BaseException], ...]:
+def input_errors() -> tuple[type[BaseException], ...]:
     from ..fabric.routing import NoRoute
     from ..sim.collectives import CollectiveError
     from ..sim.comm import TooLarge
@@ -300,7 +310,7 @@ def _simulate_collective(design: Design, collective: str, size_bytes: float, alg
                                      progress=lambda f: buffer.phase(what, f))
     except Cancelled as exc:
         raise Stopped(exc.partial) from None
-    return result, link_geometry(fabric, result)
+    return result, link_geometry(fabric, result, design)
 
 
 def _run_comm(job: CommJob, design: Design, revision: int, buffer: LiveBuffer, control: Control) -> Outcome:
@@ -312,7 +322,7 @@ def _run_comm(job: CommJob, design: Design, revision: int, buffer: LiveBuffer, c
     except Stopped as stop:
         partial = stop.args[0] if stop.args else None
         return Outcome("stopped", job, revision, result=partial)
-    except _input_errors() as exc:
+    except input_errors() as exc:
         return Outcome("failed", job, revision, message=str(exc))
     buffer.phase("Done", 1.0)
     return Outcome("finished", job, revision, result=result, comm=result, links=links)
@@ -345,38 +355,49 @@ def _run_thermal(job: ThermalJob, design: Design, revision: int, buffer: LiveBuf
         run = ThermalRun(design, scenario, comm_time=provider, record=LIVE_RECORD)
     except Stopped:
         return Outcome("stopped", job, revision)
-    except _input_errors() as exc:
+    except input_errors() as exc:
         return Outcome("failed", job, revision, message=str(exc))
-    tree = run.tree
-    buffer.setup(kind="thermal", duration_s=scenario.duration_s, frames=len(run.recorder.room_time),
-                 index=PartIndex({"chip": tree.chip_paths, "tile": tree.tile_paths, "cabinet": tree.cabinet_paths}),
-                 limits=_limits(run), training=training is not None,
-                 comm_time_s=comm_entry.time.time_s if comm_entry else None)
-    buffer.phase("Simulating power and cooling", 0.0)
-    room_from = part_from = 0
-    last_state = -math.inf
+    announce_thermal(run, buffer, training=training is not None,
+                     comm_time_s=comm_entry.time.time_s if comm_entry else None)
     try:
-        while not run.done:
-            if control.should_stop():
-                run.cancel()
-                break
-            run.advance(wall_s=SLICE_S, should_stop=control.should_stop)
-            new = run.frames(room_from, part_from)
-            room_from, part_from = new["room_count"], new["part_count"]
-            buffer.frames(new["room_time_s"], new["room"], run.time_s, run.progress)
-            now = time.monotonic()
-            if now - last_state >= STATE_EVERY_S or run.done:
-                buffer.state(run.state())
-                last_state = now
-            time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
-    except _input_errors() as exc:  # an invariant failed or the design ran away thermally mid-run
+        stream_thermal(run, buffer, control)
+    except input_errors() as exc:  # an invariant failed or the design ran away thermally mid-run
         buffer.state(run.state())
         return Outcome("failed", job, revision, result=run.result(), message=str(exc),
                        comm=comm_entry.result if comm_entry else None, links=comm_entry.links if comm_entry else None)
-    buffer.state(run.state())
     result = run.result()
     return Outcome("stopped" if result.stopped else "finished", job, revision, result=result,
                    comm=comm_entry.result if comm_entry else None, links=comm_entry.links if comm_entry else None)
+
+
+def announce_thermal(run: ThermalRun, buffer: LiveBuffer, **info: Any) -> None:
+    """Tell the GUI what a thermal run is about (its parts, frames, limits) before its first frames."""
+    tree = run.tree
+    buffer.setup(kind="thermal", duration_s=run.scenario.duration_s, frames=len(run.recorder.room_time),
+                 index=PartIndex({"chip": tree.chip_paths, "tile": tree.tile_paths, "cabinet": tree.cabinet_paths}),
+                 limits=_limits(run), **info)
+    buffer.phase("Simulating power and cooling", 0.0)
+
+
+def stream_thermal(run: ThermalRun, buffer: LiveBuffer, control: Control) -> None:
+    """Advance ``run`` in slices to its end (or until stopped), publishing its frames and, a few times a
+    second, its per-part values."""
+    room_from = part_from = 0
+    last_state = -math.inf
+    while not run.done:
+        if control.should_stop():
+            run.cancel()
+            break
+        run.advance(wall_s=SLICE_S, should_stop=control.should_stop)
+        new = run.frames(room_from, part_from)
+        room_from, part_from = new["room_count"], new["part_count"]
+        buffer.frames(new["room_time_s"], new["room"], run.time_s, run.progress)
+        now = time.monotonic()
+        if now - last_state >= STATE_EVERY_S or run.done:
+            buffer.state(run.state())
+            last_state = now
+        time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
+    buffer.state(run.state())
 
 
 def _limits(run) -> dict[str, np.ndarray]:
@@ -389,12 +410,13 @@ def _limits(run) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- links
-def link_geometry(fabric, result) -> dict:
+def link_geometry(fabric, result, design: Design | None = None) -> dict:
     """Where each directed link of the collective's fabric is on the global chip grid, and each chip's path.
 
     ``src_rc``/``dst_rc``: (links, 2) grid coordinates (NaN for links with a switch or an interface
-    processor at an end); ``chip_paths``; ``link_src``/``link_dst`` node indices (chips are
-    0..n_chips-1); ``wrap``: links that close a torus.
+    processor at an end); ``chip_paths``; ``chip_rc``: each chip's grid coordinates (None without a
+    grid); ``link_src``/``link_dst`` node indices (chips are 0..n_chips-1); ``wrap``: links that close
+    a torus; ``part_names``: the names of the design's cabinets and tiles by path ("" where unnamed).
     """
     n = fabric.n_chips
     coords = fabric.chip_coords
@@ -405,8 +427,10 @@ def link_geometry(fabric, result) -> dict:
     if coords is not None:
         src_rc[on_grid] = coords[src[on_grid]]
         dst_rc[on_grid] = coords[dst[on_grid]]
+    names = {part.path: part.name for part in design.parts() if part.level in ("cabinet", "tile")} if design else {}
     return {"src_rc": src_rc, "dst_rc": dst_rc, "link_src": src, "link_dst": dst, "n_chips": n,
             "chip_paths": list(fabric.chip_paths or []), "wrap": fabric.link_wrap.copy(),
+            "chip_rc": None if coords is None else np.asarray(coords, float).copy(), "part_names": names,
             "grid_shape": tuple(int(x) + 1 for x in coords.max(axis=0)) if coords is not None and len(coords) else None}
 
 

@@ -3,5 +3,19 @@
 from .design import Change, Design, DesignError, Part, PartPath, format_path, parse_path
 from .specs import LEVELS, CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, Spec, TileSpec
 
-__all__ = ["Change", "Design", "DesignError", "Part", "PartPath", "format_path", "parse_path", "LEVELS",
-           "CabinetSpec", "ChipSpec", "ContainerSpec", "RoomSpec", "Spec", "TileSpec"]
+__all__ = [
+           "LEVELS",
+           "CabinetSpec",
+           "Change",
+           "ChipSpec",
+           "ContainerSpec",
+           "Design",
+           "DesignError",
+           "Part",
+           "PartPath",
+           "RoomSpec",
+           "Spec",
+           "TileSpec",
+           "format_path",
+           "parse_path",
+]

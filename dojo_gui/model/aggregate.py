@@ -26,7 +26,7 @@ class Summary:
 
     level: str
     spec_id: str
-    counts: dict[str, int] = field(default_factory=lambda: {lv: 0 for lv in LEVELS})
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
     peak_flops: dict[str, float] = field(default_factory=dict)
     sram_bytes: float = 0.0
     hbm_bytes: float = 0.0

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import limits
@@ -36,7 +36,7 @@ class DesignError(ValueError):
 class Part:
     """A placed part: a spec id, a slot in its parent, and children by slot."""
 
-    __slots__ = ("spec_id", "name", "slot", "level", "parent", "children")
+    __slots__ = ("children", "level", "name", "parent", "slot", "spec_id")
 
     def __init__(self, spec_id: str, level: str, slot: Slot = (0, 0), name: str = "") -> None:
         self.spec_id = spec_id
@@ -334,26 +334,39 @@ def _set_levels(part: Part, level: str) -> None:
             _set_levels(child, child_level)
 
 
-def count_when_filled(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> tuple[int, int]:
-    """(chips, parts) of a part of ``spec`` once every slot below is filled (by ``fill``, a container id -> the
-    spec id for its slots, or else each container's default child), itself included; counted, not built."""
+def count_when_filled(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None
+                      ) -> tuple[int, int, int]:
+    """(chips, parts, slots) of a part of ``spec`` once every slot below is filled (by ``fill``, a container id ->
+    the spec id for its slots, or else each container's default child), itself included; counted, not built."""
     if not isinstance(spec, ContainerSpec):
-        return (1, 1) if spec.level == "chip" else (0, 1)
+        return (1, 1, 0) if spec.level == "chip" else (0, 1, 0)
     child_id = (fill or {}).get(spec.id) or spec.default_child
     child = specs.get(child_id) if child_id else None
     if child is None or child.level != CHILD_LEVEL[spec.level]:  # what make_part would not place either
-        return 0, 1
-    chips, parts = count_when_filled(child, specs, fill)
-    return spec.slots * chips, 1 + spec.slots * parts
+        return 0, 1, spec.slots
+    chips, parts, slots = count_when_filled(child, specs, fill)
+    return spec.slots * chips, 1 + spec.slots * parts, spec.slots * (1 + slots)
+
+
+def count_slots(parts: Iterable[Part], specs: Mapping[str, AnySpec]) -> int:
+    """How many slots, filled or empty, the containers among ``parts`` have (parts whose spec is missing or of
+    another level have none: the editor draws them as misfits)."""
+    total = 0
+    for part in parts:
+        spec = specs.get(part.spec_id)
+        if isinstance(spec, ContainerSpec) and spec.level == part.level:
+            total += spec.slots
+    return total
 
 
 def check_fill_size(spec: AnySpec, specs: dict[str, AnySpec], fill: dict[str, str] | None = None) -> None:
-    """Raise :class:`DesignError` if filling a part of ``spec`` would make more chips (or parts) than the
-    limits allow (:data:`dojo_gui.limits.CHIPS`, :data:`~dojo_gui.limits.PARTS`)."""
-    chips, parts = count_when_filled(spec, specs, fill)
+    """Raise :class:`DesignError` if filling a part of ``spec`` would make more chips (or parts, or slots) than
+    the limits allow (:data:`dojo_gui.limits.CHIPS`, :data:`~dojo_gui.limits.PARTS`, :data:`~dojo_gui.limits.SLOTS`)."""
+    chips, parts, slots = count_when_filled(spec, specs, fill)
     try:
         limits.CHIPS.check(chips)
         limits.PARTS.check(parts)
+        limits.SLOTS.check(slots)
     except limits.LimitExceeded as exc:
         raise DesignError(f"{spec.name or spec.id}, filled, would hold {exc}") from None
 

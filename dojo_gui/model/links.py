@@ -16,6 +16,9 @@ from it.  Every link is full duplex with ``bw_Bps`` in each direction.
 Nodes are chip indices (0..N-1, in tree order) or strings for switches and
 interface processors.  Parts whose spec is unknown or of the wrong level are skipped:
 the rules report them.
+
+:func:`part_links` folds the chip-to-chip links into what joins two chips, two tiles and
+two cabinets, for the canvas to draw at each zoom.
 """
 
 from __future__ import annotations
@@ -212,6 +215,70 @@ def physical_links(design: Design) -> PhysicalLinks:
                     links.append(Link(name, zplane, tile_spec.interface_network_bw_Bps,
                                       room_spec.zplane_latency_s / 2, "zplane", "room"))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PartLink:
+    """What joins two parts of one level: the chip-to-chip links between them, as one."""
+
+    a: PartPath
+    b: PartPath
+    bw_Bps: float  # per direction, the sum over the chip links it stands for
+    count: int  # how many chip-to-chip links that is
+
+
+# The levels part links are folded at, and the depth of a part's path at each.
+PART_LINK_DEPTH = {"chip": 3, "tile": 2, "cabinet": 1}
+
+
+def part_links(links: PhysicalLinks) -> dict[str, list[PartLink]]:
+    """The links between chips, between tiles and between cabinets.
+
+    ``["chip"]`` has every chip-to-chip link; ``["tile"]`` one entry per pair of tiles with links
+    between their chips (the bandwidths summed: a Dojo tile's 5 boundary links of 1.8 TB/s are
+    its 9 TB/s edge), ``["cabinet"]`` likewise per pair of cabinets.  Links that close a torus
+    and links to switches or interface processors are left out: they join no two places side
+    by side on the floor.
+    """
+    paths = links.chip_paths
+    n = len(paths)
+    # Parts as small integers (a chip's index, its tile's and its cabinet's), so pairs hash fast.
+    tile_index: dict[PartPath, int] = {}
+    cabinet_index: dict[PartPath, int] = {}
+    tile_of = [tile_index.setdefault(p[:2], len(tile_index)) for p in paths]
+    cabinet_of = [cabinet_index.setdefault(p[:1], len(cabinet_index)) for p in paths]
+    chip_pairs: dict[int, list[float]] = {}
+    tile_pairs: dict[int, list[float]] = {}
+    cabinet_pairs: dict[int, list[float]] = {}
+
+    def add(pairs: dict[int, list[float]], key: int, bw: float) -> None:
+        entry = pairs.get(key)
+        if entry is None:
+            pairs[key] = [bw, 1]
+        else:
+            entry[0] += bw
+            entry[1] += 1
+
+    for link in links.links:
+        a, b = link.a, link.b
+        if link.wrap or type(a) is not int or type(b) is not int:
+            continue
+        if a > b:
+            a, b = b, a
+        bw = link.bw_Bps
+        add(chip_pairs, a * n + b, bw)
+        ta, tb = tile_of[a], tile_of[b]
+        if ta != tb:
+            add(tile_pairs, ta * n + tb if ta < tb else tb * n + ta, bw)
+            ca, cb = cabinet_of[a], cabinet_of[b]
+            if ca != cb:
+                add(cabinet_pairs, ca * n + cb if ca < cb else cb * n + ca, bw)
+
+    def unfold(pairs: dict[int, list[float]], parts: list[PartPath]) -> list[PartLink]:
+        return [PartLink(parts[key // n], parts[key % n], bw, int(count)) for key, (bw, count) in pairs.items()]
+
+    return {"chip": unfold(chip_pairs, paths), "tile": unfold(tile_pairs, list(tile_index)),
+            "cabinet": unfold(cabinet_pairs, list(cabinet_index))}
 
 
 def _grid_pairs(occupied: dict, rows: int, cols: int, torus: bool, connect) -> None:

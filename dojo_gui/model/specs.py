@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 LEVELS: tuple[str, ...] = ("chip", "tile", "cabinet", "room")
 CHILD_LEVEL: dict[str, str | None] = {"room": "cabinet", "cabinet": "tile", "tile": "chip", "chip": None}

@@ -6,10 +6,11 @@ Every function takes the catalog (id -> spec) it draws from and returns a new
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from .design import Design, DesignError, Part, check_fill_size, make_part
+from .placement import spec_closure
 from .specs import AnySpec, CabinetSpec, ChipSpec, ContainerSpec, RoomSpec, TileSpec
 
 
@@ -48,6 +49,14 @@ def design_from(name: str, catalog: dict[str, AnySpec], room_id: str, fill: dict
     for k, slot in enumerate(sorted(room.children)):
         room.children[slot].name = f"C{k + 1:02d}"
     return Design(name=name, specs=specs, room=room, description=description)
+
+
+def empty_design(room: RoomSpec, catalog: dict[str, AnySpec], name: str = "New design") -> Design:
+    """A design from scratch: the room and nothing in it.  Its specs are the room's and those the room fills
+    with (its default cabinet, that one's tile and chip), so Fill works and the file names what it refers to."""
+    specs = {spec.id: spec for spec in spec_closure(room, catalog)}
+    return Design(name=name, specs=specs, room=Part(room.id, "room"),
+                  description=f"Built from an empty {room.name or room.id}.")
 
 
 @dataclass(frozen=True)

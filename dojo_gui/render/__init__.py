@@ -10,9 +10,36 @@
 from .capacity import Capacity, capacities
 from .colours import ColourProvider, ValueColours, ramp, spec_colour
 from .drawing import PaintState, PartDrawing
-from .export import export_svg, fitted_height, image_bytes, image_png_bytes, paint_design, render_design, svg_bytes
+from .export import (
+                     export_svg,
+                     fitted_height,
+                     fitted_size,
+                     image_bytes,
+                     image_png_bytes,
+                     paint_design,
+                     render_design,
+                     svg_bytes,
+)
 from .geometry import CHIP, Layout, Place
 
-__all__ = ["Capacity", "capacities", "ColourProvider", "ValueColours", "ramp", "spec_colour", "PaintState",
-           "PartDrawing", "export_svg", "fitted_height", "image_bytes", "image_png_bytes", "paint_design",
-           "render_design", "svg_bytes", "CHIP", "Layout", "Place"]
+__all__ = [
+                     "CHIP",
+                     "Capacity",
+                     "ColourProvider",
+                     "Layout",
+                     "PaintState",
+                     "PartDrawing",
+                     "Place",
+                     "ValueColours",
+                     "capacities",
+                     "export_svg",
+                     "fitted_height",
+                     "fitted_size",
+                     "image_bytes",
+                     "image_png_bytes",
+                     "paint_design",
+                     "ramp",
+                     "render_design",
+                     "spec_colour",
+                     "svg_bytes",
+]

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from .. import units
 from ..model.aggregate import Summary
+from ..text import count
 
 NEAR = 0.9  # a share of the limit from which a bar turns amber
 STATE_COLOURS = {"info": QColor("#7d9cc0"), "ok": QColor("#3aa76d"), "near": QColor("#e0a020"), "over": QColor("#d8453b")}
@@ -44,7 +45,7 @@ def capacities(summary: Summary) -> list[Capacity]:
     out = []
     if summary.slots:
         out.append(Capacity("slots", "Slots", "slots", summary.filled, summary.slots,
-                            f"{summary.filled} of {summary.slots} slots filled"))
+                            f"{summary.filled} of {count(summary.slots, 'slot')} filled"))
     if summary.power_budget_w > 0:
         out.append(Capacity("power", "Power", "kW", summary.max_power_w, summary.power_budget_w,
                             f"{units.format(summary.max_power_w, 'W')} of {units.format(summary.power_budget_w, 'W')} budget"))
@@ -78,14 +79,14 @@ def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFo
             continue
         if show_label:
             painter.setPen(text_colour)
-            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignVCenter | Qt.AlignLeft), item.short)
+            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), item.short)
         y = rect.center().y() - bar_h / 2
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 50) if light else QColor(0, 0, 0, 40))
         painter.drawRect(QRectF(bar_x, y, bar_w, bar_h))
         painter.setBrush(STATE_COLOURS[item.state])
         painter.drawRect(QRectF(bar_x, y, bar_w * min(1.0, item.fraction), bar_h))
         if item.state == "over":
             painter.setPen(QPen(STATE_COLOURS["over"], 1.5))
-            painter.setBrush(Qt.NoBrush)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(bar_x, y, bar_w, bar_h))

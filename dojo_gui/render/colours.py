@@ -4,13 +4,14 @@ Every painted part asks a :data:`ColourProvider` first — a function from a par
 to a QColor, or None to keep the default.  The canvas, the exported pictures and the
 report all paint through it, so colouring chips by live temperature, power or link load
 is a matter of passing another provider (see :class:`ValueColours`), never of changing
-the painting.
+the painting.  Whoever makes a provider says what its colours mean with a :class:`Legend`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -37,6 +38,28 @@ SEVERITY_COLOURS: dict[str, QColor] = {"error": QColor("#d8453b"), "warning": QC
 TEXT = QColor("#1d232b")
 TEXT_ON_DARK = QColor("#f4f6f8")
 FRAME = {"chip": QColor("#5a1410"), "tile": QColor("#1b1f25"), "cabinet": QColor("#7d8792"), "room": QColor("#aab2bb")}
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What the colours of a provider mean: a ramp with its ends labelled, or named swatches, or both.
+
+    ``mark`` puts a labelled tick on the ramp (the fraction along it, the label), e.g. where a
+    budget is; ``caption`` explains a detail of the colouring, ``note`` warns about the values
+    (that they are stale, or missing).
+    """
+
+    title: str
+    low: str = ""  # the ramp's cool end; the ramp shows when either end is labelled
+    high: str = ""
+    swatches: tuple[tuple[QColor, str], ...] = ()
+    mark: tuple[float, str] | None = None
+    caption: str = ""
+    note: str = ""
+
+    @property
+    def has_ramp(self) -> bool:
+        return bool(self.low or self.high)
 
 
 def _hue(spec: AnySpec) -> int:
@@ -160,6 +183,36 @@ class ArrayColours:
 
 
 _LEVEL_BY_DEPTH = {1: "cabinet", 2: "tile", 3: "chip"}
+
+
+class CategoryColours(ArrayColours):
+    """Parts coloured by a category each (a pipeline stage, a group): ``values[level]`` holds an index into
+    ``table`` per part (NaN or -1: the part's default colour).  Painting treats it as any
+    :class:`ArrayColours`: the codes are the categories."""
+
+    def __init__(self, index: PartIndex, values: Mapping[str, np.ndarray], table: list[QColor]) -> None:
+        super().__init__(index, values, 0.0, max(len(table) - 1, 1), steps=max(len(table), 2))
+        self.table = list(table)
+        self.table_rgb = np.array([[c.red(), c.green(), c.blue()] for c in self.table], np.int64).reshape(-1, 3)
+
+    def codes(self, level: str) -> np.ndarray:
+        codes = self._codes.get(level)
+        if codes is None:
+            values = self.values.get(level)
+            if values is None:
+                codes = np.full(len(self.index.paths.get(level, ())), -1, np.int16)
+            else:
+                known = np.isfinite(values) & (values >= 0) & (values < len(self.table))
+                codes = np.where(known, np.nan_to_num(values), -1).astype(np.int16)
+            self._codes[level] = codes
+        return codes
+
+
+def category_colour(k: int, shade: int = 0) -> QColor:
+    """The ``k``-th of a sequence of distinct hues (neighbours far apart on the wheel), in one of three shades."""
+    hue = round(k * 137.508) % 360  # the golden angle: any run of consecutive categories spreads out
+    saturation, value = ((170, 225), (120, 245), (205, 175))[shade % 3]
+    return QColor.fromHsv(hue, saturation, value)
 
 
 def blend(colours: list[QColor], fallback: QColor) -> QColor:

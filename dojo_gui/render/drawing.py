@@ -16,8 +16,8 @@ the SVG export all paint through it.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Collection, Mapping
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
@@ -69,6 +69,7 @@ class PaintState:
     summaries: Mapping[PartPath, Summary] | None = None
     severities: Mapping[PartPath, str] | None = None  # worst finding per path
     accepting: Collection[tuple[PartPath, Slot]] | None = None  # empty slots to light up during a drag
+    links: bool = True  # the links between parts (painted by the canvas over every part, see render.links)
 
 
 class PartDrawing:
@@ -310,7 +311,7 @@ class PartDrawing:
         state = state or PaintState()
         chip_px = CHIP * lod
         visible = (lambda r: r.intersects(exposed)) if exposed is not None else (lambda r: True)
-        painter.setRenderHint(QPainter.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
         # The part itself, then the containers inside it, in batches of one colour.
         own = self.containers[0] if self.containers and self.containers[0].path == self.path else None
@@ -319,7 +320,7 @@ class PartDrawing:
             painter.setPen(frame_pen)
             painter.setBrush(own.fill)
             painter.drawRect(own.rect)
-        painter.setPen(Qt.NoPen)
+        painter.setPen(Qt.PenStyle.NoPen)
         for colour, rects in self.frame_batches:
             painter.setBrush(colour)
             painter.drawRects(rects)
@@ -328,12 +329,12 @@ class PartDrawing:
                 painter.setBrush(colour)
                 painter.drawRects(rects)
             if chip_px >= 6:  # close enough to see an empty slot's edge: a dashed outline says "put something here"
-                dashed = QPen(QColor("#9aa3ad"), 1.0, Qt.DashLine)
+                dashed = QPen(QColor("#9aa3ad"), 1.0, Qt.PenStyle.DashLine)
                 dashed.setCosmetic(True)
                 painter.setPen(dashed)
-                painter.setBrush(Qt.NoBrush)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRects([rect for _, _, _, rect in self.empty if visible(rect)])
-                painter.setPen(Qt.NoPen)
+                painter.setPen(Qt.PenStyle.NoPen)
 
         # Chips: blocks from far away, rectangles nearer, culled to what is exposed when close.
         if self.chips:
@@ -349,7 +350,7 @@ class PartDrawing:
             for colour, rects in batches:
                 painter.setBrush(colour)
                 painter.drawRects(rects)
-            painter.setPen(Qt.NoPen)
+            painter.setPen(Qt.PenStyle.NoPen)
             if state.ports and chip_px >= PORTS_FROM:
                 painter.setBrush(QColor("#f2d7a0"))
                 ports = self.ports()
@@ -360,7 +361,7 @@ class PartDrawing:
         if self.misfits:
             painter.setPen(QPen(C.REFUSE, 0))
             for box in self.misfits:
-                painter.setBrush(QBrush(C.REFUSE, Qt.BDiagPattern))
+                painter.setBrush(QBrush(C.REFUSE, Qt.BrushStyle.BDiagPattern))
                 painter.drawRect(box.rect)
 
         if state.accepting:
@@ -384,7 +385,7 @@ class PartDrawing:
                 if severity in marked:
                     marked[severity].append(box.rect)
             self._marked, self._marked_for = marked, severities
-        painter.setBrush(Qt.NoBrush)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         for severity, rects in self._marked.items():
             shown = [r for r in rects if visible(r)]
             if shown:
@@ -442,8 +443,8 @@ class PartDrawing:
                     painter.setPen(text_colour)
                     text = _container_label(box)
                     text_rect = QRectF(header.x() + 4, header.y(), label_w - 6, header.height())
-                    painter.drawText(text_rect, int(Qt.AlignVCenter | Qt.AlignLeft),
-                                     QFontMetricsF(painter.font()).elidedText(text, Qt.ElideRight, text_rect.width()))
+                    painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                                     QFontMetricsF(painter.font()).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width()))
                 if show_bars:
                     bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4, header.height() - 2)
                     paint_bars(painter, bar_rect, bars, small, text_colour)
@@ -453,7 +454,7 @@ class PartDrawing:
                 tag_metrics = QFontMetricsF(small)
                 for part, rect in tags:
                     name = part.name or f"[{part.slot[0]},{part.slot[1]}]"
-                    painter.drawText(rect, int(Qt.AlignHCenter | Qt.AlignBottom), tag_metrics.elidedText(name, Qt.ElideRight, rect.width()))
+                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), tag_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()))
             small_metrics = QFontMetricsF(small)
             for box, rect in chip_jobs:
                 painter.setPen(C.text_colour_on(box.fill))
@@ -461,18 +462,18 @@ class PartDrawing:
                 inner = rect.adjusted(3, 3, -3, -3)
                 if rect.width() < CHIP_FIGURES_FROM:
                     painter.setFont(font)
-                    painter.drawText(inner, int(Qt.AlignCenter), metrics.elidedText(name, Qt.ElideRight, inner.width()))
+                    painter.drawText(inner, int(Qt.AlignmentFlag.AlignCenter), metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
                     continue
                 lines = [f"[{box.part.slot[0]},{box.part.slot[1]}]"]
                 if isinstance(box.spec, ChipSpec):
                     lines += _chip_figures(box.spec)
                 painter.setFont(font)
                 top = QRectF(inner.x(), inner.y(), inner.width(), inner.height() * 0.4)
-                painter.drawText(top, int(Qt.AlignHCenter | Qt.AlignBottom), metrics.elidedText(name, Qt.ElideRight, inner.width()))
+                painter.drawText(top, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
                 painter.setFont(small)
                 bottom = QRectF(inner.x(), top.bottom() + 1, inner.width(), inner.height() - top.height() - 1)
-                painter.drawText(bottom, int(Qt.AlignHCenter | Qt.AlignTop),
-                                 "\n".join(small_metrics.elidedText(line, Qt.ElideRight, inner.width()) for line in lines))
+                painter.drawText(bottom, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                                 "\n".join(small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, inner.width()) for line in lines))
         finally:
             painter.restore()
 

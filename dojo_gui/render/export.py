@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from ..model.design import Design, PartPath
 from .colours import ColourProvider
-from .drawing import PartDrawing, PaintState
+from .drawing import PaintState, PartDrawing
 from .geometry import Layout
 
 BACKGROUND = QColor("#fbfbfc")
@@ -42,10 +42,21 @@ def fitted_height(design: Design, width: int, max_height: int, path: PartPath = 
     return int(min(max_height, max(min_height, round(height))))
 
 
+def fitted_size(design: Design, width: int, height: int, path: PartPath = (), margin: float = 12.0) -> tuple[int, int]:
+    """The largest picture within ``width`` x ``height`` that has the shape of the part at ``path`` (the room):
+    a row of ten cabinets is a wide strip, not a strip in the middle of an empty 2400 x 1500 frame."""
+    box = PartDrawing(design, Layout(design), path, None).rect
+    if box.width() <= 0 or box.height() <= 0:
+        return width, height
+    scale = min((width - 2 * margin) / box.width(), (height - 2 * margin) / box.height())
+    return (max(1, min(width, round(box.width() * scale + 2 * margin))),
+            max(1, min(height, round(box.height() * scale + 2 * margin))))
+
+
 def render_design(design: Design, width: int, height: int, colours: ColourProvider | None = None,
                   path: PartPath = (), state: PaintState | None = None) -> QImage:
     """A ``width`` x ``height`` picture of the design (or of the part at ``path``), as the canvas draws it."""
-    image = QImage(max(1, int(width)), max(1, int(height)), QImage.Format_ARGB32_Premultiplied)
+    image = QImage(max(1, int(width)), max(1, int(height)), QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(BACKGROUND)
     painter = QPainter(image)
     try:
@@ -83,7 +94,7 @@ def svg_bytes(design: Design, width: int = 1600, height: int = 900, colours: Col
     """The SVG picture as bytes (for embedding in an HTML report)."""
     data = QByteArray()
     buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     export_svg(design, buffer, width, height, colours, path, state)
     buffer.close()
     return bytes(data.data())
@@ -93,7 +104,7 @@ def image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
     """The image encoded as ``fmt`` (PNG, JPG), for one atomic write of the file (empty if it cannot be)."""
     data = QByteArray()
     buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     ok = image.save(buffer, fmt)
     buffer.close()
     return bytes(data.data()) if ok else b""
@@ -103,4 +114,4 @@ def image_png_bytes(image: QImage) -> bytes:
     return image_bytes(image, "PNG")
 
 
-__all__ = ["paint_design", "render_design", "export_svg", "svg_bytes", "image_bytes", "image_png_bytes", "BACKGROUND"]
+__all__ = ["BACKGROUND", "export_svg", "image_bytes", "image_png_bytes", "paint_design", "render_design", "svg_bytes"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ..model.design import Design
 from ..render import render_design
@@ -25,7 +25,7 @@ class ExportResult:
 
 def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html: str | os.PathLike | None = None,
                   source: str = "", other: Design | None = None, other_source: str = "",
-                  picture: PictureFn | None | object = _DEFAULT, runs: Iterable[dict] = (),
+                  picture: PictureFn | object | None = _DEFAULT, runs: Iterable[dict] = (),
                   html_images: str = "embed", sections: Iterable[SectionBuilder] = SECTIONS,
                   inputs: Iterable[str | os.PathLike[str]] = ()) -> ExportResult:
     """Write the report of ``design`` as PDF and/or HTML.

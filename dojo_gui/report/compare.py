@@ -79,7 +79,7 @@ class DesignDiff:
 
 
 def _contents(part: Part) -> tuple[tuple[str, int], ...]:
-    counts = {lv: 0 for lv in LEVELS}
+    counts = dict.fromkeys(LEVELS, 0)
     for p in part.walk():
         if p is not part:
             counts[p.level] += 1

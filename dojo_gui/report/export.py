@@ -23,7 +23,7 @@ from ..io.atomic import write_atomic
 from ..io.csvcells import csv_row
 from ..model.design import Design, PartPath
 from ..model.runs import RunRecord
-from ..render import ColourProvider, PaintState, image_bytes, render_design, svg_bytes
+from ..render import ColourProvider, PaintState, fitted_size, image_bytes, render_design, svg_bytes
 
 
 def key_figures_csv(records: Iterable[RunRecord]) -> str:
@@ -94,7 +94,8 @@ def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400
                    inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """The design's picture (or one part's, at ``part``) as PNG/JPEG or SVG, chosen by the file's suffix.
 
-    ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).  Raises
+    ``colours`` and ``state`` draw it as the canvas shows it (overlays, capacity bars).  ``width`` x
+    ``height`` is the most it takes: the picture has the design's own shape, cropped to it.  Raises
     :class:`PictureTooLarge` for a size over the limits, OSError when the file cannot be written.
     """
     path = Path(path)
@@ -102,6 +103,7 @@ def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400
     if suffix not in (".svg", ".png", ".jpg", ".jpeg"):
         raise ValueError(f"{path}: a picture is saved as .png, .jpg or .svg")
     check_picture_size(width, height)
+    width, height = fitted_size(design, width, height, part)
     if suffix == ".svg":
         data = svg_bytes(design, width, height, colours, part, state)
     else:

@@ -1,9 +1,10 @@
 """Writing a :class:`Report` as HTML (one self-contained file, or images beside it) and as PDF.
 
-The PDF is Qt's rich-text layout of the same HTML, paginated on A4 and painted page by
-page into a QPdfWriter with a running header and "page i of n" footer.  The contents
-on the title page carry the page each section starts on; those numbers come from the
-layout itself (a second layout pass fills them in).
+The PDF is Qt's rich-text layout of the same blocks, placed on A4 pages by :mod:`.pages`
+(tables split only between rows, charts as vectors) and painted page by page into a
+QPdfWriter with a running header and "page i of n" footer.  The contents carry the page
+each section starts on; those numbers come from the layout itself (a second pass fills
+them in).
 """
 
 from __future__ import annotations
@@ -15,13 +16,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QGuiApplication, QImage, QPageLayout,
-                           QPageSize, QPainter, QPdfWriter, QPen, QTextDocument)
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
 
 from ..io.atomic import OutputIsInput, atomic_path, write_atomic
 from .document import Figure, Report, render_html
+from .pages import Page, paginate, paint_body, section_pages
 
 LOGICAL_DPI = 96.0  # the layout's unit: CSS pixels
 PAGE_SIZE_MM = (210.0, 297.0)  # A4 portrait
@@ -71,14 +82,14 @@ def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed"
     written = [path]
     if images == "embed":
         def src(figure: Figure) -> str:
-            return "data:image/png;base64," + base64.b64encode(png_bytes(figure.image)).decode("ascii")
+            return "data:image/png;base64," + base64.b64encode(png_bytes(figure.picture())).decode("ascii")
     elif images == "beside":
         folder = path.with_name(f"{path.stem}-images")
 
         def src(figure: Figure) -> str:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{figure.key}.png"
-            write_atomic(target, png_bytes(figure.image), inputs=inputs)
+            write_atomic(target, png_bytes(figure.picture()), inputs=inputs)
             written.append(target)
             return f"{folder.name}/{target.name}"
     else:
@@ -96,7 +107,7 @@ def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed"
 # --------------------------------------------------------------------------- PDF
 @dataclass
 class PdfLayout:
-    document: QTextDocument
+    pages_laid: list[Page]  # what is on each page, where
     page_width: float  # CSS px, the whole page
     page_height: float
     body: QRectF  # the text area on every page
@@ -109,48 +120,20 @@ def _page_px() -> tuple[float, float]:
 
 
 def layout_pdf(report: Report) -> PdfLayout:
-    """Lay the report out on A4 pages; the contents get the real page numbers."""
+    """Lay the report out on A4 pages (:mod:`.pages`); the contents get the real page numbers."""
     ensure_gui_application()
     width, height = _page_px()
-    # Whole pixels: Qt lays out in 1/64 px, and a page height it cannot represent lets a heading that
-    # starts a page leak a hair into the page before (invisible, but there for text extraction).
     body = QRectF(MARGINS_PX["left"], MARGINS_PX["top"], math.floor(width - MARGINS_PX["left"] - MARGINS_PX["right"]),
                   math.floor(height - MARGINS_PX["top"] - MARGINS_PX["bottom"]))
-    pages: dict[str, int] = {s.key: 0 for s in report.sections}
+    numbers: dict[str, int] = {s.key: 0 for s in report.sections}
+    documents: dict[str, QTextDocument] = {}
     for _ in range(3):  # the contents' numbers do not change its length, so this settles on the second pass
-        doc = _document(report, body, pages)
-        found = _section_pages(doc, report, body.height())
-        if found == pages:
+        laid = paginate(report, body, numbers, documents)
+        found = section_pages(laid)
+        if found == numbers:
             break
-        pages = found
-    return PdfLayout(doc, width, height, body, doc.pageCount(), pages)
-
-
-def _document(report: Report, body: QRectF, section_pages: dict[str, int]) -> QTextDocument:
-    doc = QTextDocument()
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(9.0)
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
-    doc.setPageSize(QSizeF(body.width(), body.height()))
-    for figure in report.figures():
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"report-image:{figure.key}"), figure.image)
-    doc.setHtml(render_html(report, lambda f: f"report-image:{f.key}", section_pages=section_pages, qt=True))
-    return doc
-
-
-def _section_pages(doc: QTextDocument, report: Report, page_height: float) -> dict[str, int]:
-    layout = doc.documentLayout()
-    doc.pageCount()  # Qt lays out lazily; positions are final only once the whole document is laid out
-    tops = []
-    block = doc.begin()
-    while block.isValid():
-        if block.blockFormat().headingLevel() == 2:
-            tops.append(layout.blockBoundingRect(block).top())
-        block = block.next()
-    if len(tops) != len(report.sections):
-        raise AssertionError(f"found {len(tops)} section headings in the layout for {len(report.sections)} sections")
-    return {s.key: int(top // page_height) + 1 for s, top in zip(report.sections, tops)}
+        numbers = found
+    return PdfLayout(laid, width, height, body, len(laid), numbers)
 
 
 def write_pdf(report: Report, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> PdfLayout:
@@ -212,15 +195,4 @@ def _paint_page(painter: QPainter, layout: PdfLayout, report: Report, index: int
                      f"page {index + 1} of {layout.pages}")
     painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                      dict(report.facts).get("By", ""))
-
-    page_h = body.height()
-    clip = QRectF(0, index * page_h, body.width(), page_h)
-    painter.save()
-    painter.translate(body.left(), body.top() - index * page_h)
-    painter.setClipRect(clip)
-    context = QAbstractTextDocumentLayout.PaintContext()
-    # Qt draws a block whose edge touches the clip, so a heading that starts the next page would also be
-    # written (clipped away, but present for text extraction) at the foot of this one; stay a hair inside.
-    context.clip = clip.adjusted(0, 0.01, 0, -0.01)
-    layout.document.documentLayout().draw(painter, context)
-    painter.restore()
+    paint_body(painter, layout.pages_laid[index], body)

@@ -48,14 +48,38 @@ FIGURE_LABELS: dict[str, str] = {
     "time_to_train_s": "Time to train",
     "throttled_fraction": "Chips throttled",
     "energy_j": "Energy",
+    # A training run's step, part by part, and what the thermal engine found.
+    "compute_s": "Compute",
+    "tp_comm_s": "Tensor-parallel communication",
+    "pp_comm_s": "Pipeline communication",
+    "dp_comm_s": "Gradient communication (exposed)",
+    "bubble_s": "Pipeline bubble",
+    "memory_stream_s": "Memory streaming (exposed)",
+    "other_s": "Optimizer",
+    "throttle_s": "Throttling",
+    "feed_power_w": "Power at the feed",
+    "first_stage_utilization_fraction": "First stage's utilization over a step",
+    "it_energy_j": "IT energy",
+    "simulated_s": "Time simulated",
+    "comm_time_s": "Collective time per step",
 }
+
+# A figure that means something else in a kind of run: a thermal run's energy is the facility's.
+KIND_LABELS: dict[tuple[str, str], str] = {("thermal", "energy_j"): "Facility energy"}
+
+# Words a label spelled out from a name keeps as they are written: "it_energy_j" -> "IT energy", not "It energy".
+ACRONYMS: dict[str, str] = {w.lower(): w for w in (
+    "IT", "PUE", "WUE", "MFU", "CDU", "TDP", "HBM", "SRAM", "DVFS", "UPS", "Tj", "TP", "PP", "DP", "CPU", "GPU",
+    "TPU", "DIP", "PCIe", "NVLink", "FLOPS", "FLOP", "ID", "BF16", "FP32", "FP8", "CFP8", "HVAC", "AC", "DC")}
 
 _SUFFIX_WORDS = ("_k_per_w", "_j_per_k", "_lpm_per_kw", "_fraction", "_efficiency", "_bytes", "_flops",
                  "_flop", "_Bps", "_lpm", "_mm2", "_hz", "_kg", "_pa", "_nm", "_w", "_s", "_c", "_k", "_j", "_m")
 
 
-def figure_label(name: str) -> str:
-    """``tj_max_c`` -> "Hottest junction"; an unknown ``pump_power_w`` -> "Pump power"."""
+def figure_label(name: str, kind: str = "") -> str:
+    """``tj_max_c`` -> "Hottest junction"; an unknown ``peak_cdu_load_w`` -> "Peak CDU load" (acronyms kept)."""
+    if (kind, name) in KIND_LABELS:
+        return KIND_LABELS[kind, name]
     if name in FIGURE_LABELS:
         return FIGURE_LABELS[name]
     stem = name
@@ -63,8 +87,10 @@ def figure_label(name: str) -> str:
         if stem.endswith(suffix) and len(stem) > len(suffix):
             stem = stem[: -len(suffix)]
             break
-    words = stem.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    words = [ACRONYMS.get(w.lower(), w) for w in stem.split("_") if w]
+    if words and words[0] not in ACRONYMS.values():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
 
 
 def read_runs(runs: Iterable[Any], where: str = "runs") -> tuple[list[RunRecord], list[RunRecordError]]:

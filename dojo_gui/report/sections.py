@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 from PySide6.QtGui import QImage
 
 from .. import __version__, units
 from ..model.aggregate import Summary, summarize, summarize_all
-from ..model.design import Design, Part, format_path
+from ..model.design import Design
+from ..model.finding_groups import FindingGroup, group_findings
 from ..model.rules import Finding, check, count_by_severity
 from ..model.runs import RunRecord, RunRecordError
-from ..model.specs import LEVELS, ChipSpec, ContainerSpec, Spec
+from ..model.specs import LEVELS, ChipSpec, Spec
 from ..render import fitted_height
-from .charts import line_chart
+from ..sim.comm_reasons import why_not
+from ..text import count
+from .charts import Chart
 from .compare import DesignDiff, describe_contents, diff_designs
 from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
+from .parts import PartGroup, part_groups
 from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
+from .summary import DIGITS, LOWER_IS_BETTER, spec_figure_label, summary_section
+from .summary import change as value_change
 from .sweeps import sweeps_section
 
 # Draws the design into an image of the given size: dojo_gui.render.render_design(design, width, height).
@@ -85,6 +92,35 @@ class ReportContext:
         return list(self.other.runs) if self.other is not None else []
 
     @cached_property
+    def _groups(self) -> dict[str, list[PartGroup]]:
+        return {}
+
+    def part_groups(self, level: str) -> list[PartGroup]:
+        """The parts of ``level`` in groups of alike ones, found once for every section that lists them."""
+        if level not in self._groups:
+            self._groups[level] = part_groups(self.design, self.summaries, level)
+        return self._groups[level]
+
+    @cached_property
+    def other_findings(self) -> list[Finding]:
+        return check(self.other) if self.other is not None else []
+
+    @cached_property
+    def design_picture(self) -> QImage | Note:
+        """The design's picture, drawn once for every section that shows it, or a note saying why there is none."""
+        if self.picture is None:
+            return Note("No picture of the design was asked for; the report shows figures only.")
+        w, h = PICTURE_SIZE
+        try:
+            h = fitted_height(self.design, w, h)  # a row of cabinets gets a short, wide picture
+            image = self.picture(self.design, w, h)
+        except Exception as exc:  # a drawing bug must not cost the reviewer the rest of the report
+            return Note(f"No picture of the design: drawing it failed ({type(exc).__name__}: {exc}).", "warning")
+        if not isinstance(image, QImage) or image.isNull():
+            return Note("No picture of the design: the renderer returned no image.", "warning")
+        return image
+
+    @cached_property
     def diff(self) -> DesignDiff | None:
         return diff_designs(self.other, self.design) if self.other is not None else None
 
@@ -106,7 +142,8 @@ def fmt_peak(peak: dict[str, float]) -> str:
 
 
 def fmt_figure_value(name: str, value: Any, digits: int = 6) -> str:
-    """A record's or a spec's figure, in the unit its name says."""
+    """A record's or a spec's figure, in the unit its name says (a PUE to its third decimal at least)."""
+    digits = max(digits, DIGITS.get(name, 0))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -134,60 +171,15 @@ def _level_name(level: str, n: int) -> str:
     return level if n == 1 else level + "s"
 
 
-# --------------------------------------------------------------------------- grouping parts
-@dataclass
-class PartGroup:
-    """Placed parts of one level with the same spec and the same figures (ten identical cabinets)."""
-
-    level: str
-    spec_id: str
-    parts: list[Part]
-    summary: Summary | None  # of one of them (all are alike); None for chips
-
-    def label(self, design: Design) -> str:
-        spec = design.specs.get(self.spec_id)
-        name = spec.name if spec is not None and spec.name else self.spec_id
-        if len(self.parts) == 1:
-            part = self.parts[0]
-            return f"{format_path(part.path)}" + (f" “{part.name}”" if part.name else "") + f": {name}"
-        first, last = format_path(self.parts[0].path), format_path(self.parts[-1].path)
-        return f"{len(self.parts):,} × {name} ({first} … {last})"
-
-
-def _summary_key(s: Summary) -> tuple:
-    return (s.spec_id, tuple(s.counts.values()), tuple(sorted(s.peak_flops.items())), s.sram_bytes, s.hbm_bytes,
-            round(s.max_power_w, 6), round(s.idle_power_w, 6), s.power_budget_w, s.cooling_capacity_w,
-            round(s.load_kg, 6), s.max_load_kg, s.filled, s.slots)
-
-
-def part_groups(ctx: ReportContext, level: str) -> list[PartGroup]:
-    groups: dict[tuple, PartGroup] = {}
-    for part in ctx.design.parts(level):
-        if level == "chip":
-            key: tuple = (part.spec_id,)
-            summary = None
-        else:
-            summary = ctx.summaries.get(id(part))
-            if summary is None:
-                continue
-            key = _summary_key(summary)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = PartGroup(level, part.spec_id, [], summary)
-        group.parts.append(part)
-    return list(groups.values())
-
-
 # --------------------------------------------------------------------------- sections
 def overview_section(ctx: ReportContext) -> Section:
     d, s = ctx.design, ctx.total
     blocks: list = []
     if d.description:
         blocks.append(Paragraph(d.description))
-    blocks.append(_picture_block(ctx))
     counts = s.counts
     rows = [
-        ["Parts", f"{counts['room']} room, {counts['cabinet']:,} cabinets, {counts['tile']:,} tiles, {counts['chip']:,} chips"],
+        ["Parts", ", ".join(count(counts[level], level) for level in ("room", "cabinet", "tile", "chip"))],
         *[[f"Peak compute {name.upper()}", fmt(v, "FLOPS")] for name, v in s.peak_flops.items()],
         ["SRAM", fmt(s.sram_bytes, "B")],
         ["HBM", fmt(s.hbm_bytes, "B")],
@@ -201,34 +193,33 @@ def overview_section(ctx: ReportContext) -> Section:
         ["Mass", f"{s.mass_kg:,.0f} kg"],
     ]
     counts_f = count_by_severity(ctx.findings)
-    rows.append(["Findings", f"{counts_f['error']} errors, {counts_f['warning']} warnings, {counts_f['info']} notes"])
+    rows.append(["Findings", (f"{count(counts_f['error'], 'error')}, {count(counts_f['warning'], 'warning')}, "
+                              f"{count(counts_f['info'], 'note')}")])
     latest = latest_by_kind(ctx.runs)
     for kind, record in latest.items():
         for name in HEADLINE_FIGURES[kind]:
             if name in record.key_figures:
-                rows.append([f"{figure_label(name)} ({record.label or kind})", fmt_figure_value(name, record.key_figures[name], 3)])
+                rows.append([f"{figure_label(name, kind)} ({record.label or kind})",
+                             fmt_figure_value(name, record.key_figures[name], 3)])
     blocks.append(Table("totals", ["Figure", "Whole design"], rows, frozenset({1}), column_widths=[45, 55]))
     return Section("overview", "Overview", blocks, new_page=True)
 
 
-def _picture_block(ctx: ReportContext):
-    if ctx.picture is None:
-        return Note("No picture of the design was asked for; the report shows figures only.")
-    w, h = PICTURE_SIZE
+def when(finished: str) -> str:
+    """A run's finishing time as a reader writes it: "2026-12-07T02:57:03Z" -> "2026-12-07 02:57 UTC"."""
     try:
-        h = fitted_height(ctx.design, w, h)  # a row of cabinets gets a short, wide picture
-        image = ctx.picture(ctx.design, w, h)
-    except Exception as exc:  # a drawing bug must not cost the reviewer the rest of the report
-        return Note(f"No picture of the design: drawing it failed ({type(exc).__name__}: {exc}).", "warning")
-    if not isinstance(image, QImage) or image.isNull():
-        return Note("No picture of the design: the renderer returned no image.", "warning")
-    return Figure("design-picture", image, f"{ctx.design.name or 'The design'}: the room with its cabinets, tiles and chips.")
+        moment = _dt.datetime.fromisoformat(finished.replace("Z", "+00:00"))
+    except ValueError:
+        return finished or "—"
+    if moment.tzinfo is not None and moment.utcoffset() == _dt.timedelta(0):
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def levels_section(ctx: ReportContext) -> Section:
     rows, kinds = [], []
     for level in TOP_DOWN:
-        groups = part_groups(ctx, level)
+        groups = ctx.part_groups(level)
         for group in groups:
             spec = ctx.design.specs.get(group.spec_id)
             n = len(group.parts)
@@ -265,7 +256,7 @@ def levels_section(ctx: ReportContext) -> Section:
 def budgets_section(ctx: ReportContext) -> Section:
     rows, kinds = [], []
     for level in TOP_DOWN[:-1]:
-        for group in part_groups(ctx, level):
+        for group in ctx.part_groups(level):
             s = group.summary
             label = group.label(ctx.design)
             checks = [("Power", s.max_power_w, s.power_budget_w, "W"),
@@ -299,22 +290,38 @@ def budgets_section(ctx: ReportContext) -> Section:
 def findings_section(ctx: ReportContext) -> Section:
     findings = ctx.findings
     counts = count_by_severity(findings)
-    blocks: list = [Paragraph(f"The design rules found {counts['error']} errors, {counts['warning']} warnings and "
-                              f"{counts['info']} notes.")]
-    if findings:
-        shown = findings[:MAX_FINDING_ROWS]
-        kinds = [{"error": "bad", "warning": "warn"}.get(f.severity, "") for f in shown]
+    groups = group_findings(findings, {spec_id: spec.name for spec_id, spec in ctx.design.specs.items()})
+    text = (f"The design rules found {count(counts['error'], 'error')}, "
+            f"{count(counts['warning'], 'warning')} and {count(counts['info'], 'note')}.")
+    if len(groups) < len(findings):
+        text += " The same finding on parts of one spec is one row, with the parts it concerns."
+    blocks: list = [Paragraph(text)]
+    if groups:
+        shown = groups[:MAX_FINDING_ROWS]
+        kinds = [{"error": "bad", "warning": "warn"}.get(g.severity, "") for g in shown]
         blocks.append(Table("findings", ["Severity", "Rule", "Where", "Finding"],
-                            [[f.severity, f.rule, f.where(), f.message] for f in shown],
+                            [[g.severity, g.rule, _group_where(g), g.message] for g in shown],
                             row_kinds=kinds, column_widths=[10, 14, 30, 46]))
-        if len(findings) > len(shown):
+        if len(groups) > len(shown):
             rest: dict[str, int] = {}
-            for f in findings[len(shown):]:
-                rest[f"{f.severity} {f.rule}"] = rest.get(f"{f.severity} {f.rule}", 0) + 1
-            blocks.append(Note(f"{len(findings) - len(shown):,} more findings are not listed: "
+            for g in groups[len(shown):]:
+                rest[f"{g.severity} {g.rule}"] = rest.get(f"{g.severity} {g.rule}", 0) + g.count
+            blocks.append(Note(f"{sum(rest.values()):,} more findings are not listed: "
                                + ", ".join(f"{n:,} × {k}" for k, n in rest.items())
-                               + ". `dojo-gui validate` lists them all."))
+                               + ". `dojo-gui validate --all` lists them all."))
     return Section("findings", "Findings", blocks)
+
+
+FINDING_PARTS_NAMED = 3  # parts a row of the findings names before "and N more"
+
+
+def _group_where(group: FindingGroup) -> str:
+    """Where a row's findings are: the part, or how many parts and the first few of them."""
+    if group.count == 1:
+        return group.where()
+    named = ", ".join(f.where() for f in group.findings[:FINDING_PARTS_NAMED])
+    rest = group.count - FINDING_PARTS_NAMED
+    return f"{group.where()}: {named}" + (f" and {rest:,} more" if rest > 0 else "")
 
 
 def results_section(ctx: ReportContext) -> Section:
@@ -327,9 +334,10 @@ def results_section(ctx: ReportContext) -> Section:
         return Section("results", "Simulation results", blocks)
     history = []
     for number, record in enumerate(ctx.runs, 1):
-        headline = "; ".join(f"{figure_label(n)} {fmt_figure_value(n, record.key_figures[n], 3)}"
+        headline = "; ".join(f"{figure_label(n, record.kind)} {fmt_figure_value(n, record.key_figures[n], 3)}"
                              for n in HEADLINE_FIGURES[record.kind] if n in record.key_figures)
-        history.append([str(number), KIND_TITLES[record.kind], record.label or "—", record.finished or "—", headline or "—"])
+        history.append([str(number), KIND_TITLES[record.kind], record.label or "—", when(record.finished),
+                        headline or "—"])
     blocks.append(Paragraph(f"{len(ctx.runs)} saved run{'s' if len(ctx.runs) != 1 else ''}, oldest first; the latest "
                             "of each kind is shown in full below."))
     blocks.append(Table("runs", ["#", "Kind", "Run", "Finished", "Key figures"], history, frozenset({0}),
@@ -343,19 +351,33 @@ def results_section(ctx: ReportContext) -> Section:
         order = {n: i for i, n in enumerate(HEADLINE_FIGURES[kind])}
         figures.sort(key=lambda kv: order.get(kv[0], len(order)))
         blocks.append(Table(f"results-{kind}", ["Key figure", "Value"],
-                            [[figure_label(n), fmt_figure_value(n, v, 4)] for n, v in figures], frozenset({1}),
+                            [[figure_label(n, kind), fmt_figure_value(n, v, 4)] for n, v in figures], frozenset({1}),
                             column_widths=[50, 50]))
         blocks.extend(_series_figures(kind, record))
         for t, table in enumerate(record.tables):
             shown = table.rows[:MAX_RUN_TABLE_ROWS]
             blocks.append(Paragraph(table.title or f"Table {t + 1}", small=False))
             blocks.append(Table(f"results-{kind}-table-{t}", [figure_label(c) for c in table.columns],
-                                [[fmt_figure_value(c, v, 4) for c, v in zip(table.columns, row)] for row in shown],
+                                [[cell_text(c, v) for c, v in zip(table.columns, row)] for row in shown],
                                 frozenset(i for i, c in enumerate(table.columns) if units.unit_for_name(c).key != "1")))
             if len(table.rows) > len(shown):
                 blocks.append(Paragraph(f"… and {len(table.rows) - len(shown):,} more rows (export the results as CSV "
                                         "for all of them).", small=True))
     return Section("results", "Simulation results", blocks)
+
+
+# Columns of a run's tables whose text is the engine's, put in a reader's words.
+CELL_WORDS: dict[str, Callable[[str], str]] = {"why_not": why_not}
+
+
+def cell_text(column: str, value: Any) -> str:
+    if column in CELL_WORDS and isinstance(value, str) and value:
+        return CELL_WORDS[column](value)
+    return fmt_figure_value(column, value, 4)
+
+
+# The y axis' name for charts of several series of one unit; one series is named by its own label.
+AXIS_NAMES = {"%": "Share", "1": "Value", "C": "Temperature"}
 
 
 def _series_figures(kind: str, record: RunRecord) -> list[Figure]:
@@ -366,11 +388,14 @@ def _series_figures(kind: str, record: RunRecord) -> list[Figure]:
         by_unit.setdefault(unit.key, {})[figure_label(name)] = np.asarray(points, float).reshape(-1, 2)
     out = []
     for i, (unit_key, series) in enumerate(by_unit.items()):
-        quantity = units.UNITS[unit_key].quantity
-        title = next(iter(series)) if len(series) == 1 else f"{quantity[:1].upper()}{quantity[1:]} over time"
-        image = line_chart(series, unit_key, title=title, width=900, height=420)
-        out.append(Figure(f"chart-{kind}-{i}", image, f"{KIND_TITLES[kind]}, {record.label or 'latest run'}: "
-                                                       f"{', '.join(series)}.", width=620))
+        if len(series) == 1:
+            axis_name = title = next(iter(series))
+        else:
+            axis_name = AXIS_NAMES.get(unit_key) or units.UNITS[unit_key].quantity.capitalize()
+            title = f"{axis_name} over time"
+        chart = Chart(series, unit_key, axis_name, title, width=620, height=280)
+        out.append(Figure(f"chart-{kind}-{i}", None, f"{KIND_TITLES[kind]}, {record.label or 'latest run'}: "
+                                                     f"{', '.join(series)}.", width=620, chart=chart))
     return out
 
 
@@ -385,36 +410,26 @@ def comparison_section(ctx: ReportContext) -> Section | None:
                               "Changes are from the baseline to this design.")]
     rows, kinds = [], []
 
-    def row(label: str, old: float | None, new: float | None, show: Callable[[float], str], lower_is_better: bool | None = None):
+    def row(label: str, old: float | None, new: float | None, unit: str, lower_is_better: bool | None = None):
         if old is None and new is None:
             return
-        if old is None or new is None:
-            rows.append([label, show(old) if old is not None else "—", show(new) if new is not None else "—", "—"])
-            kinds.append("")
-            return
-        delta = new - old
-        if abs(delta) <= 1e-12 * max(abs(old), abs(new), 1e-300):
-            change, kind = "same", ""
-        else:
-            pct = f" ({delta / old * 100:+.1f} %)" if old else ""
-            change = ("+" if delta > 0 else "−") + show(abs(delta)) + pct
-            kind = "" if lower_is_better is None else ("good" if (delta < 0) == lower_is_better else "warn")
-        rows.append([label, show(old), show(new), change])
+        old_text, new_text, delta, kind = value_change(old, new, unit, lower_is_better)
+        rows.append([label, old_text, new_text, delta])
         kinds.append(kind)
 
     for level in TOP_DOWN[1:]:
-        row(f"{level.capitalize()}s", a.counts[level], b.counts[level], lambda v: f"{v:,.0f}")
+        row(f"{level.capitalize()}s", a.counts[level], b.counts[level], "1")
     for name in dict.fromkeys([*a.peak_flops, *b.peak_flops]):
-        row(f"Peak compute {name.upper()}", a.peak(name), b.peak(name), lambda v: fmt(v, "FLOPS"), False)
-    row("SRAM", a.sram_bytes, b.sram_bytes, lambda v: fmt(v, "B"), False)
-    row("HBM", a.hbm_bytes, b.hbm_bytes, lambda v: fmt(v, "B"), False)
-    row("IT power at full load", a.it_power_w, b.it_power_w, lambda v: fmt(v, "W"), True)
-    row("Power at the feed, full load", a.max_power_w, b.max_power_w, lambda v: fmt(v, "W"), True)
-    row("Power at the feed, idle", a.idle_power_w, b.idle_power_w, lambda v: fmt(v, "W"), True)
-    row("Cooling capacity", a.cooling_capacity_w, b.cooling_capacity_w, lambda v: fmt(v, "W"), False)
-    fa, fb = count_by_severity(check(ctx.other)), count_by_severity(ctx.findings)
-    row("Errors found", fa["error"], fb["error"], lambda v: f"{v:,.0f}", True)
-    row("Warnings found", fa["warning"], fb["warning"], lambda v: f"{v:,.0f}", True)
+        row(f"Peak compute {name.upper()}", a.peak(name), b.peak(name), "FLOPS", False)
+    row("SRAM", a.sram_bytes, b.sram_bytes, "B", False)
+    row("HBM", a.hbm_bytes, b.hbm_bytes, "B", False)
+    row("IT power at full load", a.it_power_w, b.it_power_w, "W", True)
+    row("Power at the feed, full load", a.max_power_w, b.max_power_w, "W", True)
+    row("Power at the feed, idle", a.idle_power_w, b.idle_power_w, "W", True)
+    row("Cooling capacity", a.cooling_capacity_w, b.cooling_capacity_w, "W", False)
+    fa, fb = count_by_severity(ctx.other_findings), count_by_severity(ctx.findings)
+    row("Errors found", fa["error"], fb["error"], "1", True)
+    row("Warnings found", fa["warning"], fb["warning"], "1", True)
     la, lb = latest_by_kind(ctx.other_runs), latest_by_kind(ctx.runs)
     for kind in ("comm", "thermal", "train"):
         ra, rb = la.get(kind), lb.get(kind)
@@ -423,10 +438,9 @@ def comparison_section(ctx: ReportContext) -> Section | None:
         for name in HEADLINE_FIGURES[kind]:
             old = ra.figure(name) if ra else None
             new = rb.figure(name) if rb else None
-            lower = name in ("time_s", "pue", "it_power_w", "facility_power_w", "tj_max_c", "coolant_supply_c",
-                             "step_time_s", "time_to_train_s", "energy_j")
-            row(f"{figure_label(name)} (latest {KIND_TITLES[kind].lower()} run)", old, new,
-                lambda v, n=name: fmt_figure_value(n, v, 3), lower)
+            unit = units.unit_for_name(name).key
+            row(f"{figure_label(name, kind)} (latest {KIND_TITLES[kind].lower()} run)", old, new, unit,
+                name in LOWER_IS_BETTER)
     if not la and not lb:
         blocks.append(Note("Neither design has saved simulation results, so PUE and collective time are not compared."))
     elif not (la and lb):
@@ -465,7 +479,8 @@ def comparison_section(ctx: ReportContext) -> Section | None:
                 srow.append([change.spec_id, change.level, change.kind, "—", "—", "—"])
                 continue
             for fc in change.figures:
-                srow.append([change.spec_id, change.level, "figure changed", fc.name,
+                srow.append([change.spec_id, change.level, "figure changed",
+                             spec_figure_label(ctx.design.specs.get(change.spec_id), fc.name),
                              fmt_figure_value(fc.name, fc.old), fmt_figure_value(fc.name, fc.new)])
         blocks.append(Table("compare-specs", ["Spec", "Level", "Change", "Figure", "Baseline", "This design"], srow,
                             column_widths=[18, 9, 14, 19, 20, 20]))
@@ -512,6 +527,7 @@ def assumptions_section(ctx: ReportContext) -> Section:
 
 
 SECTIONS: list[SectionBuilder] = [
+    summary_section,
     overview_section,
     levels_section,
     budgets_section,
@@ -526,8 +542,7 @@ SECTIONS: list[SectionBuilder] = [
 def build_report(ctx: ReportContext, sections: Iterable[SectionBuilder] = SECTIONS) -> Report:
     """Run every section builder and put the results together with the title page's facts."""
     built = [s for s in (builder(ctx) for builder in sections) if s is not None]
-    facts = [("Design", ctx.design.name or "(unnamed)"),
-             ("File", ctx.source or "—")]
+    facts = [("File", ctx.source or "—")]
     if ctx.other is not None:
         facts.append(("Compared with", f"{ctx.other.name} ({ctx.other_source or '—'})"))
     facts += [("Made", ctx.now.strftime("%Y-%m-%d %H:%M %Z").strip()),

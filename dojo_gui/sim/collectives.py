@@ -10,7 +10,10 @@ Algorithms:
   says); all-reduce is reduce-scatter then all-gather, 2(N-1) steps of S/N.
 - ``bidirectional-ring``: two counter-rotating rings, each with half the data.
 - ``2d``: the chips as an X x Y block: reduce-scatter along rows, all-reduce along
-  columns, all-gather along rows (each row and column a ring).
+  columns, all-gather along rows (each row and column a ring).  All-to-all in two
+  dimension-ordered phases, as meshes and tori do it: every chip sends each chip of its row
+  what goes to that chip's column (Y shares), then each chip of its column what its row sent
+  there (X shares): X + Y - 2 messages a chip instead of N - 1.
 - ``hierarchical``: tiles, then cabinets, then the room: reduce-scatter in every tile,
   reduce-scatter across the tiles of each cabinet among chips of the same rank, all-reduce
   across cabinets, then all-gather back down.
@@ -41,8 +44,20 @@ from .comm_plan import Plan
 from .comm_schedule import Schedule
 from .comm_scope import SCOPE_HELP, CollectiveError, Scope, resolve_scope
 
-__all__ = ["COLLECTIVES", "ALGORITHMS", "SUPPORTED", "SCOPE_HELP", "CollectiveError", "NotApplicable", "Scope",
-           "resolve_scope", "collective_name", "algorithm_name", "bus_factor", "build_schedule"]
+__all__ = [
+    "ALGORITHMS",
+    "COLLECTIVES",
+    "SCOPE_HELP",
+    "SUPPORTED",
+    "CollectiveError",
+    "NotApplicable",
+    "Scope",
+    "algorithm_name",
+    "build_schedule",
+    "bus_factor",
+    "collective_name",
+    "resolve_scope",
+]
 
 COLLECTIVES: tuple[str, ...] = ("allreduce", "reducescatter", "allgather", "alltoall", "broadcast", "p2p")
 ALGORITHMS: tuple[str, ...] = ("ring", "bidirectional-ring", "2d", "hierarchical", "direct")
@@ -55,7 +70,7 @@ _ALGORITHM_ALIASES = {"biring": "bidirectional-ring", "bidir-ring": "bidirection
                       "hier": "hierarchical", "switch": "direct"}
 SUPPORTED: dict[str, tuple[str, ...]] = {
     "allreduce": ALGORITHMS, "reducescatter": ALGORITHMS, "allgather": ALGORITHMS, "broadcast": ALGORITHMS,
-    "alltoall": ("direct",), "p2p": ("direct",),
+    "alltoall": ("direct", "2d"), "p2p": ("direct",),
 }
 
 
@@ -104,7 +119,8 @@ def _ring_notes(fabric: Fabric, ring: np.ndarray, both_ways: bool) -> list[str]:
     long_steps = int((hops > 1).sum())
     if not long_steps:
         return []
-    what = f"{long_steps} of the ring's {len(ring)} steps take{'s' if long_steps == 1 else ''} up to {int(hops.max())} hops"
+    verb = "takes" if long_steps == 1 else "take"
+    what = f"{long_steps} of the ring's {len(ring)} steps {verb} up to {int(hops.max())} hops"
     block = compressed_block(fabric, ring)
     rows, cols = block[0].shape if block is not None else (0, 0)
     if block is not None and rows % 2 and cols % 2 and min(rows, cols) > 1:
@@ -127,7 +143,8 @@ def _block(fabric: Fabric, chips: np.ndarray) -> np.ndarray:
         raise NotApplicable("2d needs the chips to fill a rectangle of the chip grid")
     grid = block[0]
     if grid.shape[0] < 2 or grid.shape[1] < 2:
-        raise NotApplicable(f"2d needs at least 2 rows and 2 columns of chips (these are {grid.shape[0]}x{grid.shape[1]})")
+        raise NotApplicable(f"2d needs at least 2 rows and 2 columns of chips "
+                            f"(these are {grid.shape[0]}x{grid.shape[1]})")
     return grid
 
 
@@ -138,9 +155,9 @@ def _levels(fabric: Fabric, chips: np.ndarray) -> list[list[np.ndarray]]:
         raise NotApplicable("hierarchical needs the design's tiles and cabinets")
     paths = [fabric.chip_paths[c] for c in chips]
     levels: list[list[np.ndarray]] = []
-    rank: dict[int, tuple] = {int(c): () for c in chips}
+    rank: dict[int, tuple[int, ...]] = {int(c): () for c in chips}
     for depth, what in ((2, "tile"), (1, "cabinet"), (0, "room")):
-        groups: dict[tuple, list[int]] = {}
+        groups: dict[tuple[object, ...], list[int]] = {}
         for c, p in zip(chips.tolist(), paths):
             groups.setdefault((tuple(p[:depth]), rank[c]), []).append(c)
         members = [np.array(g, np.int64) for g in groups.values()]
@@ -230,7 +247,16 @@ def build_schedule(fabric: Fabric, collective: str, algorithm: str, size_bytes: 
             if gather:
                 plan.direct_phase(groups, S / n, entry, "all-gather")
     elif collective == "alltoall":
-        plan.direct_phase(groups, S / n, entry, "all-to-all")
+        if algorithm == "2d":
+            blocks = [_block(fabric, g) for g in groups]
+            if len({b.shape for b in blocks}) != 1:
+                raise NotApplicable("2d needs every group to be a block of the same shape")
+            y, x = blocks[0].shape
+            # A chip forwards what its row sent to its column once all of it has arrived (store and forward).
+            e = plan.direct_phase([b[i] for b in blocks for i in range(y)], S / n * y, entry, "all-to-all rows")
+            plan.direct_phase([b[:, j] for b in blocks for j in range(x)], S / n * x, e, "all-to-all columns")
+        else:
+            plan.direct_phase(groups, S / n, entry, "all-to-all")
     elif collective == "p2p":
         plan.send_phase([int(g[0]) for g in groups], [int(g[-1]) for g in groups], S, entry, "send")
     else:  # broadcast

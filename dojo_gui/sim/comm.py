@@ -10,9 +10,9 @@ all-reduce, ``x (n-1)/n`` for reduce-scatter, all-gather and all-to-all, ``x 1``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 import numpy as np
 
@@ -20,13 +20,32 @@ from ..fabric.fabric import Fabric
 from ..fabric.routing import ROUTINGS, RoutingError, zplane_exits
 from ..model.design import Design
 from . import comm_engine
-from .collectives import (SCOPE_HELP, SUPPORTED, CollectiveError, NotApplicable, Scope, algorithm_name,
-                          build_schedule, bus_factor, collective_name, resolve_scope)
+from .collectives import (
+    SCOPE_HELP,
+    SUPPORTED,
+    CollectiveError,
+    NotApplicable,
+    Scope,
+    algorithm_name,
+    build_schedule,
+    bus_factor,
+    collective_name,
+    resolve_scope,
+)
 from .comm_bounds import LowerBound, lower_bound
 from .comm_engine import Cancelled, TooLarge
 
-__all__ = ["simulate_collective", "CommResult", "LinkTable", "Cancelled", "CollectiveError", "TooLarge",
-           "SCOPE_HELP", "ROUTINGS", "lower_bound_s"]
+__all__ = [
+    "ROUTINGS",
+    "SCOPE_HELP",
+    "Cancelled",
+    "CollectiveError",
+    "CommResult",
+    "LinkTable",
+    "TooLarge",
+    "lower_bound_s",
+    "simulate_collective",
+]
 
 # How many links the result names as bottlenecks / shared, at most (the counts are complete).
 NAMED_LINKS = 20
@@ -48,7 +67,7 @@ class LinkTable:
     latency_s: np.ndarray
 
     @classmethod
-    def of(cls, fabric: Fabric) -> "LinkTable":
+    def of(cls, fabric: Fabric) -> LinkTable:
         """The fabric's table, built once per fabric (results share it; nobody changes it)."""
         cached = fabric.cache.get("link_table")
         if isinstance(cached, LinkTable):
@@ -136,8 +155,8 @@ class CommResult:
                    "lower_bound_s": self.lower_bound_s, "chips": self.chips,
                    "max_link_utilization_fraction": self.max_link_utilization,
                    "mean_link_utilization_fraction": float(self.link_utilization[used].mean()) if used.any() else 0.0,
-                   "links_used": int(used.sum()), "bottleneck_links": int(len(self.bottleneck_links)),
-                   "shared_links": int(len(self.shared_links)),
+                   "links_used": int(used.sum()), "bottleneck_links": len(self.bottleneck_links),
+                   "shared_links": len(self.shared_links),
                    "first_chip_done_s": float(finish[0]) if len(finish) else 0.0,
                    "last_chip_done_s": float(finish[-1]) if len(finish) else 0.0}
         parameters = {"collective": COLLECTIVE_WORDS[self.collective], "size_bytes": self.size_bytes,
@@ -217,12 +236,12 @@ class CommResult:
             "lower_bound_s": self.lower_bound_s,
             "lower_bound": self.lower_bound.to_json() if self.lower_bound else None,
             "latency": self.latency,
-            "links": int(len(used)),
+            "links": len(used),
             "links_in_fabric": len(self.links),
             "max_link_utilization": self.max_link_utilization,
-            "bottleneck_count": int(len(self.bottleneck_links)),
+            "bottleneck_count": len(self.bottleneck_links),
             "bottleneck_links": [self.link_record(i) for i in self.bottleneck_links[:NAMED_LINKS]],
-            "shared_count": int(len(self.shared_links)),
+            "shared_count": len(self.shared_links),
             "shared_links": [self.link_record(i) for i in self.shared_links[:NAMED_LINKS]],
             "first_chip_done_s": float(self.chip_finish_s.min()) if self.chips else 0.0,
             "last_chip_done_s": float(self.chip_finish_s.max()) if self.chips else 0.0,

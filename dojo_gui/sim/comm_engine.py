@@ -28,18 +28,45 @@ double in width whenever the run outgrows them, so their number stays fixed).
 
 from __future__ import annotations
 
-from .comm_common import (ALONE_BATCH, BATCH_ENTRIES, DEFAULT_BINS, MAX_MAXMIN_TRANSFERS, SNAP, Cancelled,
-                          EngineResult, Pacer, ProgressFn, StopFn, TooLarge, exclusive_links, needs_max_min,
-                          pattern_infos)
+from .comm_common import (
+    ALONE_BATCH,
+    BATCH_ENTRIES,
+    DEFAULT_BINS,
+    MAX_MAXMIN_TRANSFERS,
+    SNAP,
+    Cancelled,
+    EngineResult,
+    Pacer,
+    ProgressFn,
+    StopFn,
+    TooLarge,
+    exclusive_links,
+    needs_max_min,
+    pattern_infos,
+)
 from .comm_exclusive import run_exclusive
 from .comm_floors import floor_s, quick_floor_s
 from .comm_maxmin_run import run_maxmin
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 
-__all__ = ["run", "Cancelled", "TooLarge", "EngineResult", "floor_s", "quick_floor_s", "needs_max_min",
-           "exclusive_links", "DEFAULT_BINS", "MAX_MAXMIN_TRANSFERS", "SNAP", "BATCH_ENTRIES", "ALONE_BATCH",
-           "Pacer", "Timeline"]
+__all__ = [
+    "ALONE_BATCH",
+    "BATCH_ENTRIES",
+    "DEFAULT_BINS",
+    "MAX_MAXMIN_TRANSFERS",
+    "SNAP",
+    "Cancelled",
+    "EngineResult",
+    "Pacer",
+    "Timeline",
+    "TooLarge",
+    "exclusive_links",
+    "floor_s",
+    "needs_max_min",
+    "quick_floor_s",
+    "run",
+]
 
 
 def run(sched: Schedule, *, latency: bool = True, n_bins: int = DEFAULT_BINS, progress: ProgressFn | None = None,

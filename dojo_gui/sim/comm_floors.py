@@ -12,6 +12,7 @@ from .comm_exclusive import run_exclusive
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 
+
 def floor_s(sched: Schedule, latency: bool = True) -> float:
     """A time the schedule cannot beat, found without the max-min engine: the larger of the run as
     if no link were shared (sharing only slows transfers) and :func:`quick_floor_s`."""

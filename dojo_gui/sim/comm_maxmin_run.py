@@ -12,16 +12,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from .comm_common import MAX_MAXMIN_TRANSFERS, SNAP, ALONE_BATCH, Cancelled, EngineResult, Pacer, PatternInfo, TooLarge
+from .comm_common import (
+    ALONE_BATCH,
+    MAX_MAXMIN_TRANSFERS,
+    SNAP,
+    Cancelled,
+    EngineResult,
+    Pacer,
+    PatternInfo,
+    TooLarge,
+    refuse_staggered,
+)
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 from .maxmin import elementary_intervals, max_min_rates_segments
+
 
 def _spans(ptr: np.ndarray, which: np.ndarray) -> np.ndarray:
     """Indices ptr[w] .. ptr[w + 1] - 1 for every w in ``which``, concatenated."""
     lens = ptr[which + 1] - ptr[which]
     total = int(lens.sum())
-    return (ptr[which] - lens.cumsum() + lens).repeat(lens) + np.arange(total)
+    spans: np.ndarray = (ptr[which] - lens.cumsum() + lens).repeat(lens) + np.arange(total)
+    return spans
 
 
 class MaxMinRun:
@@ -68,6 +80,7 @@ class MaxMinRun:
         if n > MAX_MAXMIN_TRANSFERS:
             raise TooLarge(f"{n:,} transfers share links here, more than the {MAX_MAXMIN_TRANSFERS:,} the max-min "
                            f"engine holds; choose a smaller scope, fewer chunks or another algorithm")
+        refuse_staggered(fabric, [s.pattern for s in steps])
         self.fabric, self.timeline, self.pacer = fabric, timeline, pacer
         sizes = np.fromiter((s.pattern.size for s in steps), np.int64, len(steps))
         offsets = np.zeros(len(steps) + 1, np.int64)
@@ -229,7 +242,7 @@ class MaxMinRun:
     def send_alone(self, idx: np.ndarray, start: np.ndarray) -> np.ndarray:
         """``idx`` send alone on their routes from ``start``: return when they finish (what they carry
         is recorded later, many at once: :meth:`record_alone`)."""
-        sent = start + self.nbytes[idx] / self.bw[idx]
+        sent: np.ndarray = start + self.nbytes[idx] / self.bw[idx]
         self.alone.append((idx, start, sent))
         self.alone_count += len(idx)
         return sent
@@ -272,7 +285,7 @@ class MaxMinRun:
             following = nxt[has]
             self.ready_at[following] = np.maximum(self.ready_at[following], t_sent[has])
             self.waits[following] -= 1
-            candidates = [following]
+            parts = [following]
             # Rule 4: a chip may start one more message once this one's last byte has left.
             freed = self.frees[idx]
             has = freed >= 0
@@ -280,7 +293,7 @@ class MaxMinRun:
                 freed = freed[has]
                 self.ready_at[freed] = np.maximum(self.ready_at[freed], t_sent[has])
                 self.waits[freed] -= 1
-                candidates.append(freed)
+                parts.append(freed)
             # Rule 1: a delivery may complete a group that later transfers from its chip wait for.
             g = self.group_of[idx]
             has = g >= 0
@@ -294,8 +307,8 @@ class MaxMinRun:
                     cons = self.consumers[_spans(self.consumer_ptr, emptied)]
                     np.maximum.at(self.ready_at, cons, self.group_time[emptied].repeat(lens))
                     np.subtract.at(self.waits, cons, 1)
-                    candidates.append(cons)
-            candidates = np.concatenate(candidates) if len(candidates) > 1 else candidates[0]
+                    parts.append(cons)
+            candidates = np.concatenate(parts) if len(parts) > 1 else parts[0]
             candidates = self.distinct(candidates[self.waits[candidates] == 0])
             idx, t_sent = self.release(candidates)
 
@@ -306,7 +319,8 @@ class MaxMinRun:
         scratch = self.scratch
         at = np.arange(len(idx))
         scratch[idx] = at
-        return idx[scratch[idx] == at]
+        unique: np.ndarray = idx[scratch[idx] == at]
+        return unique
 
     def take_released(self, waiting: np.ndarray) -> np.ndarray:
         if self.released:
@@ -373,6 +387,7 @@ class MaxMinRun:
         reach = np.maximum.accumulate(hi[order])
         opens = np.concatenate([[True], sorted_lo[1:] >= reach[:-1]])
         block_start, block_t = sorted_lo[opens], t[owner[order[opens]]]
+        blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = (sorted_lo, reach, opens)
         count_all = _running(elo, ehi, None, n_e)
         # The transfers sending from now on: their runs, in the same order by first place.
         if len(finished):
@@ -383,14 +398,14 @@ class MaxMinRun:
             owner = (alive.cumsum() - 1)[owner[kept]]
             lo, hi, elo, ehi = lo[kept], hi[kept], elo[kept], ehi[kept]
             order = (kept.cumsum() - 1)[order[kept[order]]]
-            sorted_lo = reach = opens = None  # the blocks of what is left are to be found again
+            blocks = None  # the blocks of what is left are to be found again
         if len(flows):
             rates, _ = max_min_rates_segments(owner, elo, ehi, cap, len(flows), order)
             self.rate[flows] = rates
             self.finish_at[flows] = t + self.left[flows] / rates
             count = _running(elo, ehi, None, n_e) if len(finished) else count_all
             load = _running(elo, ehi, rates[owner], n_e)
-            comp = self.components(flows, owner, lo, hi, order, bounds, n_e, sorted_lo, reach, opens)
+            comp = self.components(flows, owner, lo, hi, order, bounds, n_e, blocks)
         else:
             count, load, comp = np.zeros(n_e, np.int64), np.zeros(n_e), np.full(n_e, -1, np.int64)
         covered = count_all.nonzero()[0]
@@ -414,17 +429,18 @@ class MaxMinRun:
         self.link_comp[links] = comp[interval]
 
     def components(self, flows: np.ndarray, owner: np.ndarray, lo: np.ndarray, hi: np.ndarray, order: np.ndarray,
-                   bounds: np.ndarray, n_e: int, sorted_lo: np.ndarray | None = None, reach: np.ndarray | None = None,
-                   opens: np.ndarray | None = None) -> np.ndarray:
+                   bounds: np.ndarray, n_e: int, blocks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+                   ) -> np.ndarray:
         """Label ``flows`` (runs ``owner``, ``lo``, ``hi``, ``order`` sorting them by ``lo``) by
-        component; return the label of each elementary interval (-1 where nothing runs).  ``sorted_lo``,
-        ``reach`` and ``opens``: the runs' starts in order, the furthest end so far and where blocks
-        open, if already known."""
+        component; return the label of each elementary interval (-1 where nothing runs).  ``blocks``:
+        the runs' starts in order, the furthest end so far and where blocks open, if already known."""
         # Runs that overlap form blocks; transfers with several runs join their blocks.
-        if sorted_lo is None:
+        if blocks is None:
             sorted_lo = lo[order]
             reach = np.maximum.accumulate(hi[order])
             opens = np.concatenate([[True], sorted_lo[1:] >= reach[:-1]])
+        else:
+            sorted_lo, reach, opens = blocks
         block = np.empty(len(lo), np.int64)
         block[order] = opens.cumsum() - 1
         block_lo = sorted_lo[opens]
@@ -560,18 +576,18 @@ class MaxMinRun:
         instant, as may ``starting``.  Returns the transfers that join the contested ones now (their
         times and group), and what is left waiting."""
         self.sent(finished, np.full(len(finished), t))
-        joined = []
+        parts = []
         while len(starting):
             # Their links may have become uncontested since they were released.
             alone = self.uncontested(starting)
             if alone.any():
                 solo = starting[alone]
                 self.sent(solo, self.send_alone(solo, self.start[solo]))
-            joined.append(starting[~alone])
+            parts.append(starting[~alone])
             waiting = self.take_released(waiting)
             now = self.start[waiting] <= end
             starting, waiting = waiting[now], waiting[~now]
-        joined = np.concatenate(joined) if joined else np.zeros(0, np.int64)
+        joined = np.concatenate(parts) if parts else np.zeros(0, np.int64)
         return joined, np.full(len(joined), t), np.zeros(len(joined), np.int64), waiting
 
     def result(self, t_end: float, complete: bool) -> EngineResult:
@@ -595,7 +611,8 @@ def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int)
 
 def _expand(start: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """start[i], start[i] + 1, ..., start[i] + lengths[i] - 1 for every i, concatenated."""
-    return (start - lengths.cumsum() + lengths).repeat(lengths) + np.arange(int(lengths.sum()))
+    expanded: np.ndarray = (start - lengths.cumsum() + lengths).repeat(lengths) + np.arange(int(lengths.sum()))
+    return expanded
 
 
 def run_maxmin(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer

@@ -22,13 +22,13 @@ busiest route's 557 us of messages).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..fabric.fabric import Fabric
-from .comm_common import MAX_MAXMIN_TRANSFERS, TooLarge
-from .comm_schedule import Pattern, Schedule, ScheduleBuilder
+from .comm_common import MAX_MAXMIN_TRANSFERS, TooLarge, refuse_staggered
+from .comm_schedule import Pattern, Schedule, ScheduleBuilder, Step
 
 Entry = list[int]  # steps of one chunk (indices into Plan.steps) that a phase waits for
 # Routes crossing more links than this in all (one entry per transfer of a pattern and link it
@@ -115,7 +115,8 @@ class Plan:
         pattern = self.builder.pattern(np.concatenate(src_parts), np.concatenate(dst_parts))
         return self._step(pattern, nbytes, entry, phase)
 
-    def send_phase(self, src: Sequence[int], dst: Sequence[int], nbytes: float, entry: Entry, phase: str) -> Entry:
+    def send_phase(self, src: Sequence[int] | np.ndarray, dst: Sequence[int] | np.ndarray, nbytes: float,
+                   entry: Entry, phase: str) -> Entry:
         """One step: ``src[i]`` sends ``nbytes`` to ``dst[i]``."""
         return self._step(self.builder.pattern(src, dst), nbytes, entry, phase)
 
@@ -123,7 +124,7 @@ class Plan:
         """Refuse, before routing, a schedule whose routes would not fit in memory (grids only: there
         the hop counts are known without routing)."""
         f = self.fabric
-        if not (f.regular_grid and self.builder.routing == "mesh"):
+        if not (f.regular_grid and self.builder.routing == "mesh") or f.chip_coords is None:
             return
         rows, cols = f.grid_shape
         hops = 0
@@ -143,16 +144,19 @@ class Plan:
         """Every chunk's copy of the steps, in diagonal order, each carrying 1/chunks of its bytes."""
         self._check_size()
         C, K = self.chunks, len(self.steps)
-        first = 1
-        while first < K and self.steps[first][0] is self.steps[0][0]:
-            first += 1
-        spacing = first if first < K else 1
-        order = sorted(((k + spacing * c, c, k) for c in range(C) for k in range(K))) if C > 1 else \
-            [(k, 0, k) for k in range(K)]
-        index: dict[tuple[int, int], int] = {}
-        for _, c, k in order:
-            pattern, nbytes, deps, phase = self.steps[k]
-            index[(c, k)] = self.builder.step(pattern, nbytes / C, [index[(c, d)] for d in deps], phase)
+        # Refuse, before routing, what the max-min engine would refuse (each chunk repeats every step).
+        refuse_staggered(self.fabric, [pattern for pattern, _, _, _ in self.steps] * C)
+        if C == 1:  # one chunk: the steps as recorded (their dependencies point back, by construction)
+            self.builder.add_steps([Step(pattern, nbytes, deps, phase) for pattern, nbytes, deps, phase in self.steps])
+        else:
+            first = 1
+            while first < K and self.steps[first][0] is self.steps[0][0]:
+                first += 1
+            spacing = first if first < K else 1
+            index: dict[tuple[int, int], int] = {}
+            for _, c, k in sorted((k + spacing * c, c, k) for c in range(C) for k in range(K)):
+                pattern, nbytes, deps, phase = self.steps[k]
+                index[(c, k)] = self.builder.step(pattern, nbytes / C, [index[(c, d)] for d in deps], phase)
         sched = self.builder.build()
         sched.notes = list(self.notes)
         return sched

@@ -58,7 +58,7 @@ class Timeline:
             if overlap > 0:
                 self.pending[(key, b)] += nbytes * overlap / span
 
-    def add_intervals(self, key: int, info: "PatternInfo", starts: np.ndarray, ends: np.ndarray,
+    def add_intervals(self, key: int, info: PatternInfo, starts: np.ndarray, ends: np.ndarray,
                       nbytes: float) -> None:
         """Transfer i of a pattern carries ``nbytes`` evenly over [starts[i], ends[i]) on each of its links."""
         if nbytes <= 0 or len(info.inc_link) == 0:

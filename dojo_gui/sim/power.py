@@ -24,7 +24,7 @@ import numpy as np
 from ..model.aggregate import conversion_input_w
 from .tree import PartTree
 
-__all__ = ["conversion_input_w", "chip_power_w", "leakage_w", "HierarchyPower", "hierarchy_power"]
+__all__ = ["HierarchyPower", "chip_power_w", "conversion_input_w", "hierarchy_power", "leakage_w"]
 
 
 def leakage_w(idle_w, leakage_fraction, leakage_ref_c, leakage_doubling_k, tj_c):

@@ -207,7 +207,8 @@ class ThermalResult:
         wl, amb = self.scenario["workload"], self.scenario["ambient"]
         what = {"constant": lambda: f"utilization {wl['utilization'] * 100:g} %",
                 "trace": lambda: f"trace {os.path.basename(wl['source'])}",
-                "train": lambda: f"training, {wl['flops_per_chip'] / 1e12:g} TFLOP per chip per step"}[wl["kind"]]()
+                "train": lambda: f"training, {wl['flops_per_chip'] / 1e12:g} TFLOP per chip per step",
+                "plan": lambda: f"training {wl['label'] or 'a plan'}"}[wl["kind"]]()
         weather = {"design": "design ambient", "constant": f"ambient {amb.get('ambient_c', 0):g} °C",
                    "daily": f"daily {amb.get('min_c', 0):g}–{amb.get('max_c', 0):g} °C",
                    "curve": f"ambient from {os.path.basename(amb.get('source', ''))}"}[amb["kind"]]
@@ -226,6 +227,9 @@ class ThermalResult:
             out["utilization_fraction"] = wl["utilization"]
         elif wl["kind"] == "trace":
             out["trace"] = wl["source"]
+        elif wl["kind"] == "plan":
+            out.update(plan=wl["label"], step_time_unthrottled_s=wl["step_time_s"], stages=wl["stages"],
+                       replicas=wl["replicas"])
         else:
             out.update(flops_per_chip_flop=wl["flops_per_chip"], efficiency_fraction=wl["efficiency"],
                        gradient_bytes=wl["gradient_bytes"], collective=wl["collective"], algorithm=wl["algorithm"])

@@ -6,6 +6,8 @@ A workload gives every chip's utilization over each step:
 - :class:`UtilizationTrace`: utilization over time from a CSV file, for every chip or,
   in extra columns headed by a part path (``room.cabinet[0,3]``), for the chips under
   that part (the most specific column wins);
+- :class:`~dojo_gui.sim.plan_workload.TrainingPlanWorkload`: a training plan's steps, every
+  chip following its tensor group's timeline (its own module);
 - :class:`TrainingStep`: a synchronous training step: compute for
   FLOPs per chip / (peak × efficiency), slowed by each chip's DVFS clock, then the
   gradient collective.  Chips that finish their compute early wait for the slowest,
@@ -28,6 +30,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
 
@@ -35,6 +38,9 @@ from .. import limits, units
 from ..model.design import Design, DesignError, parse_path
 from ..model.links import physical_links
 from .comm import simulate_collective
+
+if TYPE_CHECKING:
+    from .plan_workload import TrainingPlanWorkload
 
 DAY_S = 86400.0
 
@@ -234,7 +240,8 @@ class TrainingStep:
                 "comm_utilization": self.comm_utilization, "wait_utilization": self.wait_utilization}
 
 
-Workload = ConstantLoad | UtilizationTrace | TrainingStep
+# The plan's workload is named, not imported: its module builds on this one.
+Workload = Union[ConstantLoad, UtilizationTrace, TrainingStep, "TrainingPlanWorkload"]
 
 
 # --------------------------------------------------------------------------- ambient

@@ -88,17 +88,17 @@ class StepRecords:
         # Plain comparisons rather than max(): this runs for every step, settled ones too.
         it_w, facility_w = series[0], series[1]
         peak = self.peak_room
-        if it_w > peak["it_power_w"]:  # noqa: PLR1730
+        if it_w > peak["it_power_w"]:
             peak["it_power_w"] = it_w
-        if facility_w > peak["facility_power_w"]:  # noqa: PLR1730
+        if facility_w > peak["facility_power_w"]:
             peak["facility_power_w"] = facility_w
-        if heat_w > peak["heat_w"]:  # noqa: PLR1730
+        if heat_w > peak["heat_w"]:
             peak["heat_w"] = heat_w
         st = self.st
-        if st.throttled > peak["throttled_chips"]:  # noqa: PLR1730
+        if st.throttled > peak["throttled_chips"]:
             peak["throttled_chips"] = st.throttled
         self.room_frame_s += dt
-        if tj_max_c > self.frame_tj_max:  # noqa: PLR1730
+        if tj_max_c > self.frame_tj_max:
             self.frame_tj_max = tj_max_c
         if skipped:
             self.add_parts(1.0)

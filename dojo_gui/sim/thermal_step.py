@@ -52,6 +52,7 @@ import numpy as np
 
 from ..model.design import Design
 from .cooling import RCStep, cdu_supply_c, facility_supply_c
+from .plan_workload import PlanTimeline, TrainingPlanWorkload
 from .results import Recorder, RecordPlan, ThermalResult
 from .scenario import CommTimeProvider, Scenario, TrainingStep, default_comm_time
 from .thermal_loops import CoolantLoops, Facility, ITHeat
@@ -96,10 +97,12 @@ class ThermalRun:
         self.st = st = ThermalState(net)
         self.loops = CoolantLoops(net, st)
         self.facility = Facility(net)
-        self.training: TrainingTimeline | None = None
+        self.training: TrainingTimeline | PlanTimeline | None = None
         if isinstance(scenario.workload, TrainingStep):
             provider = comm_time or partial(default_comm_time, should_stop=self._cancel.is_set)
             self.training = TrainingTimeline.start(design, scenario.workload, tree.chip_specs, st.clock, provider)
+        elif isinstance(scenario.workload, TrainingPlanWorkload):
+            self.training = PlanTimeline(scenario.workload, tree.chip_paths, st.clock)
         self.inputs = StepInputs(scenario, steps, tree.room_spec, tree.chip_paths, self.training)
         self.records = StepRecords(steps, record or RecordPlan(), net, st)
 
@@ -195,6 +198,12 @@ class ThermalRun:
         else:
             raise ThermalModelError("the design does not reach a steady state at its starting load: leakage grows "
                                     "faster with temperature than the cooling removes it (thermal runaway)")
+        if settle and len(st.tj) and not float(st.tj.max()) <= RUNAWAY_C:
+            # The leakage term is capped (exp of at most 700), so a design without a real steady state can
+            # settle on an absurd one: a junction past RUNAWAY_C is no state to start from.
+            k = int(np.nanargmax(np.where(np.isfinite(st.tj), st.tj, np.inf)))
+            raise ThermalModelError(f"{self.tree.chip_name(k)} settles above {RUNAWAY_C:.0f} °C at the starting "
+                                    f"load: thermal runaway (leakage grows faster than the cooling removes it)")
         st.cdu_load[:] = cdu_load
         st.cdu_supply[:] = supply
         st.tile_in_c[:] = tin

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from .scenario import (
     TrainingStep,
     UtilizationTrace,
 )
+
+if TYPE_CHECKING:
+    from .plan_workload import PlanTimeline
 
 INPUT_CHUNK = 4096  # steps of workload and ambient averages computed at once
 
@@ -154,7 +158,7 @@ class StepInputs:
     """Each step's mean utilization (from the workload) and mean ambient (from the weather)."""
 
     def __init__(self, scenario: Scenario, steps: TimeSteps, room: RoomSpec, chip_paths: Sequence[tuple],
-                 training: TrainingTimeline | None) -> None:
+                 training: TrainingTimeline | PlanTimeline | None) -> None:
         self.workload = scenario.workload
         self.ambient = scenario.ambient or Ambient(constant_c=room.ambient_c)
         self.steps = steps

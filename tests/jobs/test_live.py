@@ -8,8 +8,17 @@ import numpy as np
 import pytest
 
 from dojo_gui.fabric.fabric import Fabric
-from dojo_gui.jobs.live import (CommJob, CommTimeCache, Control, LiveBuffer, ThermalJob, chip_link_load,
-                                collective_progress, execute, link_geometry)
+from dojo_gui.jobs.live import (
+    CommJob,
+    CommTimeCache,
+    Control,
+    LiveBuffer,
+    ThermalJob,
+    chip_link_load,
+    collective_progress,
+    execute,
+    link_geometry,
+)
 from dojo_gui.model.templates import TEMPLATES
 from dojo_gui.sim.comm import simulate_collective
 from dojo_gui.sim.scenario import ConstantLoad, Scenario

@@ -1,6 +1,6 @@
 import pytest
 
-from dojo_gui.model.design import Design, DesignError, Part, format_path, make_part, parse_path
+from dojo_gui.model.design import DesignError, Part, format_path, make_part, parse_path
 from dojo_gui.model.links import chip_components, physical_links
 from dojo_gui.model.runs import RunRecord
 

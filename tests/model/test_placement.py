@@ -1,7 +1,15 @@
 import dataclasses
 
-from dojo_gui.model.placement import (accepting_slots, build_part, default_contents, describe_contents, fit_problem,
-                                      next_free_name, slot_problem, spec_closure)
+from dojo_gui.model.placement import (
+    accepting_slots,
+    build_part,
+    default_contents,
+    describe_contents,
+    fit_problem,
+    next_free_name,
+    slot_problem,
+    spec_closure,
+)
 
 
 def test_a_chip_fits_an_empty_chip_slot_and_nothing_else(exapod, catalog):

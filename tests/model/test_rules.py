@@ -35,7 +35,7 @@ def test_empty_slots(dojo_tile):
     dojo_tile.remove(((0, 0), (0, 0), (2, 2)))
     findings = [f for f in check(dojo_tile) if f.rule == "empty-slots"]
     assert len(findings) == 1 and findings[0].severity == "warning"
-    assert "1 of 25 chip slots are empty" in findings[0].message
+    assert "1 of 25 chip slots is empty" in findings[0].message
 
 
 def test_level_that_does_not_fit(dojo_tile):
@@ -90,3 +90,12 @@ def test_inconsistent_spec(catalog, dojo_tile):
     dojo_tile.put_spec(replace(catalog["dojo-d1"], idle_w=500))
     findings = [f for f in check(dojo_tile) if f.rule == "spec"]
     assert findings and findings[0].spec_id == "dojo-d1" and "idle power" in findings[0].message
+
+
+def test_a_design_from_scratch_is_only_its_room_and_raises_nothing_but_the_free_floor(catalog):
+    from dojo_gui.model.templates import empty_design
+
+    design = empty_design(catalog["dojo-exapod-room"], catalog)
+    assert list(design.parts()) == [design.room]
+    assert [(f.severity, f.rule, f.message) for f in check(design)] == [
+        ("info", "empty-slots", "10 of 10 floor positions are free")]

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+
 def comm_record(time_s: float = 0.0123, label: str = "all-reduce 1 GiB, ring") -> dict:
     size = 2**30
     algbw = size / time_s

@@ -27,7 +27,7 @@ def run(capsys, *argv):
 def test_report_pdf_and_html(qapp, capsys, tmp_path, read_html):
     code, out, err = run(capsys, "report", "exapod", "-o", tmp_path / "r.pdf", "--html", tmp_path / "r.html")
     assert code == 0, err
-    assert f"{tmp_path / 'r.pdf'}: " in out and "pages (overview, levels, budgets, findings, results, assumptions)" in out
+    assert f"{tmp_path / 'r.pdf'}: " in out and "pages (summary, overview, levels, budgets, findings, results, assumptions)" in out
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     assert dict(read_html(tmp_path / "r.html").tables["totals"][1:])["Parts"].endswith("3,000 chips")
 
@@ -62,7 +62,7 @@ def test_report_with_runs_from_a_file(qapp, capsys, tmp_path, read_html, make_co
     (["report", "{tmp}/none.dojo", "-o", "{tmp}/r.pdf"], "none.dojo"),
     (["report", "exapod", "-o", "{tmp}/r.pdf", "--compare", "no-such-example"], "no bundled example"),
     (["report", "exapod", "-o", "{tmp}/r.pdf", "--runs", "{tmp}/nothing.json"], "cannot read"),
-    (["export", "exapod", "-o", "{tmp}/r.csv"], "has no saved simulation runs"),
+    (["export", "dojo-tile", "-o", "{tmp}/r.csv"], "has no saved simulation runs"),
     (["export", "exapod", "-o", "{tmp}/r.png", "--size", "big"], "--size"),
     (["export", "exapod", "-o", "{tmp}/r.txt"], "export writes .csv"),
 ])
@@ -101,3 +101,18 @@ def test_export_the_design_picture(qapp, capsys, tmp_path, name, magic):
     code, printed, _ = run(capsys, "export", "exapod", "-o", str(out), "--size", "800x400")
     assert code == 0 and printed.strip() == str(out)
     assert out.read_bytes().startswith(magic)
+
+
+def test_the_bundled_exapod_reports_and_exports_its_runs(qapp, capsys, tmp_path, read_html):
+    """Issue 13, item 16: the first `report exapod` had an empty results section and `export exapod -o x.csv`
+    failed; the example now keeps a run of each kind (scripts/make-examples.py)."""
+    import csv
+
+    code, _, err = run(capsys, "report", "exapod", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    doc = read_html(tmp_path / "r.html")
+    assert [row[1] for row in doc.tables["runs"][1:]] == ["Communication", "Power and cooling"]
+    code, _, err = run(capsys, "export", "exapod", "-o", tmp_path / "x.csv")
+    assert code == 0, err
+    with (tmp_path / "x.csv").open() as f:
+        assert {row["run"] for row in csv.DictReader(f)} == {"1", "2"}

@@ -98,9 +98,9 @@ def test_the_report_compares_exactly_the_missing_cabinet(qapp, exapod, minus_one
     assert parts[1:] == [["removed", "cabinet", "Dojo cabinet (dojo-cabinet)", "—", "1", "12 tiles, 300 chips",
                           "room.cabinet[0,9]"]]
     figures = {r[0]: r[1:] for r in doc.tables["compare-figures"][1:]}
-    assert figures["Cabinets"] == ["10", "9", "−1 (-10.0 %)"]
-    assert figures["Tiles"] == ["120", "108", "−12 (-10.0 %)"]
-    assert figures["Chips"] == ["3,000", "2,700", "−300 (-10.0 %)"]
+    assert figures["Cabinets"] == ["10", "9", "−1 (−10.0 %)"]
+    assert figures["Tiles"] == ["120", "108", "−12 (−10.0 %)"]
+    assert figures["Chips"] == ["3,000", "2,700", "−300 (−10.0 %)"]
     assert figures["Peak compute BF16"][:2] == ["1.09 EFLOPS", "977 PFLOPS"]
     assert figures["Cooling capacity"][2] == "same"
     assert "compare-specs" not in doc.tables
@@ -117,8 +117,8 @@ def test_the_comparison_includes_pue_and_collective_time_when_both_have_results(
     html = tmp_path / "cmp.html"
     export_report(minus_one, html=html, other=exapod, picture=None)
     figures = {r[0]: r[1:] for r in read_html(html).tables["compare-figures"][1:]}
-    assert figures["Collective time (latest communication run)"] == ["20 ms", "18 ms", "−2 ms (-10.0 %)"]
-    assert figures["PUE (latest power and cooling run)"] == ["1.2", "1.1", "−0.1 (-8.3 %)"]
+    assert figures["Collective time (latest communication run)"] == ["20 ms", "18 ms", "−2 ms (−10.0 %)"]
+    assert figures["PUE (latest power and cooling run)"] == ["1.2", "1.1", "−0.1 (−8.3 %)"]
 
 
 def test_what_changed_reads_as_lines_of_figures_and_parts(exapod):

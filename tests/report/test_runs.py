@@ -8,9 +8,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QColor
 
+from dojo_gui.model.runs import RunRecordError, parse_run
 from dojo_gui.report import export_report
 from dojo_gui.report.charts import PALETTE, line_chart, nice_ticks, reduce_for_width
-from dojo_gui.model.runs import RunRecordError, parse_run
 from dojo_gui.report.runs import figure_label, latest_by_kind, read_runs
 
 
@@ -54,6 +54,15 @@ def test_figure_labels():
     assert figure_label("tj_max_c") == "Hottest junction"
     assert figure_label("pump_power_w") == "Pump power"
     assert figure_label("link_utilization_max_fraction") == "Link utilization max"
+
+
+def test_labels_made_from_names_keep_their_acronyms():
+    """The report said "It energy" for it_energy_j."""
+    assert figure_label("it_energy_j") == "IT energy"
+    assert figure_label("peak_cdu_load_w") == "Peak CDU load"
+    assert figure_label("wue_l") == "WUE l"
+    assert figure_label("mfu_fraction") == "MFU"
+    assert figure_label("energy_j", "thermal") == "Facility energy" and figure_label("energy_j") == "Energy"
 
 
 def test_results_section_shows_the_latest_runs_with_plots(qapp, dojo_tile, tmp_path, read_html, make_comm, make_thermal):
@@ -147,3 +156,16 @@ def test_reducing_a_long_series_keeps_every_extreme():
     for c in (0, 63, 250, 499):
         assert reduced[rcol == c, 1].max() == v[col == c].max()
         assert reduced[rcol == c, 1].min() == v[col == c].min()
+
+
+def test_the_algorithms_auto_skipped_read_in_words(qapp, dojo_tile, tmp_path, read_html, make_comm):
+    run = make_comm()
+    run["tables"].append({"title": "Algorithms auto tried", "columns": ["algorithm", "time_s", "why_not"],
+                          "rows": [["ring", 0.0123, ""],
+                                   ["2d", None, "not simulated: it cannot take less than 0.0151 s, and ring takes "
+                                                "0.0123 s"]]})
+    html = tmp_path / "r.html"
+    export_report(dojo_tile, html=html, picture=None, runs=[run])
+    rows = read_html(html).tables["results-comm-table-1"]
+    assert rows[0] == ["Algorithm", "Collective time", "Why not"]
+    assert rows[2][2] == "skipped: its lower bound 15.1 ms exceeds the best, 12.3 ms (ring)"

@@ -180,3 +180,19 @@ def test_2d_pipelines_its_phases_on_a_torus(catalog, rows, cols):
     r = simulate_collective(f, "allreduce", S, "2d", chunks=16, latency=True)
     with_overheads = bound + 16 * 2 * (x - 1) * D1_OVERHEAD
     assert with_overheads * (1 - 1e-9) <= r.time_s <= with_overheads * 1.01
+
+
+@pytest.mark.parametrize("latency", [False, True])
+def test_2d_all_to_all_on_a_torus(catalog, latency):
+    """2d all-to-all on a 3x3 torus: every chip's row and column peers are its neighbours, each over a
+    link of its own.  Rows first: each chip sends its two row neighbours what goes to their columns,
+    3 shares of S/9 each, the second message one overhead after the first; then the same along the
+    columns, once both row messages have arrived: 2 (2o + h + S/3B)."""
+    f = torus_fabric(catalog, 3, 3)
+    o, h = (D1_OVERHEAD, D1_HOP) if latency else (0.0, 0.0)
+    r = simulate_collective(f, "alltoall", S, "2d", latency=latency)
+    assert r.time_s == pytest.approx(2 * (2 * o + h + S / 3 / D1_BW), rel=REL)
+    assert r.engine == "exclusive-links" and len(r.shared_links) == 0
+    # Each share crosses one row link and one column link, unless it stays in its row or column.
+    assert r.link_bytes.sum() == pytest.approx(2 * 9 * 2 * S / 3)
+    assert r.busbw_Bps == pytest.approx(r.algbw_Bps * 8 / 9)

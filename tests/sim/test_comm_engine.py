@@ -133,19 +133,22 @@ def test_hierarchical_with_chunks_by_hand(catalog):
     assert comm_engine.run(sched, latency=False).time_s == pytest.approx(2 * t1 + 8 * t2, rel=1e-12)
 
 
-SMALL_DESIGNS = {
-    "dojo-tile": lambda cat: TEMPLATES["dojo-tile"].make(cat),
-    "tpu-v4-slice": lambda cat: TEMPLATES["tpu-v4-slice"].make(cat),
-    "gb200-nvl72": lambda cat: TEMPLATES["gb200-nvl72"].make(cat),
-    "two-tiles": lambda cat: grid_design(cat, "dojo-d1", (3, 3), (1, 2), (1, 1)),
-    "holey": lambda cat: _holey(cat),
-}
 
 
 def _holey(catalog):
     design = grid_design(catalog, "dojo-d1", (4, 4), (1, 2), (1, 1))
     design.remove(((0, 0), (0, 1), (1, 1)))
     return design
+
+
+SMALL_DESIGNS = {
+    "dojo-tile": TEMPLATES["dojo-tile"].make,
+    "tpu-v4-slice": TEMPLATES["tpu-v4-slice"].make,
+    "gb200-nvl72": TEMPLATES["gb200-nvl72"].make,
+    "two-tiles": lambda cat: grid_design(cat, "dojo-d1", (3, 3), (1, 2), (1, 1)),
+    "holey": _holey,
+}
+
 
 
 @pytest.mark.parametrize("name", SMALL_DESIGNS)
@@ -217,7 +220,8 @@ def test_scopes(exapod):
     f = Fabric.from_design(exapod)
     assert len(resolve_scope(f, "room").chips) == 3000
     assert len(resolve_scope(f, "cabinet:cabinet[0,3]").chips) == 300
-    assert np.array_equal(resolve_scope(f, "cabinet:C04", exapod).chips, resolve_scope(f, "cabinet:room.cabinet[0,3]").chips)
+    assert np.array_equal(resolve_scope(f, "cabinet:C04", exapod).chips,
+                          resolve_scope(f, "cabinet:room.cabinet[0,3]").chips)
     tile = resolve_scope(f, "tile:cabinet[0,3].tile[1,2]")
     assert len(tile.chips) == 25 and all(f.chip_paths[c][:2] == ((0, 3), (1, 2)) for c in tile.chips)
     listed = resolve_scope(f, "chips:cabinet[0,0].tile[0,0].chip[0,1], room.cabinet[0,0].tile[0,0].chip[0,0]")
@@ -246,7 +250,7 @@ def test_bad_requests_say_what_is_wrong(dojo_tile):
         simulate_collective(f, "allsum")
     with pytest.raises(CollectiveError, match="unknown algorithm 'tree'"):
         simulate_collective(f, algorithm="tree")
-    with pytest.raises(CollectiveError, match="alltoall runs with direct, not ring"):
+    with pytest.raises(CollectiveError, match="alltoall runs with direct, 2d, not ring"):
         simulate_collective(f, "alltoall", algorithm="ring")
     with pytest.raises(CollectiveError, match="chunks"):
         simulate_collective(f, chunks=0)

@@ -62,3 +62,14 @@ def test_every_tile_of_a_cabinet_by_name(catalog):
     assert r.groups == 12 and r.chips == 300
     # Each tile's two rings are link-disjoint and the tiles' links their own: the contention-free form.
     assert r.time_s == pytest.approx(24 / 25 * S / D1_BW, rel=1e-9) and len(r.shared_links) == 0
+
+
+def test_2d_all_to_all_in_every_2x2_block_at_once(catalog):
+    """2d all-to-all in each 2x2 block: a row message then a column message a chip, each of two
+    shares, on links no other block uses: all 48 blocks take what one takes, 2 (o + h + S/2B)."""
+    f = Fabric.from_design(TEMPLATES["dojo-cabinet"].make(catalog))
+    groups = blocks_of_four(f)
+    together = simulate_collective(f, "alltoall", S, "2d", scope=groups)
+    assert together.time_s == pytest.approx(2 * (D1_OVERHEAD + D1_HOP + S / 2 / D1_BW), rel=1e-9)
+    assert together.engine == "exclusive-links" and together.groups == 48
+    assert np.allclose(together.chip_finish_s, together.time_s)

@@ -8,7 +8,7 @@ from dojo_gui.fabric.fabric import Fabric
 from dojo_gui.model.links import Link
 from dojo_gui.model.templates import grid_design
 from dojo_gui.sim import comm_engine
-from dojo_gui.sim.comm import simulate_collective
+from dojo_gui.sim.comm import TooLarge, simulate_collective
 from dojo_gui.sim.comm_schedule import ScheduleBuilder
 
 S = float(1 << 30)
@@ -85,3 +85,19 @@ def test_the_catalog_gives_every_chip_its_message_limits(catalog):
         assert "messages in flight" in spec.notes and "njection" in spec.notes
     f = ring25(catalog)
     assert np.all(f.chip_max_in_flight == 32) and np.all(f.chip_injection_link < 0)
+
+
+def test_an_all_to_all_over_a_cabinet_is_refused_directly_and_runs_in_two_dimensions(catalog):
+    """Over a Dojo cabinet (a 10 x 30 mesh) each chip sends 299 messages and has 32 in flight, so
+    80,100 messages start only as earlier ones leave, each chip on its own clock: about an hour of
+    events for the max-min engine, which refuses at once and says why.  auto then runs the
+    dimension-ordered all-to-all: 29 row messages and 9 column messages a chip, within its window."""
+    cabinet = grid_design(catalog, "dojo-d1", (5, 5), (2, 6), (1, 1))
+    with pytest.raises(TooLarge, match=r"80,100 messages here start only as earlier ones leave"):
+        simulate_collective(cabinet, "alltoall", S, "direct")
+    r = simulate_collective(cabinet, "alltoall", S, "auto")
+    assert r.algorithm == "2d" and "80,100" in str(r.candidates["direct"])
+    assert r.time_s >= r.lower_bound_s
+    # A smaller all-to-all still runs directly (each chip's 24 messages fit in its window).
+    tile = simulate_collective(cabinet, "alltoall", S, "direct", scope="tile:cabinet[0,0].tile[0,0]")
+    assert tile.time_s > tile.lower_bound_s

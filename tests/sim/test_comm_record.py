@@ -94,7 +94,7 @@ def test_the_cli_keeps_the_run_in_the_project(capsys, tmp_path):
     path = tmp_path / "tile.dojo"
     assert main(["new", "dojo-tile", "-o", str(path), "-q"]) == 0
     code, out, _ = run(capsys, "simulate", "comm", str(path), "--algorithm", "ring", "--save", "--label", "ring, 1 GiB")
-    assert code == 0 and f"the run is kept in {path} (1 saved runs)" in out
+    assert code == 0 and f"the run is kept in {path} (1 saved run)" in out
     code, out, _ = run(capsys, "simulate", "comm", str(path), "--bytes", "64MiB", "--save", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["saved_to"] == str(path) and doc["saved_runs"] == 2

@@ -37,7 +37,7 @@ MAX_REFERENCE_TRANSFERS = 1500
 
 def progressive_filling(routes: dict[int, list[int]], capacity: np.ndarray) -> dict[int, float]:
     """Textbook max-min: raise every unfrozen flow's rate together until a link is full; freeze its flows."""
-    rate = {f: 0.0 for f in routes}
+    rate = dict.fromkeys(routes, 0.0)
     remaining = {l: float(capacity[l]) for links in routes.values() for l in links}
     unfrozen = set(routes)
     while unfrozen:

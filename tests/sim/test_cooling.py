@@ -9,8 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dojo_gui.sim.cooling import (COOLANTS, Plant, chiller_cop, plant, plate_resistance, pump_power_w, rc_matrices,
-                                  rc_step, time_constants)
+from dojo_gui.sim.cooling import (
+    COOLANTS,
+    Plant,
+    chiller_cop,
+    plant,
+    plate_resistance,
+    pump_power_w,
+    rc_matrices,
+    rc_step,
+    time_constants,
+)
 from dojo_gui.sim.scenario import Ambient, ConstantLoad, Scenario, UtilizationTrace
 from dojo_gui.sim.thermal import ThermalRun, with_figures
 

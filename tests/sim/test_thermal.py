@@ -11,8 +11,17 @@ import pytest
 from dojo_gui.sim import scenario as scenario_module
 from dojo_gui.sim.comm import simulate_collective
 from dojo_gui.sim.results import RecordPlan
-from dojo_gui.sim.scenario import (Ambient, CommTime, ConstantLoad, Scenario, ScenarioError, TrainingStep,
-                                   UtilizationTrace, default_comm_time, ring_closed_form)
+from dojo_gui.sim.scenario import (
+    Ambient,
+    CommTime,
+    ConstantLoad,
+    Scenario,
+    ScenarioError,
+    TrainingStep,
+    UtilizationTrace,
+    default_comm_time,
+    ring_closed_form,
+)
 from dojo_gui.sim.thermal import InvariantError, ThermalModelError, ThermalRun, with_figures
 
 TRAIN = dict(flops_per_chip=100e12, efficiency=0.5, gradient_bytes=1e9)

@@ -44,7 +44,7 @@ def test_json_has_the_figures_the_issue_names(capsys, pod):
 def test_search_by_default_with_a_readable_summary(capsys, pod):
     code, out, _ = run(capsys, "simulate", "train", str(pod), "--model", "megatron-gpt-1.7b", "--global-batch", "64")
     assert code == 0
-    assert "plan      TP" in out and "MFU" in out and "plans tried" in out and "days" in out or "h" in out
+    assert ("plan      TP" in out and "MFU" in out and "plans tried" in out and "days" in out) or "h" in out
 
 
 @pytest.mark.parametrize("argv,words,code", [
@@ -81,3 +81,43 @@ def test_save_refuses_a_bundled_example(capsys):
 def test_list_models(capsys):
     code, out, _ = run(capsys, "simulate", "train", "--list-models")
     assert code == 0 and "llama3-405b" in out and "megatron-gpt-1t" in out
+
+
+def test_energy_comes_from_the_thermal_engine_with_the_cooling_plant(capsys, pod):
+    argv = ["simulate", "train", str(pod), "--model", "megatron-gpt-7.5b", "--tp", "4", "--pp", "1", "--dp", "8",
+            "--tokens", "10B", "--json"]
+    code, out, _ = run(capsys, *argv)
+    cool = json.loads(out)
+    assert code == 0 and cool["thermal"]["throttled_chips_max"] == 0
+    assert cool["feed_power_w"] > cool["it_power_w"] + cool["cooling_power_w"] > cool["it_power_w"] > 0
+    assert cool["pue"] == pytest.approx(cool["feed_power_w"] / cool["it_power_w"])
+    assert cool["energy_kwh"] == pytest.approx(cool["feed_power_w"] * cool["time_to_train_s"] / 3.6e6)
+    assert cool["breakdown"]["throttle_s"] == 0
+    code, out, _ = run(capsys, *argv, "--ambient", "45C", "--flow", "30%")
+    hot = json.loads(out)
+    assert code == 0 and hot["thermal"]["throttled_chips_max"] > 0
+    assert hot["step_time_s"] > cool["step_time_s"] == hot["thermal"]["step_time_full_clock_s"]
+    assert hot["breakdown"]["throttle_s"] == pytest.approx(hot["step_time_s"] - cool["step_time_s"])
+    assert hot["time_to_train_s"] > cool["time_to_train_s"]
+    code, out, _ = run(capsys, *argv[:-1], "--ambient", "45C", "--flow", "30%")
+    assert "chips throttled" in out and "longer than at full clock" in out and "throttling" in out
+
+
+def test_no_thermal_leaves_energy_out(capsys, pod):
+    argv = ["simulate", "train", str(pod), "--model", "megatron-gpt-1.7b", "--tp", "1", "--pp", "1", "--dp", "32"]
+    code, out, _ = run(capsys, *argv, "--no-thermal", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["energy_kwh"] is None and doc["thermal"] is None and doc["step_time_s"] > 0
+    code, out, _ = run(capsys, *argv, "--no-thermal")
+    assert code == 0 and "power and cooling not simulated" in out
+
+
+@pytest.mark.parametrize("extra,words", [
+    (["--flow", "fast"], "--flow:"),
+    (["--window=0s"], "--window: must be above zero"),
+    (["--no-thermal", "--window", "10min"], "--no-thermal leaves power and cooling out"),
+    (["--ambient-curve", "daily:30C,10C"], "the maximum is below the minimum"),
+])
+def test_bad_thermal_options_are_refused(capsys, pod, extra, words):
+    code, out, err = run(capsys, "simulate", "train", str(pod), "--model", "megatron-gpt-1.7b", *extra)
+    assert code == 2 and words in err and out == ""

@@ -49,6 +49,9 @@ class ScriptedDialogs(WindowDialogs):
     def confirm(self, parent, title, text):
         return self._answer("confirm", (title, text), True)
 
+    def ask_room(self, parent, rooms):
+        return self._answer("ask_room", ([r.id for r in rooms],), None)
+
     def show_about(self, parent, text):
         self._answer("show_about", (text,), None)
 

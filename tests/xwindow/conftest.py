@@ -28,6 +28,8 @@ What a test gets
     ``app.x``          the :class:`XInput` (below), on this display
     ``app.screenshot(name)``  a PNG of the whole screen in the test's screenshot folder; returns its path
     ``app.wait_until(predicate, timeout=20, what="...")``  polls; on timeout fails with ``what``
+    ``app.drag_spec(spec_id, to, via=(), hold=(), before_release=None)``  a palette entry dragged to screen
+                       point ``to`` through Qt's real drag manager (see its docstring)
     ``app.quit()``     Ctrl+Q through the X server and wait for the process to end (returns its exit code)
     ``app.stderr()``   what the process wrote to stderr so far
     ``app.proc``       the ``subprocess.Popen``
@@ -44,7 +46,9 @@ What a test gets
     ``widgets(cls)``  every visible widget of a class
     ``at(x, y)``   the widgets at a screen point, and the deepest part there on the canvas
     ``docks()``    every dock with its rect and ``cut_off`` (widgets whose side edges do not show)
-    ``focus()``, ``dialogs()``, ``screenshot(path)``
+    ``focus()``, ``dialogs()``, ``tooltip()`` (the text on screen or None), ``screenshot(path)``
+    ``menus()``    the menus open on screen with their actions (text, enabled, rect);
+                   ``menu_item(text)`` the first action starting with ``text``
     ``q(name, **args)`` sends any query; an error answer raises :class:`ProbeFailed`.
 
 ``XInput`` (xdotool; never events sent to widgets)
@@ -59,7 +63,9 @@ What a test gets
     ``{path text: spec id}`` for every part of a design the probe returned.
 
 A failing test saves a screenshot of every app it started (before they are stopped) in a
-folder it prints (``xwindow screenshots: DIR``, also under the failure's report sections).
+folder it prints (``xwindow screenshots: DIR``, also under the failure's report sections):
+``build/xwindow-shots/TEST`` in the checkout, or under ``$DOJO_XWINDOW_SHOTS``.  ``app.screenshot``
+writes there too.
 """
 
 from __future__ import annotations
@@ -335,6 +341,20 @@ class Probe:
     def dialogs(self):
         return self.q("dialogs")
 
+    def tooltip(self):
+        return self.q("tooltip")
+
+    def menus(self):
+        return self.q("menus")
+
+    def menu_item(self, text: str):
+        """The rect of the action whose text starts with ``text`` in the menus on screen (fails if none)."""
+        for menu in self.menus():
+            for action in menu["actions"]:
+                if action["text"].startswith(text) and not action["separator"]:
+                    return action
+        raise ProbeFailed(f"no menu on screen has an item {text!r}: {self.menus()}")
+
     def screenshot(self, path) -> str:
         return self.q("screenshot", path=str(path))
 
@@ -398,6 +418,35 @@ class App:
         self.shots.mkdir(parents=True, exist_ok=True)
         return Path(self.probe.screenshot(self.shots / f"{name}.png"))
 
+    def drag_spec(self, spec_id: str, to, *, via=(), hold=(), before_release=None) -> None:
+        """Drag a palette entry to screen point ``to`` as a hand does: press on its row (typing its id into the
+        palette's search first when the row is out of view), move out of the palette through ``via`` to ``to``
+        in small steps, holding the keys in ``hold`` from the first move on, call ``before_release()`` while the
+        pointer rests on ``to`` (to check what the status bar says), release."""
+        try:
+            row = self.probe.palette_row(spec_id)
+        except ProbeFailed:  # filtered out by an earlier search
+            row = {"visible": False}
+        if not row["visible"]:
+            self.x.click(*self.probe.widget("paletteSearch")["centre"])
+            self.x.key("ctrl+a")
+            self.x.type(spec_id)
+            row = self.wait_until(lambda: (r := self.probe.palette_row(spec_id))["visible"] and r,
+                                  what=f"the palette to show {spec_id}", timeout=5)
+        x0, y0 = row["centre"]
+        self.x.move(x0, y0)
+        self.x.down()
+        self.x.glide([(x0 + 4, y0), (x0 + 16, y0)], step=2)  # past Qt's drag distance: the drag starts
+        for key in hold:
+            self.x.keydown(key)
+        self.x.glide([*via, to])
+        self.x.glide([(to[0] + 1, to[1]), to], step=1)
+        if before_release is not None:
+            before_release()
+        self.x.up()
+        for key in hold:
+            self.x.keyup(key)
+
     def quit(self, timeout: float = 20.0) -> int:
         self.x.key("ctrl+q")
         try:
@@ -417,10 +466,9 @@ class App:
 
 
 def shots_dir(config) -> Path:
-    folder = os.environ.get("DOJO_XWINDOW_SHOTS")
-    if folder:
-        return Path(folder)
-    return Path(config._tmp_path_factory.getbasetemp()) / "xwindow-shots"  # type: ignore[attr-defined]
+    """build/xwindow-shots in the checkout (outside pytest's temporary folders, which it deletes after a few
+    runs), or where DOJO_XWINDOW_SHOTS says."""
+    return Path(os.environ.get("DOJO_XWINDOW_SHOTS") or REPO / "build" / "xwindow-shots")
 
 
 @pytest.fixture

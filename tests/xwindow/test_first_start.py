@@ -13,7 +13,8 @@ def area(rect) -> int:
 
 def inside(inner, outer) -> bool:
     return (inner["x"] >= outer["x"] and inner["y"] >= outer["y"]
-            and inner["x"] + inner["w"] <= outer["x"] + outer["w"] and inner["y"] + inner["h"] <= outer["y"] + outer["h"])
+            and inner["x"] + inner["w"] <= outer["x"] + outer["w"]
+            and inner["y"] + inner["h"] <= outer["y"] + outer["h"])
 
 
 @pytest.mark.parametrize("xserver", [(1366, 768), (1920, 1080)], indirect=True, ids=["1366x768", "1920x1080"])

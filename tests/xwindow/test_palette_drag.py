@@ -67,3 +67,22 @@ def test_a_chip_dragged_from_the_palette_over_filled_slots_lands_in_the_empty_on
 
     x.key("ctrl+z")
     app.wait_until(lambda: app.probe.design() == before, what="undo to take the chip back", timeout=5)
+
+
+def test_a_b200_over_a_d1_slot_is_refused_with_the_reason_and_its_release_changes_nothing(launch, tmp_path, parts):
+    app = launch(str(tile_with_a_hole(tmp_path)))
+    before = app.probe.design()
+    undo = app.probe.window()["undo"]
+    reason = "Cannot drop here: the Dojo training tile's slots take Tesla D1, not NVIDIA B200 (in GB200)"
+
+    def refused_while_hovering():
+        app.wait_until(lambda: app.probe.status() == reason, timeout=5,
+                       what=f"the reason in the status bar (it says {app.probe.status()!r})")
+        assert app.probe.window()["accepting"] == 0  # no slot lights up for it
+        app.screenshot("b200-over-a-d1-slot")
+
+    app.drag_spec("nvidia-b200-gb200", app.probe.slot(TILE, (2, 2))["centre"], before_release=refused_while_hovering)
+    app.wait_until(lambda: app.probe.window()["interaction"] is None, what="the drag to end", timeout=5)
+    assert app.probe.design() == before
+    assert app.probe.window()["undo"] == undo
+    assert app.probe.status() == reason  # still there after the release, for whoever missed it

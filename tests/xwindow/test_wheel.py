@@ -34,6 +34,21 @@ def test_the_wheel_over_the_simulation_panel_scrolls_it_and_changes_no_field(lau
         if shown:
             app.x.wheel(*shown["centre"], -2)
             app.x.wheel(*shown["centre"], 2)
-    app.wait_until(lambda: True)
     assert {name: app.probe.widget(name)["value"] for name in fields} == before
     assert app.probe.window()["undo"]["count"] == 0
+
+    # A spin box: the Collective scenario's chunk count (the wheel lands on its line edit, which passes it up).
+    scenario = app.probe.widget("scenarioCombo")["shown"] or app.probe.widget("scenarioCombo")
+    if not app.probe.widget("scenarioCombo")["shown"]:
+        app.x.wheel(*app.probe.widget("runFormArea")["shown"]["centre"], 10)  # back up to the top
+        scenario = app.wait_until(lambda: app.probe.widget("scenarioCombo")["shown"], what="the Scenario combo")
+    app.x.click(*scenario["centre"])  # opens its list; End and Return pick the last entry
+    app.x.key("End")
+    app.x.key("Return")
+    app.wait_until(lambda: app.probe.widget("scenarioCombo")["value"] == "Collective", what="the Collective scenario")
+    chunks = app.wait_until(lambda: app.probe.widget("chunksSpin")["shown"], what="the chunk count in view")
+    value = app.probe.widget("chunksSpin")["value"]
+    app.x.wheel(*chunks["centre"], 2)
+    app.x.wheel(*chunks["centre"], -3)
+    assert app.probe.widget("chunksSpin")["value"] == value
+    assert not app.probe.widget("chunksSpin")["focus"]

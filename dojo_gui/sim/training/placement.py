@@ -104,10 +104,10 @@ class Machine:
     def tp_groups(self, tp: int) -> np.ndarray:
         """Every tensor-parallel group of ``tp`` chips the tiles hold, tile after tile: (groups, tp)."""
         if tp < 1:
-            raise PlanError(f"TP must be at least 1, not {tp}")
+            raise PlanError(f"TP must be at least 1, not {tp}", "tp")
         if tp > self.largest_tile:
             raise PlanError(f"TP {tp} is larger than a tile ({self.largest_tile} chips): tensor-parallel groups "
-                            f"stay on the neighbouring chips of one tile or node")
+                            f"stay on the neighbouring chips of one tile or node", "tp")
         if tp not in self._tp_cache:
             groups = [g for k in range(self.n_tiles) for g in self._tile_groups(k, tp)]
             self._tp_cache[tp] = np.asarray(groups, np.int64).reshape(-1, tp)
@@ -237,14 +237,15 @@ class Layout:
 def layout(machine: Machine, tp: int, pp: int, dp: int, placement: str) -> Layout:
     """Place a (tp, pp, dp) plan; :class:`PlanError` says why it cannot be placed."""
     if placement not in PLACEMENTS:
-        raise PlanError(f"placement must be one of {', '.join(PLACEMENTS)}, not {placement!r}")
+        raise PlanError(f"placement must be one of {', '.join(PLACEMENTS)}, not {placement!r}", "placement")
     if pp < 1 or dp < 1:
-        raise PlanError(f"PP and DP must be at least 1 (got PP {pp}, DP {dp})")
+        raise PlanError(f"PP and DP must be at least 1 (got PP {pp}, DP {dp})", "pp" if pp < 1 else "dp")
     groups = machine.tp_groups(tp)
     need = pp * dp
     if need > len(groups):
         raise PlanError(f"TP {tp} x PP {pp} x DP {dp} needs {need:,} tensor-parallel groups of {tp} chips, and the "
-                        f"machine's tiles hold {len(groups):,} ({len(groups) * tp:,} of its {machine.n_chips:,} chips)")
+                        f"machine's tiles hold {len(groups):,} ({len(groups) * tp:,} of its {machine.n_chips:,} chips)",
+                        "dp")
     used = groups[:need]
     if placement == "pipeline-contiguous":
         ranks = used.reshape(dp, pp, tp).transpose(1, 0, 2)

@@ -111,32 +111,55 @@ class Plan:
                 "schedule": self.schedule, "interleave": self.interleave, "placement": self.placement}
 
 
+def count_of_tokens(text: str) -> float:
+    """ "300B", "1.5T", "2e11", "15M" -> a count of tokens; :class:`PlanError` (field "tokens") if it is none."""
+    t = text.strip().replace(",", "").replace("_", "")
+    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9, "T": 1e12}.get(t[-1:], 1.0)
+    if scale != 1.0:
+        t = t[:-1]
+    try:
+        value = float(t) * scale
+    except ValueError:
+        raise PlanError(f"{text!r} is not a count of tokens (e.g. 300B, 1.5T, 2e11)", "tokens") from None
+    if not (value > 0 and value < float("inf")):
+        raise PlanError(f"must be more than 0, not {text}", "tokens")
+    return value
+
+
 def check_plan(plan: Plan, model: TransformerModel, settings: TrainingSettings) -> None:
     """Why a plan cannot train this model with these settings (:class:`PlanError`), machine aside."""
-    if min(plan.tp, plan.pp, plan.dp, plan.micro_batch, plan.interleave) < 1:
-        raise PlanError(f"TP, PP, DP, the micro-batch and the interleaving must all be at least 1 ({plan.describe()})")
+    degrees = {"tp": plan.tp, "pp": plan.pp, "dp": plan.dp, "micro_batch": plan.micro_batch,
+               "interleave": plan.interleave}
+    below = next((name for name, value in degrees.items() if value < 1), None)
+    if below is not None:
+        raise PlanError(f"TP, PP, DP, the micro-batch and the interleaving must all be at least 1 ({plan.describe()})",
+                        below)
     if plan.schedule not in SCHEDULES:
-        raise PlanError(f"the schedule is one of {', '.join(SCHEDULES)}, not {plan.schedule!r}")
+        raise PlanError(f"the schedule is one of {', '.join(SCHEDULES)}, not {plan.schedule!r}", "schedule")
     if plan.placement not in PLACEMENTS:
-        raise PlanError(f"the placement is one of {', '.join(PLACEMENTS)}, not {plan.placement!r}")
+        raise PlanError(f"the placement is one of {', '.join(PLACEMENTS)}, not {plan.placement!r}", "placement")
     if model.heads % plan.tp:
-        raise PlanError(f"TP {plan.tp} does not divide the model's {model.heads} attention heads")
+        raise PlanError(f"TP {plan.tp} does not divide the model's {model.heads} attention heads", "tp")
     if model.ffn % plan.tp:
-        raise PlanError(f"TP {plan.tp} does not divide the model's feed-forward width {model.ffn}")
+        raise PlanError(f"TP {plan.tp} does not divide the model's feed-forward width {model.ffn}", "tp")
     if plan.schedule == "1f1b" and plan.interleave != 1:
-        raise PlanError("1F1B runs one model chunk per chip: interleaving needs the interleaved schedule")
+        raise PlanError("1F1B runs one model chunk per chip: interleaving needs the interleaved schedule",
+                        "interleave")
     if plan.schedule == "interleaved" and (plan.pp < 2 or plan.interleave < 2):
-        raise PlanError("the interleaved schedule needs PP of 2 or more and 2 or more model chunks per chip")
+        raise PlanError("the interleaved schedule needs PP of 2 or more and 2 or more model chunks per chip",
+                        "pp" if plan.pp < 2 else "interleave")
     chunks = plan.pp * plan.interleave
     if model.layers % chunks:
         raise PlanError(f"PP {plan.pp}" + (f" x {plan.interleave} chunks" if plan.interleave > 1 else "")
-                        + f" does not divide the model's {model.layers} layers")
+                        + f" does not divide the model's {model.layers} layers", "pp")
     if settings.global_batch % (plan.dp * plan.micro_batch):
         raise PlanError(f"the global batch of {settings.global_batch} sequences does not split into DP {plan.dp} x "
-                        f"micro-batches of {plan.micro_batch}")
+                        f"micro-batches of {plan.micro_batch}",
+                        "dp" if settings.global_batch % plan.dp else "micro_batch")
     m = plan.micro_batches(settings)
     if plan.schedule == "interleaved" and m % plan.pp:
-        raise PlanError(f"the interleaved schedule needs the micro-batches ({m}) to be a multiple of PP {plan.pp}")
+        raise PlanError(f"the interleaved schedule needs the micro-batches ({m}) to be a multiple of PP {plan.pp}",
+                        "micro_batch")
     if settings.sequence_parallel and settings.seq_len % plan.tp:
         raise PlanError(f"sequence parallelism splits the sequence of {settings.seq_len} over TP {plan.tp}: "
-                        f"it does not divide")
+                        f"it does not divide", "tp")

@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ...model.transformer import TransformerModel
 from .compute import (
     ACTIVATION_BYTES,
@@ -38,12 +40,15 @@ from .compute import (
     logits_forward,
     pass_times,
 )
-from .energy import Segment, StepTimeline
 from .errors import PlanError
 from .memory import MemoryUse, memory_use, stage_parameters
 from .placement import Layout, Machine, layout
 from .settings import Plan, TrainingSettings, check_plan
+from .shape import Breakdown, StepShape
+from .timeline import StepTimeline
 from .traffic import ZERO, CommTime, Traffic
+
+__all__ = ["Breakdown", "StageCost", "StepEstimate", "evaluate_plan", "pipeline_time"]
 
 
 def pipeline_time(stage_times: list[float], micro_batches: int, interleave: int = 1) -> tuple[float, float]:
@@ -62,29 +67,6 @@ class StageCost:
     @property
     def total_s(self) -> float:
         return self.compute.total_s + self.tp_comm_s
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """Where a step's time goes (seconds); the parts add up to the step time."""
-
-    compute_s: float
-    tp_comm_s: float
-    pp_comm_s: float
-    dp_comm_s: float
-    bubble_s: float
-    memory_stream_s: float
-    other_s: float
-
-    @property
-    def step_time_s(self) -> float:
-        return (self.compute_s + self.tp_comm_s + self.pp_comm_s + self.dp_comm_s + self.bubble_s
-                + self.memory_stream_s + self.other_s)
-
-    def to_json(self) -> dict[str, float]:
-        return {"compute_s": self.compute_s, "tp_comm_s": self.tp_comm_s, "pp_comm_s": self.pp_comm_s,
-                "dp_comm_s": self.dp_comm_s, "bubble_s": self.bubble_s, "memory_stream_s": self.memory_stream_s,
-                "other_s": self.other_s}
 
 
 @dataclass(frozen=True)
@@ -168,9 +150,6 @@ def evaluate_plan(machine: Machine, model: TransformerModel, settings: TrainingS
     else:
         stages = [stage([embed])] + ([stage([])] if p > 2 else []) + [stage([logits])]
     stage_list = [stages[0]] + [stages[1]] * (p - 2) + [stages[-1]] if p > 1 else stages
-    _busy, bubble = pipeline_time([c.total_s for c in stage_list], m, v)
-    slowest = max(stage_list, key=lambda c: c.total_s)
-
     # Stage-to-stage sends.
     pp_time = ZERO
     if p > 1:
@@ -194,18 +173,13 @@ def evaluate_plan(machine: Machine, model: TransformerModel, settings: TrainingS
             dp_time = traffic.collective(dp_groups, "allreduce", grad_bytes, simulate=simulate)
     else:
         dp_time = ZERO
-    if settings.dp_overlap and dp_time.time_s > 0:
-        buckets = max(1, math.ceil(grad_bytes / settings.dp_bucket_bytes))
-        window = stage_list[0].compute.backward_s / v
-        dp_exposed = max(dp_time.time_s - window, dp_time.time_s / buckets)
-    else:
-        dp_exposed = dp_time.time_s
+    buckets = max(1, math.ceil(grad_bytes / settings.dp_bucket_bytes))
+    zero3 = 0.0
     if settings.zero_stage >= 3 and plan.dp > 1:
         # Every pass gathers the stage's weights; prefetched under the pass's compute where it is shorter.
         gather = traffic.collective(dp_groups, "allgather", first_params * settings.weight_bytes, simulate=simulate)
         scatter = traffic.collective(dp_groups, "reducescatter", grad_bytes, simulate=simulate)
-        per_micro_batch = passes * gather.time_s + scatter.time_s
-        dp_exposed += m * max(0.0, per_micro_batch - slowest.compute.total_s)
+        zero3 = passes * gather.time_s + scatter.time_s
 
     # The optimizer: read and write the weights and the optimizer state, read the gradients.
     shard_opt = plan.dp if settings.zero_stage >= 1 else 1
@@ -213,41 +187,18 @@ def evaluate_plan(machine: Machine, model: TransformerModel, settings: TrainingS
                                 + 2 * settings.optimizer_state_bytes / shard_opt)
     other = opt_bytes / (rates.memory_Bps * rates.memory_efficiency)
 
-    compute = m * slowest.compute.total_s
-    tp_comm = m * slowest.tp_comm_s
-    stream = max(0.0, memory.stream_s - (compute + tp_comm))
-    breakdown = Breakdown(compute, tp_comm, pp_comm, dp_exposed, bubble, stream, other)
+    shape = StepShape(np.array([c.compute.forward_s for c in stage_list]),
+                      np.array([c.compute.backward_s for c in stage_list]),
+                      np.array([c.compute.recompute_s for c in stage_list]),
+                      np.array([c.tp_comm_s for c in stage_list]), plan.dp, m, v, pp_comm, dp_time.time_s, buckets,
+                      settings.dp_overlap, zero3, memory.stream_s, other)
+    timeline = StepTimeline.of(shape, where.ranks, settings.comm_utilization)
+    breakdown = shape.breakdown()
 
     tokens = settings.global_batch * s
     model_flops = tokens * model.model_flops_per_token(s)
     hardware_flops = tokens * model.training_flops_per_token(s, _recomputed_fraction(model, settings))
     comm = {"tp": tp_one, "pp": pp_time, "dp": dp_time}
-    timeline = _timeline(stage_list, where, m, v, pp_time.time_s, breakdown, settings)
     return StepEstimate(plan, plan.chips, memory, breakdown, stages, comm, where, model_flops, hardware_flops,
                         rates.peak_flops, timeline)
 
-
-def _timeline(stage_list: list[StageCost], where: Layout, m: int, v: int, p2p_s: float, bd: Breakdown,
-              settings: TrainingSettings) -> StepTimeline:
-    """Each stage: idle while the pipeline fills to it, its compute and communication, idle to the end of
-    the pipeline, then the exposed gradient reduction, streaming and the optimizer (the same for all)."""
-    pipeline_end = bd.compute_s + bd.tp_comm_s + bd.pp_comm_s + bd.bubble_s
-    tail = [("dp-comm", bd.dp_comm_s), ("memory-stream", bd.memory_stream_s), ("other", bd.other_s)]
-    stages = []
-    start = 0.0
-    for j, cost in enumerate(stage_list):
-        parts = [("idle", start), ("compute", m * cost.compute.total_s), ("tp-comm", m * cost.tp_comm_s),
-                 ("pp-comm", 2 * v * m * p2p_s)]
-        used = sum(d for _, d in parts)
-        parts.append(("idle", max(0.0, pipeline_end - used)))
-        segs, t = [], 0.0
-        for kind, d in parts + tail:
-            if d > 0:
-                segs.append(Segment(t, t + d, kind))
-                t += d
-        stages.append(segs)
-        start += cost.compute.forward_s / v  # the next stage starts when this one's first forward is done
-    u = settings.comm_utilization
-    utilization = {"idle": 0.0, "compute": 1.0, "tp-comm": u, "pp-comm": u, "dp-comm": u, "memory-stream": u,
-                   "other": u}
-    return StepTimeline(bd.step_time_s, stages, [where.ranks[j].ravel() for j in range(where.pp)], utilization)

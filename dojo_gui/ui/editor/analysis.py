@@ -14,6 +14,7 @@ import time
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ...jobs.analysis import Analysis, analyse
+from ...model.finding_groups import group_findings
 from ...model.rules import Finding
 from ..project.document import DesignDocument
 
@@ -89,7 +90,7 @@ class Analyzer(QObject):
         def work() -> None:
             try:
                 result = analyse(snapshot, revision)
-            except Exception as exc:  # noqa: BLE001 - a rule bug must not kill the editor; show it instead
+            except Exception as exc:
                 result = exc
             bridge.done.emit(result)
 
@@ -98,7 +99,8 @@ class Analyzer(QObject):
     def _on_done(self, result: object) -> None:
         self._running = False
         if isinstance(result, Exception):
-            result = Analysis(self.document.design.revision, [Finding("error", "internal", (), f"the design rules failed: {result!r}")], {})
+            failed = [Finding("error", "internal", (), f"the design rules failed: {result!r}")]
+            result = Analysis(self.document.design.revision, failed, {}, groups=group_findings(failed))
         assert isinstance(result, Analysis)
         if result.revision != self.document.design.revision:
             self.schedule()  # the design moved on while we checked
@@ -117,7 +119,7 @@ class Analyzer(QObject):
                 return self.latest
             if self._timer.isActive() and not self._running:
                 self.run_now()
-            QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
             self._pool.waitForDone(5)
         return None
 

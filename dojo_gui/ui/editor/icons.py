@@ -27,9 +27,9 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
     if cached is not None:
         return cached
     pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
-    p.setRenderHint(QPainter.Antialiasing, True)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     m = size * 0.1
     box = QRectF(m, m, size - 2 * m, size - 2 * m)
     if spec is None:
@@ -41,7 +41,7 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
         p.setBrush(chip)
         inner = box.adjusted(size * 0.1, size * 0.1, -size * 0.1, -size * 0.1)
         p.drawRoundedRect(inner, 2, 2)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#f2d7a0"))
         s = size * 0.12
         c = inner.center()
@@ -59,7 +59,7 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
         child = {"tile": QColor("#e0524a"), "cabinet": QColor("#3b4048"), "room": QColor("#c9ced6")}[spec.level]
         if spec.level == "tile":
             child = C.spec_colour(spec, "chip")
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(child)
         for r in range(rows):
             for c in range(cols):
@@ -71,8 +71,8 @@ def _pixmap(key, spec: AnySpec | None, size: int) -> QPixmap:
 
 def severity_icon(severity: str) -> QIcon:
     style = QApplication.style()
-    which = {"error": QStyle.SP_MessageBoxCritical, "warning": QStyle.SP_MessageBoxWarning}.get(
-        severity, QStyle.SP_MessageBoxInformation)
+    which = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical, "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
+        severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
     icon = style.standardIcon(which)
     if not icon.isNull():
         return icon
@@ -81,10 +81,10 @@ def severity_icon(severity: str) -> QIcon:
 
 def _dot(colour: QColor, size: int = 16) -> QPixmap:
     pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
-    p.setRenderHint(QPainter.Antialiasing, True)
-    p.setPen(Qt.NoPen)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(colour)
     p.drawEllipse(QRectF(2, 2, size - 4, size - 4))
     p.end()
@@ -94,14 +94,14 @@ def _dot(colour: QColor, size: int = 16) -> QPixmap:
 def _glyph(name: str, size: int = 24) -> QPixmap:
     """Zoom and view icons, drawn: the styles have no magnifier."""
     pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
-    p.setRenderHint(QPainter.Antialiasing, True)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     ink = QColor("#3b4450")
     pen = QPen(ink, 2.0)
-    pen.setCapStyle(Qt.RoundCap)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     p.setPen(pen)
-    p.setBrush(Qt.NoBrush)
+    p.setBrush(Qt.BrushStyle.NoBrush)
     if name in ("zoom_in", "zoom_out"):
         p.drawEllipse(QRectF(3, 3, 13, 13))
         p.drawLine(14.5, 14.5, 21, 21)
@@ -112,7 +112,7 @@ def _glyph(name: str, size: int = 24) -> QPixmap:
         for x, y, dx, dy in ((3, 3, 1, 1), (21, 3, -1, 1), (3, 21, 1, -1), (21, 21, -1, -1)):
             p.drawLine(x, y, x + 6 * dx, y)
             p.drawLine(x, y, x, y + 6 * dy)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#e0524a"))
         p.drawRect(QRectF(8, 8, 8, 8))
     elif name == "up":
@@ -129,9 +129,9 @@ def standard_icon(name: str) -> QIcon:
     if name in ("zoom_in", "zoom_out", "fit", "up"):
         return QIcon(_glyph(name))
     which = {
-        "new": QStyle.SP_FileIcon, "open": QStyle.SP_DialogOpenButton, "save": QStyle.SP_DialogSaveButton,
-        "undo": QStyle.SP_ArrowBack, "redo": QStyle.SP_ArrowForward, "up": QStyle.SP_FileDialogToParent,
-        "delete": QStyle.SP_TrashIcon, "fit": QStyle.SP_TitleBarMaxButton, "revert": QStyle.SP_BrowserReload,
-        "zoom_in": QStyle.SP_ArrowUp, "zoom_out": QStyle.SP_ArrowDown,
+        "new": QStyle.StandardPixmap.SP_FileIcon, "open": QStyle.StandardPixmap.SP_DialogOpenButton, "save": QStyle.StandardPixmap.SP_DialogSaveButton,
+        "undo": QStyle.StandardPixmap.SP_ArrowBack, "redo": QStyle.StandardPixmap.SP_ArrowForward, "up": QStyle.StandardPixmap.SP_FileDialogToParent,
+        "delete": QStyle.StandardPixmap.SP_TrashIcon, "fit": QStyle.StandardPixmap.SP_TitleBarMaxButton, "revert": QStyle.StandardPixmap.SP_BrowserReload,
+        "zoom_in": QStyle.StandardPixmap.SP_ArrowUp, "zoom_out": QStyle.StandardPixmap.SP_ArrowDown,
     }[name]
     return QApplication.style().standardIcon(which)

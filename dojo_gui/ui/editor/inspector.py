@@ -13,8 +13,22 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...jobs.analysis import Analysis
@@ -23,13 +37,17 @@ from ...model.design import PartPath, format_path
 from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, FigureError
 from ...render.capacity import STATE_COLOURS, Capacity, capacities
+from ...text import count
 from ..project.document import DesignDocument, EditRefused
 from .selection import Selection
 
+
 def _narrow(combo: QComboBox) -> QComboBox:
     """A combo box that does not widen the inspector to its longest entry."""
-    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(8)
+    # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
+    combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 8 + 40)
     return combo
 
 
@@ -44,7 +62,7 @@ class CapacityBar(QWidget):
         self.capacity = capacity
         self.setMinimumHeight(34)
         self.setMinimumWidth(120)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(capacity.text)
 
     def sizeHint(self) -> QSize:
@@ -53,20 +71,20 @@ class CapacityBar(QWidget):
     def paintEvent(self, event) -> None:
         c = self.capacity
         p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing, True)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         w = self.width()
         bold = QFont(self.font())
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(self.palette().windowText().color())
-        p.drawText(QRectF(0, 0, w, 16), int(Qt.AlignLeft | Qt.AlignVCenter), c.label)
+        p.drawText(QRectF(0, 0, w, 16), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), c.label)
         label_w = p.fontMetrics().horizontalAdvance(c.label) + 10
         p.setFont(self.font())
         share = f"{c.fraction * 100:.0f} %" if c.key != "slots" else ""
-        text = p.fontMetrics().elidedText(f"{c.text}  {share}".rstrip(), Qt.ElideLeft, int(w - label_w))
-        p.drawText(QRectF(label_w, 0, w - label_w, 16), int(Qt.AlignRight | Qt.AlignVCenter), text)
+        text = p.fontMetrics().elidedText(f"{c.text}  {share}".rstrip(), Qt.TextElideMode.ElideLeft, int(w - label_w))
+        p.drawText(QRectF(label_w, 0, w - label_w, 16), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
         bar = QRectF(0, 20, w - 1, 10)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 0, 0, 35))
         p.drawRoundedRect(bar, 3, 3)
         p.setBrush(STATE_COLOURS[c.state])
@@ -86,8 +104,9 @@ def figure_text(spec: AnySpec, name: str) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {units.format(v, 'FLOPS', 6)}" for k, v in value.items())
+    if isinstance(value, dict):  # a table: peak_flops in FLOP/s by format, matmul_efficiency a share by size
+        unit = units.unit_for_name(name)
+        return ", ".join(f"{k}: {units.format(v, unit, 6)}" for k, v in value.items())
     if isinstance(value, tuple):
         if name == "dvfs_levels":
             return ", ".join(f"{v:g}" for v in value)
@@ -104,7 +123,7 @@ def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
         out = {}
         for item in [t for t in text.split(",") if t.strip()]:
             if ":" not in item:
-                raise FigureError(name, f"write each format as 'name: value', e.g. 'bf16: 362 TFLOPS' (got {item.strip()!r})")
+                raise FigureError(name, f"{_table_example(spec, name)} (got {item.strip()!r})")
             key, val = item.split(":", 1)
             out[key.strip()] = val.strip()
         return out
@@ -115,13 +134,20 @@ def raw_from_text(spec: AnySpec, name: str, text: str) -> Any:
     return text
 
 
+def _table_example(spec: AnySpec, name: str) -> str:
+    """How to write a row of a table figure, from what the table is keyed by."""
+    if next((f.metadata.get("keys") for f in spec.figures() if f.name == name), "format") == "size":
+        return "write each size as 'size: share', e.g. '4096: 83 %'"
+    return "write each format as 'name: value', e.g. 'bf16: 362 TFLOPS'"
+
+
 class _ValueForm(QFormLayout):
     """A form of short read-only values, one per line (no word wrap: wrapped labels make forms in a
     scroll area misjudge their height)."""
 
     def addRow(self, label, field=None):  # type: ignore[override]
         if isinstance(field, QLabel):
-            field.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return super().addRow(label, field)
 
 
@@ -138,8 +164,8 @@ class InspectorWidget(QScrollArea):
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the form follows the dock's width
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form follows the dock's width
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -245,7 +271,7 @@ class InspectorWidget(QScrollArea):
             label = QLabel(sub)
             label.setWordWrap(True)
             label.setStyleSheet("color: #5b6570;")
-            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.body.addWidget(label)
 
     def _build_part(self, path: PartPath) -> None:
@@ -259,7 +285,7 @@ class InspectorWidget(QScrollArea):
         else:
             self._title(design.name or "Untitled design", f"The room: {what}")
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if path:
             name_edit = QLineEdit(part.name)
             name_edit.setObjectName("partName")
@@ -307,8 +333,9 @@ class InspectorWidget(QScrollArea):
                    if s.level == child_level and accepting_slots(self.document.design, part, s)]
         if not options:
             return
+        # The count on a line of its own, the choice below it: side by side they were wider than the dock.
+        self.body.addWidget(QLabel(f"{count(len(empty), 'empty slot')}: fill with"))
         row = QHBoxLayout()
-        row.addWidget(QLabel(f"{len(empty)} empty slot{'s' if len(empty) > 1 else ''}: fill with"))
         combo = _narrow(QComboBox())
         combo.setObjectName("fillSpec")
         for s in sorted(options, key=lambda s: (s.id != spec.default_child, s.id not in self.document.design.specs, spec_title(s))):
@@ -382,7 +409,7 @@ class InspectorWidget(QScrollArea):
     def _build_totals(self, s: Summary, layout) -> None:
         box = QGroupBox("Totals")
         form = _ValueForm(box)
-        counts = "\n".join(f"{s.counts[lv]:,} {lv}{'s' if s.counts[lv] != 1 else ''}"
+        counts = "\n".join(count(s.counts[lv], lv)
                            for lv in ("cabinet", "tile", "chip") if s.counts[lv] and lv != s.level)
         form.addRow("Holds", QLabel(counts or "nothing"))
         if s.peak_flops:
@@ -407,7 +434,7 @@ class InspectorWidget(QScrollArea):
         users = [p.path for p in design.parts() if p.spec_id == spec.id] if spec.id in design.specs else []
         header = QHBoxLayout()
         if editable:
-            note = f"Spec {spec.id} · used by {len(users):,} part{'s' if len(users) != 1 else ''}"
+            note = f"Spec {spec.id} · used by {count(len(users), 'part')}"
             if len(users) > 1:
                 note += " — edits apply to all of them"
         else:
@@ -430,7 +457,7 @@ class InspectorWidget(QScrollArea):
             if group not in groups:
                 box = QGroupBox(group)
                 form = QFormLayout(box)
-                form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
                 groups[group] = form
                 self.body.addWidget(box)
             editor = self._editor(spec, f.name, meta, editable)
@@ -562,12 +589,12 @@ class InspectorWidget(QScrollArea):
         path = self.target[1] if self.target[0] == "part" else None
         paths = self._targets(path) if path is not None else []
         new_id = self.document.make_variant(spec_id, paths)
-        self.sigStatus.emit(f"Made spec {new_id} for {len(paths)} part{'s' if len(paths) != 1 else ''}", 5000)
+        self.sigStatus.emit(f"Made spec {new_id} for {count(len(paths), 'part')}", 5000)
 
     def _fill(self, path: PartPath, spec_id: str) -> None:
         try:
             n = self.document.fill_empty(path, spec_id)
-            self.sigStatus.emit(f"Filled {n} slots of {format_path(path)}", 5000)
+            self.sigStatus.emit(f"Filled {count(n, 'slot')} of {format_path(path)}", 5000)
         except EditRefused as exc:
             self.sigStatus.emit(f"Not filled: {exc}", 10000)
 

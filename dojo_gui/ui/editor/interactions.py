@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Held while dropping a container from the palette: it arrives the other way round from the palette's
 # "filled" toggle (empty by default, so filled with its default contents).
-FILL_MODIFIER = Qt.ShiftModifier
+FILL_MODIFIER = Qt.KeyboardModifier.ShiftModifier
 FILL_MODIFIER_NAME = "Shift"
 
 
@@ -66,7 +66,7 @@ class Interaction:
 class Pan(Interaction):
     """Drag the view around (middle button, or the left button with Space held)."""
 
-    cursor = Qt.ClosedHandCursor
+    cursor = Qt.CursorShape.ClosedHandCursor
 
     def press(self, pos, modifiers) -> None:
         self.last = pos
@@ -88,7 +88,7 @@ class ClickSelect(Interaction):
 
     def press(self, pos, modifiers) -> None:
         self.origin = pos
-        self.additive = bool(modifiers & (Qt.ControlModifier | Qt.ShiftModifier))
+        self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.was_selected = self.path in self.selection.paths
         if self.additive:
             self.selection.toggle(self.path)
@@ -117,9 +117,9 @@ class RubberBand(Interaction):
 
     def press(self, pos, modifiers) -> None:
         self.origin = pos
-        self.additive = bool(modifiers & (Qt.ControlModifier | Qt.ShiftModifier))
+        self.additive = bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         self.before = list(self.selection.paths) if self.additive else []
-        self.band = QRubberBand(QRubberBand.Rectangle, self.view.viewport())
+        self.band = QRubberBand(QRubberBand.Shape.Rectangle, self.view.viewport())
         self.band.setGeometry(QRect(pos, QSize()))
         self.band.show()
         if not self.additive:
@@ -149,7 +149,7 @@ class MoveParts(Interaction):
     """Drag selected sibling parts to other slots of their container, or into another container of their level
     (a tile into the next cabinet), snapped to the grid (cabinets on the floor)."""
 
-    cursor = Qt.SizeAllCursor
+    cursor = Qt.CursorShape.SizeAllCursor
 
     def __init__(self, view: CanvasView, paths: list[PartPath], origin: QPoint) -> None:
         super().__init__(view)
@@ -243,6 +243,7 @@ class PaletteDrop(Interaction):
         self.accepting = accepting
         self.scene.set_paint_state(accepting=accepting)
         self.contents = default_contents(self.spec, self.document.lookup(drag.carried)) if self.spec else {}
+        self.problem: str | None = None  # why the slot under the pointer at the last move does not take it
 
     def target(self, pos: QPoint) -> tuple[tuple[PartPath, tuple[int, int]] | None, str | None]:
         """The slot under ``pos`` and why the spec does not fit there (None if it does)."""
@@ -255,11 +256,11 @@ class PaletteDrop(Interaction):
             return None, f"drop {spec_title(self.spec)} on {holder}"
         return hit, slot_problem(self.design, hit[0], hit[1], self.spec, self.document.lookup(self.drag.carried))
 
-    def filled(self, modifiers) -> bool:
+    def filled(self, modifiers: Qt.KeyboardModifier) -> bool:
         """Whether a container dropped now arrives with its default contents."""
         return self.drag.filled != bool(modifiers & FILL_MODIFIER)
 
-    def what(self, modifiers) -> tuple[str, str]:
+    def what(self, modifiers: Qt.KeyboardModifier) -> tuple[str, str]:
         """(the new part as the status bar names it, how to get it the other way), e.g. ("Dojo cabinet (empty)",
         "hold Shift to bring it filled with 12 tiles, 300 chips"); no hint for a part that holds nothing."""
         assert self.spec is not None
@@ -274,6 +275,7 @@ class PaletteDrop(Interaction):
 
     def move(self, pos, modifiers) -> bool:
         hit, problem = self.target(pos)
+        self.problem = problem
         if hit is not None:
             self.mark.setRect(self.scene.layout.slot_scene_rect(*hit))
             self.mark.set_colour(C.REFUSE if problem else C.ACCEPT)
@@ -287,7 +289,8 @@ class PaletteDrop(Interaction):
             self.status(f"Drop to add {what} at {format_path(hit[0] + (hit[1],))}" + (f" · {hint}" if hint else ""))
         return problem is None
 
-    def drop(self, pos, modifiers=Qt.NoModifier) -> PartPath | None:
+    def drop(self, pos: QPoint,
+             modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> PartPath | None:
         hit, problem = self.target(pos)
         path = None
         if problem is None and hit is not None:

@@ -2,7 +2,9 @@
 
 Both are JSON with the app's own mime types.  A dragged spec carries its id and level
 and the specs a new part of it is filled with, so a drop works in another window whose
-project does not know them; copied parts carry every spec they use.
+project does not know them; copied parts carry every spec they use.  Both may come from
+another program (the clipboard is shared), so they are read as untrusted JSON
+(:func:`dojo_gui.io.safejson.read_json`): anything unusable is refused with a reason.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QMimeData
 
+from ...io.safejson import read_json
 from ...model.design import Design, Part, PartPath, plural
 from ...model.specs import CHILD_LEVEL, LEVELS, AnySpec, FigureError, spec_from_dict, spec_to_dict
 from ...text import count
@@ -49,7 +52,7 @@ def spec_drag(mime: QMimeData | None) -> SpecDrag | None:
     if mime is None or not mime.hasFormat(SPEC_MIME):
         return None
     try:
-        payload = json.loads(bytes(mime.data(SPEC_MIME).data()).decode("utf-8"))
+        payload = read_json(bytes(mime.data(SPEC_MIME).data()).decode("utf-8"))
         spec_id, level = payload["id"], payload["level"]
         if not isinstance(spec_id, str) or level not in LEVELS:
             return None
@@ -85,7 +88,7 @@ def parts_from_mime(mime: QMimeData | None) -> tuple[list[Part], dict[str, AnySp
     if mime is None or not mime.hasFormat(PARTS_MIME):
         raise MimeError("the clipboard holds no dojo-gui parts")
     try:
-        payload = json.loads(bytes(mime.data(PARTS_MIME).data()).decode("utf-8"))
+        payload = read_json(bytes(mime.data(PARTS_MIME).data()).decode("utf-8"))
     except ValueError as exc:
         raise MimeError(f"the clipboard's parts are not readable: {exc}") from None
     if not isinstance(payload, dict) or payload.get("format") != "dojo-gui-parts":
@@ -94,7 +97,7 @@ def parts_from_mime(mime: QMimeData | None) -> tuple[list[Part], dict[str, AnySp
     if level not in LEVELS or level == "room":
         raise MimeError(f"the clipboard holds parts of an unknown level {level!r}")
     specs: dict[str, AnySpec] = {}
-    for i, data in enumerate(payload.get("specs", [])):
+    for i, data in enumerate(_list(payload.get("specs", []), "specs")):
         try:
             spec = spec_from_dict(data)
         except FigureError as exc:
@@ -117,10 +120,16 @@ def _part(data, level: str, where: str) -> Part:
     part = Part(data["spec"], level, (slot[0], slot[1]), name if isinstance(name, str) else "")
     child_level = CHILD_LEVEL[level]
     if child_level:
-        for k, item in enumerate(data.get(plural(child_level), [])):
+        for k, item in enumerate(_list(data.get(plural(child_level), []), f"{where}.{plural(child_level)}")):
             child = _part(item, child_level, f"{where}.{plural(child_level)}[{k}]")
             if child.slot in part.children:
                 raise MimeError(f"the clipboard's {where} uses slot {list(child.slot)} twice")
             child.parent = part
             part.children[child.slot] = child
     return part
+
+
+def _list(value, where: str) -> list:
+    if not isinstance(value, list):
+        raise MimeError(f"the clipboard's {where} is not a list")
+    return value

@@ -19,7 +19,7 @@ from .selection import Selection
 class Node:
     """A row of the outline: one part, known by its slot under its parent node."""
 
-    __slots__ = ("slot", "parent", "_children")
+    __slots__ = ("_children", "parent", "slot")
 
     def __init__(self, slot: Slot | None, parent: Node | None) -> None:
         self.slot = slot
@@ -115,12 +115,12 @@ class OutlineModel(QAbstractItemModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 2
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return ("Part", "Spec")[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         path = self._path(index.internalPointer())
@@ -129,16 +129,16 @@ class OutlineModel(QAbstractItemModel):
         if part is None:
             return None
         spec = design.specs.get(part.spec_id)
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 1:
                 return spec.name if spec else part.spec_id
             if not path:
                 return design.name or "Room"
             where = f"{part.level} [{part.slot[0]},{part.slot[1]}]"
             return f"{part.name} ({where})" if part.name else where
-        if role == Qt.DecorationRole and index.column() == 0:
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
             return spec_icon(spec, 16)
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return format_path(path)
         return None
 
@@ -212,7 +212,7 @@ class OutlineWidget(QWidget):
         self.view = QTreeView()
         self.view.setObjectName("outlineView")
         self.view.setModel(self.model)
-        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setUniformRowHeights(True)
         self.view.header().setStretchLastSection(True)
         self.view.setColumnWidth(0, 190)
@@ -252,11 +252,11 @@ class OutlineWidget(QWidget):
                 if index.isValid():
                     tree_selection.select(index, self.model._index(index.internalPointer(), 1))
             model = self.view.selectionModel()
-            model.select(tree_selection, QItemSelectionModel.ClearAndSelect)
+            model.select(tree_selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             if self.selection.current is not None:
                 index = self.model.index_for(self.selection.current)
                 if index.isValid():
-                    model.setCurrentIndex(index, QItemSelectionModel.NoUpdate)
+                    model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
                     self.view.scrollTo(index)
         finally:
             self._syncing = False

@@ -1,9 +1,9 @@
-"""Canvas overlays: colour providers built from the latest analysis (View > Colour by).
+"""Canvas overlays: colour providers built from the latest analysis (View > Colour by), and their legends.
 
-Each is a :data:`~dojo_gui.render.colours.ColourProvider`.  The window's "Colour by" list
-also holds the simulation's live overlays (temperature, power and link load,
-:mod:`dojo_gui.ui.simulation.liveoverlay`); the shell puts the two lists together.  The
-painting does not change.
+Each is a :data:`~dojo_gui.render.colours.ColourProvider`, and :func:`overlay_legend` says
+what its colours mean.  The window's "Colour by" list also holds the simulation's live
+overlays (temperature, power and link load, :mod:`dojo_gui.ui.simulation.liveoverlay`);
+the shell puts the two lists together.  The painting does not change.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from ...jobs.analysis import Analysis
-from ...model.design import PartPath
+from ...model.design import Design, PartPath
 from ...render import colours as C
-from ...render.colours import ColourProvider
+from ...render.colours import ColourProvider, Legend
+from ...text import count
 
 ANALYSIS_OVERLAYS: dict[str, str] = {
     "spec": "Spec (vendor and kind)",
@@ -23,6 +24,8 @@ ANALYSIS_OVERLAYS: dict[str, str] = {
 
 _OK = QColor("#8fb9a0")
 _SEVERITY = {"error": QColor("#d8453b"), "warning": QColor("#e6a829")}
+POWER_RAMP = (0.5, 1.1)  # share of the budget at the cool and the hot end of the power overlay's ramp
+SPEC_SWATCHES = 8  # specs a legend names before "and N more"
 
 
 def overlay_colours(kind: str, analysis: Analysis | None) -> ColourProvider | None:
@@ -69,7 +72,36 @@ def _power(analysis: Analysis) -> ColourProvider:
         f = share(path[:-1] if len(path) == 3 else path)
         if f is None:
             return None
-        c = C.ramp((f - 0.5) / 0.6)
+        lo, hi = POWER_RAMP
+        c = C.ramp((f - lo) / (hi - lo))
         return c if len(path) == 3 else (c.darker(260) if len(path) == 2 else c.lighter(170))
 
     return colour
+
+
+def overlay_legend(kind: str, analysis: Analysis | None, design: Design) -> Legend:
+    """What the colours of an analysis overlay mean."""
+    if kind == "spec":
+        return _spec_legend(design)
+    checking = "" if analysis is not None else "Checking the design…"
+    if kind == "findings":
+        return Legend("Worst finding on the part or the container it is in",
+                      swatches=((_SEVERITY["error"], "error"), (_SEVERITY["warning"], "warning"), (_OK, "none")),
+                      caption="Tiles are drawn darker, cabinets lighter.", note=checking)
+    if kind == "power":
+        lo, hi = POWER_RAMP
+        return Legend("Power at full load against the budget (chips: their tile's)", f"≤ {lo * 100:.0f} %",
+                      f"≥ {hi * 100:.0f} %", mark=((1.0 - lo) / (hi - lo), "100 % (budget)"),
+                      caption="Parts without a budget keep their spec's colour.", note=checking)
+    raise ValueError(f"unknown overlay {kind!r}")
+
+
+def _spec_legend(design: Design) -> Legend:
+    """A swatch per spec in use, chips first (containers are paler shades of their vendor's colour)."""
+    order = {"chip": 0, "tile": 1, "cabinet": 2}
+    used = [design.specs[i] for i in sorted(design.used_spec_ids()) if i in design.specs]
+    used = sorted((spec for spec in used if spec.level in order), key=lambda spec: order[spec.level])
+    swatches = [(C.spec_colour(spec, spec.level), f"{spec.name or spec.id} ({spec.level})") for spec in used]
+    more = len(swatches) - SPEC_SWATCHES
+    return Legend("Spec: vendors by hue, chips vivid, containers pale", swatches=tuple(swatches[:SPEC_SWATCHES]),
+                  caption=f"and {count(more, 'more spec')}" if more > 0 else "")

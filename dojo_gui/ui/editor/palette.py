@@ -17,13 +17,14 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QLineEdit, QTreeView
 from ... import units
 from ...model.placement import spec_closure, spec_title
 from ...model.specs import AnySpec, ChipSpec, ContainerSpec
+from ...text import esc
 from ..project.document import DesignDocument
 from .icons import spec_icon
 from .mime import SPEC_MIME, spec_mime
 
-SPEC_ID_ROLE = Qt.UserRole + 1
-SOURCE_ROLE = Qt.UserRole + 2
-SEARCH_ROLE = Qt.UserRole + 3
+SPEC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 2
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 
 GROUPS = (("chip", "Chips"), ("tile", "Tiles"), ("cabinet", "Cabinets"), ("room", "Rooms"))
 
@@ -77,7 +78,7 @@ class PaletteModel(QStandardItemModel):
         groups: dict[str, QStandardItem] = {}
         for level, title in GROUPS:
             group = QStandardItem(title)
-            group.setFlags(Qt.ItemIsEnabled)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = group.font()
             font.setBold(True)
             group.setFont(font)
@@ -88,11 +89,13 @@ class PaletteModel(QStandardItemModel):
             item.setData(spec.id, SPEC_ID_ROLE)
             item.setData(source, SOURCE_ROLE)
             item.setData(" ".join([spec.id, spec.name, spec.vendor, spec.family, key_figures(spec), note]).lower(), SEARCH_ROLE)
-            item.setToolTip(f"<b>{spec.name or spec.id}</b> ({spec.id})<br>{spec.vendor} · {note}<br>{key_figures(spec)}"
-                            + (f"<br><i>{spec.description}</i>" if spec.description else ""))
-            flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            # Rich text: every value from the spec (a project's own can say anything) goes through esc.
+            item.setToolTip(f"<b>{esc(spec.name or spec.id)}</b> ({esc(spec.id)})<br>{esc(spec.vendor)} · {esc(note)}"
+                            f"<br>{esc(key_figures(spec))}"
+                            + (f"<br><i>{esc(spec.description)}</i>" if spec.description else ""))
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             if spec.level != "room":
-                flags |= Qt.ItemIsDragEnabled
+                flags |= Qt.ItemFlag.ItemIsDragEnabled
             item.setFlags(flags)
             if source == "project":
                 font = item.font()
@@ -115,7 +118,7 @@ class PaletteModel(QStandardItemModel):
         return None
 
     def supportedDragActions(self):
-        return Qt.CopyAction
+        return Qt.DropAction.CopyAction
 
 
 class _Filter(QSortFilterProxyModel):
@@ -151,6 +154,7 @@ class PaletteWidget(QWidget):
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
+        self.search.setObjectName("paletteSearch")
         self.search.setPlaceholderText("Search specs (name, vendor, figures)…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
@@ -165,9 +169,9 @@ class PaletteWidget(QWidget):
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
         self.view.setDragEnabled(True)
-        self.view.setDragDropMode(QAbstractItemView.DragOnly)
-        self.view.setDefaultDropAction(Qt.CopyAction)
-        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setIconSize(QSize(28, 28))
         self.view.setUniformRowHeights(False)
         self.view.setAlternatingRowColors(False)

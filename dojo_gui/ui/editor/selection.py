@@ -57,6 +57,22 @@ class Selection(QObject):
             self.set_focus(paths[0][:-1] if paths[0] else ())
         self.set(paths, reveal=reveal)
 
+    def select_all_and_show(self, paths: list[PartPath]) -> None:
+        """Select parts (the first is the current one) and enter the smallest container holding them all,
+        brought into view: what picking a group of findings does."""
+        if len(paths) <= 1:
+            self.select_and_focus(paths)
+            return
+        common = paths[0][:-1]
+        for path in paths[1:]:
+            n = 0
+            while n < min(len(common), len(path) - 1) and common[n] == path[n]:
+                n += 1
+            common = common[:n]
+        self.set_focus(common)
+        self.set(paths, paths[0])
+        self.sigRevealRequested.emit(common)
+
     def set_focus(self, path: PartPath) -> None:
         path = tuple(path)
         if self.document.design.find(path) is None:

@@ -22,10 +22,10 @@ class Dialogs:
         return path or None
 
     def show_error(self, parent: QWidget, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Critical, title, text, QMessageBox.Ok, parent)
-        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
-        return QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
-                                    QMessageBox.No) == QMessageBox.Yes
+        return QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                    QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes

@@ -3,7 +3,10 @@
 :class:`DesignDocument` wraps the model's :class:`Design`, re-emits its change
 notifications as Qt signals, and is the only thing the widgets edit through: every
 method that changes the design checks the edit first (raising :class:`EditRefused`
-with a sentence for the status bar) and then pushes an undoable command.
+with a sentence for the status bar) and then pushes an undoable command.  An edit that
+adds parts or slots (a fill, a paste, a larger grid) is refused before anything is built
+if the design would then hold more chips, parts or slots than the limits allow
+(:mod:`dojo_gui.limits`), with the figure and the limit.
 
 A spec id names one spec within a project.  A spec dragged from the built-in catalog
 (or pasted from another project) whose id the project already has means the project's
@@ -21,16 +24,35 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from ... import units
+from ... import limits, units
 from ...io.project import save as save_project
-from ...model.design import Change, Design, Part, PartPath, Slot, format_path
-from ...model.placement import (accepting_slots, build_part, fit_problem, next_free_name, slot_problem, spec_closure,
-                                spec_title)
+from ...model.design import Change, Design, Part, PartPath, Slot, count_slots, count_when_filled, format_path
+from ...model.placement import (
+    accepting_slots,
+    build_part,
+    fit_problem,
+    next_free_name,
+    slot_problem,
+    spec_closure,
+    spec_title,
+)
 from ...model.runs import RunRecord
-from ...text import count
 from ...model.specs import CHILD_LEVEL, AnySpec, ContainerSpec, field_meta, parse_figure
-from .commands import (DropRun, KeepRun, Macro, MovePart, PlacePart, PutSpec, RelocatePart, RemovePart, RenamePart,
-                       SetMeta, SetPartSpec, SetSweeps)
+from ...text import count
+from .commands import (
+    DropRun,
+    KeepRun,
+    Macro,
+    MovePart,
+    PlacePart,
+    PutSpec,
+    RelocatePart,
+    RemovePart,
+    RenamePart,
+    SetMeta,
+    SetPartSpec,
+    SetSweeps,
+)
 
 
 class EditRefused(Exception):
@@ -150,6 +172,17 @@ class DesignDocument(QObject):
         if len(macro):
             self.undo_stack.push(macro)
 
+    def _check_growth(self, chips: int, parts: int, slots: int, specs: dict[str, AnySpec] | None = None) -> None:
+        """Refuse (before anything is built) an edit that adds ``chips``, ``parts`` and ``slots`` if the design
+        would then hold more than the limits allow; ``specs`` are the project's specs as the edit leaves them."""
+        have = list(self.design.parts())
+        try:
+            limits.CHIPS.check(sum(part.level == "chip" for part in have) + chips)
+            limits.PARTS.check(len(have) + parts)
+            limits.SLOTS.check(count_slots(have, self.design.specs if specs is None else specs) + slots)
+        except limits.LimitExceeded as exc:
+            raise EditRefused(f"the design would hold {exc}") from None
+
     # ----------------------------------------------------------------- placing
     def placement_problem(self, parent_path: PartPath, slot: Slot, spec: AnySpec,
                           carried: dict[str, AnySpec] | None = None) -> str | None:
@@ -166,10 +199,12 @@ class DesignDocument(QObject):
         problem = slot_problem(self.design, parent_path, slot, spec, lookup)
         if problem:
             raise EditRefused(problem)
+        chips, parts, slots = count_when_filled(spec, lookup) if filled else count_when_filled(spec, {})
+        self._check_growth(chips, parts, slots)
         part = build_part(spec, slot, lookup, fill=filled)
         state = "" if not isinstance(spec, ContainerSpec) else (" (filled)" if part.children else " (empty)")
         macro = Macro(f"Add {spec_title(spec)}{state} at {format_path(parent_path + (slot,))}")
-        self._import(macro, spec_closure(spec, lookup) if filled else [spec])
+        self._import(macro, spec_closure(spec, lookup))  # empty or not, the project knows what fills it
         parent = self.design.part(parent_path)
         part.name = next_free_name(self.design, parent, "C") if spec.level == "cabinet" else ""
         macro.add(PlacePart(self.design, parent_path, part))
@@ -189,6 +224,8 @@ class DesignDocument(QObject):
             if not empty:
                 raise EditRefused(f"{format_path(parent_path)} has no empty slot")
             raise EditRefused(slot_problem(self.design, parent_path, empty[0], spec, lookup) or "it does not fit")
+        chips, parts, inner = count_when_filled(spec, lookup)
+        self._check_growth(len(slots) * chips, len(slots) * parts, len(slots) * inner)
         macro = Macro(f"Fill {count(len(slots), 'empty slot')} of {format_path(parent_path)} with {spec_title(spec)}")
         self._import(macro, spec_closure(spec, lookup))
         names = self._cabinet_names(parent, len(slots)) if spec.level == "cabinet" else [""] * len(slots)
@@ -311,6 +348,8 @@ class DesignDocument(QObject):
         todo = [p for p in paths if self.design.part(p).spec_id != spec.id]
         if not todo:
             return
+        grid = spec.slots if isinstance(spec, ContainerSpec) else 0  # every part in todo is of the spec's level
+        self._check_growth(0, 0, len(todo) * grid - count_slots([self.design.part(p) for p in todo], self.design.specs))
         macro = Macro(f"Make {count(len(todo), 'part')} {spec_title(spec)}" if len(todo) > 1
                       else f"Make {format_path(todo[0])} {spec_title(spec)}")
         self._import(macro, [spec])
@@ -331,6 +370,8 @@ class DesignDocument(QObject):
         if getattr(spec, field) == value:
             return False
         new = dataclasses.replace(spec, **{field: value})
+        if field in ("rows", "cols"):  # every part of the spec gets the new grid: its slots must fit the limit
+            self._check_growth(0, 0, 0, {**self.design.specs, spec_id: new})
         label = field_meta(type(spec), field).get("label", field)
         shown = units.format_for_name(field, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
         macro = Macro(f"Set {label} of {spec_title(spec)} to {shown}")
@@ -427,7 +468,9 @@ class DesignDocument(QObject):
             problem = slot_problem(self.design, parent_path, slot, spec, lookup)
             if problem:
                 raise EditRefused(problem)
-        needed = {p.spec_id for part in parts for p in part.walk()}
+        pasted = [p for part in parts for p in part.walk()]
+        self._check_growth(sum(p.level == "chip" for p in pasted), len(pasted), count_slots(pasted, lookup))
+        needed = {p.spec_id for p in pasted}
         macro = Macro(f"Paste {count(len(parts), parts[0].level)} into {format_path(parent_path)}")
         self._import(macro, [lookup[i] for i in sorted(needed) if i in lookup])
         names = self._cabinet_names(parent, len(parts)) if child_level == "cabinet" else None

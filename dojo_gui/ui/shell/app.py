@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -57,6 +58,7 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
 
     ``dialogs`` replaces the windows' modal dialogs (tests answer them from a script).
     """
+    from ...io.atomic import remove_stale_temporaries
     from ...io.catalog import builtin_specs, example_path
     from ...io.project import ProjectFileError, load
     from .mainwindow import MainWindow
@@ -92,6 +94,10 @@ def open_windows(files: list[str], example: str | None, *, dialogs=None):
         chips = sum(1 for part in design.parts() if part.level == "chip")
         log.info("opened %s (%s chips) from %s", design.name, f"{chips:,}",
                  window.document.file_path or window.document.origin)
+    # What saves killed before their rename left behind: the app's own folders, and those of the files it opened.
+    first = windows[0]
+    remove_stale_temporaries([first.autosave.store.folder, first.files.recent.file.parent,
+                              *(Path(path).parent for path in files)])
     for window, message in problems:
         QTimer.singleShot(0, window, lambda w=window, m=message: w.dialogs.show_error(w, "Cannot open the project", m))
     QTimer.singleShot(0, windows[0], windows[0].autosave.offer_recovery)

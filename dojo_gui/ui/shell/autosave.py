@@ -1,18 +1,20 @@
 """Autosave and recovery: a copy of unsaved work every minute, offered back after a crash.
 
-The window owns one :class:`AutosaveController`.  The copy is keyed by the project's file
-(:meth:`Autosaves.key_for`), so the controller follows the project as it is opened, saved
-under another name or replaced; a project that is left (saved, or knowingly discarded)
-takes its autosave with it.
+The window owns one :class:`AutosaveController`.  Its copy has a key of its own, new for
+every project the window opens (:meth:`Autosaves.key_for`), so the controller follows the
+project as it is opened, saved under another name or replaced; a project that is left
+(saved, or knowingly discarded) takes its autosave with it.  Autosaves the window did not
+write (a crash's) are only ever offered: each stays until the user recovers or discards it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 
 from ...io.project import ProjectFileError, load
 from .files import Autosaves
@@ -20,7 +22,15 @@ from .files import Autosaves
 if TYPE_CHECKING:
     from .mainwindow import MainWindow
 
-AUTOSAVE_INTERVAL_MS = 60_000
+AUTOSAVE_INTERVAL_S = 60.0  # unless the setting autosave/interval_s says otherwise (1 s to an hour)
+
+
+def autosave_interval_ms(settings: QSettings) -> int:
+    try:
+        seconds = float(str(settings.value("autosave/interval_s", AUTOSAVE_INTERVAL_S)))
+    except (TypeError, ValueError):
+        seconds = AUTOSAVE_INTERVAL_S
+    return round(1000 * min(max(seconds, 1.0), 3600.0)) if math.isfinite(seconds) else round(1000 * AUTOSAVE_INTERVAL_S)
 
 
 class AutosaveController(QObject):
@@ -30,7 +40,7 @@ class AutosaveController(QObject):
         self.store = store
         self.key = Autosaves.key_for(file_path)  # the open project's autosave
         self.timer = QTimer(self)
-        self.timer.setInterval(AUTOSAVE_INTERVAL_MS)
+        self.timer.setInterval(autosave_interval_ms(window.settings))
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
 
@@ -54,19 +64,18 @@ class AutosaveController(QObject):
         self.store.discard(self.key)
 
     def saved(self, path: str | os.PathLike) -> None:
-        """The project was saved at ``path``: no autosave of it, under its old key or its new one, is worth keeping."""
+        """The project was saved at ``path``: its autosave is not worth keeping."""
         self.discard()
         self.follow(path)
-        self.discard()
 
-    def offer_recovery(self, only: str | None = None) -> None:
-        """Offer to recover autosaves newer than their files.
-
-        At start, those of every project but the open one; after opening a file, only its own (keyed ``only``).
-        """
+    def offer_recovery(self, only: str | os.PathLike[str] | None = None) -> None:
+        """Offer to recover autosaves newer than their files: at start every one, after opening a file only
+        those of ``only`` (that file).  Nothing is deleted unless the user says so."""
         window = self.window
-        candidates = [a for a in self.store.recoverable(exclude={self.key} if only is None else set())
-                      if only is None or a.key == only]
+        candidates = self.store.recoverable(exclude={self.key})
+        if only is not None:
+            wanted = Path(only).resolve()
+            candidates = [a for a in candidates if a.original is not None and a.original == wanted]
         if not candidates:
             return
         answer, chosen = window.dialogs.ask_recover(window, candidates)
@@ -79,13 +88,14 @@ class AutosaveController(QObject):
         try:
             design = load(chosen.copy)
         except ProjectFileError as exc:
-            window.dialogs.show_error(window, "Cannot recover", f"The autosave cannot be read: {exc}")
-            self.store.discard(chosen.key)
+            kept = self.store.set_aside(chosen.key)
+            window.dialogs.show_error(window, "Cannot recover",
+                                      f"The autosave of {chosen.describe()} cannot be read: {exc}\n\n"
+                                      f"It was kept as {kept}; the open project is as it was.")
             return
-        if chosen.key != self.key:
-            self.discard()
+        self.discard()  # this window's own, of the project the recovered work replaces
         window.document.replace(design, chosen.original, origin="recovered", modified=True)
-        self.key = chosen.key
+        self.key = chosen.key  # the recovered work is autosaved where it was found, until saved or discarded
         window.show_status(f"Recovered unsaved work from {chosen.describe()}", 10000)
 
     def stop(self) -> None:

@@ -26,11 +26,11 @@ class ClipboardController:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.actions = {
-            "cut": window.make_action("Cu&t", self.cut, QKeySequence.Cut),
-            "copy": window.make_action("&Copy", self.copy, QKeySequence.Copy),
-            "paste": window.make_action("&Paste", self.paste, QKeySequence.Paste),
+            "cut": window.make_action("Cu&t", self.cut, QKeySequence.StandardKey.Cut),
+            "copy": window.make_action("&Copy", self.copy, QKeySequence.StandardKey.Copy),
+            "paste": window.make_action("&Paste", self.paste, QKeySequence.StandardKey.Paste),
             "duplicate": window.make_action("D&uplicate", self.duplicate, "Ctrl+D"),
-            "delete": window.make_action("&Delete", self.delete, QKeySequence.Delete, "delete"),
+            "delete": window.make_action("&Delete", self.delete, QKeySequence.StandardKey.Delete, "delete"),
         }
 
     def _selected_siblings(self) -> list[PartPath]:

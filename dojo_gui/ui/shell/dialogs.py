@@ -10,9 +10,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
-                               QListWidgetItem, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...model.specs import RoomSpec
+from ..editor.icons import spec_icon
+from ..editor.palette import key_figures
 from ..project.dialogs import Dialogs
 from .files import Autosave
 
@@ -32,22 +47,27 @@ class WindowDialogs(Dialogs):
 
     def ask_save_changes(self, parent: QWidget, title: str) -> str:
         """'save', 'discard' or 'cancel'."""
-        box = QMessageBox(QMessageBox.Warning, "Unsaved changes", f"Save the changes to {title}?",
-                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, parent)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", f"Save the changes to {title}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, parent)
         box.setInformativeText("Your changes are lost if you don't save them.")
-        box.setDefaultButton(QMessageBox.Save)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
         answer = box.exec()
-        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
 
     def ask_recover(self, parent: QWidget, autosaves: list[Autosave]) -> tuple[str, Autosave | None]:
         """('recover', autosave), ('discard', None) to delete them all, or ('later', None)."""
         dialog = RecoveryDialog(autosaves, parent)
         result = dialog.exec()
-        if result == QDialog.Accepted and dialog.choice() is not None:
+        if result == QDialog.DialogCode.Accepted and dialog.choice() is not None:
             return "recover", dialog.choice()
         if dialog.discard_all:
             return "discard", None
         return "later", None
+
+    def ask_room(self, parent: QWidget, rooms: list[RoomSpec]) -> str | None:
+        """The id of the room a new design starts from, or None (cancelled)."""
+        dialog = RoomDialog(rooms, parent)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def show_about(self, parent: QWidget, text: str) -> None:
         QMessageBox.about(parent, "About dojo-gui", text)
@@ -62,20 +82,30 @@ class RecoveryDialog(QDialog):
     def __init__(self, autosaves: list[Autosave], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Recover unsaved work")
+        self.setObjectName("recoveryDialog")
         self.discard_all = False
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("dojo-gui found work that was not saved when it last closed:"))
+        layout.addWidget(QLabel("Later keeps it to be offered again at the next start."))
         self.list = QListWidget()
+        self.list.setObjectName("recoveryList")
         for autosave in autosaves:
             item = QListWidgetItem(autosave.describe())
-            item.setData(Qt.UserRole, autosave)
+            item.setData(Qt.ItemDataRole.UserRole, autosave)
+            item.setToolTip(autosave.describe())
             self.list.addItem(item)
         self.list.setCurrentRow(0)
+        # Wide enough for the whole line (a file's path is most of it), up to most of a small screen.
+        widest = max(self.list.fontMetrics().horizontalAdvance(a.describe()) for a in autosaves)
+        self.list.setMinimumWidth(min(widest + 40, 1000))
         layout.addWidget(self.list)
         buttons = QDialogButtonBox()
-        recover = buttons.addButton("Recover", QDialogButtonBox.AcceptRole)
-        discard = buttons.addButton("Discard all", QDialogButtonBox.DestructiveRole)
-        buttons.addButton("Later", QDialogButtonBox.RejectRole)
+        recover = buttons.addButton("Recover", QDialogButtonBox.ButtonRole.AcceptRole)
+        recover.setObjectName("recoverButton")
+        recover.setDefault(True)  # Enter recovers the work selected in the list
+        discard = buttons.addButton("Discard all", QDialogButtonBox.ButtonRole.DestructiveRole)
+        discard.setObjectName("discardAllButton")
+        buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole).setObjectName("laterButton")
         recover.clicked.connect(self.accept)
         discard.clicked.connect(self._discard)
         buttons.rejected.connect(self.reject)
@@ -87,7 +117,39 @@ class RecoveryDialog(QDialog):
 
     def choice(self) -> Autosave | None:
         item = self.list.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class RoomDialog(QDialog):
+    """File > New: which room the new design starts from (empty; its parts are dragged in from the palette)."""
+
+    def __init__(self, rooms: list[RoomSpec], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newDesignDialog")
+        self.setWindowTitle("New design")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Start from an empty room; drag cabinets, tiles and chips into it from the palette.\n"
+                                "(File > New from Template opens a design that is already built.)"))
+        self.list = QListWidget()
+        self.list.setObjectName("roomList")
+        for room in rooms:
+            item = QListWidgetItem(spec_icon(room), f"{room.name or room.id}\n{key_figures(room)}")
+            item.setData(Qt.ItemDataRole.UserRole, room.id)
+            item.setToolTip(room.description)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(460, 320)
+
+    def choice(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 class ShortcutsDialog(QDialog):
@@ -99,17 +161,17 @@ class ShortcutsDialog(QDialog):
         table = QTableWidget(len(rows), 2)
         table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, (action, keys) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(action))
             table.setItem(r, 1, QTableWidgetItem(keys))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(table)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
 
 def shortcut_text(sequence: QKeySequence) -> str:
-    return sequence.toString(QKeySequence.NativeText)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText)

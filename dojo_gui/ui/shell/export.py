@@ -1,19 +1,24 @@
 """File > Export: a picture of the design, a design-review report, a comparison with a baseline, the runs as CSV.
 
 The window owns one :class:`ExportController`.  The report and picture modules are
-imported when first used: they are not needed for the first frame.
+imported when first used: they are not needed for the first frame.  Every export is
+written whole or not at all, never over the open project's file (nor the baseline a
+comparison reads), nor over a read-only file; a refusal says which file and why.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from ...io.atomic import OutputIsInput
 from ...io.project import ProjectFileError, load
 from ...model.design import format_path
+from ...text import count
 from .project_files import file_stem
 
 if TYPE_CHECKING:
@@ -37,6 +42,11 @@ class ExportController:
     def _suggested(self, suffix: str) -> str:
         return str(Path(self.window.files.folder()) / f"{file_stem(self.window.document.design.name)}{suffix}")
 
+    def _inputs(self, *more: str | os.PathLike[str] | None) -> list[str | os.PathLike[str]]:
+        """The files an export must not write over: the open project's, and ``more``."""
+        file_path = self.window.document.file_path
+        return [p for p in (file_path, *more) if p]
+
     def export_picture(self) -> None:
         from ...report.export import export_picture
 
@@ -48,9 +58,9 @@ class ExportController:
         size = (2400, 1400) if path.lower().endswith(".png") else (1600, 900)
         try:
             export_picture(window.document.design, path, width=size[0], height=size[1], colours=window.scene.colours,
-                           part=focus, state=window.scene.paint_state)
-        except (OSError, ValueError) as exc:
-            window.dialogs.show_error(window, "Cannot export", str(exc))
+                           part=focus, state=window.scene.paint_state, inputs=self._inputs())
+        except (OSError, ValueError) as exc:  # OutputIsInput and a picture too large are ValueErrors
+            window.dialogs.show_error(window, "Cannot export", why_not(exc, path))
             return
         window.show_status(f"Exported {format_path(focus)} to {path}", 5000)
 
@@ -74,12 +84,13 @@ class ExportController:
                 return
         target = {"html": path} if path.lower().endswith((".html", ".htm")) else {"pdf": path}
         source = str(document.file_path) if document.file_path else document.title()
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             export_report(document.design, source=source, other=other,
-                          other_source=str(baseline) if baseline else "", **target)
-        except (ReportWriteError, OSError) as exc:
-            window.dialogs.show_error(window, "Cannot write the report", str(exc))
+                          other_source=str(baseline) if baseline else "", inputs=self._inputs(baseline),
+                          **target)
+        except (ReportWriteError, OSError, OutputIsInput) as exc:
+            window.dialogs.show_error(window, "Cannot write the report", why_not(exc, path))
             return
         finally:
             QApplication.restoreOverrideCursor()
@@ -102,8 +113,16 @@ class ExportController:
         if not path:
             return
         try:
-            written = write_results_csv(records, path)
-        except OSError as exc:
-            window.dialogs.show_error(window, "Cannot export", str(exc))
+            written = write_results_csv(records, path, inputs=self._inputs())
+        except (OSError, OutputIsInput) as exc:
+            window.dialogs.show_error(window, "Cannot export", why_not(exc, path))
             return
-        window.show_status(f"Exported {len(records)} runs to {len(written)} CSV files beside {path}", 5000)
+        window.show_status(f"Exported {count(len(records), 'run')} to {count(len(written), 'CSV file')} beside {path}",
+                           5000)
+
+
+def why_not(exc: Exception, path: str) -> str:
+    """A failed write in words: the file and the reason (an OSError's own text, not its errno)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename or path}: {exc.strerror}"
+    return str(exc)

@@ -3,22 +3,31 @@
 Autosaves are ordinary project files in ``<data>/autosave``, each with a small JSON note
 saying which file it belongs to (or that the project was untitled) and when it was
 written.  At start the app offers to recover every autosave that is newer than its file
-(or whose file is gone, or that was never saved).
+(or whose file is gone, or that was never saved), whatever it was started with.
+
+Each window writes its autosave under a key of its own (:meth:`Autosaves.key_for` is new
+at every call), so a window never overwrites nor deletes an autosave it did not write: one
+left by a crash stays until the user has chosen what to do with it, even if the same file
+is open and edited again meanwhile.  An autosave that cannot be read is set aside in
+``<data>/autosave/unreadable`` rather than deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import appdirs
 
-from ...io.project import dumps, write_atomic
+from ...io.atomic import write_atomic
+from ...io.project import dumps
 from ...model.design import Design
 
 RECENT_LIMIT = 10
@@ -89,9 +98,11 @@ class Autosaves:
 
     @staticmethod
     def key_for(original: str | os.PathLike | None) -> str:
+        """A new key for the autosaves of one window's project (the file's hash only makes the folder readable)."""
+        session = uuid.uuid4().hex[:12]
         if original is None:
-            return f"untitled-{uuid.uuid4().hex[:12]}"
-        return "file-" + hashlib.sha1(str(Path(original).resolve()).encode("utf-8")).hexdigest()[:16]
+            return f"untitled-{session}"
+        return f"file-{hashlib.sha1(os.fsencode(Path(original).resolve())).hexdigest()[:16]}-{session}"
 
     def write(self, key: str, design: Design, original: str | os.PathLike | None) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -109,21 +120,32 @@ class Autosaves:
             except OSError:
                 pass
 
-    def all(self) -> list[Autosave]:
-        out = []
-        for note_file in sorted(self.folder.glob("*.json")):
-            key = note_file.stem
-            copy = self.folder / f"{key}.dojo"
+    def set_aside(self, key: str) -> Path:
+        """Move an autosave that cannot be read out of the way (never offered again, never deleted); returns
+        where its copy is now."""
+        aside = self.folder / "unreadable"
+        aside.mkdir(parents=True, exist_ok=True)
+        for suffix in (".json", ".dojo"):
             try:
-                note = json.loads(note_file.read_text(encoding="utf-8"))
-                saved_at = float(note["saved_at"])
-            except (OSError, ValueError, KeyError, TypeError):
+                os.replace(self.folder / f"{key}{suffix}", aside / f"{key}{suffix}")
+            except OSError:
+                pass
+        return aside / f"{key}.dojo"
+
+    def all(self) -> list[Autosave]:
+        """Every autosave, newest first.  A copy whose note is lost or damaged is still listed (its work is in
+        the copy), as of an unknown file, written when the copy was."""
+        out = []
+        for copy in self.folder.glob("*.dojo"):
+            try:
+                written = copy.stat().st_mtime
+            except OSError:
                 continue
-            if not copy.is_file():
-                continue
+            note = _read_note(copy.with_suffix(".json"))
             original = note.get("original")
-            out.append(Autosave(key, copy, Path(original) if isinstance(original, str) else None, saved_at,
-                                str(note.get("name", ""))))
+            saved_at = note.get("saved_at")
+            out.append(Autosave(copy.stem, copy, Path(original) if isinstance(original, str) else None,
+                                saved_at if isinstance(saved_at, float) else written, str(note.get("name", ""))))
         return sorted(out, key=lambda a: -a.saved_at)
 
     def recoverable(self, exclude: set[str] = frozenset()) -> list[Autosave]:
@@ -132,9 +154,32 @@ class Autosaves:
         for autosave in self.all():
             if autosave.key in exclude:
                 continue
-            original = autosave.original
-            if original is None or not original.exists():
-                out.append(autosave)
-            elif autosave.copy.stat().st_mtime > original.stat().st_mtime:
+            try:
+                written = autosave.copy.stat().st_mtime
+            except OSError:
+                continue  # the copy went away meanwhile
+            try:
+                newer = autosave.original is None or written > autosave.original.stat().st_mtime
+            except OSError:
+                newer = True  # the file is gone or out of reach: the autosave is all there is
+            if newer:
                 out.append(autosave)
         return out
+
+
+def _read_note(path: Path) -> dict[str, Any]:
+    """An autosave's note with only what reads sensibly: ``original`` a path, ``saved_at`` a time; {} if none."""
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(note, dict):
+        return {}
+    out: dict[str, Any] = {"name": note["name"]} if isinstance(note.get("name"), str) else {}
+    original = note.get("original")
+    if isinstance(original, str) and original and "\0" not in original:
+        out["original"] = original
+    saved_at = note.get("saved_at")
+    if isinstance(saved_at, (int, float)) and math.isfinite(saved_at) and 0 < saved_at < 1e11:
+        out["saved_at"] = float(saved_at)
+    return out

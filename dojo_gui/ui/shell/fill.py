@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from ...model.design import PartPath, format_path
 from ...model.placement import accepting_slots, spec_title
 from ...model.specs import CHILD_LEVEL
+from ...text import count
 from ..editor.icons import spec_icon
 from ..project.document import EditRefused
 
@@ -51,12 +52,12 @@ class FillController:
             menu.addAction(f"No {level} spec fits {format_path(target)}").setEnabled(False)
         for spec in sorted(options, key=lambda s: (s.id not in design.specs, spec_title(s).lower())):
             slots = len(accepting_slots(design, part, spec))
-            action = menu.addAction(spec_icon(spec), f"{spec_title(spec)}  ({slots} slots)")
+            action = menu.addAction(spec_icon(spec), f"{spec_title(spec)}  ({count(slots, 'slot')})")
             action.triggered.connect(lambda _c=False, sid=spec.id, t=target: self.fill_empty(t, sid))
 
     def fill_empty(self, target: PartPath, spec_id: str) -> None:
         try:
             n = self.window.document.fill_empty(target, spec_id)
-            self.window.show_status(f"Filled {n} empty slots of {format_path(target)}", 5000)
+            self.window.show_status(f"Filled {count(n, 'empty slot')} of {format_path(target)}", 5000)
         except EditRefused as exc:
             self.window.show_status(f"Not filled: {exc}", 8000)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from ... import __version__, units
@@ -28,6 +28,7 @@ from ...jobs.analysis import Analysis
 from ...model.design import Design, PartPath, format_path
 from ...model.specs import CHILD_LEVEL
 from ...model.templates import TEMPLATES
+from ...text import count
 from ..editor.analysis import Analyzer
 from ..editor.breadcrumbs import Breadcrumbs
 from ..editor.canvas import CanvasScene, CanvasView
@@ -35,10 +36,11 @@ from ..editor.findings import FindingsWidget
 from ..editor.icons import standard_icon
 from ..editor.inspector import InspectorWidget
 from ..editor.outline import OutlineWidget
-from ..editor.overlays import ANALYSIS_OVERLAYS, overlay_colours
+from ..editor.overlays import ANALYSIS_OVERLAYS, overlay_colours, overlay_legend
 from ..editor.palette import PaletteWidget
 from ..editor.selection import Selection
 from ..project.document import DesignDocument
+from ..simulation.legend import CanvasLegend
 from ..simulation.liveoverlay import LIVE_OVERLAYS
 from .autosave import AutosaveController
 from .clipboard import ClipboardController
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from ..simulation.live import LiveSimulation
 
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
+VIEW_TOGGLES = ("labels", "ports", "links", "bars", "legend")  # View's checkable actions, remembered in the settings
 MAXIMISE_BELOW = (1600, 900)  # a first window on a screen with less room than this (available pixels) is maximised
 log = logging.getLogger(__name__)
 
@@ -87,16 +90,17 @@ class MainWindow(QMainWindow):
         column.addWidget(self.breadcrumbs)
         column.addWidget(self.view, 1)
         self.setCentralWidget(central)
+        self.legend = CanvasLegend(self.view)  # what the canvas's colours mean, whichever overlay made them
 
         self.palette = PaletteWidget(self.document)
         self.outline = OutlineWidget(self.document, self.selection)
         self.inspector = InspectorWidget(self.document, self.selection)
         self.findings = FindingsWidget(self.selection)
         self.docks = {
-            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.LeftDockWidgetArea),
-            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.LeftDockWidgetArea),
-            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.RightDockWidgetArea),
-            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.BottomDockWidgetArea),
+            "palette": self._dock("Palette", "paletteDock", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "outline": self._dock("Outline", "outlineDock", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "inspector": self._dock("Inspector", "inspectorDock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+            "findings": self._dock("Findings", "findingsDock", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
@@ -135,6 +139,7 @@ class MainWindow(QMainWindow):
         self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
         self.view.fit_all()  # and the view keeps it fitted while the window takes its size
+        self.setAcceptDrops(True)  # a project file dropped from a file manager opens here
 
     # ----------------------------------------------------------------- building
     @property
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
 
             live = self._live = LiveSimulation(self, log_file=setup_logging())
             live.overlay.sigColoursChanged.connect(self._on_live_colours)
+            live.overlay.sigLegendChanged.connect(self.update_legend)
             live.menu.addSeparator()
             live.menu.addAction(self.sweeps.actions["sweeps"])
             self.menuBar().insertMenu(self.help_menu.menuAction(), live.menu)
@@ -199,21 +205,21 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name = {}
         a.update(self.files.actions)
         a.update(self.export.actions)
-        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.Quit)
+        a["quit"] = self.make_action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         undo = self.document.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.Undo)
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
         undo.setIcon(standard_icon("undo"))
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(QKeySequence.Redo)
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
         redo.setIcon(standard_icon("redo"))
         a["undo"], a["redo"] = undo, redo
         a.update(self.clipboard.actions)
         a.update(self.sweeps.actions)
-        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.SelectAll)
+        a["select_all"] = self.make_action("Select &All", self.select_all, QKeySequence.StandardKey.SelectAll)
         view = self.view
-        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.ZoomIn, QKeySequence("Ctrl+=")],
+        a["zoom_in"] = self.make_action("Zoom &In", view.zoom_in, [QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")],
                                         "zoom_in")
-        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.ZoomOut, "zoom_out")
+        a["zoom_out"] = self.make_action("Zoom &Out", view.zoom_out, QKeySequence.StandardKey.ZoomOut, "zoom_out")
         a["fit"] = self.make_action("&Fit", view.fit_focus, "Ctrl+0", "fit", "Fit the entered container in the view")
         a["fit_room"] = self.make_action("Fit &Room", lambda: (view.enter(()), view.fit_all()), "Ctrl+Shift+0")
         a["up"] = self.make_action("&Up One Level", view.go_up, "Alt+Up", "up", "Leave the entered container")
@@ -222,9 +228,15 @@ class MainWindow(QMainWindow):
                                       "Alt+Down", tip="Enter the selected container")
         a["labels"] = self._toggle("Show &Labels", "labels", True)
         a["ports"] = self._toggle("Show Link &Ports", "ports", True)
+        a["links"] = self._toggle("Show Lin&ks and Bandwidths", "links", True)
+        a["links"].setStatusTip("Draw the links between chips, tiles and cabinets, as wide as their bandwidth")
         a["bars"] = self._toggle("Show &Capacity Bars", "bars", True)
+        a["legend"] = QAction("Show Colour Le&gend", self)
+        a["legend"].setCheckable(True)
+        a["legend"].setChecked(True)
+        a["legend"].toggled.connect(lambda _on: self.update_legend())
         a["about"] = self.make_action("&About dojo-gui", self.about)
-        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.HelpContents)
+        a["shortcuts"] = self.make_action("&Keyboard Shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents)
         for action in a.values():
             self.addAction(action)  # shortcuts work wherever the focus is in the window
 
@@ -275,7 +287,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, k=key: self.set_overlay(k))
             self.overlay_group.addAction(action)
             self.overlay_actions[key] = action
-        for key in ("labels", "ports", "bars"):
+        for key in VIEW_TOGGLES:
             view.addAction(a[key])
         view.addSeparator()
         for dock in self.docks.values():
@@ -312,7 +324,7 @@ class MainWindow(QMainWindow):
         self.state_restored = state is not None and self.restoreState(state)
         if not self.state_restored:
             self.first_start_docks()
-        for key in ("labels", "ports", "bars"):
+        for key in VIEW_TOGGLES:
             value = self.settings.value(f"view/{key}")
             if value is not None:
                 self.actions_by_name[key].setChecked(str(value).lower() in ("true", "1"))
@@ -338,14 +350,15 @@ class MainWindow(QMainWindow):
         width, height = self.width(), self.height()
         palette = min(max(int(width * 0.19), 240), 320)
         inspector = min(max(int(width * 0.23), 300), 380)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector], Qt.Horizontal)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector],
+                         Qt.Orientation.Horizontal)
         bottom = max(self.docks["findings"].minimumSizeHint().height(), int(height * 0.15))
-        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Vertical)
+        self.resizeDocks([self.docks["findings"]], [bottom], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        for key in ("labels", "ports", "bars"):
+        for key in VIEW_TOGGLES:
             self.settings.setValue(f"view/{key}", self.actions_by_name[key].isChecked())
         self.settings.setValue("view/overlay", self.overlay)
         self.settings.sync()
@@ -366,17 +379,20 @@ class MainWindow(QMainWindow):
 
     def _on_analysis(self, analysis: Analysis) -> None:
         self.scene.set_paint_state(summaries=analysis.summaries, severities=analysis.severities)
+        self.scene.set_links(analysis.links)
         self.inspector.set_analysis(analysis)
         self.findings.set_analysis(analysis)
         counts = analysis.counts()
-        self.findings_label.setText(f"{counts['error']} errors · {counts['warning']} warnings")
+        self.findings_label.setText(f"{count(counts['error'], 'error')} · {count(counts['warning'], 'warning')}")
         room = analysis.summaries.get(())
         if room is not None:
             peak = max(room.peak_flops.values()) if room.peak_flops else 0.0
-            self.totals_label.setText(f"{room.chips:,} chips · {units.format(peak, 'FLOPS')} peak · "
+            self.totals_label.setText(f"{count(room.chips, 'chip')} · {units.format(peak, 'FLOPS')} peak · "
                                       f"{units.format(room.max_power_w, 'W')} at full load")
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(overlay_colours(self.overlay, analysis))
+        if self.overlay not in LIVE_OVERLAYS:
+            self.update_legend()
 
     def set_overlay(self, key: str) -> None:
         self.overlay = key
@@ -388,6 +404,16 @@ class MainWindow(QMainWindow):
         if self._live is not None or is_live:
             self.live.show_overlay(key)
         self.scene.set_colours(self.live.colours() if is_live else overlay_colours(key, self.analyzer.latest))
+        self.update_legend()
+
+    def update_legend(self) -> None:
+        """Say what the canvas's colours mean (View > Show Colour Legend hides it)."""
+        if not self.actions_by_name["legend"].isChecked():
+            self.legend.show_legend(None)
+        elif self.overlay in LIVE_OVERLAYS:
+            self.legend.show_legend(self.live.overlay.legend() if self._live is not None else None)
+        else:
+            self.legend.show_legend(overlay_legend(self.overlay, self.analyzer.latest, self.document.design))
 
     def _on_live_colours(self) -> None:
         if self.overlay in LIVE_OVERLAYS:
@@ -397,8 +423,11 @@ class MainWindow(QMainWindow):
         """Another design: results about the old one must not show against the new one's parts."""
         self.analyzer.latest = None
         self.scene.set_paint_state(summaries=None, severities=None)
+        self.scene.set_links({})
         if self.overlay != "spec" and self.overlay not in LIVE_OVERLAYS:
             self.scene.set_colours(None)
+        if self.overlay not in LIVE_OVERLAYS:
+            self.update_legend()
         self.inspector.analysis = None
         self.findings.clear()
         self.findings_label.setText("checking…")
@@ -448,11 +477,28 @@ class MainWindow(QMainWindow):
                  ("Select several", "Ctrl+click, or drag a rectangle on empty space"),
                  ("Enter a container", "Double-click, or Enter"), ("Go up a level", "Backspace or Esc"),
                  ("Move parts", "Drag selected parts (cabinets snap to the floor grid)"),
-                 ("Add a part", "Drag a spec from the palette onto an empty slot")]
+                 ("Add a part", "Drag a spec from the palette onto an empty slot"),
+                 ("Add a tile or cabinet filled", "Hold Shift while dropping it (or tick Drop containers filled)")]
         return rows
 
     def show_shortcuts(self) -> None:
         self.dialogs.show_shortcuts(self, self.shortcut_rows())
+
+    # ----------------------------------------------------------------- a project file dropped on the window
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.files.dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self.files.dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Once the drop is over: the file manager is not kept waiting while the save question is open.
+        QTimer.singleShot(0, self, lambda: self.files.open_path(path))
 
     # ----------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect
+from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -34,14 +34,23 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMenu,
     QMessageBox,
     QTabBar,
+    QToolTip,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
 
 from ...io.project import to_document
 from ...model.design import PartPath, format_path, parse_path
+from ..editor.findings import GROUP_ROLE
+
+if TYPE_CHECKING:
+    from ..editor.palette import PaletteWidget
+    from .mainwindow import MainWindow
 
 ENV = "DOJO_GUI_PROBE"
 log = logging.getLogger(__name__)
@@ -103,7 +112,7 @@ class Probe(QObject):
         return json.dumps(reply).encode("utf-8")
 
     # ----------------------------------------------------------------- what is open
-    def window(self):
+    def window(self) -> MainWindow:
         from .mainwindow import MainWindow
 
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
@@ -125,7 +134,7 @@ class Probe(QObject):
 
     def q_status(self) -> str:
         """The status bar's message."""
-        return self.window().statusBar().currentMessage()
+        return str(self.window().statusBar().currentMessage())
 
     def q_window(self) -> dict[str, Any]:
         """Title, modified flag, undo stack, geometry (client and frame), maximised, the screen and its
@@ -151,7 +160,7 @@ class Probe(QObject):
     # ----------------------------------------------------------------- where things are
     def q_palette_row(self, spec: str) -> dict[str, Any]:
         """Where the palette shows spec ``spec``: its row's rect, and whether all of it is in view."""
-        palette = self.window().palette
+        palette = cast("PaletteWidget", self.window().palette)  # (the window's attribute, not QWidget.palette())
         index = palette.index_of(spec)
         if not index.isValid():
             raise ProbeError(f"the palette does not show {spec!r}")
@@ -162,7 +171,7 @@ class Probe(QObject):
         out["visible"] = viewport.isVisible() and viewport.rect().contains(rect)
         return out
 
-    def _canvas_rect(self, scene_rect) -> dict[str, Any]:
+    def _canvas_rect(self, scene_rect: QRectF) -> dict[str, Any]:
         view = self.window().view
         viewport = view.viewport()
         rect = view.mapFromScene(scene_rect).boundingRect()
@@ -205,7 +214,7 @@ class Probe(QObject):
     def q_widget(self, name: str) -> dict[str, Any]:
         """A widget by object name (or ``tab:TITLE`` for a dock's tab): where it is, whether it is visible,
         ``shown``: the part of it on screen (None when a scroll area or another window hides all of it), and
-        its value (a combo box's text, a spin box's or line edit's text, a check box's state)."""
+        its value (a combo box's text, a spin box's or line edit's text, a check box's state); a button's ``text``."""
         w = self.window()
         if name.startswith("tab:"):
             title = name[4:]
@@ -235,6 +244,8 @@ class Probe(QObject):
             out["value"] = widget.isChecked()
         elif isinstance(widget, QLabel):
             out["value"] = widget.text()
+        if isinstance(widget, QAbstractButton):
+            out["text"] = widget.text().replace("&", "")
         if isinstance(widget, QAbstractScrollArea):
             out["scroll"] = {"v": widget.verticalScrollBar().value(), "v_max": widget.verticalScrollBar().maximum(),
                              "h": widget.horizontalScrollBar().value(), "h_max": widget.horizontalScrollBar().maximum()}
@@ -269,9 +280,10 @@ class Probe(QObject):
                 continue
             clip = child.parentWidget()
             while clip is not None and clip is not dock:
-                if isinstance(clip.parentWidget(), QAbstractScrollArea) and clip is clip.parentWidget().viewport():
+                holder = clip.parentWidget()
+                if isinstance(holder, QAbstractScrollArea) and clip is holder.viewport():
                     break
-                clip = clip.parentWidget()
+                clip = holder
             if clip is None:
                 continue
             mine, theirs = global_rect(child), global_rect(clip)
@@ -295,8 +307,8 @@ class Probe(QObject):
         return out
 
     def q_dialogs(self) -> list[dict[str, Any]]:
-        """The dialogs on screen (modal or not): class, title, whether modal, their text, and for a file
-        dialog its folder."""
+        """The dialogs on screen (modal or not): class, title, whether modal, their text, the rows of their
+        lists (``items``), and for a file dialog its folder."""
         out = []
         modal = QApplication.activeModalWidget()
         for widget in QApplication.topLevelWidgets():
@@ -311,6 +323,8 @@ class Probe(QObject):
             else:
                 item["text"] = "\n".join(label.text() for label in widget.findChildren(QLabel)
                                          if label.isVisible() and label.text())
+            item["items"] = [view.item(i).text() for view in widget.findChildren(QListWidget) if view.isVisible()
+                             for i in range(view.count())]
             if isinstance(widget, QFileDialog):
                 item["folder"] = widget.directory().absolutePath()
             out.append(item)
@@ -342,12 +356,116 @@ class Probe(QObject):
         return {"centre": [where.x(), where.y()], "front": [int(i) for i in scatter.front],
                 "points": len(scatter.x_index)}
 
+    def q_tooltip(self) -> str | None:
+        """The text of the tooltip on screen (None when none shows)."""
+        return QToolTip.text() if QToolTip.isVisible() else None
+
+    def q_menus(self) -> list[dict[str, Any]]:
+        """The menus open on screen, each with its title and its actions: text, enabled, where each is, whether
+        it is checkable and checked, and whether it opens a submenu."""
+        out = []
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMenu) and widget.isVisible():
+                actions = [dict(rect_json(global_rect(widget, widget.actionGeometry(a))),
+                                text=a.text().replace("&", ""), enabled=a.isEnabled(), separator=a.isSeparator(),
+                                checkable=a.isCheckable(), checked=a.isChecked(), submenu=a.menu() is not None)
+                           for a in widget.actions() if a.isVisible()]
+                out.append(dict(rect_json(global_rect(widget)), title=widget.title().replace("&", ""), actions=actions))
+        return out
+
+    def q_training(self) -> dict[str, Any]:
+        """The Training dock: the plan on show (None before a run), the Gantt chart's stages and segments, the
+        breakdown bar's parts, the plans table's headings (with where each is) and rows as on screen, the column
+        it is sorted by, the canvas legend's title (None when no legend shows)."""
+        live = self.window().live
+        view = live.training_view
+        proxy = view.proxy
+        rows = [[str(proxy.index(r, c).data() or "") for c in range(proxy.columnCount())]
+                for r in range(proxy.rowCount())]
+        header = view.table.horizontalHeader()
+        headings = [{"text": str(view.model.horizontalHeaderItem(c).text()),
+                     **rect_json(global_rect(header.viewport(), QRect(header.sectionViewportPosition(c), 0,
+                                                                      header.sectionSize(c), header.height())))}
+                    for c in range(view.model.columnCount())]
+        return {"plan": view.result.plan.describe() if view.result is not None else None,
+                "stages": view.gantt.stages, "segments": view.gantt.segments,
+                "kinds": sorted(view.gantt.bars), "parts": [name for name, _ in view.bar.parts],
+                "headings": headings, "rows": rows, "summary": view.summary.text(),
+                "sorted_by": header.sortIndicatorSection(),
+                "ascending": header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder,
+                "legend": self.window().legend.title.text() if self.window().legend.isVisible() else None}
+
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""
         screen = QGuiApplication.primaryScreen()
         if not screen.grabWindow(0).save(path):
             raise ProbeError(f"cannot save a screenshot to {path}")
         return path
+
+    # ----------------------------------------------------------------- menus, findings, the canvas's colours
+    def q_menubar(self) -> list[dict[str, Any]]:
+        """The menu bar's menus: each title (without the ``&``) and where it is."""
+        bar = self.window().menuBar()
+        return [{"text": a.text().replace("&", ""), **rect_json(global_rect(bar, bar.actionGeometry(a)))}
+                for a in bar.actions() if a.isVisible()]
+
+    def q_findings(self) -> list[dict[str, Any]]:
+        """The findings panel's rows as shown, top to bottom (groups, and the parts of the opened ones): depth
+        (0 a group, 1 a part), the three columns, whether it is expanded, how many parts it stands for, the
+        row's rect, whether that is in view, and for a group of several its expand arrow's centre."""
+        tree = self.window().findings.tree
+        viewport = tree.viewport()
+        out = []
+        for depth, item in _tree_rows(tree):
+            rect = tree.visualItemRect(item)
+            if rect.isEmpty():
+                continue
+            group = item.data(0, GROUP_ROLE)
+            row = {"depth": depth, "severity": item.text(0), "where": item.text(1), "finding": item.text(2),
+                   "expanded": item.isExpanded(), "count": group.count if group is not None else 1,
+                   "visible": viewport.isVisible() and viewport.rect().contains(rect.center()),
+                   **rect_json(global_rect(viewport, rect))}
+            if group is not None and group.count > 1:
+                arrow = QPoint(rect.left() - tree.indentation() // 2, rect.center().y())
+                centre = viewport.mapToGlobal(arrow)
+                row["arrow"] = [centre.x(), centre.y()]
+            out.append(row)
+        return out
+
+    def q_canvas(self) -> dict[str, Any]:
+        """How the canvas is coloured and what it draws: the Colour By overlay, whether the links are drawn, the
+        bandwidth labels the links' last paint drew, and the legend over the canvas (shown, title, the ramp's
+        ends, the swatches' names)."""
+        w = self.window()
+        legend = w.legend
+        shown = legend.isVisible() and legend.legend is not None
+        described = legend.legend
+        return {"overlay": w.overlay, "links": w.scene.paint_state.links,
+                "link_labels": list(w.scene.link_item.drawing.last_labels),
+                "legend": {"shown": shown, "title": described.title if shown and described else "",
+                           "low": described.low if shown and described else "",
+                           "high": described.high if shown and described else "",
+                           "swatches": [text for _, text in described.swatches] if shown and described else [],
+                           **rect_json(global_rect(legend))}}
+
+
+def _tree_rows(tree: QTreeWidget) -> list[tuple[int, QTreeWidgetItem]]:
+    """Every row of a tree widget shown (a collapsed item's children are not), with its depth, in order."""
+    rows: list[tuple[int, QTreeWidgetItem]] = []
+
+    def walk(item: QTreeWidgetItem, depth: int) -> None:
+        rows.append((depth, item))
+        if item.isExpanded():
+            for k in range(item.childCount()):
+                child = item.child(k)
+                if child is not None:
+                    walk(child, depth + 1)
+
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        if top is not None:
+            walk(top, 0)
+    return rows
 
 
 def start_probe(app: QObject) -> Probe | None:

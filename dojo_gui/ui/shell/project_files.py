@@ -1,9 +1,11 @@
 """The project's file: new from a template, open, open recent, save, save as, revert.
 
 Files are read and written only by :mod:`dojo_gui.io.project`; a file that cannot be read
-is reported with its precise error and the open project is left exactly as it was.  The
+(from Open, Open Recent, Revert, a file dropped on the window or the command line) is
+reported with its precise error and the open project is left exactly as it was.  The
 window owns one :class:`FileController`; it keeps the recent files and tells the window's
-:class:`~.autosave.AutosaveController` which project is open.
+:class:`~.autosave.AutosaveController` which project is open.  Opening a file clears its
+folder of the temporary files an interrupted save left there.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from ...io.atomic import remove_stale_temporaries
 from ...io.catalog import example_path, resource_dir
 from ...io.project import ProjectFileError, load
-from ...model.templates import TEMPLATES
+from ...model.specs import RoomSpec
+from ...model.templates import TEMPLATES, empty_design
 from .files import RecentFiles
 
 if TYPE_CHECKING:
@@ -29,11 +34,11 @@ class FileController:
         self.window = window
         self.recent = recent
         self.actions = {
-            "new": window.make_action("&New ExaPOD", lambda: self.new_from_template("exapod"), QKeySequence.New,
-                                      "new", "A new project from the ExaPOD template"),
-            "open": window.make_action("&Open…", self.open_file, QKeySequence.Open, "open", "Open a project file"),
-            "save": window.make_action("&Save", self.save, QKeySequence.Save, "save", "Save the project"),
-            "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.SaveAs,
+            "new": window.make_action("&New…", self.new_design, QKeySequence.StandardKey.New, "new",
+                                      "A new, empty design: pick its room, then drag parts into it"),
+            "open": window.make_action("&Open…", self.open_file, QKeySequence.StandardKey.Open, "open", "Open a project file"),
+            "save": window.make_action("&Save", self.save, QKeySequence.StandardKey.Save, "save", "Save the project"),
+            "save_as": window.make_action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
                                           tip="Save the project under a new name"),
             "revert": window.make_action("&Revert", self.revert, None, "revert", "Go back to the saved file"),
         }
@@ -79,9 +84,20 @@ class FileController:
         window.document.replace(design, path)
         window.autosave.follow(path)
         self.recent.add(path)
+        remove_stale_temporaries([Path(path).parent])
         window.show_status(f"Opened {path}", 5000)
-        window.autosave.offer_recovery(only=window.autosave.key)
+        window.autosave.offer_recovery(only=path)
         return True
+
+    @staticmethod
+    def dropped_file(mime: QMimeData | None) -> Path | None:
+        """The project file in a drag from outside (a file manager), or None if the drag carries none."""
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(".dojo"):
+                return Path(url.toLocalFile())
+        return None
 
     def open_example(self, name: str) -> bool:
         """Open a bundled example as an untitled copy, so saving asks where (the package's files stay as they are)."""
@@ -95,6 +111,22 @@ class FileController:
         window.document.replace(design, None, origin=f"{design.name} example")
         window.autosave.follow(None)
         return True
+
+    def new_design(self) -> None:
+        """A design from scratch: the user picks a room, which opens empty."""
+        if not self.maybe_save():
+            return
+        window = self.window
+        rooms = sorted((s for s in window.catalog.values() if isinstance(s, RoomSpec)),
+                       key=lambda s: (s.vendor.lower(), (s.name or s.id).lower()))
+        room_id = window.dialogs.ask_room(window, rooms)
+        room = window.catalog.get(room_id) if room_id else None
+        if not isinstance(room, RoomSpec):
+            return
+        window.autosave.discard()
+        window.document.replace(empty_design(room, window.catalog), None, origin=f"new in an empty {room.name or room.id}")
+        window.autosave.follow(None)
+        window.show_status(f"An empty {room.name or room.id}: drag cabinets into it from the palette", 8000)
 
     def new_from_template(self, name: str) -> None:
         if not self.maybe_save():

@@ -12,8 +12,17 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHeaderView, QLabel, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...model.fingerprint import skeleton
@@ -66,13 +75,13 @@ class ComparisonDialog(QDialog):
                                "both have are set side by side."))
         self.title.setObjectName("compareTitle")
         self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.changes_lines = design_changes(a, b)
         self.changes = QLabel("What changed between their designs:\n" + "\n".join(f"• {line}"
                                                                                    for line in self.changes_lines))
         self.changes.setObjectName("compareChanges")
         self.changes.setWordWrap(True)
-        self.changes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = self._figures(a, b)
         self.plots = SeriesPlots([], dialogs=dialogs, name="comparison", columns=2)
         layout = series_layout(list(a.series) + list(b.series), a.kind if a.kind == b.kind else "")
@@ -90,7 +99,7 @@ class ComparisonDialog(QDialog):
         table_px = self.table_width()
         left.setMinimumWidth(table_px)
         self.changes.setMaximumWidth(max(table_px, 420))
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("compareSplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.plots)
@@ -111,8 +120,8 @@ class ComparisonDialog(QDialog):
         table.setHorizontalHeaderLabels(["Figure", "A", "B", "B − A"])
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(22)
-        table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the table is as wide as its columns
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the table is as wide as its columns
         for row, name in enumerate(names):
             va, vb = a.figure(name), b.figure(name)
             diff = vb - va if va is not None and vb is not None else None
@@ -121,12 +130,12 @@ class ComparisonDialog(QDialog):
                      ("—" if diff is None else ("+" if diff > 0 else "") + figure_text(name, diff) + change)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.UserRole, name)
+                item.setData(Qt.ItemDataRole.UserRole, name)
                 if column:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         return table
 

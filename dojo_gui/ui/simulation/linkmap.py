@@ -2,8 +2,9 @@
 
 The map draws each chip at its place on the global chip grid and each directed link as a
 short segment beside the line between its chips (the two directions of a link on either
-side), coloured on the overlays' ramp from idle to fully used.  Links are drawn in a dozen
-batches, one per colour step, so the ExaPOD's 13,780 directed links are a dozen items.
+side), coloured on the overlays' ramp from idle to fully used; the cabinets and tiles are
+outlined and named (:mod:`.linkframes`).  Links are drawn in a dozen batches, one per
+colour step, so the ExaPOD's 13,780 directed links are a dozen items.
 A slider steps through the collective's timeline (its bins); the plot below shows the
 share of bytes delivered, of chips finished and the mean utilization of the links in use.
 """
@@ -21,11 +22,15 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
+from ...io.atomic import open_atomic, write_atomic
+from ...io.csvcells import csv_row
 from ...jobs.live import collective_progress
 from ...model.design import format_path
+from ...render import image_bytes
 from ...render.colours import ramp_colours
 from ..project.dialogs import Dialogs
-from .legend import RampLegend
+from .legend import LegendPanel
+from .linkframes import PartFrames
 from .plots import PALETTE, CurveSpec, PlotSpec, SeriesPlots
 
 LEVELS = 12  # colour steps of the links
@@ -49,7 +54,7 @@ class LinkMapWidget(QWidget):
         self.title = QLabel("Run a collective (or a training step) to see its links here.")
         self.title.setObjectName("linkMapTitle")
         self.title.setWordWrap(True)
-        self.slider = QSlider(Qt.Horizontal)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("linkMapSlider")
         self.slider.setEnabled(False)
         self.slider.valueChanged.connect(lambda v: self.show_bin(v - 1))
@@ -78,13 +83,14 @@ class LinkMapWidget(QWidget):
             item.setZValue(k + 1)
             self.map.addItem(item)
             self.batches.append(item)
+        self.frames = PartFrames(self.map)
         self.map.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.legend = RampLegend(name="linkLegend")
+        self.legend = LegendPanel(name="linkLegend")
         self.legend.set_scale("Link utilization", "0 %", "100 %")
         self.legend.setMaximumWidth(260)
         self.readout = QLabel(" ")
         self.readout.setObjectName("linkMapReadout")
-        self.readout.setTextFormat(Qt.PlainText)
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
 
         self.timeline = SeriesPlots([PlotSpec("progress", "Collective", "%", [
             CurveSpec("delivered_fraction", "Bytes delivered", PALETTE[0]),
@@ -110,7 +116,7 @@ class LinkMapWidget(QWidget):
         top_column.addLayout(controls)
         top_column.addWidget(self.map, 1)
         top_column.addWidget(self.readout)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(top)
         splitter.addWidget(self.timeline)
         splitter.setStretchFactor(0, 3)
@@ -140,6 +146,7 @@ class LinkMapWidget(QWidget):
             if on_grid.any() else np.zeros((0, 2))
         self.chips.setData(x=coords[:, 1], y=coords[:, 0]) if len(coords) else self.chips.clear()
         self._chip_rc = coords
+        self.frames.show(links["chip_paths"], links.get("chip_rc"), links.get("part_names", {}))
         n_bins = len(result.timeline_edges_s) - 1
         self.slider.blockSignals(True)
         self.slider.setRange(0, n_bins)
@@ -196,6 +203,7 @@ class LinkMapWidget(QWidget):
     def clear(self) -> None:
         self.result, self.links = None, None
         self.chips.clear()
+        self.frames.clear()
         for item in self.batches:
             item.setData([], [])
         self.timeline.clear_data()
@@ -223,6 +231,8 @@ class LinkMapWidget(QWidget):
         chip = int(links["link_src"][out_links[0]])
         paths = links["chip_paths"]
         name = format_path(paths[chip]) if chip < len(paths) else f"chip {chip}"
+        cabinet = links.get("part_names", {}).get(paths[chip][:1], "") if chip < len(paths) else ""
+        name = f"{cabinet}: {name}" if cabinet else name
         util = self.shown_utilization
         into = np.flatnonzero(links["link_dst"] == chip)
         when = "over the whole collective" if self.bin < 0 else self.slider_label.text()
@@ -246,19 +256,22 @@ class LinkMapWidget(QWidget):
         return path
 
     def export_png(self, path: str | os.PathLike) -> None:
-        if not self.map.grab().save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        data = image_bytes(self.map.grab().toImage(), "PNG")
+        if not data:
+            raise OSError(f"cannot draw the picture for {path}")
+        write_atomic(path, data)
 
     def export_csv(self, path: str | os.PathLike) -> None:
         """Every directed link: its ends, kind, capacity, bytes, and utilization in the time shown."""
         r = self.result
         table = r.links
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with open_atomic(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["link", "src", "dst", "kind", "capacity_Bps", "bytes", "utilization_fraction"])
             for i in range(len(table)):
-                writer.writerow([i, table.src[i], table.dst[i], table.kind[i], repr(float(table.capacity_Bps[i])),
-                                 repr(float(r.link_bytes[i])), repr(float(self.shown_utilization[i]))])
+                writer.writerow(csv_row([i, table.src[i], table.dst[i], table.kind[i],
+                                         repr(float(table.capacity_Bps[i])), repr(float(r.link_bytes[i])),
+                                         repr(float(self.shown_utilization[i]))]))
 
 
 def _level_colours():

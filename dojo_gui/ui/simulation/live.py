@@ -8,6 +8,9 @@ and connects them to one :class:`~dojo_gui.ui.simulation.worker.SimulationContro
     controller end --Outcome--> link map, overlay (link load), Keep Run
     runs list: one kept run selected --> its plots beside the list, its values on the canvas (overlay)
 
+    a training run: its plan (as soon as it is known) --> training view, overlay (placement);
+                    its window on the thermal engine --> the power and cooling plots, like a thermal run
+
 A run that starts clears the views it will fill before its first frame (a training step's
 plots say what it computes meanwhile: its collective, which can take a while).
 
@@ -26,15 +29,18 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
 
 from ...jobs.live import CommJob, LiveUpdate, Outcome, chip_link_load, run_record
+from ...jobs.training import TrainingJob
 from ...model.design import format_path
 from ...model.runs import RunRecordError
 from ...sim.results import ThermalResult
+from ...sim.training import TrainingResult
 from .linkmap import LinkMapWidget
 from .liveoverlay import LIVE_OVERLAYS, LiveOverlay
-from .runview import KeptCanvas
 from .plots import ThermalPlots
 from .runpanel import RunPanel
 from .runs import RunsWidget
+from .runview import KeptCanvas
+from .trainingview import TrainingView
 from .worker import SimulationController
 
 log = logging.getLogger(__name__)
@@ -52,19 +58,24 @@ class LiveSimulation(QObject):
         self.thermal_plots = ThermalPlots(window.dialogs)
         self.link_map = LinkMapWidget(window.dialogs)
         self.runs = RunsWidget(document, window.dialogs)
+        self.training_view = TrainingView()
         self.overlay = LiveOverlay(window.view)
         # Tabbed with the editor's docks: the inspector stays in front until a run is asked for, the
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
         self.docks = {
-            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.RightDockWidgetArea,
+            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                      inspector),
-            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.BottomDockWidgetArea,
+            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.DockWidgetArea.BottomDockWidgetArea,
                                   findings),
         }
-        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.BottomDockWidgetArea,
+        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.DockWidgetArea.BottomDockWidgetArea,
                                          self.docks["thermal"])
-        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.BottomDockWidgetArea, self.docks["links"])
+        self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
+                                            Qt.DockWidgetArea.BottomDockWidgetArea,
+                                            self.docks["links"])
+        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea,
+                                        self.docks["training"])
         for dock in (inspector, findings):
             if dock is not None:
                 dock.raise_()
@@ -109,7 +120,7 @@ class LiveSimulation(QObject):
     def _dock(self, title: str, name: str, widget, area, beside) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
-        if area == Qt.BottomDockWidgetArea:
+        if area == Qt.DockWidgetArea.BottomDockWidgetArea:
             # The bottom strip is as tall as the tallest minimum of its tabs: these may shrink to the findings
             # panel's, which stays small while it is empty (the user drags the strip taller to read a plot).
             widget.setMinimumHeight(min(widget.minimumSizeHint().height(), BOTTOM_MIN_PX))
@@ -189,10 +200,14 @@ class LiveSimulation(QObject):
             self.link_map.clear()
             self.link_map.title.setText(f"Starting: {job.describe()}")
         dock = self.docks["links"] if isinstance(job, CommJob) else self.docks["thermal"]
+        if isinstance(job, TrainingJob):
+            dock = self.docks["training"]
+            self.training_view.clear()
+            self.training_view.summary.setText(f"Simulating: {job.describe()}…")
         dock.show()
         dock.raise_()
         if dock.height() < 300:  # room for the plots (the findings alone needed less), once the tab is up
-            QTimer.singleShot(0, self, lambda: self.window.resizeDocks([dock], [380], Qt.Vertical))
+            QTimer.singleShot(0, self, lambda: self.window.resizeDocks([dock], [380], Qt.Orientation.Vertical))
         self.window.show_status(f"Simulating: {job.describe()}", 4000)
 
     def _on_update(self, update: LiveUpdate) -> None:
@@ -200,8 +215,11 @@ class LiveSimulation(QObject):
             setup = update.setup
             self.thermal_plots.begin(setup["frames"], setup["training"], setup["duration_s"])
             self.overlay.begin_thermal(setup["index"], setup["limits"])
+            if setup.get("plan") is not None:  # a training run's plan, known before its steps run
+                self._show_training(setup["plan"])
+                self.docks["thermal"].raise_()
         elif self.thermal_plots.series is None and self.thermal_plots.waiting.text():
-            # Before its first step (a training step's collective): say what it is doing, and how far.
+            # Before its first step (a training step's collective, a model's plan): say what it does, and how far.
             done = f": {update.fraction * 100:.0f} %" if update.fraction > 0 else ""
             self.thermal_plots.set_waiting(f"{update.phase}{done} — the curves start with the first step.")
         if self._collective_pending and update.phase.startswith(("Simulating the", "Communication time")):
@@ -226,6 +244,9 @@ class LiveSimulation(QObject):
         self.thermal_plots.refresh()  # every frame on the curves, whatever the refresh pace
         if isinstance(outcome.result, ThermalResult) and self.overlay.state is not None:
             self.overlay.set_state(self.overlay.state, force=True)  # the final values, whatever the refresh pace
+        if isinstance(outcome.result, TrainingResult):
+            self._show_training(outcome.result)
+            self.docks["training"].raise_()
         if outcome.comm is not None and outcome.links is not None:
             self.link_map.show_result(outcome.comm, outcome.links)
             what = f"{outcome.comm.collective}, {outcome.comm.algorithm}"
@@ -239,6 +260,11 @@ class LiveSimulation(QObject):
             self.window.show_status(f"Stopped: {outcome.job.describe()}", 6000)
         else:
             self.window.show_status(f"Finished in {outcome.wall_s:.1f} s: {outcome.job.describe()}", 6000)
+
+    def _show_training(self, result: TrainingResult) -> None:
+        self.training_view.show_result(result)
+        self.training_view.set_stale(self.controller.stale)
+        self.overlay.set_plan(result.chip_paths, result.step.layout.ranks, result.plan.describe())
 
     def _on_state(self, state: str) -> None:
         self.panel.set_state(state)
@@ -259,6 +285,7 @@ class LiveSimulation(QObject):
         note = "Stale: the design was edited after this run started." if stale else ""
         self.thermal_plots.note.setText(note)
         self.link_map.title.setStyleSheet("color: #a15c00;" if stale else "")
+        self.training_view.set_stale(stale)
 
     def keep(self, label: str = "") -> bool:
         """Keep the last run with the project (an undoable edit); False if there is nothing to keep."""
@@ -284,6 +311,7 @@ class LiveSimulation(QObject):
         self.overlay.clear()
         self.thermal_plots.clear()
         self.link_map.clear()
+        self.training_view.clear()
         self.panel.set_keepable(False)
         self.panel.set_stale(False)
         self.actions["keep"].setEnabled(False)

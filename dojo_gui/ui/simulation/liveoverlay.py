@@ -1,16 +1,19 @@
 """The design lit by a simulation: chips, tiles and cabinets coloured by live values, a legend, hover values.
 
-Three overlays (View > Colour By):
+Four overlays (View > Colour By):
 
 - temperature: chips by junction temperature, tiles by their coolant outlet, cabinets by
   their CDU return, on one °C scale from the coolant supply to the chips' throttle limit;
 - power: every part's draw as a share of its limit (chip TDP, tile and cabinet budget);
 - link utilization: chips by their busiest link in the last collective, tiles and
-  cabinets by the mean over their chips.
+  cabinets by the mean over their chips;
+- training plan: chips by the pipeline stage they run (a hue per stage), in a shade per
+  tensor group of the stage (its data-parallel replicas); chips the plan leaves idle grey.
 
 Values arrive as numpy arrays in a simulation's part order; they become one
 :class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
-every tick: the eye does not need more and the canvas repaints the whole room).
+every tick: the eye does not need more and the canvas repaints the whole room), and
+:meth:`LiveOverlay.legend` says what they mean (the window shows it over the canvas).
 Hovering a part shows its latest values in a tooltip and the status bar; zooming or
 scrolling the canvas takes the tooltip away (the part under it has moved).
 
@@ -26,19 +29,22 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
 from ... import units
 from ...model.design import PartPath, format_path
 from ...model.partindex import PartIndex
-from ...render.colours import ArrayColours
-from .legend import CanvasLegend
+from ...render.colours import ArrayColours, CategoryColours, Legend, category_colour
 
 LIVE_OVERLAYS: dict[str, str] = {
     "temperature": "Temperature (live)",
     "live-power": "Power against limits (live)",
     "links": "Link utilization (live)",
+    "plan": "Training plan: stage and tensor group",
 }
+IDLE = QColor("#c9ced4")  # a chip the training plan leaves idle
+LEGEND_STAGES = 12  # stages the legend names one by one (a longer pipeline: the first ones, then the last)
 REFRESH_S = 0.25  # the canvas follows live values at most four times a second
 LEVELS = ("chip", "tile", "cabinet")
 
@@ -46,12 +52,12 @@ LEVELS = ("chip", "tile", "cabinet")
 class LiveOverlay(QObject):
     sigColoursChanged = Signal()  # fires when the live colours changed (the canvas should take the new provider)
     sigHover = Signal(str)  # fires when the pointer rests on a part with live values; what they are (or "")
+    sigLegendChanged = Signal()  # fires when what the legend of the live overlay says changed (see legend())
 
     def __init__(self, view) -> None:
         super().__init__(view)
         self.view = view
         self.kind: str | None = None  # the overlay shown, if a live one
-        self.legend = CanvasLegend(view)
         self.stale = False
         # Thermal values, in the run's part order.
         self.index: PartIndex | None = None
@@ -62,6 +68,10 @@ class LiveOverlay(QObject):
         self.link_index: PartIndex | None = None
         self.link_values: dict[str, np.ndarray] = {}
         self.link_what = ""
+        # The training plan on show: chips in its fabric order, each one's stage, replica and rank (-1: idle).
+        self.plan_index: PartIndex | None = None
+        self.plan_ranks: dict[str, np.ndarray] = {}
+        self.plan_what = ""
         self._last_refresh = -math.inf
         self._pending = False
         self.provider: ArrayColours | None = None
@@ -69,9 +79,9 @@ class LiveOverlay(QObject):
         # window of its own (which some platforms cannot raise).
         self.hover = QLabel(view)
         self.hover.setObjectName("hoverValues")
-        self.hover.setTextFormat(Qt.PlainText)
+        self.hover.setTextFormat(Qt.TextFormat.PlainText)
         self.hover.setStyleSheet("background: rgba(255, 255, 240, 235); border: 1px solid #aab2bb; padding: 3px;")
-        self.hover.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.hover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover.hide()
         view.viewport().installEventFilter(self)
         view.sigZoomChanged.connect(lambda _scale: self.hover.hide())
@@ -157,6 +167,30 @@ class LiveOverlay(QObject):
         if self.kind is not None:
             self._refresh(True)
 
+    def set_plan(self, chip_paths: list[PartPath], ranks: np.ndarray, what: str) -> None:
+        """A training plan's placement: ``ranks[stage, replica, tp_rank]`` indexes ``chip_paths``."""
+        n = len(chip_paths)
+        stage, replica, rank = (np.full(n, -1, np.int64) for _ in range(3))
+        p, d, t = ranks.shape
+        chips = ranks.reshape(-1)
+        stage[chips] = np.repeat(np.arange(p), d * t)
+        replica[chips] = np.tile(np.repeat(np.arange(d), t), p)
+        rank[chips] = np.tile(np.arange(t), p * d)
+        self.plan_index = PartIndex({"chip": chip_paths})
+        self.plan_ranks = {"stage": stage, "replica": replica, "rank": rank, "shape": np.array([p, d, t])}
+        self.plan_what = what
+        if self.kind == "plan":
+            self._refresh(True)
+
+    def _plan_colours(self) -> CategoryColours | None:
+        if self.plan_index is None:
+            return None
+        r = self.plan_ranks
+        stages = int(r["shape"][0])
+        table = [category_colour(j, shade) for j in range(stages) for shade in range(3)] + [IDLE]
+        codes = np.where(r["stage"] >= 0, 3 * r["stage"] + r["replica"] % 3, len(table) - 1)
+        return CategoryColours(self.plan_index, {"chip": codes.astype(float)}, table)
+
     def set_stale(self, stale: bool) -> None:
         if self._live is not None:  # about the live run, which is put aside
             self._live["stale"] = stale
@@ -169,6 +203,7 @@ class LiveOverlay(QObject):
         """Forget every value (another design is open)."""
         self.index, self.state, self.limits, self.scale_c = None, None, {}, None
         self.link_index, self.link_values = None, {}
+        self.plan_index, self.plan_ranks, self.plan_what = None, {}, ""
         self.provider = None
         self.stale = False
         self._live, self.caption = None, ""
@@ -182,9 +217,9 @@ class LiveOverlay(QObject):
         self.kind = kind
         self.view.viewport().setMouseTracking(kind is not None)  # hovering shows values only with a live overlay
         if kind is None:
-            self.legend.hide()
             self.hover.hide()
             self.provider = None
+            self.sigLegendChanged.emit()
             return
         self._refresh(True)
 
@@ -203,6 +238,8 @@ class LiveOverlay(QObject):
             if self.link_index is None:
                 return None
             return ArrayColours(self.link_index, self.link_values, 0.0, 1.0)
+        if kind == "plan":
+            return self._plan_colours()
         if self.index is None or self.state is None:
             return None
         s = self.state
@@ -218,31 +255,49 @@ class LiveOverlay(QObject):
         return None
 
     def _update_legend(self) -> None:
+        self.sigLegendChanged.emit()
+
+    def legend(self) -> Legend | None:
+        """What the live colours on show mean (None when no live overlay is shown)."""
         kind = self.kind
         note = "Values from before the design was edited; run again." if self.stale else ""
         if self.caption:
             note = f"Values of the {self.caption}."
         if kind == "temperature":
             if self.scale_c is None:
-                self.legend.set_scale("Temperature", "", "", "No values yet: run a thermal simulation.")
-            else:
-                lo, hi = self.scale_c
-                self.legend.set_scale("Temperature: chip junction, tile coolant out, cabinet CDU return",
-                                      f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note)
-        elif kind == "live-power":
+                return Legend("Temperature", note="No values yet: run a thermal simulation.")
+            lo, hi = self.scale_c
+            return Legend("Temperature: chip junction, tile coolant out, cabinet CDU return",
+                          f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note=note)
+        if kind == "live-power":
             if self.state is None:
-                self.legend.set_scale("Power", "", "", "No values yet: run a thermal simulation.")
-            else:
-                self.legend.set_scale("Power against each part's limit (chip TDP, tile and cabinet budget)",
-                                      "0 %", "110 %", note)
-        elif kind == "links":
+                return Legend("Power", note="No values yet: run a thermal simulation.")
+            return Legend("Power against each part's limit (chip TDP, tile and cabinet budget)", "0 %", "110 %",
+                          mark=(1.0 / 1.1, "100 %"), note=note)
+        if kind == "links":
             if self.link_index is None:
-                self.legend.set_scale("Link utilization", "", "", "No values yet: run a collective or a training step.")
-            else:
-                self.legend.set_scale(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
-                                      "0 %", "100 %", note)
-        self.legend.show()
-        self.legend.raise_()
+                return Legend("Link utilization", note="No values yet: run a collective or a training step.")
+            return Legend(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
+                          "0 %", "100 %", note=note)
+        if kind == "plan":
+            return self._plan_legend(note)
+        return None
+
+    def _plan_legend(self, note: str) -> Legend:
+        if self.plan_index is None:
+            return Legend("Training plan", note="No plan yet: run the Training scenario.")
+        p, d, _ = (int(x) for x in self.plan_ranks["shape"])
+        if p <= LEGEND_STAGES:
+            items = [(category_colour(j), f"stage {j + 1}") for j in range(p)]
+        else:
+            items = [(category_colour(j), f"stage {j + 1}") for j in range(LEGEND_STAGES - 2)]
+            items += [(QColor("white"), f"… stages {LEGEND_STAGES - 1}–{p - 1}"),
+                      (category_colour(p - 1), f"stage {p}")]
+        if np.any(self.plan_ranks["stage"] < 0):
+            items.append((IDLE, "idle"))
+        shades = ("; shades: its tensor groups (data-parallel replicas)" if d > 1 else "")
+        return Legend(f"Pipeline stage of each chip ({self.plan_what})", swatches=tuple(items),
+                      caption=f"A hue per stage{shades}.", note=note)
 
     # ----------------------------------------------------------------- hover
     def describe(self, path: PartPath) -> str:
@@ -271,6 +326,14 @@ class LiveOverlay(QObject):
                                  f"{units.format(float(s['cdu_load_w'][i]), 'W')}, supply "
                                  f"{units.format(float(s['cdu_supply_c'][i]), 'C')}, return "
                                  f"{units.format(float(s['cdu_return_c'][i]), 'C')}")
+        if self.plan_index is not None and level == "chip":
+            i = self.plan_index.position("chip", path)
+            if i is not None:
+                r = self.plan_ranks
+                p, d, t = (int(x) for x in r["shape"])
+                lines.append("idle in the training plan" if r["stage"][i] < 0 else
+                             f"pipeline stage {r['stage'][i] + 1} of {p} · replica {r['replica'][i] + 1} of {d} · "
+                             f"tensor rank {r['rank'][i] + 1} of {t}")
         if self.link_index is not None and level is not None:
             i = self.link_index.position(level, path)
             if i is not None:
@@ -281,11 +344,11 @@ class LiveOverlay(QObject):
         stale = " (before the latest edit)" if self.stale else (f" ({self.caption})" if self.caption else "")
         return f"{format_path(path)}{stale}\n" + "\n".join(lines)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self.kind is not None and kind == QEvent.MouseMove and event.buttons() == Qt.NoButton:
+        if self.kind is not None and kind == QEvent.Type.MouseMove and event.buttons() == Qt.MouseButton.NoButton:
             self.hover_at(event.position().toPoint())
-        elif kind in (QEvent.Leave, QEvent.MouseButtonPress):
+        elif kind in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
             self.hover.hide()
         return False
 

@@ -23,6 +23,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
+from ...io.atomic import open_atomic, write_atomic
+from ...io.csvcells import csv_row
+from ...render import image_bytes
 from ..project.dialogs import Dialogs
 
 pg.setConfigOptions(background="w", foreground="#1d232b", antialias=False)
@@ -56,7 +59,7 @@ class PlotSpec:
 class PercentAxis(pg.AxisItem):
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+    def tickStrings(self, values, scale, spacing):
         places = max(0, -int(math.floor(math.log10(spacing * 100)))) if spacing > 0 else 0
         return [f"{v * 100:.{places}f} %" for v in values]
 
@@ -68,7 +71,7 @@ _CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 1
 class TimeAxis(pg.AxisItem):
     """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s, 5 min, 2 h."""
 
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
+    def tickSpacing(self, minVal, maxVal, size):
         span = maxVal - minVal
         if span <= 0 or size <= 0 or span < 10:
             return super().tickSpacing(minVal, maxVal, size)
@@ -79,7 +82,7 @@ class TimeAxis(pg.AxisItem):
         minor = next((step for step in reversed(_CLOCK_STEPS) if step <= major / 4), major / 5)
         return [(float(major), 0.0), (float(minor), 0.0)]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+    def tickStrings(self, values, scale, spacing):
         if spacing >= 60:
             return ["0" if v == 0 else _clock(v) for v in values]
         return ["0" if v == 0 else units.format(v, "s") for v in values]
@@ -117,7 +120,7 @@ class SeriesPlots(QWidget):
         self.graphics.ci.setSpacing(2)
         self.readout = QLabel(" ")
         self.readout.setObjectName(f"{name}Readout")
-        self.readout.setTextFormat(Qt.PlainText)
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setWordWrap(True)
         self.readout.setContentsMargins(6, 0, 6, 0)  # the column has none: the plots go edge to edge
         self.note = QLabel("")
@@ -178,7 +181,7 @@ class SeriesPlots(QWidget):
             plot.hideButtons()
             for side in ("left", "bottom"):
                 # An axis (with its grid) repaints only when its range changes, not with every new point.
-                plot.getAxis(side).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+                plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             left = plot.getAxis("left")
             left.setWidth(62)
             left.enableAutoSIPrefix(spec.unit in ("W", "s"))
@@ -192,11 +195,11 @@ class SeriesPlots(QWidget):
                     f"<span style='color:{colour}'>{'╌╌' if dashed else '━━'} {text}</span>"
                     for text, colour, dashed in named), size="8pt")
             for curve in spec.curves:
-                pen = pg.mkPen(curve.colour, width=1, style=Qt.DashLine if curve.dashed else Qt.SolidLine)
+                pen = pg.mkPen(curve.colour, width=1, style=Qt.PenStyle.DashLine if curve.dashed else Qt.PenStyle.SolidLine)
                 item = plot.plot(name=curve.label, pen=pen)
                 self.curves[curve.name] = item
                 self.curve_specs[curve.name] = (curve, spec)
-            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#7d8792", width=1, style=Qt.DotLine))
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#7d8792", width=1, style=Qt.PenStyle.DotLine))
             line.setVisible(False)
             plot.addItem(line, ignoreBounds=True)
             self.lines[spec.key] = line
@@ -319,8 +322,10 @@ class SeriesPlots(QWidget):
             rect = self.plots[key].sceneBoundingRect()
             view_rect = self.graphics.mapFromScene(rect).boundingRect()
             image = self.graphics.grab(view_rect)
-        if not image.save(str(path), "PNG"):
-            raise OSError(f"cannot write {path}")
+        data = image_bytes(image.toImage(), "PNG")
+        if not data:
+            raise OSError(f"cannot draw the picture for {path}")
+        write_atomic(path, data)
 
     def export_csv(self, path: str | os.PathLike, key: str | None = None) -> None:
         """The curves' data as CSV: one time column, then one column per curve (its name carries its unit).
@@ -333,16 +338,16 @@ class SeriesPlots(QWidget):
         series = [(n, x, y) for n, x, y in series if len(x)]
         shared = all(len(x) == len(series[0][1]) and np.array_equal(x, series[0][1]) for _, x, _ in series) \
             if series else True
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with open_atomic(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             if shared:
-                writer.writerow(["time_s", *([n for n, _, _ in series] if series else names)])
+                writer.writerow(csv_row(["time_s", *([n for n, _, _ in series] if series else names)]))
                 if series:
                     x = series[0][1]
                     for i in range(len(x)):
                         writer.writerow([_num(x[i]), *(_num(y[i]) for _, _, y in series)])
                 return
-            writer.writerow([h for n, _, _ in series for h in (f"{n}.time_s", n)])
+            writer.writerow(csv_row([h for n, _, _ in series for h in (f"{n}.time_s", n)]))
             for i in range(max(len(x) for _, x, _ in series)):
                 row = []
                 for _, x, y in series:

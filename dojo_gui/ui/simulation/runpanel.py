@@ -6,50 +6,63 @@ Scenarios:
   CSV trace;
 - *Training step*: synchronous training steps (compute, then the gradient collective,
   whose time comes from the communication engine);
+- *Model training*: a model of the catalog with its batch and sequence, on the plan given
+  (TP, PP, DP, micro-batch, schedule, placement) or the fastest a search finds; then the
+  plan's steps on the power and cooling engine over a window;
 - *Collective*: one collective on a scope, link by link.
 
 The two thermal scenarios share a duration, a time step, the weather (the room's design
 ambient, a constant, a daily curve between a minimum and a maximum, or a day's curve from
 a CSV file), the coolant flow and the starting state.  Every figure is typed with its unit
 ("10min", "25C", "2GB") and read by :mod:`dojo_gui.units`; a figure that does not read is
-named in the message and its field marked, and nothing runs.
+named in the message and its field marked, and nothing runs.  So is a training plan that
+cannot run on the model (TP that does not divide the heads, ...); one that cannot run on the
+design (TP larger than a tile, more chips than it has, too little memory) comes back from the
+worker refused, before any engine ran, its field marked the same way.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QProgressBar, QPushButton, QRadioButton, QScrollArea, QSpinBox,
-                               QStackedWidget, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import units
 from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob
 from ...jobs.timeleft import TimeLeft
+from ...jobs.training import TrainingJob
 from ...sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 from ...sim.results import ThermalResult
-from ...sim.scenario import (Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace)
+from ...sim.scenario import Ambient, ConstantLoad, Scenario, ScenarioError, TrainingStep, UtilizationTrace
 from ..project.dialogs import Dialogs
+from .forms import ERROR_STYLE, FormError, read_quantity
+from .trainingform import TrainingForm
 
-SCENARIOS = {"soak": "Thermal soak", "train": "Training step", "comm": "Collective"}
+SCENARIOS = {"soak": "Thermal soak", "train": "Training step", "model": "Model training", "comm": "Collective"}
 COLLECTIVE_TITLES = {"allreduce": "All-reduce", "reducescatter": "Reduce-scatter", "allgather": "All-gather",
                      "alltoall": "All-to-all", "broadcast": "Broadcast", "p2p": "Point-to-point"}
 AMBIENTS = {"design": "The room's design ambient", "constant": "Constant", "daily": "Daily curve (min, max)",
             "csv": "Day's curve from a CSV file"}
-ERROR_STYLE = "QLineEdit { border: 1px solid #d8453b; background: #fff1f0; }"
-
-
-class FormError(ValueError):
-    """A parameter that does not read; ``field`` is the widget to mark."""
-
-    def __init__(self, label: str, message: str, field: QWidget | None = None) -> None:
-        super().__init__(f"{label}: {message}")
-        self.field = field
-
-
 class RunPanel(QWidget):
     sigRunRequested = Signal(object)  # fires when the user asks to run; the job the form describes
     sigPauseRequested = Signal()  # fires when the user asks to pause the run
@@ -71,17 +84,20 @@ class RunPanel(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._soak_page())
         self.pages.addWidget(self._train_page())
+        self.training_form = TrainingForm(self._edit)
+        self.training_form.sigComboChanged.connect(self._unmark)
+        self.pages.addWidget(self.training_form)
         self.pages.addWidget(self._comm_page())
         self.thermal_box = self._thermal_box()
         self.scenario.currentIndexChanged.connect(self._on_scenario)
 
         style = self.style()
-        self.run_button = QPushButton(style.standardIcon(QStyle.SP_MediaPlay), "Run")
+        self.run_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Run")
         self.run_button.setObjectName("runButton")
         self.run_button.setToolTip("Run the scenario on the design as it is now (F5)")
-        self.pause_button = QPushButton(style.standardIcon(QStyle.SP_MediaPause), "Pause")
+        self.pause_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause), "Pause")
         self.pause_button.setObjectName("pauseButton")
-        self.stop_button = QPushButton(style.standardIcon(QStyle.SP_MediaStop), "Stop")
+        self.stop_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "Stop")
         self.stop_button.setObjectName("stopButton")
         self.run_button.clicked.connect(self.request_run)
         self.pause_button.clicked.connect(self._on_pause_clicked)
@@ -101,7 +117,7 @@ class RunPanel(QWidget):
         self.message = QLabel()
         self.message.setObjectName("runMessage")
         self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         self.stale_label = QLabel("The design was edited after this run started: its results show the design as it "
                                   "was. Run again for the current one.")
@@ -136,8 +152,8 @@ class RunPanel(QWidget):
         self.form_area.setObjectName("runFormArea")
         self.form_area.setWidget(form)
         self.form_area.setWidgetResizable(True)
-        self.form_area.setFrameShape(QFrame.NoFrame)
-        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the fields narrow instead
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the fields narrow instead
         column = QVBoxLayout(self)
         column.addWidget(self.form_area, 1)
         column.addLayout(buttons)
@@ -147,7 +163,7 @@ class RunPanel(QWidget):
         column.addWidget(self.stale_label)
         column.addLayout(keep)
         for combo in self.findChildren(QComboBox):  # as narrow as the dock likes; the list shows the long titles
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
             # Qt 6 still asks for the longest item's width as the minimum of a combo that is not editable.
             combo.setMinimumWidth(combo.fontMetrics().averageCharWidth() * 10 + 40)
@@ -224,6 +240,7 @@ class RunPanel(QWidget):
         self.scope.addItem("room")
         self.scope.setToolTip(SCOPE_HELP)
         self.chunks = QSpinBox()
+        self.chunks.setObjectName("chunksSpin")
         self.chunks.setRange(1, 4096)
         self.latency = QCheckBox("Count link latency and message overheads")
         self.latency.setChecked(True)
@@ -274,7 +291,7 @@ class RunPanel(QWidget):
     def _on_scenario(self) -> None:
         key = self.scenario.currentData()
         self.pages.setCurrentIndex(list(SCENARIOS).index(key))
-        self.thermal_box.setVisible(key != "comm")
+        self.thermal_box.setVisible(key not in ("comm", "model"))
 
     def _on_ambient_kind(self) -> None:
         kind = self.ambient_kind.currentData()
@@ -303,20 +320,13 @@ class RunPanel(QWidget):
 
     # ----------------------------------------------------------------- reading the form
     def _quantity(self, edit: QLineEdit, label: str, unit: str) -> float:
-        text = edit.text().strip()
-        if not text:
-            raise FormError(label, "needs a value", edit)
-        try:
-            value = units.parse(text, unit)
-        except (units.UnitError, ValueError) as exc:
-            raise FormError(label, str(exc), edit) from None
-        if not math.isfinite(value):
-            raise FormError(label, f"{text!r} is not a number", edit)
-        return value
+        return read_quantity(edit, label, unit)
 
     def job(self) -> Job:
         """The job the form describes; raises :class:`FormError` naming the first field that does not read."""
         key = self.scenario.currentData()
+        if key == "model":
+            return self.training_form.job()
         if key == "comm":
             return CommJob(collective=self.collective.currentData(), size_bytes=self._quantity(self.size, "Size", "B"),
                            algorithm=self.algorithm.currentData(), scope=self.scope.currentText().strip() or "room",
@@ -380,13 +390,18 @@ class RunPanel(QWidget):
             job = self.job()
         except FormError as exc:
             self.show_message(str(exc), error=True)
-            if exc.field is not None:
-                exc.field.setStyleSheet(ERROR_STYLE)
-                exc.field.setFocus()
-                self._marked.append(exc.field)
+            self.mark(exc.fields)
             return
         self.show_message("")
         self.sigRunRequested.emit(job)
+
+    def mark(self, fields: list[QWidget]) -> None:
+        """Mark the fields a problem is about, and put the cursor in the first."""
+        for field in fields:
+            field.setStyleSheet(ERROR_STYLE)
+            self._marked.append(field)
+        if fields:
+            fields[0].setFocus()
 
     def _unmark(self, edit: QWidget) -> None:
         if edit in self._marked:
@@ -411,8 +426,8 @@ class RunPanel(QWidget):
         self.pause_button.setEnabled(state != "idle")
         self.stop_button.setEnabled(state != "idle")
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
-        self.pause_button.setIcon(self.style().standardIcon(QStyle.SP_MediaPlay if state == "paused"
-                                                            else QStyle.SP_MediaPause))
+        self.pause_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay if state == "paused"
+                                                            else QStyle.StandardPixmap.SP_MediaPause))
         self.scenario.setEnabled(state == "idle")
         if state == "paused":
             self.progress_label.setText("Paused. " + self.progress_label.text().removeprefix("Paused. "))
@@ -461,8 +476,11 @@ class RunPanel(QWidget):
                                            if isinstance(outcome.result, ThermalResult) else ""))
         else:
             self.progress.setValue(0)
-            self.progress_label.setText(f"Failed: {outcome.job.describe()}")
+            refused = isinstance(outcome.job, TrainingJob) and outcome.field
+            self.progress_label.setText(f"{'Refused' if refused else 'Failed'}: {outcome.job.describe()}")
             self.show_message(outcome.message, error=True)
+            if refused:
+                self.mark(self.training_form.plan_field(outcome.field))
         self.set_keepable(keepable)
         self.keep_label.setText("")
         self.keep_label.setPlaceholderText(outcome.job.describe())

@@ -9,8 +9,17 @@ its plots, its parts on the canvas); Compare opens two in a window of their own
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QSplitter, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...model.runs import RunRecord
 from ...report.runs import HEADLINE_FIGURES, figure_label
@@ -34,8 +43,8 @@ class RunsWidget(QWidget):
         self.tree.setObjectName("runsList")
         self.tree.setHeaderLabels(["Run", "Kind", "Key figures", "Finished"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected() if len(self.selected_indices()) == 2
@@ -60,7 +69,7 @@ class RunsWidget(QWidget):
         runs_column.setContentsMargins(0, 0, 0, 0)
         runs_column.addWidget(self.tree, 1)
         runs_column.addLayout(buttons)
-        splitter = QSplitter(Qt.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(runs)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 2)
@@ -84,7 +93,7 @@ class RunsWidget(QWidget):
                        for n in HEADLINE_FIGURES.get(record.kind, ()) if record.figure(n) is not None][:3]
             item = QTreeWidgetItem([record.label or "(no label)", record.kind, " · ".join(figures),
                                     record.finished.replace("T", " ").replace("Z", " UTC")])
-            item.setData(0, Qt.UserRole, index)
+            item.setData(0, Qt.ItemDataRole.UserRole, index)
             item.setToolTip(0, record.label)
             self.tree.addTopLevelItem(item)
             if record is shown:
@@ -96,13 +105,13 @@ class RunsWidget(QWidget):
     def selected_indices(self) -> list[int]:
         """Indices in ``design.runs`` of the selected runs, in list order."""
         items = sorted(self.tree.selectedItems(), key=self.tree.indexOfTopLevelItem)
-        return [item.data(0, Qt.UserRole) for item in items]
+        return [item.data(0, Qt.ItemDataRole.UserRole) for item in items]
 
     def select(self, indices: list[int]) -> None:
         self.tree.clearSelection()
         for k in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(k)
-            if item.data(0, Qt.UserRole) in indices:
+            if item.data(0, Qt.ItemDataRole.UserRole) in indices:
                 item.setSelected(True)
 
     def _on_selection(self) -> None:
@@ -139,7 +148,7 @@ class RunsWidget(QWidget):
     def compare(self, a: int, b: int) -> ComparisonDialog:
         """Open runs ``a`` and ``b`` (indices in ``design.runs``) side by side in a window of their own."""
         dialog = ComparisonDialog(self.record(a), self.record(b), self.dialogs, self.window())
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.comparison = dialog
         dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
         dialog.show()

@@ -6,8 +6,8 @@ touches a widget: it writes into a :class:`~dojo_gui.jobs.live.LiveBuffer`.  The
 :class:`SimulationController` lives on the GUI thread: a ~30 Hz timer drains the buffer and
 hands each batch to the views (``sigUpdate``), and it starts, pauses, resumes and stops runs.
 
-An exception in an engine ends the run with a message (``sigEnded`` with a failed outcome)
-and a log entry with the traceback; the application goes on.  Stop ends a run within a
+Any exception in an engine (BaseException included) ends the run with a message (``sigEnded``
+with a failed outcome) and a log entry with the traceback; the application goes on.  Stop ends a run within a
 slice of the engine (tens of milliseconds); should an engine be inside a step it cannot
 leave (building a large schedule), the run is ended for the user at once and its thread
 left to finish in the background, its late results ignored.
@@ -46,7 +46,9 @@ class SimulationWorker(QObject):
     def run(self) -> None:
         try:
             outcome = execute(self.job, self.design, self.revision, self.buffer, self.control, self.cache)
-        except Exception as exc:  # noqa: BLE001 - a bug in an engine must not take the application down
+        # Anything at all: a KeyboardInterrupt or SystemExit an engine raises here would otherwise leave the
+        # run "running" and this thread alive, and Qt aborts the process when it destroys a running thread.
+        except BaseException as exc:  # a bug in an engine must not take the application down
             detail = traceback.format_exc()
             log.error("the simulation %s failed:\n%s", self.job.describe(), detail)
             outcome = Outcome("failed", self.job, self.revision,
@@ -116,8 +118,8 @@ class SimulationController(QObject):
         # from this one); the thread ends when the GUI has taken the outcome.
         worker.sigDone.connect(worker.deleteLater)
         # Both come from the worker's thread: queued, so the slots run here on the GUI thread.
-        worker.sigDone.connect(self._on_done, Qt.QueuedConnection)
-        thread.finished.connect(self._reap, Qt.QueuedConnection)
+        worker.sigDone.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        thread.finished.connect(self._reap, Qt.ConnectionType.QueuedConnection)
         self._threads[run.number] = run
         self.current = run
         self.results_revision = revision

@@ -105,3 +105,18 @@ def test_design_name_is_edited_from_the_room(qtbot, window):
     type_into(qtbot, window.inspector.findChild(QLineEdit, "designName"), "Dojo ExaPOD B")
     assert window.document.design.name == "Dojo ExaPOD B"
     assert "Dojo ExaPOD B" in window.windowTitle()
+
+
+def test_a_table_figure_shows_in_its_own_unit_and_an_edit_reads_back(qtbot, window):
+    """matmul_efficiency is a share by matrix size, not FLOP/s: it shows as one and takes an edit as one."""
+    show(qtbot, window, CHIP)
+    field = editor(window, "matmul_efficiency")
+    assert field.text().startswith("256: 12 %, 512: 35 %") and "FLOPS" not in field.text()
+    type_into(qtbot, field, field.text().replace("4096: 83 %", "4096: 80 %"))
+    spec = window.document.design.specs["dojo-d1"]
+    assert spec.matmul_efficiency["4096"] == 0.8 and spec.matmul_efficiency["256"] == 0.12
+    assert editor(window, "matmul_efficiency").text() == field.text().replace("4096: 83 %", "4096: 80 %")
+    type_into(qtbot, editor(window, "matmul_efficiency"), "4096 80 %")
+    error = window.inspector.findChild(QLabel, "error-matmul_efficiency")
+    assert error.isVisible() and "write each size as 'size: share'" in error.text()
+    assert window.document.design.specs["dojo-d1"].matmul_efficiency["4096"] == 0.8

@@ -185,3 +185,18 @@ def test_tiles_move_inside_their_cabinet_and_the_delete_key_removes_the_selectio
     assert design.find(cabinet + ((1, 5),)) is None
     window.actions_by_name["undo"].trigger()
     assert design.part(cabinet + ((1, 5),)) is tile
+
+
+def test_a_part_under_the_pointer_says_its_spec_figures_and_budget_use(qtbot, window, h):
+    qtbot.waitUntil(lambda: window.scene.paint_state.summaries is not None, timeout=10000)
+    cabinet = ((0, 4),)
+    text = window.view.tooltip_at(h.view_point(window.view, h.centre(window, cabinet + ((1, 2),))))
+    assert "<b>C05</b> · Dojo cabinet" in text and "room.cabinet[0,4]" in text
+    assert "2x6 mesh · 200 kW budget" in text  # the spec's key figures
+    power = window.scene.paint_state.summaries[cabinet]
+    assert f"Power: {power.max_power_w / 1e3:.3g} kW of 200 kW budget ({power.max_power_w / 200e3:.0%})" in text
+    assert "Slots: 12 of 12 slots filled" in text
+    window.view.enter(cabinet)
+    QApplication.processEvents()
+    tile = window.view.tooltip_at(h.view_point(window.view, h.centre(window, cabinet + ((1, 2), (0, 0)))))
+    assert "<b>Dojo training tile</b>" in tile and "Power: " in tile  # inside the cabinet: its tiles

@@ -10,8 +10,8 @@ def test_none_refcount_stays_flat_across_thousands_of_scene_updates(qtbot, windo
     scene = window.scene
     cabinet = scene.cabinet_items[(0, 3)]
     room = scene.room_item
-    from dojo_gui.ui.editor.canvas.items import MarkItem
     from dojo_gui.render import colours
+    from dojo_gui.ui.editor.canvas.items import MarkItem
 
     mark = MarkItem(colours.ACCEPT)
     scene.addItem(mark)

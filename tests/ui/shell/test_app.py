@@ -84,3 +84,19 @@ def test_the_app_opens_the_example_it_is_asked_for(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_every_template_new_makes_opens_as_an_example(qtbot):
+    """Issue 13, item 11: ``new gb200-nvl72`` worked but ``--example gb200-nvl72`` was refused."""
+    from dojo_gui.io.catalog import example_path
+    from dojo_gui.model.templates import TEMPLATES
+    from dojo_gui.ui.shell.app import open_windows
+
+    for name in TEMPLATES:
+        example_path(name)  # what ``dojo-gui --example NAME`` checks before it opens a window
+    window, = open_windows([], "gb200-nvl72")
+    qtbot.addWidget(window)
+    assert window.document.design.name == "GB200 NVL72"
+    assert sum(1 for _ in window.document.design.parts("chip")) == 72
+    window.document.undo_stack.clear()
+    window.close()

@@ -152,3 +152,25 @@ def test_window_layout_is_remembered(make_window):
     QApplication.processEvents()
     second = make_window(None)
     assert not second.docks["findings"].isVisible()
+
+
+def test_new_asks_for_a_room_and_opens_it_empty(window, h):
+    dialogs = window.dialogs
+    before = h.snapshot(window.document.design)
+    dialogs.answers["ask_room"] = [None]  # cancelled: nothing changes
+    window.actions_by_name["new"].trigger()
+    assert h.snapshot(window.document.design) == before
+    asked = dialogs.questions("ask_room")[0][0]
+    assert {"lab-1x1", "dojo-exapod-room", "data-hall-switched"} <= set(asked)
+
+    dialogs.answers["ask_room"] = ["dojo-exapod-room"]
+    window.actions_by_name["new"].trigger()
+    design = window.document.design
+    assert design.room.spec_id == "dojo-exapod-room" and design.room.children == {}
+    assert list(design.parts()) == [design.room]
+    assert {"dojo-exapod-room", "dojo-cabinet", "dojo-training-tile", "dojo-d1"} <= set(design.specs)
+    assert window.document.file_path is None and not window.document.modified
+    assert "new in an empty ExaPOD hall" in window.windowTitle()
+    assert "An empty ExaPOD hall" in window.statusBar().currentMessage()
+    # Templates stay where they were.
+    assert [a.objectName() for a in window.template_menu.actions()][:1] == ["template-dojo-tile"]

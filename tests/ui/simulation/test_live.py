@@ -116,6 +116,22 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     t, delivered = link_map.timeline.data("delivered_fraction")
     assert delivered[-1] == pytest.approx(1.0) and np.all(np.diff(delivered) >= -1e-12)
     assert link_map.timeline.data("chips_done_fraction")[1][-1] == pytest.approx(1.0)
+    # The cabinet and its 12 tiles are outlined and named; the tiles' names once they are wide enough.
+    frames = link_map.frames
+    qtbot.waitUntil(lambda: bool(frames.cabinets))  # made on the next turn of the event loop
+    cabinet = window.document.design.part(((0, 0),)).name or "cabinet [0,0]"
+    assert [label.toPlainText() for label in frames.cabinet_labels] == [cabinet]
+    assert frames.cabinets[0][1].tolist() == [0, 0, 9, 29] and len(frames.tiles) == 12  # 10x30 chips
+    assert sorted(name for name, _ in frames.tiles)[:2] == ["[0,0]", "[0,1]"]
+    window.live.docks["links"].raise_()
+    link_map.map.setXRange(-0.5, 29.5, padding=0)
+    QApplication.processEvents()
+    wide = link_map.map.getPlotItem().getViewBox().width() / 6  # a tile of 5 chips, on screen
+    assert (len(frames.tile_labels_shown) == 12) == (wide >= 42)
+    link_map.map.setXRange(-0.5, 9.5, padding=0)  # two tiles across
+    QApplication.processEvents()
+    assert "[0,0]" in frames.tile_labels_shown and "[0,5]" not in frames.tile_labels_shown
+    assert link_map.readout_at(0, 0).startswith(f"{cabinet}: " if cabinet != "cabinet [0,0]" else "room.")
     # The slider steps through the timeline: the map then shows one bin's utilization.
     link_map.slider.setValue(3)
     np.testing.assert_allclose(link_map.shown_utilization, expected.timeline_utilization[2], rtol=1e-6)
@@ -124,6 +140,8 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     chip = ((0, 0), (0, 0), (2, 2))
     value = window.live.overlay.link_values["chip"][window.live.overlay.link_index.position("chip", chip)]
     assert 0 < value <= 1
+    assert window.legend.isVisible() and "Busiest link per chip (allreduce, ring)" in window.legend.title.text()
+    assert (window.legend.low.text(), window.legend.high.text()) == ("0 %", "100 %")
 
 
 # --------------------------------------------------------------------------- stop, pause
@@ -259,7 +277,7 @@ def test_editing_the_design_during_a_run_marks_the_results_stale(qtbot, cabinet_
     window.document.edit_figure("dojo-d1", "tdp_w", "450 W")
     assert controller.stale and panel.stale_label.isVisible()
     assert "edited" in window.live.thermal_plots.note.text()
-    assert window.live.overlay.legend.note.isVisible()
+    assert window.legend.note.isVisible() and "edited" in window.legend.note.text()
     with qtbot.waitSignal(controller.sigEnded, timeout=2000):
         qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
     assert controller.stale  # still about the design as it was
@@ -313,7 +331,7 @@ def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
     tile_box = next(b for b in item.drawing.containers if b.path == tile)
     out = float(state["tile_out_c"][index.position("tile", tile)])
     assert tile_box.fill.name() == ramp((out - lo) / (hi - lo)).name()
-    legend = overlay.legend
+    legend = window.legend
     assert legend.isVisible() and "Temperature" in legend.title.text() and f"{hi:.0f} °C" in legend.high.text()
 
     # Power against limits: each chip's share of its own TDP.
@@ -424,7 +442,8 @@ def test_the_link_map_exports_every_link_and_reads_the_chip_under_the_pointer(qt
     np.testing.assert_allclose([float(r["utilization_fraction"]) for r in rows], result.link_utilization)
     assert rows[0]["src"] == result.links.src[0]
     text = link_map.readout_at(0, 0)
-    assert text.startswith("room.cabinet[0,0].tile[0,0].chip[0,0]") and "%" in text
+    cabinet = window.document.design.part(((0, 0),)).name
+    assert text.startswith(f"{cabinet}: room.cabinet[0,0].tile[0,0].chip[0,0]") and "%" in text
 
 
 # --------------------------------------------------------------------------- runs kept with the project
@@ -533,7 +552,7 @@ def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, 
     assert window.live.actions["run"].shortcut().toString() == "F5"
     bars = [tuple(b.tabText(i) for i in range(b.count())) for b in window.findChildren(QTabBar) if b.isVisible()]
     assert len(bars) == len(set(bars))  # each group of tabs once
-    assert ("Findings", "Power and Cooling", "Fabric Load", "Runs") in bars
+    assert ("Findings", "Power and Cooling", "Fabric Load", "Training", "Runs") in bars
     # Run from the menu (F5 anywhere in the window) with a bad field: the panel comes up and says why.
     window.docks["inspector"].raise_()
     type_into(qtbot, window.live.panel.dt, "-1s")

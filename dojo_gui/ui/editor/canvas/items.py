@@ -1,19 +1,23 @@
 """Scene items.  Few and large: the room's floor is one item, each cabinet is one item that
 paints its tiles and chips in batches (so the 30,000-chip room is about a hundred items),
-plus the temporary marks a gesture shows (the drop target, ghosts of moving parts).
+one item draws the links between parts over them all, plus the temporary marks a gesture
+shows (the drop target, ghosts of moving parts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from ....model.design import PartPath
+from ....model.links import PartLink
 from ....render import colours as C
 from ....render.drawing import PartDrawing
+from ....render.links import LinkDrawing
 
 if TYPE_CHECKING:
     from .scene import CanvasScene
@@ -27,7 +31,7 @@ class PartItem(QGraphicsItem):
         self.canvas = canvas
         self.path = path
         self.descend = descend
-        self.setFlag(QGraphicsItem.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # paint() gets the exposed rect for culling
         self.drawing = PartDrawing(canvas.document.design, canvas.layout, path, canvas.colours, descend)
         self.setZValue(0 if not path else 1)
 
@@ -71,13 +75,51 @@ class PartItem(QGraphicsItem):
             painter.drawRect(rect.adjusted(inset, inset, -inset, -inset))
 
 
+class LinkItem(QGraphicsItem):
+    """The links between chips, tiles and cabinets, over every part (View > Show Links)."""
+
+    def __init__(self, canvas: CanvasScene) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(5)  # over the parts and their selection, under a gesture's marks
+        self.drawing = LinkDrawing({}, canvas.scene_rect_of)
+        self._bounds = QRectF()
+
+    def set_links(self, links: Mapping[str, list[PartLink]]) -> None:
+        self.drawing.set_links(links)
+        self.relayout()
+
+    def relayout(self) -> None:
+        """The parts moved or changed size: where the links go is worked out again when next painted."""
+        self.prepareGeometryChange()
+        self._bounds = self.canvas.sceneRect()
+        self.drawing.invalidate()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.canvas.paint_state.links:
+            self.drawing.last_labels = []
+            return
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        visible = None  # all the view shows: labels are placed over all of it, whatever part is repainted
+        view = widget.parentWidget() if widget is not None else None
+        if widget is not None and isinstance(view, QGraphicsView):
+            visible = view.mapToScene(widget.rect()).boundingRect()
+        self.drawing.paint(painter, lod, option.exposedRect, visible)
+
+
 class MarkItem(QGraphicsRectItem):
     """A temporary outline in scene coordinates: the slot under a drag, or where a moving part would land."""
 
     def __init__(self, colour: QColor, fill_alpha: int = 70) -> None:
         super().__init__()
         self.setZValue(10)
-        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.set_colour(colour, fill_alpha)
 
     def set_colour(self, colour: QColor, fill_alpha: int = 70) -> None:

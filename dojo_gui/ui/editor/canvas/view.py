@@ -7,16 +7,20 @@ the entered container climbs out to the container that holds the click.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
-from ....model.design import PartPath
+from ....model.design import PartPath, format_path
+from ....model.placement import spec_title
 from ....model.specs import CHILD_LEVEL
+from ....render.capacity import capacities
 from ....render.geometry import CHIP
+from ....text import esc
 from ...project.document import DesignDocument
-from ..interactions import ClickSelect, Interaction, Pan, PaletteDrop, RubberBand
+from ..interactions import ClickSelect, Interaction, PaletteDrop, Pan, RubberBand
 from ..mime import spec_drag
+from ..palette import key_figures
 from ..selection import Selection
 from .scene import CanvasScene
 
@@ -40,17 +44,17 @@ class CanvasView(QGraphicsView):
         self.frames_painted = 0
         self._auto_fit = False
         self.auto_fit = True  # keep what was fitted fitted while the window changes size, until the user zooms or pans
-        self.setRenderHint(QPainter.Antialiasing, False)
-        self.setRenderHint(QPainter.TextAntialiasing, True)
-        self.setDragMode(QGraphicsView.NoDrag)
-        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
-        self.setOptimizationFlags(QGraphicsView.DontSavePainterState | QGraphicsView.DontAdjustForAntialiasing)
-        self.setCacheMode(QGraphicsView.CacheBackground)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
-        self.setFocusPolicy(Qt.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(False)
         self.selection.sigFocusChanged.connect(lambda _path: self.viewport().update())
         self.selection.sigRevealRequested.connect(self.reveal)
@@ -67,7 +71,7 @@ class CanvasView(QGraphicsView):
         # viewport, which fits again -- in a small view they took turns for ever.  Zoomed or panned by
         # the user, they come back.
         self._auto_fit = on
-        policy = Qt.ScrollBarAlwaysOff if on else Qt.ScrollBarAsNeeded
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         if self.horizontalScrollBarPolicy() != policy:
             self.setHorizontalScrollBarPolicy(policy)
             self.setVerticalScrollBarPolicy(policy)
@@ -100,7 +104,7 @@ class CanvasView(QGraphicsView):
         if rect.isEmpty():
             return
         pad_w, pad_h = rect.width() * margin + 8, rect.height() * margin + 8
-        self.fitInView(rect.adjusted(-pad_w, -pad_h, pad_w, pad_h), Qt.KeepAspectRatio)
+        self.fitInView(rect.adjusted(-pad_w, -pad_h, pad_w, pad_h), Qt.AspectRatioMode.KeepAspectRatio)
         self.auto_fit = True
         self.sigZoomChanged.emit(self.scale_factor())
 
@@ -166,19 +170,19 @@ class CanvasView(QGraphicsView):
     def interaction_ended(self, interaction: Interaction) -> None:
         if self.interaction is interaction:
             self.interaction = None
-            self.viewport().setCursor(Qt.OpenHandCursor if self._space_held else Qt.ArrowCursor)
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space_held else Qt.CursorShape.ArrowCursor)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         mods = event.modifiers()
-        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space_held):
+        if event.button() == Qt.MouseButton.MiddleButton or (event.button() == Qt.MouseButton.LeftButton and self._space_held):
             gesture: Interaction = Pan(self)
-        elif event.button() == Qt.LeftButton:
+        elif event.button() == Qt.MouseButton.LeftButton:
             container, picked = self.target_at(pos)
             if container != self.selection.focus:
                 self.selection.set_focus(container)
             gesture = ClickSelect(self, picked) if picked is not None else RubberBand(self)
-        elif event.button() == Qt.RightButton:
+        elif event.button() == Qt.MouseButton.RightButton:
             event.accept()
             return
         else:
@@ -203,7 +207,7 @@ class CanvasView(QGraphicsView):
             super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() != Qt.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
             return
         container, picked = self.target_at(event.position().toPoint())
         part = self.document.design.find(picked) if picked is not None else None
@@ -225,7 +229,7 @@ class CanvasView(QGraphicsView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
-        if event.modifiers() & Qt.ShiftModifier:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.scroll_by(-(delta.y() or delta.x()), 0)
         elif delta.y():
             self.set_scale(self.scale_factor() * (1.0015 ** delta.y()), event.position().toPoint())
@@ -233,25 +237,25 @@ class CanvasView(QGraphicsView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key == Qt.Key_Space and not event.isAutoRepeat():
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_held = True
             if self.interaction is None:
-                self.viewport().setCursor(Qt.OpenHandCursor)
-        elif key == Qt.Key_Escape:
+                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key == Qt.Key.Key_Escape:
             if self.interaction is not None:
                 self.interaction.cancel()
             elif self.selection.paths:
                 self.selection.clear()
             else:
                 self.go_up()
-        elif key in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down):
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             step_x, step_y = self.viewport().width() // 8, self.viewport().height() // 8
-            dx = {Qt.Key_Left: -step_x, Qt.Key_Right: step_x}.get(key, 0)
-            dy = {Qt.Key_Up: -step_y, Qt.Key_Down: step_y}.get(key, 0)
+            dx = {Qt.Key.Key_Left: -step_x, Qt.Key.Key_Right: step_x}.get(key, 0)
+            dy = {Qt.Key.Key_Up: -step_y, Qt.Key.Key_Down: step_y}.get(key, 0)
             self.scroll_by(dx, dy)
-        elif key in (Qt.Key_Return, Qt.Key_Enter) and self.selection.current is not None:
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selection.current is not None:
             self.enter(self.selection.current)
-        elif key == Qt.Key_Backspace:
+        elif key == Qt.Key.Key_Backspace:
             self.go_up()
         else:
             super().keyPressEvent(event)
@@ -259,10 +263,10 @@ class CanvasView(QGraphicsView):
         event.accept()
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_held = False
             if self.interaction is None:
-                self.viewport().setCursor(Qt.ArrowCursor)
+                self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
             event.accept()
             return
         super().keyReleaseEvent(event)
@@ -278,7 +282,7 @@ class CanvasView(QGraphicsView):
         gesture.move(event.position().toPoint(), event.modifiers())
         # Taken wherever the pointer comes in: Qt sends the moves and the drop only to a widget that
         # accepted the enter, and the way in from the palette nearly always crosses parts that refuse.
-        event.setDropAction(Qt.CopyAction)
+        event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
 
     def dragMoveEvent(self, event) -> None:
@@ -286,13 +290,16 @@ class CanvasView(QGraphicsView):
             event.ignore()
             return
         fits = self.interaction.move(event.position().toPoint(), event.modifiers())
-        event.setDropAction(Qt.CopyAction)
+        event.setDropAction(Qt.DropAction.CopyAction)
         event.setAccepted(fits)  # refused here, asked again at the next move
 
     def dragLeaveEvent(self, event) -> None:
+        # Also what a release over a refusing slot ends with (Qt sends no drop there): its reason stays up.
         if isinstance(self.interaction, PaletteDrop):
+            refused = self.interaction.problem is not None
             self.interaction.cancel()
-            self.sigStatus.emit("", 0)
+            if not refused:
+                self.sigStatus.emit("", 0)
         event.accept()
 
     def dropEvent(self, event) -> None:
@@ -306,7 +313,7 @@ class CanvasView(QGraphicsView):
         assert isinstance(gesture, PaletteDrop)
         path = gesture.drop(event.position().toPoint(), event.modifiers())
         if path is not None:
-            event.setDropAction(Qt.CopyAction)
+            event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
         else:
             event.ignore()
@@ -320,6 +327,38 @@ class CanvasView(QGraphicsView):
         self.auto_fit = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+
+    # ----------------------------------------------------------------- tooltips
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)
+            hover = self.findChild(QWidget, "hoverValues")  # a live overlay's values say more while a run shows
+            text = "" if hover is not None and hover.isVisible() else self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """What the part a click at ``pos`` would pick is: its spec, key figures and use of its budgets."""
+        container, picked = self.target_at(pos)
+        path = picked if picked is not None else container
+        part = self.document.design.find(path)
+        spec = self.document.design.specs.get(part.spec_id) if part is not None else None
+        if part is None or spec is None:
+            return ""
+        name = esc(spec_title(spec))
+        title = f"<b>{esc(part.name)}</b> · {name}" if part.name else f"<b>{name}</b>"
+        lines = [title, f"<span style='color:#5b6570'>{esc(format_path(path))}</span>", esc(key_figures(spec))]
+        summaries = self.canvas.paint_state.summaries
+        summary = summaries.get(path) if summaries else None
+        if summary is not None:
+            lines += [f"{c.label}: {esc(c.text)}" + (f" ({c.fraction:.0%})" if c.key != "slots" else "")
+                      for c in capacities(summary)]
+        return "<br>".join(lines)
 
     # ----------------------------------------------------------------- painting
     def paintEvent(self, event) -> None:
