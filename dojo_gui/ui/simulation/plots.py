@@ -254,8 +254,24 @@ class SeriesPlots(QWidget):
         self.waiting.setVisible(bool(text))
 
     def auto_range(self) -> None:
+        """Fit the plots to their data: the time axis to every curve's whole span, each value axis to its curves.
+
+        The time axis is set from the data rather than left to pyqtgraph's auto range, which with clipping to the
+        view measures only the points inside the range it had (a collective's plot stopped short of its end)."""
         for plot in self.plots.values():
             plot.enableAutoRange()
+        span = self.data_span()
+        first = next(iter(self.plots.values()), None)
+        if first is not None and span is not None and span[1] > span[0]:
+            first.disableAutoRange(axis="x")
+            first.setXRange(*span, padding=0.01)
+
+    def data_span(self) -> tuple[float, float] | None:
+        """The first and last time any curve has a point at (None: no points)."""
+        ends = [(float(x[0]), float(x[-1])) for x, _ in (self.data(name) for name in self.curves) if len(x)]
+        if not ends:
+            return None
+        return min(lo for lo, _ in ends), max(hi for _, hi in ends)
 
     def set_time_span(self, end_s: float) -> None:
         """Fix the time axis to [0, end_s] (a run's duration): it does not move as points arrive."""
@@ -273,7 +289,11 @@ class SeriesPlots(QWidget):
                 return
 
     def show_crosshair(self, t: float) -> None:
-        """Put the crosshair at time ``t`` and read every curve there (the nearest sample at or before it)."""
+        """Put the crosshair at time ``t`` and read every curve there (the nearest sample at or before it); a time
+        outside the data (the pointer past a curve's end) is read at the data's nearest end."""
+        span = self.data_span()
+        if span is not None:
+            t = min(max(t, span[0]), span[1])
         self.crosshair_t = t
         for line in self.lines.values():
             line.setPos(t)
