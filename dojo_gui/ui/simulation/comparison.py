@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,12 +30,14 @@ from ...model.fingerprint import skeleton
 from ...model.runs import RunRecord
 from ...report.compare import describe_changes
 from ...report.runs import HEADLINE_FIGURES, figure_label
+from ...report.summary import DIGITS, LOWER_IS_BETTER, change
 from ..project.dialogs import Dialogs
 from .plots import SeriesPlots
 from .runview import plot_specs, series_layout, show_series
 
 WIDTH_SHARE = 0.9  # of the screen's width the window may take, at most
 PLOTS_MIN_PX = 520  # the plots beside the figures are at least this wide
+VERDICT_COLOURS = {"good": "#1e7b34", "warn": "#a15c00"}  # a change for the better, for the worse
 
 
 def figure_text(name: str, value: float | None) -> str:
@@ -71,8 +74,8 @@ class ComparisonDialog(QDialog):
         self.setWindowTitle(f"Compare runs: {a.label} and {b.label}")
         self.records = (a, b)
         self.title = QLabel(f"A (solid lines): {a.label} ({a.kind})\nB (dashed lines): {b.label} ({b.kind})"
-                            + ("" if a.kind == b.kind else "\nThese runs are of different kinds: only the figures "
-                               "both have are set side by side."))
+                            + ("" if a.kind == b.kind else "\nThese runs are of different kinds: only the curves "
+                               "both have are overlaid."))
         self.title.setObjectName("compareTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,7 +87,12 @@ class ComparisonDialog(QDialog):
         self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = self._figures(a, b)
         self.plots = SeriesPlots([], dialogs=dialogs, name="comparison", columns=2)
-        layout = series_layout(list(a.series) + list(b.series), a.kind if a.kind == b.kind else "")
+        # Runs of different kinds share no time scale (minutes of cooling, a millisecond's collective): only the
+        # curves both have are overlaid.
+        names = list(a.series) + list(b.series) if a.kind == b.kind else [n for n in a.series if n in b.series]
+        if not names:
+            self.plots.note.setText("These runs have no curves in common to overlay.")
+        layout = series_layout(names, a.kind if a.kind == b.kind else "")
         self.plots.set_specs(plot_specs(layout, ("A", "B"), [set(a.series), set(b.series)]))
         show_series(self.plots, a, "A")
         show_series(self.plots, b, "B")
@@ -123,16 +131,17 @@ class ComparisonDialog(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the table is as wide as its columns
         for row, name in enumerate(names):
-            va, vb = a.figure(name), b.figure(name)
-            diff = vb - va if va is not None and vb is not None else None
-            change = f" ({diff / abs(va) * 100:+.2g} %)" if diff is not None and va else ""
-            cells = [figure_label(name), figure_text(name, va), figure_text(name, vb),
-                     ("—" if diff is None else ("+" if diff > 0 else "") + figure_text(name, diff) + change)]
-            for column, text in enumerate(cells):
+            # As the report's comparison writes them: A and B told apart, the change signed, better or worse.
+            lower = True if name in LOWER_IS_BETTER else None if units.unit_for_name(name).key == "1" else False
+            *cells, verdict = change(a.figure(name), b.figure(name), units.unit_for_name(name).key, lower,
+                                     DIGITS.get(name, 3))
+            for column, text in enumerate([figure_label(name), *cells]):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, name)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 3 and verdict:
+                    item.setForeground(QColor(VERDICT_COLOURS[verdict]))
                 table.setItem(row, column, item)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
 
-from ...jobs.live import CommJob, LiveUpdate, Outcome, chip_link_load, run_record
+from ...jobs.live import CommJob, LiveUpdate, Outcome, ThermalJob, chip_link_load, run_record
 from ...jobs.training import TrainingJob
 from ...model.design import format_path
 from ...model.runs import RunRecordError
@@ -195,6 +195,8 @@ class LiveSimulation(QObject):
         if not isinstance(job, CommJob):
             self.thermal_plots.clear()
             self.thermal_plots.set_waiting(f"Starting: {job.describe()}")
+            if isinstance(job, ThermalJob):  # its time axis, not the last run's
+                self.thermal_plots.set_time_span(job.scenario.duration_s)
         self._collective_pending = computes_collective
         if computes_collective:
             self.link_map.clear()

@@ -56,7 +56,8 @@ def series_layout(names: Iterable[str], kind: str) -> list[tuple[PlotSpec, list[
             by_unit.setdefault(units.unit_for_name(name).key, []).append(name)
     for key, group in by_unit.items():
         unit = key if key in units.UNITS else "1"
-        title = "Collective" if kind == "comm" and key == "%" else UNIT_TITLES.get(key, figure_label(group[0]))
+        title = ("Collective" if kind == "comm" and key == "%" else figure_label(group[0]) if len(group) == 1
+                 else UNIT_TITLES.get(key, figure_label(group[0])))
         out.append((PlotSpec(f"unit-{key}", title, unit), group))
     return out
 
