@@ -36,6 +36,9 @@ STATE_NAMES = {"chip_tj_c": ("chip", "tj_c"), "chip_power_w": ("chip", "power_w"
                "cdu_load_w": ("cabinet", "cdu_load_w"), "cdu_supply_c": ("cabinet", "supply_c"),
                "cdu_return_c": ("cabinet", "return_c")}
 LINK_LOAD = "link_load_fraction"
+# Saved series the live plots do not draw, drawn in one of theirs: the outdoor air beside the coolant (the
+# plot of its own would take a row of a short dock).
+JOINED = {"ambient_c": "coolant"}
 
 
 # --------------------------------------------------------------------------- plots of saved series
@@ -47,6 +50,7 @@ def series_layout(names: Iterable[str], kind: str) -> list[tuple[PlotSpec, list[
     placed: set[str] = set()
     for spec in THERMAL_PLOTS:
         mine = [c.name for c in spec.curves if c.name in names]
+        mine += [n for n, key in JOINED.items() if key == spec.key and n in names and mine]
         if mine:
             out.append((spec, mine))
             placed.update(mine)
@@ -70,9 +74,10 @@ def plot_specs(layout: list[tuple[PlotSpec, list[str]]], tags: tuple[str, ...] =
     specs = []
     for spec, names in layout:
         live = {c.name: c for c in spec.curves}
+        free = [colour for colour in PALETTE if colour not in {c.colour for c in spec.curves}]
         curves = []
         for k, name in enumerate(names):
-            base = live.get(name) or CurveSpec(name, figure_label(name), PALETTE[k % len(PALETTE)])
+            base = live.get(name) or CurveSpec(name, figure_label(name), free[k % len(free)], dashed=name in JOINED)
             for j, tag in enumerate(tags):
                 if name not in present[j]:
                     continue
