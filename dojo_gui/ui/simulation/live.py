@@ -44,6 +44,7 @@ from .trainingview import TrainingView
 from .worker import SimulationController
 
 log = logging.getLogger(__name__)
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 BOTTOM_MIN_PX = 110  # the least height of a simulation dock in the bottom strip
 
 
@@ -66,10 +67,10 @@ class LiveSimulation(QObject):
         self.docks = {
             "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                      inspector),
-            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, Qt.DockWidgetArea.BottomDockWidgetArea,
+            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, BOTTOM,
                                   findings),
         }
-        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, Qt.DockWidgetArea.BottomDockWidgetArea,
+        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, BOTTOM,
                                          self.docks["thermal"])
         self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea,

@@ -360,8 +360,9 @@ class LiveOverlay(QObject):
             self.hover.setText(text)
             self.hover.adjustSize()
             viewport = self.view.viewport()
-            x = pos.x() + 16 if pos.x() + 16 + self.hover.width() < viewport.width() else pos.x() - 8 - self.hover.width()
-            y = pos.y() + 18 if pos.y() + 18 + self.hover.height() < viewport.height() else pos.y() - 8 - self.hover.height()
+            width, height = self.hover.width(), self.hover.height()
+            x = pos.x() + 16 if pos.x() + 16 + width < viewport.width() else pos.x() - 8 - width
+            y = pos.y() + 18 if pos.y() + 18 + height < viewport.height() else pos.y() - 8 - height
             self.hover.move(viewport.mapTo(self.view, QPoint(max(x, 0), max(y, 0))))
             self.hover.show()
             self.hover.raise_()

@@ -15,6 +15,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -60,7 +61,7 @@ class PercentAxis(pg.AxisItem):
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
     def tickStrings(self, values, scale, spacing):
-        places = max(0, -int(math.floor(math.log10(spacing * 100)))) if spacing > 0 else 0
+        places = max(0, -math.floor(math.log10(spacing * 100))) if spacing > 0 else 0
         return [f"{v * 100:.{places}f} %" for v in values]
 
 
@@ -69,7 +70,8 @@ _CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 1
 
 
 class TimeAxis(pg.AxisItem):
-    """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s, 5 min, 2 h."""
+    """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s,
+    5 min, 2 h."""
 
     def tickSpacing(self, minVal, maxVal, size):
         span = maxVal - minVal
@@ -195,7 +197,8 @@ class SeriesPlots(QWidget):
                     f"<span style='color:{colour}'>{'╌╌' if dashed else '━━'} {text}</span>"
                     for text, colour, dashed in named), size="8pt")
             for curve in spec.curves:
-                pen = pg.mkPen(curve.colour, width=1, style=Qt.PenStyle.DashLine if curve.dashed else Qt.PenStyle.SolidLine)
+                style = Qt.PenStyle.DashLine if curve.dashed else Qt.PenStyle.SolidLine
+                pen = pg.mkPen(curve.colour, width=1, style=style)
                 item = plot.plot(name=curve.label, pen=pen)
                 self.curves[curve.name] = item
                 self.curve_specs[curve.name] = (curve, spec)
@@ -401,7 +404,7 @@ THERMAL_PLOTS = [
 class ThermalSeries:
     """The room series of a running thermal run, growing as frames arrive (preallocated: no copies per tick)."""
 
-    NAMES = [c.name for spec in THERMAL_PLOTS for c in spec.curves]
+    NAMES: ClassVar[list[str]] = [c.name for spec in THERMAL_PLOTS for c in spec.curves]
 
     def __init__(self, capacity: int) -> None:
         self.n = 0

@@ -301,7 +301,8 @@ class RunPanel(QWidget):
         self.start_hour.setEnabled(kind in ("daily", "csv"))
 
     def _browse_trace(self) -> None:
-        path = self.dialogs.open_data_file(self, "Utilization trace", str(Path.home()), "CSV files (*.csv);;All files (*)")
+        path = self.dialogs.open_data_file(self, "Utilization trace", str(Path.home()),
+                                           "CSV files (*.csv);;All files (*)")
         if path:
             self.trace_path.setText(path)
             self.trace_radio.setChecked(True)
@@ -445,10 +446,11 @@ class RunPanel(QWidget):
     def show_progress(self, update: LiveUpdate) -> None:
         """The progress bar and the line under it: what runs, how far, how long until done."""
         if update.duration_s > 0:
-            fraction = update.time_s / update.duration_s if update.phase.startswith("Simulating power") else update.fraction
+            simulating = update.phase.startswith("Simulating power")
+            fraction = update.time_s / update.duration_s if simulating else update.fraction
         else:
             fraction = update.fraction
-        self.progress.setValue(int(round(fraction * 1000)))
+        self.progress.setValue(round(fraction * 1000))
         self.time_left.update(update.phase, update.fraction, update.fraction_at)
         left = self.time_left.left(time.monotonic())
         bits = [update.phase]
@@ -465,8 +467,9 @@ class RunPanel(QWidget):
         self.set_state("idle")
         # A finished run can be kept, and a thermal run stopped part way (its record says so); a
         # collective stopped part way cannot: its figures would be those of a collective that never ended.
-        keepable = outcome.result is not None and (outcome.status == "finished" or (
-            outcome.status == "stopped" and isinstance(outcome.result, ThermalResult) and outcome.result.steps_done > 0))
+        stopped_thermal = (outcome.status == "stopped" and isinstance(outcome.result, ThermalResult)
+                           and outcome.result.steps_done > 0)
+        keepable = outcome.result is not None and (outcome.status == "finished" or stopped_thermal)
         if outcome.status == "finished":
             self.progress.setValue(1000)
             self.progress_label.setText(f"Finished in {_wall(outcome.wall_s)}: {outcome.job.describe()}")

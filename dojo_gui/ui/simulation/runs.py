@@ -131,7 +131,8 @@ class RunsWidget(QWidget):
         except EditRefused as exc:
             self.sigStatus.emit(str(exc), 4000)
             return
-        self.sigStatus.emit(f"Removed {n} saved run{'s' if n > 1 else ''} (Undo brings {'them' if n > 1 else 'it'} back)",
+        runs, them = ("runs", "them") if n > 1 else ("run", "it")
+        self.sigStatus.emit(f"Removed {n} saved {runs} (Undo brings {them} back)",
                             5000)
 
     # ----------------------------------------------------------------- comparing

@@ -70,7 +70,7 @@ def plot_specs(layout: list[tuple[PlotSpec, list[str]]], tags: tuple[str, ...] =
                has: Iterable[set[str]] | None = None) -> list[PlotSpec]:
     """The plots of ``layout``; one curve per series and tag (``A:name`` solid, ``B:name`` dashed when tagged),
     a series's colour and label as the live plots give them."""
-    present = list(has) if has is not None else [set(n for _, names in layout for n in names)] * len(tags)
+    present = list(has) if has is not None else [{n for _, names in layout for n in names}] * len(tags)
     specs = []
     for spec, names in layout:
         live = {c.name: c for c in spec.curves}
@@ -142,9 +142,10 @@ class KeptParts:
         for key, (level, name) in STATE_NAMES.items():
             values = self.frames.get((level, name))
             n = len(index.paths.get(level, ()))
-            state[key] = values[frame] if values is not None else (np.zeros(n) if name == "level" else np.full(n, np.nan))
+            missing = np.zeros(n) if name == "level" else np.full(n, np.nan)  # a level kept only if some chip throttled
+            state[key] = values[frame] if values is not None else missing
         return KeptCanvas(f"kept run “{record.label}” at {units.format(t, 's')}{end}", "temperature", index=index,
-                          limits={k: v for k, v in self.limits.items()}, state=state)
+                          limits=dict(self.limits.items()), state=state)
 
 
 def _limits(record: RunRecord, paths: dict[str, list[PartPath]]) -> dict[str, np.ndarray]:

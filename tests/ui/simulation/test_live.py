@@ -113,7 +113,7 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     # Every link of the 10x30 chip grid is drawn in one of the colour batches (a ring leaves some idle).
     drawn = sum(len(item.xData) for item in link_map.batches if item.xData is not None) // 2
     assert drawn == int(link_map._on_grid.sum()) > 0
-    t, delivered = link_map.timeline.data("delivered_fraction")
+    _t, delivered = link_map.timeline.data("delivered_fraction")
     assert delivered[-1] == pytest.approx(1.0) and np.all(np.diff(delivered) >= -1e-12)
     assert link_map.timeline.data("chips_done_fraction")[1][-1] == pytest.approx(1.0)
     # The cabinet and its 12 tiles are outlined and named; the tiles' names once they are wide enough.
@@ -351,7 +351,7 @@ def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
     where = window.view.mapFromScene(window.scene.rect_of(hot[12]).center())
     qtbot.mouseMove(window.view.viewport(), where)
     tj = float(state["chip_tj_c"][index.position("chip", hot[12])])
-    qtbot.waitUntil(lambda: overlay.hover.isVisible())
+    qtbot.waitUntil(overlay.hover.isVisible)
     assert overlay.hover.text().startswith("room.cabinet[0,0].tile[1,2].chip[2,2]")
     assert f"junction {units.format(tj, 'C')}" in overlay.hover.text()
     assert units.format(tj, "C") in window.statusBar().currentMessage()
@@ -534,7 +534,7 @@ def test_the_gradient_collective_is_computed_once_per_design_revision(qtbot, cab
     first = run_from_panel(qtbot, window)
     assert first.status == "finished" and calls == [("allreduce", 2e9, "2d")]
     assert first.result.comm["source"] == "comm-engine" and len(controller.cache) == 1
-    t, step = window.live.thermal_plots.data("step_time_s")
+    _t, step = window.live.thermal_plots.data("step_time_s")
     assert window.live.thermal_plots.plots["step"].isVisible() and step[-1] > first.result.comm["time_s"]
     second = run_from_panel(qtbot, window)
     assert len(calls) == 1 and len(controller.cache) == 1
