@@ -157,7 +157,8 @@ class ComparisonDialog(QDialog):
         return columns + 2 * table.frameWidth() + scroll + 4
 
     def _size_to_fit(self, table_px: int) -> None:
-        screen = self.screen() if self.parent() is None else self.parentWidget().screen()
+        owner = self.parentWidget()
+        screen = owner.screen() if owner is not None else self.screen()
         available = screen.availableGeometry() if screen is not None else None
         wanted = table_px + max(PLOTS_MIN_PX, int(1.4 * table_px)) + 40
         height = 640

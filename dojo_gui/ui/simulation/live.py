@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar, QWidget
 
-from ...jobs.live import CommJob, LiveUpdate, Outcome, ThermalJob, chip_link_load, run_record
+from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, chip_link_load, run_record
 from ...jobs.training import TrainingJob
 from ...model.design import format_path
 from ...model.runs import RunRecordError
+from ...render.colours import ArrayColours, CategoryColours
 from ...sim.results import ThermalResult
 from ...sim.training import TrainingResult
 from .linkmap import LinkMapWidget
@@ -49,7 +51,9 @@ BOTTOM_MIN_PX = 110  # the least height of a simulation dock in the bottom strip
 
 
 class LiveSimulation(QObject):
-    def __init__(self, window, log_file: Path | None = None) -> None:
+    def __init__(self, window: Any, log_file: Path | None = None) -> None:
+        """``window``: the shell's MainWindow (its document, dialogs, docks, canvas view and status bar), which this
+        layer may not import."""
         super().__init__(window)
         self.window = window
         document = window.document
@@ -60,7 +64,7 @@ class LiveSimulation(QObject):
         self.link_map = LinkMapWidget(window.dialogs)
         self.runs = RunsWidget(document, window.dialogs)
         self.training_view = TrainingView()
-        self.overlay = LiveOverlay(window.view)
+        self.overlay = LiveOverlay(window.view, window.view.sigZoomChanged, window.view.canvas.path_at)
         # Tabbed with the editor's docks: the inspector stays in front until a run is asked for, the
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
@@ -118,7 +122,8 @@ class LiveSimulation(QObject):
         window.selection.sigChanged.connect(self._update_scopes)
         self._update_scopes()
 
-    def _dock(self, title: str, name: str, widget, area, beside) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
+              beside: QDockWidget | None) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         if area == Qt.DockWidgetArea.BottomDockWidgetArea:
@@ -180,11 +185,11 @@ class LiveSimulation(QObject):
             self.controller.resume()
 
     # ----------------------------------------------------------------- running
-    def start(self, job) -> bool:
+    def start(self, job: Job) -> bool:
         """Run a job (from the panel or a script); False when a run is already going."""
         return self.controller.start(job)
 
-    def _on_started(self, job) -> None:
+    def _on_started(self, job: Job) -> None:
         self.panel.started(job)
         self.docks["simulation"].raise_()
         self.thermal_plots.note.setText("")
@@ -343,7 +348,7 @@ class LiveSimulation(QObject):
         if not fits:  # the canvas colours by what this run has
             self.window.set_overlay(canvas.kind)
 
-    def colours(self):
+    def colours(self) -> ArrayColours | CategoryColours | None:
         """The canvas colours of the live overlay on show (None: no values yet)."""
         return self.overlay.provider
 

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal, SignalInstance
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from ... import units
 from ...model.design import PartPath, format_path
@@ -54,15 +55,18 @@ class LiveOverlay(QObject):
     sigHover = Signal(str)  # fires when the pointer rests on a part with live values; what they are (or "")
     sigLegendChanged = Signal()  # fires when what the legend of the live overlay says changed (see legend())
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: QGraphicsView, zoomed: SignalInstance, path_at: Callable[[QPointF], PartPath]) -> None:
+        """``view``: the canvas; ``zoomed``: its signal that the zoom changed; ``path_at``: the part at a scene
+        point (the canvas is the editor's, which this layer may not import)."""
         super().__init__(view)
         self.view = view
+        self.path_at = path_at
         self.kind: str | None = None  # the overlay shown, if a live one
         self.stale = False
         # Thermal values, in the run's part order.
         self.index: PartIndex | None = None
         self.limits: dict[str, np.ndarray] = {}
-        self.state: dict | None = None
+        self.state: dict[str, np.ndarray] | None = None
         self.scale_c: tuple[float, float] | None = None
         # Link load of the last collective, in its fabric's chip order.
         self.link_index: PartIndex | None = None
@@ -84,11 +88,11 @@ class LiveOverlay(QObject):
         self.hover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover.hide()
         view.viewport().installEventFilter(self)
-        view.sigZoomChanged.connect(lambda _scale: self.hover.hide())
+        zoomed.connect(lambda _scale: self.hover.hide())
         view.horizontalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
         view.verticalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
         self.caption = ""  # whose values show when they are not the live run's ("kept run 'soak' at 10 min")
-        self._live: dict | None = None  # the live run's values, put aside while a kept run's show
+        self._live: dict[str, object] | None = None  # the live run's values, put aside while a kept run's show
 
     # ----------------------------------------------------------------- values in
     def begin_thermal(self, index: PartIndex, limits: dict[str, np.ndarray]) -> None:
@@ -96,14 +100,14 @@ class LiveOverlay(QObject):
         self.show_live()
         self.index, self.limits, self.state, self.scale_c = index, limits, None, None
 
-    def set_state(self, state: dict, force: bool = False) -> None:
+    def set_state(self, state: dict[str, np.ndarray], force: bool = False) -> None:
         """The latest per-part values of the thermal run (recolours at most every REFRESH_S unless ``force``)."""
         if self._live is not None:  # a kept run's values show: the live run's wait
             self._live["state"] = state
             return
         self._apply_state(state, force)
 
-    def _apply_state(self, state: dict, force: bool) -> None:
+    def _apply_state(self, state: dict[str, np.ndarray], force: bool) -> None:
         self.state = state
         if self.scale_c is None:
             tj_limit = float(np.nanmax(self.limits.get("tj_c", [np.nan]))) if "tj_c" in self.limits else math.nan
@@ -138,7 +142,7 @@ class LiveOverlay(QObject):
     _FIELDS = ("index", "limits", "state", "scale_c", "link_index", "link_values", "link_what", "stale")
 
     def show_kept(self, caption: str, *, index: PartIndex | None = None, limits: dict[str, np.ndarray] | None = None,
-                  state: dict | None = None, chip_paths: list[PartPath] | None = None,
+                  state: dict[str, np.ndarray] | None = None, chip_paths: list[PartPath] | None = None,
                   chip_load: np.ndarray | None = None, what: str = "") -> None:
         """Show a kept run's values instead of the live run's: a thermal run's (``index``, ``limits``, ``state``
         as :meth:`begin_thermal` and :meth:`set_state` take them) or a collective's (as :meth:`set_links`)."""
@@ -244,6 +248,8 @@ class LiveOverlay(QObject):
             return None
         s = self.state
         if kind == "temperature":
+            if self.scale_c is None:
+                return None
             lo, hi = self.scale_c
             return ArrayColours(self.index, {"chip": s["chip_tj_c"], "tile": s["tile_out_c"],
                                              "cabinet": s["cdu_return_c"]}, lo, hi)
@@ -346,7 +352,8 @@ class LiveOverlay(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self.kind is not None and kind == QEvent.Type.MouseMove and event.buttons() == Qt.MouseButton.NoButton:
+        if (self.kind is not None and isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseMove
+                and event.buttons() == Qt.MouseButton.NoButton):
             self.hover_at(event.position().toPoint())
         elif kind in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
             self.hover.hide()
@@ -354,7 +361,7 @@ class LiveOverlay(QObject):
 
     def hover_at(self, pos: QPoint) -> str:
         """Show the live values of the part under a viewport position beside the pointer; returns them."""
-        path = self.view.canvas.path_at(self.view.mapToScene(pos))
+        path = self.path_at(self.view.mapToScene(pos))
         text = self.describe(path)
         if text:
             self.hover.setText(text)

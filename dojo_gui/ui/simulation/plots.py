@@ -13,6 +13,7 @@ import csv
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -57,10 +58,10 @@ class PlotSpec:
     include: float | None = None  # a value the live y axis always shows (0 W, a PUE of 1)
 
 
-class PercentAxis(pg.AxisItem):
+class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
-    def tickStrings(self, values, scale, spacing):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         places = max(0, -math.floor(math.log10(spacing * 100))) if spacing > 0 else 0
         return [f"{v * 100:.{places}f} %" for v in values]
 
@@ -69,22 +70,22 @@ class PercentAxis(pg.AxisItem):
 _CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
 
 
-class TimeAxis(pg.AxisItem):
+class TimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
     """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s,
     5 min, 2 h."""
 
-    def tickSpacing(self, minVal, maxVal, size):
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         span = maxVal - minVal
         if span <= 0 or size <= 0 or span < 10:
-            return super().tickSpacing(minVal, maxVal, size)
+            return list(super().tickSpacing(minVal, maxVal, size))
         wanted = span / max(size / 90.0, 1.0)  # a labelled tick every 90 px or so
         major = next((step for step in _CLOCK_STEPS if step >= wanted), None)
         if major is None:
-            return super().tickSpacing(minVal, maxVal, size)
+            return list(super().tickSpacing(minVal, maxVal, size))
         minor = next((step for step in reversed(_CLOCK_STEPS) if step <= major / 4), major / 5)
         return [(float(major), 0.0), (float(minor), 0.0)]
 
-    def tickStrings(self, values, scale, spacing):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if spacing >= 60:
             return ["0" if v == 0 else _clock(v) for v in values]
         return ["0" if v == 0 else units.format(v, "s") for v in values]
@@ -157,7 +158,7 @@ class SeriesPlots(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.set_specs(specs)
 
-    def _button(self, text: str, tip: str, slot) -> QToolButton:
+    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
@@ -337,7 +338,7 @@ class SeriesPlots(QWidget):
             return None
         return path
 
-    def export_png(self, path: str | os.PathLike, key: str | None = None) -> None:
+    def export_png(self, path: str | os.PathLike[str], key: str | None = None) -> None:
         """The plots (or the plot ``key``) as they are on screen, as a PNG picture."""
         if key is None:
             image = self.graphics.grab()
@@ -350,7 +351,7 @@ class SeriesPlots(QWidget):
             raise OSError(f"cannot draw the picture for {path}")
         write_atomic(path, data)
 
-    def export_csv(self, path: str | os.PathLike, key: str | None = None) -> None:
+    def export_csv(self, path: str | os.PathLike[str], key: str | None = None) -> None:
         """The curves' data as CSV: one time column, then one column per curve (its name carries its unit).
 
         Curves over different times (a comparison of runs) get their own time column each.
@@ -378,7 +379,7 @@ class SeriesPlots(QWidget):
                 writer.writerow(row)
 
 
-def _num(value) -> str:
+def _num(value: float) -> str:
     value = float(value)
     if not math.isfinite(value):
         return ""

@@ -232,7 +232,8 @@ class RunPanel(QWidget):
         self.collective.setObjectName("collectiveCombo")
         for key in COLLECTIVES:
             self.collective.addItem(COLLECTIVE_TITLES[key], key)
-        self.size = self._edit("sizeEdit", "1GiB", "S, the whole buffer (the vector reduced, the gathered result, ...)")
+        self.size_edit = self._edit("sizeEdit", "1GiB",
+                                    "S, the whole buffer (the vector reduced, the gathered result, ...)")
         self.algorithm = self._algorithm_combo("algorithmCombo")
         self.scope = QComboBox()
         self.scope.setObjectName("scopeCombo")
@@ -245,7 +246,7 @@ class RunPanel(QWidget):
         self.latency = QCheckBox("Count link latency and message overheads")
         self.latency.setChecked(True)
         form.addRow("Collective", self.collective)
-        form.addRow("Size", self.size)
+        form.addRow("Size", self.size_edit)
         form.addRow("Algorithm", self.algorithm)
         form.addRow("Scope", self.scope)
         form.addRow("Chunks", self.chunks)
@@ -329,13 +330,15 @@ class RunPanel(QWidget):
         if key == "model":
             return self.training_form.job()
         if key == "comm":
-            return CommJob(collective=self.collective.currentData(), size_bytes=self._quantity(self.size, "Size", "B"),
+            size_bytes = self._quantity(self.size_edit, "Size", "B")
+            return CommJob(collective=self.collective.currentData(), size_bytes=size_bytes,
                            algorithm=self.algorithm.currentData(), scope=self.scope.currentText().strip() or "room",
                            chunks=self.chunks.value(), latency=self.latency.isChecked())
         duration = self._quantity(self.duration, "Duration", "s")
         dt = self._quantity(self.dt, "Time step", "s")
         flow = self._quantity(self.flow, "Coolant flow", "%")
         try:
+            workload: TrainingStep | UtilizationTrace | ConstantLoad
             if key == "train":
                 workload = TrainingStep(
                     flops_per_chip=self._quantity(self.step_flops, "FLOPs per chip", "FLOP"),

@@ -111,7 +111,7 @@ class RunsWidget(QWidget):
         self.tree.clearSelection()
         for k in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(k)
-            if item.data(0, Qt.ItemDataRole.UserRole) in indices:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) in indices:
                 item.setSelected(True)
 
     def _on_selection(self) -> None:

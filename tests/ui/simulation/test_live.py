@@ -101,7 +101,7 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     window, panel = cabinet_window, cabinet_window.live.panel
     panel.set_scenario("comm")
     panel.collective.setCurrentIndex(panel.collective.findData("allreduce"))
-    type_into(qtbot, panel.size, "256MiB")
+    type_into(qtbot, panel.size_edit, "256MiB")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("ring"))
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
@@ -186,7 +186,7 @@ def test_stop_during_a_collective_ends_it(qtbot, make_window, exapod):
     panel, controller = window.live.panel, window.live.controller
     panel.set_scenario("comm")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("hierarchical"))
-    type_into(qtbot, panel.size, "2GB")
+    type_into(qtbot, panel.size_edit, "2GB")
     progress = []
     controller.sigUpdate.connect(lambda u: progress.append(u.fraction))
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
