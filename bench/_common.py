@@ -35,6 +35,11 @@ def median_time(fn: Callable[[], object], repeat: int = 5) -> tuple[float, list[
     return statistics.median(times), times
 
 
+def median_of(runs: list[dict], key: str) -> float:
+    """The median of one figure over the fresh processes of a case."""
+    return statistics.median(r[key] for r in runs)
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -21,6 +21,8 @@ Cases:
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import json
 import os
 import statistics
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SMOKE, repeats
+from _common import SMOKE, median_of, repeats
 
 HOUR_S, DT_S, HEARTBEAT_MS, TARGET_P95_MS = (60.0, 1.0, 10, 30.0) if SMOKE else (3600.0, 0.1, 10, 30.0)
 EXAMPLE = "dojo-tile" if SMOKE else "exapod"
@@ -103,7 +105,7 @@ def child(case: str) -> dict:
     outcome = ended[0]
     if outcome.status != "finished":
         raise SystemExit(f"the run did not finish: {outcome.status} {outcome.message}")
-    gaps = [b - a for a, b in zip(beats, beats[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(beats)]
     late = sorted(max(0.0, g - HEARTBEAT_MS / 1000) * 1000 for g in gaps)
     plotted = live.thermal_plots.series.n
     result = {
@@ -123,7 +125,8 @@ def run_case(case: str) -> dict:
     with tempfile.TemporaryDirectory() as home:
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             env[var] = os.path.join(home, var.lower())  # no saved window layout from elsewhere
-        out = subprocess.run([sys.executable, __file__, "--child", case], capture_output=True, text=True, env=env)
+        out = subprocess.run([sys.executable, __file__, "--child", case], capture_output=True, text=True, env=env,
+                             check=False)  # a failed case is reported with its stderr below
     if out.returncode != 0:
         raise SystemExit(f"case {case} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -147,7 +150,7 @@ def main() -> None:
           f"(medians); heartbeat {HEARTBEAT_MS} ms; load average {load:.2f} on {os.cpu_count()} cores")
     for case in args.case or CASES:
         runs = [run_case(case) for _ in range(args.repeat)]
-        med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+        med = functools.partial(median_of, runs)
         alone = statistics.median(engine_alone(case) for _ in range(max(1, args.repeat // 2)))
         p95 = med("late_p95_ms")
         verdict = "meets" if p95 <= TARGET_P95_MS else "MISSES"

@@ -68,8 +68,8 @@ def one_case(case: str) -> dict:
         pdf_median, _ = median_time(pdf_only, repeat=3)
         html_median, _ = median_time(html_only, repeat=3)
         return {"case": case, "median_s": median, "times_s": times, "pdf_s": pdf_median, "html_s": html_median,
-                "pages": result["r"].pdf_pages, "pdf_kb": pdf.stat().st_size / 1e3, "html_kb": html.stat().st_size / 1e3,
-                "peak_rss_mb": peak_rss_mb(), "baseline_rss_mb": baseline}
+                "pages": result["r"].pdf_pages, "pdf_kb": pdf.stat().st_size / 1e3,
+                "html_kb": html.stat().st_size / 1e3, "peak_rss_mb": peak_rss_mb(), "baseline_rss_mb": baseline}
 
 
 def main() -> None:
@@ -79,11 +79,13 @@ def main() -> None:
     if args.case:
         print(json.dumps(one_case(args.case)))
         return
-    print("report: build + write PDF and HTML (median of 5; PDF alone and HTML alone median of 3; peak RSS of a fresh process)")
+    print("report: build + write PDF and HTML (median of 5; PDF alone and HTML alone median of 3; "
+          "peak RSS of a fresh process)")
     for case in ("exapod", "ten-exapods"):
         r = run_isolated(__file__, case)
-        print(f"  {case:12s} median {r['median_s']:.3f} s (PDF alone {r['pdf_s']:.3f} s, HTML alone {r['html_s']:.3f} s); "
-              f"{r['pages']} pages, PDF {r['pdf_kb']:.0f} kB, HTML {r['html_kb']:.0f} kB; "
+        print(f"  {case:12s} median {r['median_s']:.3f} s (PDF alone {r['pdf_s']:.3f} s, "
+              f"HTML alone {r['html_s']:.3f} s); {r['pages']} pages, PDF {r['pdf_kb']:.0f} kB, "
+              f"HTML {r['html_kb']:.0f} kB; "
               f"{r['peak_rss_mb']:.0f} MB peak RSS (after imports {r['baseline_rss_mb']:.0f} MB); "
               f"runs {', '.join(f'{t:.3f}' for t in r['times_s'])}")
 

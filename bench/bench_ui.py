@@ -24,6 +24,7 @@ Targets (issue 5): first frame <= 1.5 s; ExaPOD whole room <= 16 ms; 30,000 chip
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -34,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SMOKE, big_room, peak_rss_mb, repeats
+from _common import SMOKE, big_room, median_of, peak_rss_mb, repeats
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,7 +157,8 @@ def run_case(case: str, file: Path | None) -> dict:
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             env[var] = os.path.join(home, var.lower())  # no saved window layout or autosaves from elsewhere
         launched = time.time()
-        cmd = [sys.executable, __file__, "--case", case, "--launched", repr(launched)] + (["--file", str(file)] if file else [])
+        cmd = [sys.executable, __file__, "--case", case, "--launched", repr(launched)]
+        cmd += ["--file", str(file)] if file else []
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -177,11 +179,12 @@ def main() -> None:
               f"{args.repeat} fresh processes per case (medians)")
         for case, file, target in cases:
             runs = [run_case(case, file) for _ in range(repeats(args.repeat))]
-            med = lambda key: statistics.median(r[key] for r in runs)  # noqa: E731
+            med = functools.partial(median_of, runs)
             r = runs[0]
             print(f"  {case:12s} {r['chips']:6,d} chips: first frame {med('first_frame_s'):.2f} s (target <= 1.5 s), "
                   f"simulation docks ready {med('simulation_ready_s'):.2f} s; "
-                  f"whole room in view (chip {r['fit_chip_px']:.2g} px, viewport {r['viewport'][0]}x{r['viewport'][1]}): "
+                  f"whole room in view (chip {r['fit_chip_px']:.2g} px, "
+                  f"viewport {r['viewport'][0]}x{r['viewport'][1]}): "
                   f"median {med('fit_median_ms'):.2f} ms, p90 {med('fit_p90_ms'):.2f} ms (target <= {target:.0f} ms); "
                   f"at chip detail (3 px): median {med('detail_median_ms'):.2f} ms; "
                   f"with its links and without, alternating: whole room {med('fit_links_ms'):.2f} / "

@@ -150,12 +150,12 @@ def markdown(results, free, doc, simulate: bool, chip) -> str:
         "loss-scaling and gradient-norm passes; and the number of interleaved chunks is the model's fastest choice, "
         "not the paper's (which Table 1 does not give)."),
         "",
-        ("**What is an estimate.** The A100's efficiency curve stays below the one measured point there is (the maximum "
-        "achievable matmul FLOPS of an A100 SXM: 86.9 % of peak, for the best of a search over shapes; the shapes of a "
-        "layer reach less); its points, the memory-bound kernels' 80 % of HBM bandwidth and the 2 µs per kernel are "
-        "estimates, set once for every row with this table in view. The validation therefore checks the model's shape "
-        "across 1.7B to 1T parameters, TP 1 to 8 and PP 1 to 64 with one set of figures, more than it checks the "
-        "absolute level independently. See docs/training.md for the model."),
+        ("**What is an estimate.** The A100's efficiency curve stays below the one measured point there is (the "
+        "maximum achievable matmul FLOPS of an A100 SXM: 86.9 % of peak, for the best of a search over shapes; the "
+        "shapes of a layer reach less); its points, the memory-bound kernels' 80 % of HBM bandwidth and the 2 µs "
+        "per kernel are estimates, set once for every row with this table in view. The validation therefore checks "
+        "the model's shape across 1.7B to 1T parameters, TP 1 to 8 and PP 1 to 64 with one set of figures, more "
+        "than it checks the absolute level independently. See docs/training.md for the model."),
         "",
     ]
     return "\n".join(lines)

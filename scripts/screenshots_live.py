@@ -32,7 +32,7 @@ def main() -> int:
 
     from dojo_gui.ui.shell.app import application, open_windows
 
-    app = application()
+    _app = application()  # held, not used: the application lives as long as this function runs
     window = open_windows([], "exapod")[0]
     present(window)
     live, panel, document = window.live, window.live.panel, window.document

@@ -3,11 +3,11 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +19,8 @@ def pyproject():
 def test_every_package_is_listed_for_the_wheel():
     listed = set(pyproject()["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "dojo_gui").rglob("__init__.py")}
-    data = {f"dojo_gui.resources.{d.name}" for d in (ROOT / "resources").iterdir() if d.is_dir() and d.name != "__pycache__"}
+    data = {f"dojo_gui.resources.{d.name}" for d in (ROOT / "resources").iterdir()
+            if d.is_dir() and d.name != "__pycache__"}
     assert found | {"dojo_gui.resources"} | data == listed
 
 

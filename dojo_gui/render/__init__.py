@@ -1,4 +1,5 @@
-"""Painting the design with Qt (no widgets): shapes, colours and level of detail shared by the canvas, exports and reports.
+"""Painting the design with Qt (no widgets): shapes, colours and level of detail shared by the canvas, exports
+and reports.
 
 - :func:`render_design` ``(design, width, height, colours=None) -> QImage`` and :func:`export_svg` /
   :func:`svg_bytes` draw a design (or one part of it, ``path=``) as the canvas does;

@@ -16,7 +16,8 @@ from ..model.aggregate import Summary
 from ..text import count
 
 NEAR = 0.9  # a share of the limit from which a bar turns amber
-STATE_COLOURS = {"info": QColor("#7d9cc0"), "ok": QColor("#3aa76d"), "near": QColor("#e0a020"), "over": QColor("#d8453b")}
+STATE_COLOURS = {"info": QColor("#7d9cc0"), "ok": QColor("#3aa76d"), "near": QColor("#e0a020"),
+                 "over": QColor("#d8453b")}
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ def capacities(summary: Summary) -> list[Capacity]:
                             f"{summary.filled} of {count(summary.slots, 'slot')} filled"))
     if summary.power_budget_w > 0:
         out.append(Capacity("power", "Power", "kW", summary.max_power_w, summary.power_budget_w,
-                            f"{units.format(summary.max_power_w, 'W')} of {units.format(summary.power_budget_w, 'W')} budget"))
+                            f"{units.format(summary.max_power_w, 'W')} of "
+                            f"{units.format(summary.power_budget_w, 'W')} budget"))
     if summary.cooling_capacity_w > 0:
         out.append(Capacity("cooling", "Cooling", "cool", summary.cooling_demand_w, summary.cooling_capacity_w,
-                            f"{units.format(summary.cooling_demand_w, 'W')} of {units.format(summary.cooling_capacity_w, 'W')} cooling"))
+                            f"{units.format(summary.cooling_demand_w, 'W')} of "
+                            f"{units.format(summary.cooling_capacity_w, 'W')} cooling"))
     if summary.max_load_kg > 0:
         out.append(Capacity("load", "Load", "kg", summary.load_kg, summary.max_load_kg,
                             f"{summary.load_kg:,.0f} kg of {summary.max_load_kg:,.0f} kg load"))
@@ -79,7 +82,8 @@ def paint_bars(painter: QPainter, rect: QRectF, items: list[Capacity], font: QFo
             continue
         if show_label:
             painter.setPen(text_colour)
-            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()), int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), item.short)
+            painter.drawText(QRectF(x, rect.y(), label_w, rect.height()),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), item.short)
         y = rect.center().y() - bar_h / 2
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 50) if light else QColor(0, 0, 0, 40))

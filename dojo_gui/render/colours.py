@@ -34,7 +34,8 @@ UNKNOWN = QColor("#b0b0b0")  # a part whose spec is missing or of the wrong leve
 SELECTION = QColor("#1f6fe0")
 ACCEPT = QColor("#2fa866")
 REFUSE = QColor("#d8453b")
-SEVERITY_COLOURS: dict[str, QColor] = {"error": QColor("#d8453b"), "warning": QColor("#e0a020"), "info": QColor("#4a90d9")}
+SEVERITY_COLOURS: dict[str, QColor] = {"error": QColor("#d8453b"), "warning": QColor("#e0a020"),
+                                       "info": QColor("#4a90d9")}
 TEXT = QColor("#1d232b")
 TEXT_ON_DARK = QColor("#f4f6f8")
 FRAME = {"chip": QColor("#5a1410"), "tile": QColor("#1b1f25"), "cabinet": QColor("#7d8792"), "room": QColor("#aab2bb")}
@@ -71,7 +72,7 @@ def _hue(spec: AnySpec) -> int:
     return int.from_bytes(digest, "big") % 360
 
 
-_spec_cache: dict[tuple, QColor] = {}
+_spec_cache: dict[tuple[str, str, str, str], QColor] = {}  # (id, family, vendor, level)
 
 
 def spec_colour(spec: AnySpec | None, level: str | None = None) -> QColor:

@@ -16,7 +16,7 @@ the SVG export all paint through it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,11 @@ CONTAINER_LABEL_FROM = 90.0  # container width on screen
 CONTAINER_BARS_FROM = 210.0
 
 
+ColourBatch = tuple[QColor, list[QRectF]]  # rectangles painted in one colour
+# Each chip's index into a colour table, the table, and the table's colours as rows of (red, green, blue).
+ChipCodes = tuple[np.ndarray, list[QColor], np.ndarray]
+
+
 @dataclass(slots=True)
 class Box:
     """One part as drawn: where, in which colour, and whether its spec fits its slot."""
@@ -52,11 +57,12 @@ class Box:
     scale: float
     fill: QColor
     fits: bool
-    chip_batches: list[tuple[QColor, list[QRectF]]] | None = None  # its own chips by colour, for culling (made on demand)
+    chip_batches: list[ColourBatch] | None = None  # its own chips by colour, for culling (made on demand)
     chips_range: tuple[int, int] | None = None  # a tile's chips: this slice of the drawing's chip list
 
 
-EMPTY_FILL = {"chip": QColor("#2b3038"), "tile": QColor("#c3c9d0"), "cabinet": QColor("#e6e9ed"), "": QColor("#dddddd")}
+EMPTY_FILL = {"chip": QColor("#2b3038"), "tile": QColor("#c3c9d0"), "cabinet": QColor("#e6e9ed"),
+              "": QColor("#dddddd")}
 
 
 @dataclass
@@ -116,17 +122,18 @@ class PartDrawing:
         if isinstance(colours, C.ArrayColours) and self.chips:
             for box in self.containers + self.misfits:
                 box.fill = self._colour(box.path, box.spec, box.level)
-            codes, table, rgb = self._chip_codes(colours)
+            chip_codes = self._chip_codes(colours)
+            codes, table, _ = chip_codes
             fills = [table[k] for k in codes.tolist()]
             for box, fill in zip(self.chips, fills):
                 box.fill = fill
-            self._batch(codes, table, rgb)
+            self._batch(chip_codes)
             return
         for box in self.containers + self.chips + self.misfits:
             box.fill = self._colour(box.path, box.spec, box.level)
         self._batch()
 
-    def _chip_codes(self, colours: C.ArrayColours) -> tuple[np.ndarray, list[QColor], np.ndarray]:
+    def _chip_codes(self, colours: C.ArrayColours) -> ChipCodes:
         """Each chip's colour as an index into a table: the ramp's steps, then the chips' default colours."""
         index = colours.index
         if self._codes_for is not index:  # where this drawing's chips sit in the provider's arrays: once per index
@@ -139,7 +146,7 @@ class PartDrawing:
         table = colours.table
         if np.any(codes < 0):
             table = list(table)  # chips without a value keep their spec colour
-            defaults = {}
+            defaults: dict[int, int] = {}  # a default colour's rgba -> its place in the table
             for i in np.flatnonzero(codes < 0).tolist():
                 box = self.chips[i]
                 colour = self._spec_fill(box.spec, "chip")
@@ -192,7 +199,8 @@ class PartDrawing:
             for slot in sorted(part.children):
                 child = part.children[slot]
                 w, h = self.layout.size(child)
-                self.child_boxes.append((child, place.then(self.layout.child_place(part, slot, child)).map_rect(QRectF(0, 0, w, h))))
+                child_place = place.then(self.layout.child_place(part, slot, child))
+                self.child_boxes.append((child, child_place.map_rect(QRectF(0, 0, w, h))))
             return
         if child_level == "chip":
             start = len(self.chips)
@@ -227,27 +235,28 @@ class PartDrawing:
         """What stays the same whatever the colours: empty slots, the tiles' chip blocks, ports, marks."""
         self.empty_batches = _group((EMPTY_FILL.get(level, EMPTY_FILL[""]), rect) for _, _, level, rect in self.empty)
         self._chip_rects = [b.rect for b in self.chips]
-        self._tiles = [box for box in self.containers if box.chips_range is not None
-                       and box.chips_range[1] > box.chips_range[0]]
+        spans = [(box, box.chips_range) for box in self.containers
+                 if box.chips_range is not None and box.chips_range[1] > box.chips_range[0]]
+        self._tiles = [box for box, _ in spans]
         self._tile_blocks = [self._block(box) for box in self._tiles]
-        self._tile_first = np.array([box.chips_range[0] for box in self._tiles], np.intp)
-        self._tile_end = np.array([box.chips_range[1] for box in self._tiles], np.intp)
+        self._tile_first = np.array([start for _, (start, _) in spans], np.intp)
+        self._tile_end = np.array([end for _, (_, end) in spans], np.intp)
         self._ports: list[QRectF] | None = None
         self._marked_for: object = None  # the severities mapping _marked was made from
         self._marked: dict[str, list[QRectF]] = {}
         self._inner_cabinets = any(b.level == "cabinet" and b.path != self.path for b in self.containers)
 
-    def _batch(self, codes: np.ndarray | None = None, table: list[QColor] | None = None,
-               table_rgb: np.ndarray | None = None) -> None:
+    def _batch(self, chip_codes: ChipCodes | None = None) -> None:
         """Group rectangles by colour so painting is one drawRects per colour.
 
-        With ``codes`` (each chip's index into ``table``, whose colours ``table_rgb`` holds as numbers) the chips are grouped with numpy; each
-        tile's own groups (for culling when close) are made only when first painted that close.
+        With ``chip_codes`` (each chip's index into a table of colours, the table, and its colours as
+        numbers) the chips are grouped with numpy; each tile's own groups (for culling when close) are
+        made only when first painted that close.
         """
         for box in self._tiles:
             box.chip_batches = None
-        blocks = []
-        if codes is None:
+        blocks: list[tuple[QColor, QRectF]] = []
+        if chip_codes is None:
             self.chip_batches = _group((b.fill, b.rect) for b in self.chips)
             for box, block in zip(self._tiles, self._tile_blocks):
                 batches = self.tile_batches(box)
@@ -256,6 +265,7 @@ class PartDrawing:
                 else:
                     blocks.append((C.blend_weighted([(c, len(r)) for c, r in batches], box.fill), block))
         else:
+            codes, table, table_rgb = chip_codes
             rects = self._chip_rects
             order = np.argsort(codes, kind="stable")
             ordered = codes[order]
@@ -282,7 +292,7 @@ class PartDrawing:
         return QRectF(box.rect.x() + box.scale * grid.x(), box.rect.y() + box.scale * grid.y(),
                       box.scale * grid.width(), box.scale * grid.height())
 
-    def tile_batches(self, box: Box) -> list[tuple[QColor, list[QRectF]]]:
+    def tile_batches(self, box: Box) -> list[ColourBatch]:
         """A tile's chips grouped by colour (made when first needed after a recolour)."""
         if box.chip_batches is None:
             start, end = box.chips_range or (0, 0)
@@ -307,7 +317,8 @@ class PartDrawing:
         return self.rects.get(path)
 
     # ----------------------------------------------------------------- painting
-    def paint(self, painter: QPainter, lod: float, exposed: QRectF | None = None, state: PaintState | None = None) -> None:
+    def paint(self, painter: QPainter, lod: float, exposed: QRectF | None = None,
+              state: PaintState | None = None) -> None:
         state = state or PaintState()
         chip_px = CHIP * lod
         visible = (lambda r: r.intersects(exposed)) if exposed is not None else (lambda r: True)
@@ -376,7 +387,8 @@ class PartDrawing:
         if state.labels or state.bars:
             self._paint_text(painter, lod, chip_px, state, visible)
 
-    def _paint_severities(self, painter: QPainter, severities: Mapping[PartPath, str], visible) -> None:
+    def _paint_severities(self, painter: QPainter, severities: Mapping[PartPath, str],
+                          visible: Callable[[QRectF], bool]) -> None:
         # Which of this drawing's parts have findings changes only with a new analysis: look it up once.
         if self._marked_for is not severities:
             marked: dict[str, list[QRectF]] = {"error": [], "warning": []}
@@ -392,7 +404,8 @@ class PartDrawing:
                 painter.setPen(_cosmetic(C.SEVERITY_COLOURS[severity], 2.0))
                 painter.drawRects(shown)
 
-    def _paint_text(self, painter: QPainter, lod: float, chip_px: float, state: PaintState, visible) -> None:
+    def _paint_text(self, painter: QPainter, lod: float, chip_px: float, state: PaintState,
+                    visible: Callable[[QRectF], bool]) -> None:
         """Labels and bars in device coordinates, so text stays crisp and readable at any zoom."""
         if (self.rect.width() * lod < CONTAINER_LABEL_FROM and chip_px < CHIP_LABELS_FROM
                 and not self._inner_cabinets and not self.child_boxes):
@@ -405,7 +418,8 @@ class PartDrawing:
                 continue
             if not visible(box.rect):
                 continue
-            header = transform.mapRect(QRectF(box.rect.x(), box.rect.y(), box.rect.width(), HEADER[box.level] * box.scale))
+            header = transform.mapRect(QRectF(box.rect.x(), box.rect.y(), box.rect.width(),
+                                              HEADER[box.level] * box.scale))
             needed = 13 if box.level == "room" else 8  # the room's title must not crowd its cabinets' tags
             if box.rect.width() * lod >= CONTAINER_LABEL_FROM and header.height() >= needed:
                 jobs.append(("container", box, header))
@@ -443,10 +457,12 @@ class PartDrawing:
                     painter.setPen(text_colour)
                     text = _container_label(box)
                     text_rect = QRectF(header.x() + 4, header.y(), label_w - 6, header.height())
-                    painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                                     QFontMetricsF(painter.font()).elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width()))
+                    elided = QFontMetricsF(painter.font()).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                                      text_rect.width())
+                    painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), elided)
                 if show_bars:
-                    bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4, header.height() - 2)
+                    bar_rect = QRectF(header.x() + label_w, header.y() + 1, header.width() - label_w - 4,
+                                      header.height() - 2)
                     paint_bars(painter, bar_rect, bars, small, text_colour)
             if tags:
                 painter.setFont(small)
@@ -454,7 +470,8 @@ class PartDrawing:
                 tag_metrics = QFontMetricsF(small)
                 for part, rect in tags:
                     name = part.name or f"[{part.slot[0]},{part.slot[1]}]"
-                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), tag_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()))
+                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
+                                     tag_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()))
             small_metrics = QFontMetricsF(small)
             for box, rect in chip_jobs:
                 painter.setPen(C.text_colour_on(box.fill))
@@ -462,18 +479,21 @@ class PartDrawing:
                 inner = rect.adjusted(3, 3, -3, -3)
                 if rect.width() < CHIP_FIGURES_FROM:
                     painter.setFont(font)
-                    painter.drawText(inner, int(Qt.AlignmentFlag.AlignCenter), metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
+                    painter.drawText(inner, int(Qt.AlignmentFlag.AlignCenter),
+                                     metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
                     continue
                 lines = [f"[{box.part.slot[0]},{box.part.slot[1]}]"]
                 if isinstance(box.spec, ChipSpec):
                     lines += _chip_figures(box.spec)
                 painter.setFont(font)
                 top = QRectF(inner.x(), inner.y(), inner.width(), inner.height() * 0.4)
-                painter.drawText(top, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
+                painter.drawText(top, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
+                                 metrics.elidedText(name, Qt.TextElideMode.ElideRight, inner.width()))
                 painter.setFont(small)
                 bottom = QRectF(inner.x(), top.bottom() + 1, inner.width(), inner.height() - top.height() - 1)
                 painter.drawText(bottom, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                                 "\n".join(small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, inner.width()) for line in lines))
+                                 "\n".join(small_metrics.elidedText(line, Qt.TextElideMode.ElideRight, inner.width())
+                                           for line in lines))
         finally:
             painter.restore()
 
@@ -484,16 +504,16 @@ def _cosmetic(colour: QColor, width: float) -> QPen:
     return pen
 
 
-def _group(items) -> list[tuple[QColor, list[QRectF]]]:
+def _group(items: Iterable[tuple[QColor, QRectF]]) -> list[ColourBatch]:
     """Rectangles by colour.  Providers hand out shared QColor objects, so grouping by object
     first is fast; groups of equal colours from different objects are merged after."""
-    by_object: dict[int, tuple[QColor, list[QRectF]]] = {}
+    by_object: dict[int, ColourBatch] = {}
     for colour, rect in items:
         group = by_object.get(id(colour))
         if group is None:
             group = by_object[id(colour)] = (colour, [])
         group[1].append(rect)
-    merged: dict[int, tuple[QColor, list[QRectF]]] = {}
+    merged: dict[int, ColourBatch] = {}
     for colour, rects in by_object.values():
         key = colour.rgba()
         if key in merged:

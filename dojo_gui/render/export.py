@@ -66,7 +66,7 @@ def render_design(design: Design, width: int, height: int, colours: ColourProvid
     return image
 
 
-def export_svg(design: Design, target: str | os.PathLike | QIODevice, width: int = 1600, height: int = 900,
+def export_svg(design: Design, target: str | os.PathLike[str] | QIODevice, width: int = 1600, height: int = 900,
                colours: ColourProvider | None = None, path: PartPath = (), state: PaintState | None = None,
                title: str | None = None) -> None:
     """Write the picture as SVG to a file name or an open QIODevice."""
@@ -105,7 +105,8 @@ def image_bytes(image: QImage, fmt: str = "PNG") -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, fmt)
+    # PySide6's stub types the format as bytes, but the binding takes only a str (bytes raise ValueError).
+    ok = image.save(buffer, fmt)  # type: ignore[call-overload]
     buffer.close()
     return bytes(data.data()) if ok else b""
 

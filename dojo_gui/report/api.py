@@ -12,8 +12,6 @@ from ..render import render_design
 from .output import ReportWriteError, ensure_gui_application, write_html, write_pdf
 from .sections import SECTIONS, PictureFn, ReportContext, SectionBuilder, build_report
 
-_DEFAULT = object()
-
 
 @dataclass
 class ExportResult:
@@ -23,16 +21,17 @@ class ExportResult:
     sections: list[str] = field(default_factory=list)
 
 
-def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html: str | os.PathLike | None = None,
-                  source: str = "", other: Design | None = None, other_source: str = "",
-                  picture: PictureFn | object | None = _DEFAULT, runs: Iterable[dict] = (),
+def export_report(design: Design, *, pdf: str | os.PathLike[str] | None = None,
+                  html: str | os.PathLike[str] | None = None, source: str = "", other: Design | None = None,
+                  other_source: str = "", picture: PictureFn | None = render_design, runs: Iterable[object] = (),
                   html_images: str = "embed", sections: Iterable[SectionBuilder] = SECTIONS,
                   inputs: Iterable[str | os.PathLike[str]] = ()) -> ExportResult:
     """Write the report of ``design`` as PDF and/or HTML.
 
-    ``other`` is a baseline to compare with; ``picture`` draws the design (default: the
-    canvas's own renderer, :func:`dojo_gui.render.render_design`; None for no picture); ``runs`` are run records given beside
-    the design's own.  No file is written over one of ``inputs`` (the files the report was made from).
+    ``other`` is a baseline to compare with; ``picture`` draws the design (default: the canvas's own
+    renderer, :func:`dojo_gui.render.render_design`; None for no picture); ``runs`` are run records given
+    beside the design's own, unchecked (one that does not fit becomes a warning in the report).  No file is
+    written over one of ``inputs`` (the files the report was made from).
     Raises :class:`ReportWriteError` when a file cannot be written.
     """
     inputs = list(inputs)
@@ -40,7 +39,7 @@ def export_report(design: Design, *, pdf: str | os.PathLike | None = None, html:
         raise ValueError("export_report needs a PDF path, an HTML path or both")
     ensure_gui_application()
     ctx = ReportContext(design, source=source, other=other, other_source=other_source,
-                        picture=render_design if picture is _DEFAULT else picture, extra_runs=list(runs))
+                        picture=picture, extra_runs=list(runs))
     report = build_report(ctx, sections)
     result = ExportResult(sections=[s.key for s in report.sections])
     if pdf is not None:

@@ -59,7 +59,8 @@ def reduce_for_width(points: np.ndarray, x_lo: float, x_hi: float, columns: int)
         _, first = np.unique(run_of[at], return_index=True)
         keep.append(at[first])
     index = np.unique(np.concatenate(keep))
-    return points[index]
+    reduced: np.ndarray = points[index]
+    return reduced
 
 
 @dataclass

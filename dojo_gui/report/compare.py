@@ -97,7 +97,8 @@ def diff_parts(old: Design, new: Design) -> list[PartChange]:
     while stack:
         a, b = stack.pop()
         if b is None:
-            changes.append(PartChange("removed", a.path, a.level, a.spec_id, None, _contents(a)))
+            if a is not None:  # a slot is stacked when either side fills it, so this always holds
+                changes.append(PartChange("removed", a.path, a.level, a.spec_id, None, _contents(a)))
             continue
         if a is None:
             changes.append(PartChange("added", b.path, b.level, None, b.spec_id, _contents(b)))
@@ -105,7 +106,8 @@ def diff_parts(old: Design, new: Design) -> list[PartChange]:
         if a.spec_id != b.spec_id:
             changes.append(PartChange("changed", b.path, b.level, a.spec_id, b.spec_id))
         if a.name != b.name:
-            changes.append(PartChange("renamed", b.path, b.level, a.spec_id, b.spec_id, old_name=a.name, new_name=b.name))
+            changes.append(PartChange("renamed", b.path, b.level, a.spec_id, b.spec_id,
+                                      old_name=a.name, new_name=b.name))
         slots = sorted(set(a.children) | set(b.children), reverse=True)
         stack.extend((a.children.get(slot), b.children.get(slot)) for slot in slots)
     return changes
@@ -113,9 +115,9 @@ def diff_parts(old: Design, new: Design) -> list[PartChange]:
 
 def group_changes(changes: list[PartChange]) -> list[ChangeGroup]:
     """Fold identical changes (same kind, level and specs) into groups, in order of first appearance."""
-    groups: dict[tuple, ChangeGroup] = {}
+    groups: dict[tuple[object, ...], ChangeGroup] = {}
     for change in changes:
-        key = (change.kind, change.level, change.old_spec, change.new_spec)
+        key: tuple[object, ...] = (change.kind, change.level, change.old_spec, change.new_spec)
         if change.kind == "renamed":
             key += (change.path,)  # a rename is about one part's name; keep each
         group = groups.get(key)
@@ -135,7 +137,7 @@ def diff_specs(old: Design, new: Design) -> list[SpecChange]:
                           key=lambda s: (order[(new.specs.get(s) or old.specs[s]).level], s)):
         a, b = old.specs.get(spec_id), new.specs.get(spec_id)
         if a is None:
-            out.append(SpecChange("added", spec_id, b.level))
+            out.append(SpecChange("added", spec_id, new.specs[spec_id].level))
         elif b is None:
             out.append(SpecChange("removed", spec_id, a.level))
         elif a != b:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
 
 from PySide6.QtGui import QImage
 
@@ -82,7 +81,7 @@ class Figure:
         return round(self.width * image.height() / max(image.width(), 1))
 
 
-Block = Union[Paragraph, Note, Subheading, BulletList, Table, Figure]
+Block = Paragraph | Note | Subheading | BulletList | Table | Figure
 
 
 @dataclass

@@ -56,7 +56,7 @@ def series_csv(record: RunRecord) -> str:
     return out.getvalue()
 
 
-def write_results_csv(records: list[RunRecord], path: str | os.PathLike, *,
+def write_results_csv(records: list[RunRecord], path: str | os.PathLike[str], *,
                       inputs: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Key figures of all runs to ``path``; each run's series to ``<stem>-run<N>-series.csv`` beside it.
 
@@ -89,7 +89,7 @@ def check_picture_size(width: int, height: int) -> None:
         raise PictureTooLarge(f"{width}x{height}: {exc}") from None
 
 
-def export_picture(design: Design, path: str | os.PathLike, *, width: int = 2400, height: int = 1500,
+def export_picture(design: Design, path: str | os.PathLike[str], *, width: int = 2400, height: int = 1500,
                    colours: ColourProvider | None = None, part: PartPath = (), state: PaintState | None = None,
                    inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """The design's picture (or one part's, at ``part``) as PNG/JPEG or SVG, chosen by the file's suffix.

@@ -38,7 +38,8 @@ LOGICAL_DPI = 96.0  # the layout's unit: CSS pixels
 PAGE_SIZE_MM = (210.0, 297.0)  # A4 portrait
 MARGINS_PX = {"left": 52.0, "right": 52.0, "top": 64.0, "bottom": 60.0}
 PDF_RESOLUTION = 600
-_app: QGuiApplication | None = None
+# The application made here: Qt needs a reference kept for as long as the process writes reports.
+_made_apps: list[QGuiApplication] = []
 
 
 class ReportWriteError(Exception):
@@ -50,13 +51,12 @@ def ensure_gui_application() -> None:
 
     It is a QApplication, which costs no more: a process that writes a report (the CLI's, or a test
     session's) may open a window later, and Qt cannot upgrade an application once it exists."""
-    global _app
     app = QCoreApplication.instance()
     if app is None:
         from PySide6.QtWidgets import QApplication
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QApplication(["dojo-gui"])
+        _made_apps.append(QApplication(["dojo-gui"]))
     elif not isinstance(app, QGuiApplication):
         raise ReportWriteError("reports need a QGuiApplication, but this process runs a QCoreApplication")
 
@@ -65,13 +65,14 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    # PySide6's stub types the format as bytes, but the binding takes only a str (bytes raise ValueError).
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     return bytes(data.data())
 
 
 # --------------------------------------------------------------------------- HTML
-def write_html(report: Report, path: str | os.PathLike, *, images: str = "embed",
+def write_html(report: Report, path: str | os.PathLike[str], *, images: str = "embed",
                inputs: Iterable[str | os.PathLike[str]] = ()) -> list[Path]:
     """Write the HTML; ``images`` is "embed" (data URIs, one file) or "beside" (PNGs in ``<stem>-images/``).
 
@@ -116,7 +117,8 @@ class PdfLayout:
 
 
 def _page_px() -> tuple[float, float]:
-    return tuple(mm / 25.4 * LOGICAL_DPI for mm in PAGE_SIZE_MM)  # type: ignore[return-value]
+    width_mm, height_mm = PAGE_SIZE_MM
+    return width_mm / 25.4 * LOGICAL_DPI, height_mm / 25.4 * LOGICAL_DPI
 
 
 def layout_pdf(report: Report) -> PdfLayout:
@@ -136,7 +138,8 @@ def layout_pdf(report: Report) -> PdfLayout:
     return PdfLayout(laid, width, height, body, len(laid), numbers)
 
 
-def write_pdf(report: Report, path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike[str]] = ()) -> PdfLayout:
+def write_pdf(report: Report, path: str | os.PathLike[str], *,
+              inputs: Iterable[str | os.PathLike[str]] = ()) -> PdfLayout:
     """Write the PDF (atomically, never over one of ``inputs``) and return its layout (page count and where
     each section starts)."""
     path = Path(path)

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from ..text import esc
 from .charts import ChartGeometry, TickMark
 from .document import (
     CSS,
@@ -43,7 +44,6 @@ from .document import (
     block_html,
     caption_html,
     contents_html,
-    esc,
     facts_html,
     first_detail_section,
     heading_html,

@@ -29,7 +29,7 @@ from ..sim.comm_reasons import why_not
 from ..text import count
 from .charts import Chart
 from .compare import DesignDiff, describe_contents, diff_designs
-from .document import BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
+from .document import Block, BulletList, Figure, Note, Paragraph, Report, Section, Subheading, Table
 from .parts import PartGroup, part_groups
 from .runs import HEADLINE_FIGURES, figure_label, latest_by_kind, read_runs
 from .summary import DIGITS, LOWER_IS_BETTER, spec_figure_label, summary_section
@@ -55,7 +55,7 @@ class ReportContext:
     other: Design | None = None  # the baseline of a comparison
     other_source: str = ""
     picture: PictureFn | None = None
-    extra_runs: list[dict] = field(default_factory=list)  # runs given beside the design (e.g. from files)
+    extra_runs: list[object] = field(default_factory=list)  # runs given beside the design (e.g. from files), unchecked
     now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().astimezone())
 
     @cached_property
@@ -174,7 +174,7 @@ def _level_name(level: str, n: int) -> str:
 # --------------------------------------------------------------------------- sections
 def overview_section(ctx: ReportContext) -> Section:
     d, s = ctx.design, ctx.total
-    blocks: list = []
+    blocks: list[Block] = []
     if d.description:
         blocks.append(Paragraph(d.description))
     counts = s.counts
@@ -223,17 +223,18 @@ def levels_section(ctx: ReportContext) -> Section:
         for group in groups:
             spec = ctx.design.specs.get(group.spec_id)
             n = len(group.parts)
-            if level == "chip":
+            s = group.summary
+            if s is None:  # chips: the figures are their spec's
                 if isinstance(spec, ChipSpec):
                     holds = "—"
                     peak = fmt_peak(spec.peak_flops)
-                    memory = f"{fmt(spec.sram_bytes, 'B')} SRAM" + (f", {fmt(spec.hbm_bytes, 'B')} HBM" if spec.hbm_bytes else "")
+                    memory = (f"{fmt(spec.sram_bytes, 'B')} SRAM"
+                              + (f", {fmt(spec.hbm_bytes, 'B')} HBM" if spec.hbm_bytes else ""))
                     power = f"{fmt(spec.tdp_w, 'W')} TDP, {fmt(spec.idle_w, 'W')} idle"
                     heat = f"{fmt(spec.tdp_w, 'W')}; Tj limit {fmt(spec.tj_max_c, 'C')}"
                 else:
                     holds = peak = memory = power = heat = "not a chip spec"
             else:
-                s = group.summary
                 holds = describe_contents({lv: s.counts[lv] for lv in LEVELS if lv != level}) or "nothing"
                 if s.slots:
                     holds += f" ({s.filled} of {s.slots} slots filled)"
@@ -258,6 +259,8 @@ def budgets_section(ctx: ReportContext) -> Section:
     for level in TOP_DOWN[:-1]:
         for group in ctx.part_groups(level):
             s = group.summary
+            if s is None:  # only chips have none, and chips carry no budgets
+                continue
             label = group.label(ctx.design)
             checks = [("Power", s.max_power_w, s.power_budget_w, "W"),
                       ("Cooling", s.cooling_demand_w, s.cooling_capacity_w, "W"),
@@ -265,26 +268,32 @@ def budgets_section(ctx: ReportContext) -> Section:
                       ("Slots", float(s.filled), float(s.slots), "")]
             for number, (what, need, limit, unit) in enumerate(checks):
                 shown_label = label if number == 0 else ""  # the part is named once, on its first budget
-                show = (lambda v: f"{v:,.0f}") if unit in ("", "kg") else (lambda v, u=unit: fmt(v, u))
                 suffix = " kg" if unit == "kg" else ""
                 if limit <= 0:
-                    rows.append([shown_label, what, show(need) + suffix, "no limit set", "—", "not checked"])
+                    rows.append([shown_label, what, _budget_amount(need, unit) + suffix, "no limit set", "—",
+                                 "not checked"])
                     kinds.append("")
                     continue
                 use = need / limit
                 if what == "Slots":
                     status, kind = ("all filled", "good") if need >= limit else (f"{limit - need:,.0f} empty", "warn")
                 elif need > limit * (1 + 1e-9):
-                    status, kind = f"over by {show(need - limit)}{suffix}", "bad"
+                    status, kind = f"over by {_budget_amount(need - limit, unit)}{suffix}", "bad"
                 else:
-                    status, kind = f"{show(limit - need)}{suffix} to spare", "good"
-                rows.append([shown_label, what, show(need) + suffix, show(limit) + suffix, f"{use * 100:.1f} %", status])
+                    status, kind = f"{_budget_amount(limit - need, unit)}{suffix} to spare", "good"
+                rows.append([shown_label, what, _budget_amount(need, unit) + suffix,
+                             _budget_amount(limit, unit) + suffix, f"{use * 100:.1f} %", status])
                 kinds.append(kind)
     table = Table("budgets", ["Part", "Budget", "Needs", "Limit", "Use", "Status"], rows,
                   frozenset({2, 3, 4}), kinds, [36, 9, 13, 13, 9, 20])
     text = ("Each container's full-load draw against its power budget, its heat against its cooling capacity, "
             "the mass it carries against its maximum load, and its filled slots. Identical parts share a row.")
     return Section("budgets", "Budgets against limits", [Paragraph(text), table])
+
+
+def _budget_amount(value: float, unit: str) -> str:
+    """A need or a limit of a budget: counts and masses as whole numbers, the rest with their unit's prefix."""
+    return f"{value:,.0f}" if unit in ("", "kg") else fmt(value, unit)
 
 
 def findings_section(ctx: ReportContext) -> Section:
@@ -295,7 +304,7 @@ def findings_section(ctx: ReportContext) -> Section:
             f"{count(counts['warning'], 'warning')} and {count(counts['info'], 'note')}.")
     if len(groups) < len(findings):
         text += " The same finding on parts of one spec is one row, with the parts it concerns."
-    blocks: list = [Paragraph(text)]
+    blocks: list[Block] = [Paragraph(text)]
     if groups:
         shown = groups[:MAX_FINDING_ROWS]
         kinds = [{"error": "bad", "warning": "warn"}.get(g.severity, "") for g in shown]
@@ -325,7 +334,7 @@ def _group_where(group: FindingGroup) -> str:
 
 
 def results_section(ctx: ReportContext) -> Section:
-    blocks: list = []
+    blocks: list[Block] = []
     for problem in ctx.run_problems:
         blocks.append(Note(f"A saved run could not be read and is left out: {problem}", "warning"))
     if not ctx.runs:
@@ -406,11 +415,11 @@ def comparison_section(ctx: ReportContext) -> Section | None:
     assert a is not None and diff is not None
     base = ctx.other_source or ctx.other.name
     this = ctx.source or ctx.design.name
-    blocks: list = [Paragraph(f"Baseline: {ctx.other.name} ({base}). This design: {ctx.design.name} ({this}). "
-                              "Changes are from the baseline to this design.")]
+    blocks: list[Block] = [Paragraph(f"Baseline: {ctx.other.name} ({base}). This design: {ctx.design.name} ({this}). "
+                                     "Changes are from the baseline to this design.")]
     rows, kinds = [], []
 
-    def row(label: str, old: float | None, new: float | None, unit: str, lower_is_better: bool | None = None):
+    def row(label: str, old: float | None, new: float | None, unit: str, lower_is_better: bool | None = None) -> None:
         if old is None and new is None:
             return
         old_text, new_text, delta, kind = value_change(old, new, unit, lower_is_better)
@@ -444,7 +453,8 @@ def comparison_section(ctx: ReportContext) -> Section | None:
     if not la and not lb:
         blocks.append(Note("Neither design has saved simulation results, so PUE and collective time are not compared."))
     elif not (la and lb):
-        blocks.append(Note("Only one of the two designs has saved simulation results; their figures are shown without a change."))
+        blocks.append(Note("Only one of the two designs has saved simulation results; "
+                           "their figures are shown without a change."))
     blocks.append(Table("compare-figures", ["Figure", "Baseline", "This design", "Change"], rows,
                         frozenset({1, 2, 3}), kinds, [34, 22, 22, 22]))
 
@@ -456,8 +466,8 @@ def comparison_section(ctx: ReportContext) -> Section | None:
         for g in diff.groups:
             what = {"added": "added", "removed": "removed", "changed": "other spec", "renamed": "renamed"}[g.kind]
             if g.kind == "renamed":
-                change = next(c for c in diff.parts if c.kind == "renamed" and c.path == g.paths[0])
-                frm, to = change.old_name or "(no name)", change.new_name or "(no name)"
+                rename = next(c for c in diff.parts if c.kind == "renamed" and c.path == g.paths[0])
+                frm, to = rename.old_name or "(no name)", rename.new_name or "(no name)"
             else:
                 frm = spec_title(ctx.other.specs.get(g.old_spec), g.old_spec) if g.old_spec else "—"
                 to = spec_title(ctx.design.specs.get(g.new_spec), g.new_spec) if g.new_spec else "—"
@@ -497,9 +507,9 @@ def assumptions_section(ctx: ReportContext) -> Section:
         used[part.spec_id] = used.get(part.spec_id, 0) + 1
     order = {lv: i for i, lv in enumerate(TOP_DOWN)}
     specs = sorted(d.specs.values(), key=lambda s: (s.id not in used, order[s.level], s.id))
-    blocks: list = [Paragraph("Every spec this design embeds, with each figure in its unit, what it means, and where "
-                              "the figures come from. Figures marked as estimates in the notes are assumptions of "
-                              "this model, not published values.")]
+    blocks: list[Block] = [Paragraph("Every spec this design embeds, with each figure in its unit, what it means, "
+                                     "and where the figures come from. Figures marked as estimates in the notes are "
+                                     "assumptions of this model, not published values.")]
     for spec in specs:
         n = used.get(spec.id, 0)
         placed = f"{n:,} placed" if n else "not placed"
@@ -512,8 +522,8 @@ def assumptions_section(ctx: ReportContext) -> Section:
         fields.sort(key=lambda f: group_order[f.metadata.get("group", "")])  # stable: declaration order within a group
         for f in fields:
             meta = f.metadata
-            rows.append([meta.get("group", ""), meta.get("label", f.name), fmt_figure_value(f.name, getattr(spec, f.name)),
-                         meta.get("help", "")])
+            rows.append([meta.get("group", ""), meta.get("label", f.name),
+                         fmt_figure_value(f.name, getattr(spec, f.name)), meta.get("help", "")])
         blocks.append(Table(f"spec-{spec.id}", ["Group", "Figure", "Value", "Meaning"], rows, frozenset({2}),
                             column_widths=[12, 24, 22, 42]))
         if spec.sources:

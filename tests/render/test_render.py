@@ -1,5 +1,7 @@
 """Painting without widgets: layout geometry, level of detail, colour providers, pictures and SVG."""
 
+import itertools
+
 import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -26,7 +28,7 @@ def test_layout_puts_every_slot_where_hit_testing_finds_it(app, exapod):
     assert (chip.width(), chip.height()) == (CHIP, CHIP)
     # Cabinets sit side by side without overlapping, inside the room.
     rects = [layout.scene_rect(((0, c),)) for c in range(10)]
-    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:]))
+    assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))
     assert all(layout.room_rect().contains(r) for r in rects)
     # Between two cabinets (in the aisle) nothing is hit below the room.
     aisle = QPointF((rects[0].right() + rects[1].left()) / 2, rects[0].center().y())
@@ -55,7 +57,8 @@ def test_drawing_batches_chips_by_colour_and_paints_what_the_provider_says(app, 
     centre = drawing.rect_of(hot).center()
     assert image.pixelColor(int(centre.x() * 4), int(centre.y() * 4)).name() == "#0000ff"
     other = drawing.rect_of(((0, 0), (0, 0), (2, 3))).center()
-    assert image.pixelColor(int(other.x() * 4), int(other.y() * 4)).name() == spec_colour(exapod.specs["dojo-d1"]).name()
+    d1_colour = spec_colour(exapod.specs["dojo-d1"])
+    assert image.pixelColor(int(other.x() * 4), int(other.y() * 4)).name() == d1_colour.name()
 
 
 def test_far_away_tiles_are_single_blocks_and_near_chips_get_ports(app, exapod):

@@ -15,7 +15,8 @@ def comm_record(time_s: float = 0.0123, label: str = "all-reduce 1 GiB, ring") -
         "kind": "comm", "label": label, "revision": 3, "finished": "2025-05-01T10:00:00Z",
         "parameters": {"collective": "all-reduce", "algorithm": "ring", "size_bytes": size, "chips": 3000},
         "key_figures": {"time_s": time_s, "algbw_Bps": algbw, "busbw_Bps": algbw * 2 * 2999 / 3000},
-        "series": {"link_utilization_max_fraction": [[i * time_s / 50, 0.5 + 0.4 * math.sin(i / 5) ** 2] for i in range(51)]},
+        "series": {"link_utilization_max_fraction": [[i * time_s / 50, 0.5 + 0.4 * math.sin(i / 5) ** 2]
+                                                     for i in range(51)]},
         "tables": [{"title": "Bottleneck links", "columns": ["link", "utilization_fraction", "bytes"],
                     "rows": [["chip 12 -> chip 13", 0.98, 2.1e9], ["chip 13 -> chip 14", 0.97, 2.0e9]]}],
     }

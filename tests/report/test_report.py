@@ -34,7 +34,7 @@ def exapod_report(qapp, exapod, tmp_path):
 
 
 def test_exapod_html_has_the_counts_and_figures(exapod_report, exapod, catalog, read_html):
-    result, _, html = exapod_report
+    _, _, html = exapod_report
     doc = read_html(html)
     totals = {r[0]: r[1] for r in doc.tables["totals"][1:]}
     assert totals["Parts"] == "1 room, 10 cabinets, 120 tiles, 3,000 chips"

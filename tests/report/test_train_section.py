@@ -35,7 +35,7 @@ def test_the_train_section_shows_the_plan_the_breakdown_and_the_power(qapp, trai
     assert "Energy" in figures and "IT power" in figures
     text = " ".join(doc.text)
     plan = result.plan
-    for name, value in (("Tp", plan.tp), ("Pp", plan.pp), ("Dp", plan.dp), ("Interleave", plan.interleave)):
+    for name, value in (("TP", plan.tp), ("PP", plan.pp), ("DP", plan.dp), ("Interleave", plan.interleave)):
         assert f"{name} {value}" in text  # the plan among the run's parameters
     breakdown = doc.tables["results-train-table-0"]
     parts = {row[0]: row for row in breakdown[1:]}

@@ -58,6 +58,15 @@ if TYPE_CHECKING:
 OVERLAYS = {**ANALYSIS_OVERLAYS, **LIVE_OVERLAYS}  # View > Colour by: the design check's, then a simulation's
 VIEW_TOGGLES = ("labels", "ports", "links", "bars", "legend")  # View's checkable actions, remembered in the settings
 MAXIMISE_BELOW = (1600, 900)  # a first window on a screen with less room than this (available pixels) is maximised
+# The docks whose panels are built after the window: (object name, title, area).
+LATER_DOCKS = (
+    ("simulationDock", "Simulation", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("thermalPlotsDock", "Power and Cooling", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("linkMapDock", "Fabric Load", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("trainingDock", "Training", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("runsDock", "Runs", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("sweepsDock", "Sweeps", Qt.DockWidgetArea.BottomDockWidgetArea),
+)
 log = logging.getLogger(__name__)
 
 
@@ -103,6 +112,13 @@ class MainWindow(QMainWindow):
             "findings": self._dock("Findings", "findingsDock", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
 
+        # The docks of the panels built later (the simulation's right after the first frame, the sweeps' on first
+        # use) exist, empty and hidden, from the start: the saved window state puts them where the user left them.
+        # (Placing a dock made after restoreState with restoreDockWidget crashes Qt 6.11 when its tab group is
+        # the inspector's.)
+        self.later_docks = {name: self._dock(title, name, None, area) for name, title, area in LATER_DOCKS}
+        for dock in self.later_docks.values():
+            dock.hide()
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
 
         self.palette.sigSpecActivated.connect(self.inspector.show_spec)
@@ -136,12 +152,18 @@ class MainWindow(QMainWindow):
 
         # The first frame comes before anything else: the design is checked once it is on screen.
         self.view.sigFirstFrame.connect(self.analyzer.schedule)
-        self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, lambda: self.live))
+        self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, self._build_later_panels))
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
         self.view.fit_all()  # and the view keeps it fitted while the window takes its size
         self.setAcceptDrops(True)  # a project file dropped from a file manager opens here
 
     # ----------------------------------------------------------------- building
+    def _build_later_panels(self) -> None:
+        """The simulation's panels, and the sweeps' if the saved state shows their dock."""
+        self.live  # noqa: B018 (built on access)
+        if self.later_docks["sweepsDock"].isVisible():
+            self.sweeps.panel  # noqa: B018
+
     @property
     def live(self) -> LiveSimulation:
         """The simulation's panel, plots, runs and canvas overlays.
@@ -169,10 +191,11 @@ class MainWindow(QMainWindow):
             log.info("simulation panel ready")
         return self._live
 
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget | None, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
 

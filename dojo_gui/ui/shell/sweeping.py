@@ -44,10 +44,9 @@ class SweepsController:
             panel.form.scenario_provider = self.scenario
             panel.sigOpenVariant.connect(self.open_variant)
             panel.sigStatus.connect(window.show_status)
-            dock = self.dock = QDockWidget("Sweeps", window)
-            dock.setObjectName("sweepsDock")
+            dock = self.dock = window.later_docks["sweepsDock"]
             dock.setWidget(panel)
-            if not (getattr(window, "state_restored", False) and window.restoreDockWidget(dock)):
+            if not window.state_restored:
                 window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
                 beside = window.docks.get("thermal") or window.docks.get("findings")
                 if beside is not None:

@@ -69,17 +69,16 @@ class LiveSimulation(QObject):
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
         self.docks = {
-            "simulation": self._dock("Simulation", "simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
+            "simulation": self._dock("simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                      inspector),
-            "thermal": self._dock("Power and Cooling", "thermalPlotsDock", self.thermal_plots, BOTTOM,
-                                  findings),
+            "thermal": self._dock("thermalPlotsDock", self.thermal_plots, BOTTOM, findings),
         }
-        self.docks["links"] = self._dock("Fabric Load", "linkMapDock", self.link_map, BOTTOM,
+        self.docks["links"] = self._dock("linkMapDock", self.link_map, BOTTOM,
                                          self.docks["thermal"])
-        self.docks["training"] = self._dock("Training", "trainingDock", self.training_view,
+        self.docks["training"] = self._dock("trainingDock", self.training_view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea,
                                             self.docks["links"])
-        self.docks["runs"] = self._dock("Runs", "runsDock", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea,
+        self.docks["runs"] = self._dock("runsDock", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea,
                                         self.docks["training"])
         for dock in (inspector, findings):
             if dock is not None:
@@ -122,18 +121,15 @@ class LiveSimulation(QObject):
         window.selection.sigChanged.connect(self._update_scopes)
         self._update_scopes()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea,
-              beside: QDockWidget | None) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(name)
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea, beside: QDockWidget | None) -> QDockWidget:
+        dock: QDockWidget = self.window.later_docks[name]
         if area == Qt.DockWidgetArea.BottomDockWidgetArea:
             # The bottom strip is as tall as the tallest minimum of its tabs: these may shrink to the findings
             # panel's, which stays small while it is empty (the user drags the strip taller to read a plot).
             widget.setMinimumHeight(min(widget.minimumSizeHint().height(), BOTTOM_MIN_PX))
         dock.setWidget(widget)
-        # The window is built (and its saved state restored) before this: the dock goes where that state
-        # had it, if it did.
-        if getattr(self.window, "state_restored", False) and self.window.restoreDockWidget(dock):
+        # The window is built (and its saved state restored) before this: the dock is where that state had it.
+        if self.window.state_restored:
             return dock
         dock.show()  # a widget added to a window already on screen stays hidden until shown
         if beside is not None:

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from dojo_gui.io.catalog import example_path
 from dojo_gui.io.project import VERSION
@@ -38,6 +38,21 @@ def test_the_simulation_comes_after_the_first_frame_and_keeps_its_place(qtbot, m
     assert again.dockWidgetArea(again.docks["links"]) == Qt.LeftDockWidgetArea
     assert again.docks["links"] not in again.tabifiedDockWidgets(again.docks["findings"])
     assert again.docks["runs"].isHidden()
+
+
+def test_a_second_start_finds_every_dock_where_the_first_left_it(qtbot, make_window, exapod):
+    """The state a window leaves (the simulation tabbed with the inspector, the sweeps open) is the next
+    window's: its later-built panels fill the docks the saved state placed (Qt 6.11 crashed placing them)."""
+    window = make_window(exapod)
+    window.sweeps.show()
+    window.save_settings()
+    again = make_window(exapod)
+    assert again.state_restored
+    assert again.docks["simulation"] in again.tabifiedDockWidgets(again.docks["inspector"])
+    assert again.docks["thermal"] in again.tabifiedDockWidgets(again.docks["findings"])
+    qtbot.waitUntil(lambda: again.sweeps.dock is not None)  # its dock was open: its panel is built too
+    assert again.sweeps.dock.widget() is again.sweeps.panel and not again.sweeps.dock.isHidden()
+    assert [d.objectName() for d in again.findChildren(QDockWidget)].count("sweepsDock") == 1
 
 
 def test_menus_have_the_standard_actions_and_shortcuts(window):
