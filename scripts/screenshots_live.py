@@ -98,7 +98,7 @@ def main() -> int:
 
     # 2. The gradient all-reduce on the fabric.
     panel.set_scenario("comm")
-    panel.size.setText("2GB")
+    panel.size_edit.setText("2GB")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("2d"))
     window.set_overlay("links")
     run_and_wait()

@@ -144,10 +144,11 @@ def cmd_comm(args: argparse.Namespace) -> int:
     doc = {"file": str(path), **result.to_json(per_link=args.per_link)}
     if args.save:
         from ..io.project import ProjectFileError, save
-        from ..model.runs import RunRecordError, parse_run
+        from ..jobs.keep import keep_design
+        from ..model.runs import RunRecordError
 
-        try:
-            record = parse_run(result.run_record(label=args.label or "", revision=design.revision), "the run")
+        try:  # with a print of the design and each chip's busiest link, as the window keeps a run
+            record = keep_design(result.run_record(label=args.label or "", revision=design.revision), design, result)
         except RunRecordError as exc:
             raise CliError(f"{path}: cannot keep the run: {exc}") from None
         design.add_run(record)

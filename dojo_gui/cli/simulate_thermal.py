@@ -290,8 +290,10 @@ def command(args: argparse.Namespace) -> int:
         doc["csv"] = csv_extent(result, args.csv, args.csv_level)
     if args.save:
         from ..io.project import ProjectFileError, save
+        from ..jobs.keep import keep_design
 
-        design.add_run(result.run_record(label=args.label or "", revision=design.revision))
+        # With a print of the design and its parts' values, as the window keeps a run.
+        design.add_run(keep_design(result.run_record(label=args.label or "", revision=design.revision), design, result))
         try:
             save(design, path)
         except (OSError, ProjectFileError) as exc:

@@ -282,10 +282,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 def save_run(path: Path, design: Design, result: TrainingResult, label: str) -> dict[str, Any]:
     """Keep ``result`` in the project at ``path`` as a saved run (the one place that writes the record)."""
     from ..io.project import save
-    from ..model.runs import RunRecordError, parse_run
+    from ..jobs.keep import keep_design
+    from ..model.runs import RunRecordError
 
-    try:
-        record = parse_run(result.run_record(label=label, revision=design.revision), "the run")
+    try:  # with a print of the design, as the window keeps a run
+        record = keep_design(result.run_record(label=label, revision=design.revision), design)
     except RunRecordError as exc:
         raise CliError(f"{path}: cannot keep the run: {exc}") from None
     design.add_run(record)

@@ -327,6 +327,16 @@ def _pretty(value: Any, depth: int, width: int = 100) -> str:
         items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1, width)}"
                  for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if not any(isinstance(v, (dict, list)) for v in value):
+        # A long list of numbers (a run's part values): as many to a line as fit, not one a line.
+        lines, line = [], ""
+        for v in value:
+            text = json.dumps(v, ensure_ascii=False, allow_nan=False)
+            if line and len(inner) + len(line) + len(text) + 2 > width:
+                lines.append(line + ",")
+                line = ""
+            line += (", " if line else "") + text
+        return "[\n" + "\n".join(inner + item for item in lines + [line]) + "\n" + pad + "]"
     items = [inner + _pretty(v, depth + 1, width) for v in value]
     return "[\n" + ",\n".join(items) + "\n" + pad + "]"
 

@@ -22,7 +22,7 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
@@ -152,6 +152,7 @@ class LiveUpdate:
     room: dict[str, np.ndarray]
     state: dict[str, Any] | None  # the latest per-part values, if new
     setup: dict[str, Any] | None  # what the run is about, once when it is known (paths, frame capacity, ...)
+    fraction_at: float = 0.0  # time.monotonic() when the engine reported ``fraction`` (for the time left)
 
 
 class LiveBuffer:
@@ -164,6 +165,7 @@ class LiveBuffer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._phase, self._fraction, self._phase_started = "starting", 0.0, time.monotonic()
+        self._fraction_at = self._phase_started
         self._time_s, self._duration_s = 0.0, 0.0
         self._times: list[np.ndarray] = []
         self._rooms: list[dict[str, np.ndarray]] = []
@@ -173,9 +175,10 @@ class LiveBuffer:
     # ---- worker side
     def phase(self, text: str, fraction: float = 0.0) -> None:
         with self._lock:
+            now = time.monotonic()
             if text != self._phase:
-                self._phase, self._phase_started = text, time.monotonic()
-            self._fraction = min(max(float(fraction), 0.0), 1.0)
+                self._phase, self._phase_started = text, now
+            self._fraction, self._fraction_at = min(max(float(fraction), 0.0), 1.0), now
 
     def setup(self, **info: Any) -> None:
         with self._lock:
@@ -187,7 +190,7 @@ class LiveBuffer:
             if len(times):
                 self._times.append(times)
                 self._rooms.append(room)
-            self._time_s, self._fraction = time_s, fraction
+            self._time_s, self._fraction, self._fraction_at = time_s, fraction, time.monotonic()
 
     def state(self, state: dict[str, Any]) -> None:
         with self._lock:
@@ -199,7 +202,7 @@ class LiveBuffer:
             times, rooms, self._times, self._rooms = self._times, self._rooms, [], []
             state, self._state = self._state, None
             setup, self._setup = self._setup, None
-            phase, fraction, started = self._phase, self._fraction, self._phase_started
+            phase, fraction, started, fraction_at = self._phase, self._fraction, self._phase_started, self._fraction_at
             time_s, duration = self._time_s, self._duration_s
         if len(times) == 1:
             t, room = times[0], rooms[0]
@@ -208,7 +211,7 @@ class LiveBuffer:
             room = {k: np.concatenate([r[k] for r in rooms]) for k in rooms[0]}
         else:
             t, room = np.zeros(0), {}
-        return LiveUpdate(phase, fraction, started, time_s, duration, t, room, state, setup)
+        return LiveUpdate(phase, fraction, started, time_s, duration, t, room, state, setup, fraction_at)
 
 
 # --------------------------------------------------------------------------- the outcome
@@ -226,6 +229,7 @@ class Outcome:
     detail: str = ""  # the traceback, for the log
     wall_s: float = 0.0
     field: str = ""  # the job's parameter a refusal is about (a training plan's "tp", ...), or ""
+    design: Design | None = None  # the snapshot it ran on (what a kept run keeps a print of)
 
 
 # --------------------------------------------------------------------------- the cache of collective times
@@ -283,6 +287,7 @@ def execute(job: Job, design: Design, revision: int, buffer: LiveBuffer, control
 
         outcome = run_training(job, design, revision, buffer, control)
     outcome.wall_s = time.perf_counter() - started
+    outcome.design = design
     return outcome
 
 
@@ -473,25 +478,13 @@ def collective_progress(result: CommResult) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- run records
 def run_record(outcome: Outcome, label: str = "") -> RunRecord:
-    """The outcome as a saved-run record (:mod:`dojo_gui.model.runs`); a :class:`RunRecordError` if it cannot
-    be one."""
+    """The outcome as a saved-run record (:mod:`dojo_gui.model.runs`) with a print of the design it ran on
+    and its parts' values (:mod:`.keep`); a :class:`RunRecordError` if it cannot be one."""
+    from .keep import keep_design
+
     if isinstance(outcome.job, CommJob) and not label:
         label = outcome.job.describe()
     if outcome.result is None:
         raise RunRecordError("the run", f"it {outcome.status} before computing anything to keep")
-    return parse_run(outcome.result.run_record(label=label, revision=outcome.revision), "the run")
-
-
-@dataclass
-class Timing:
-    """Wall time of a phase and an estimate of what is left (from the share done so far)."""
-
-    elapsed_s: float
-    left_s: float | None = field(default=None)
-
-    @classmethod
-    def of(cls, started: float, fraction: float, now: float | None = None) -> Timing:
-        elapsed = (time.monotonic() if now is None else now) - started
-        if fraction <= 0.0 or elapsed < 0.3:  # too early to say
-            return cls(elapsed)
-        return cls(elapsed, max(elapsed * (1.0 - fraction) / fraction, 0.0))
+    record = parse_run(outcome.result.run_record(label=label, revision=outcome.revision), "the run")
+    return keep_design(record, outcome.design, outcome.result) if outcome.design is not None else record

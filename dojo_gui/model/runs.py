@@ -15,8 +15,14 @@ is a JSON object::
       "tables": [{"title": "Bottleneck links",                   # optional
                   "columns": ["link", "utilization_fraction"], "rows": [["3->4", 0.98]]}],
       "finished": "2025-05-01T10:00:00Z",  # optional: ISO-8601 time it finished
-      "revision": 12                       # optional: Design.revision the run saw
+      "revision": 12,                      # optional: Design.revision the run saw
+      "design": {...},                     # optional: a print of the design it ran on
+      "parts": {...}                       # optional: its parts' values (needs "design")
     }
+
+The last two are in :mod:`dojo_gui.model.runprint`: what a run keeps of its design, so
+that it can be shown on the canvas and compared with a run of another design later.
+Records written before they existed read as they always did.
 
 Every figure name (key figures, series, table columns and parameters) carries its
 unit in its suffix, as spec figures do (``_s``, ``_w``, ``_c``, ``_Bps``, ``_fraction``;
@@ -32,6 +38,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .runprint import DesignPrint, PartValues, PrintError, parse_design_print, parse_part_values
 
 KINDS = ("comm", "thermal", "train")
 
@@ -74,6 +82,8 @@ class RunRecord:
     parameters: dict[str, Scalar] = field(default_factory=dict)
     revision: int | None = None
     finished: str = ""
+    design: DesignPrint | None = None  # the design it ran on, as far as it was kept
+    parts: PartValues | None = None  # its parts' values at a few times (in the order of design.paths())
 
     def figure(self, name: str) -> float | None:
         return self.key_figures.get(name)
@@ -89,10 +99,14 @@ class RunRecord:
             data["finished"] = self.finished
         if self.revision is not None:
             data["revision"] = self.revision
+        if self.design is not None:
+            data["design"] = self.design.to_dict()
+        if self.parts is not None:
+            data["parts"] = self.parts.to_dict()
         return data
 
 
-FIELDS = ("kind", "label", "parameters", "key_figures", "series", "tables", "finished", "revision")
+FIELDS = ("kind", "label", "parameters", "key_figures", "series", "tables", "finished", "revision", "design", "parts")
 
 
 def parse_run(data: Any, where: str = "run") -> RunRecord:
@@ -131,7 +145,12 @@ def parse_run(data: Any, where: str = "run") -> RunRecord:
     finished = data.get("finished", "")
     if not isinstance(finished, str):
         raise RunRecordError(f"{where}.finished", f"expected an ISO-8601 time as text, got {finished!r}")
-    return RunRecord(kind, label, key_figures, series, tables, parameters, revision, finished)
+    try:
+        design = parse_design_print(data["design"], f"{where}.design") if "design" in data else None
+        parts = parse_part_values(data["parts"], f"{where}.parts", design) if "parts" in data else None
+    except PrintError as exc:
+        raise RunRecordError(exc.where, exc.message) from None
+    return RunRecord(kind, label, key_figures, series, tables, parameters, revision, finished, design, parts)
 
 
 def _object(value: Any, where: str, what: str) -> Mapping[Any, Any]:

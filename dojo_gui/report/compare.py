@@ -164,3 +164,90 @@ def describe_contents(contents: dict[str, int] | tuple[tuple[str, int], ...]) ->
         if n:
             words.append(f"{n:,} {level}{'s' if n != 1 else ''}")
     return ", ".join(words)
+
+
+# --------------------------------------------------------------------------- in words
+CHANGES_LISTED = 12  # lines of :func:`describe_changes` before "and N more"
+
+
+def describe_changes(old: Design, new: Design, diff: DesignDiff | None = None,
+                     limit: int = CHANGES_LISTED) -> list[str]:
+    """What changed from ``old`` to ``new``, a line each: "Tesla D1: TDP 400 W → 500 W", "cabinet C03
+    (room.cabinet[0,2]) removed, with 12 tiles, 300 chips", "300 chips now Tesla D1 (variant 2), were
+    Tesla D1 (room.cabinet[0,3].tile[0,0].chip[0,0] ...)".  Empty when nothing did."""
+    diff = diff if diff is not None else diff_designs(old, new)
+    lines: list[str] = []
+    for change in diff.specs:
+        spec = new.specs.get(change.spec_id) or old.specs[change.spec_id]
+        title = spec.name or change.spec_id
+        if change.kind == "added":
+            lines.append(f"{change.level} spec {title} ({change.spec_id}) added")
+        elif change.kind == "removed":
+            lines.append(f"{change.level} spec {title} ({change.spec_id}) no longer used")
+        else:
+            lines.append(f"{title}: {_figures(spec, change.figures)}")
+    for group in diff.groups:
+        common = _common_prefix(group.paths) if group.count > 1 else ()
+        where = f"in {format_path(common)}" if common else f"({group.where()})"
+        holding = describe_contents(group.contents)
+        with_contents = f", with {holding}" if holding else ""
+        if group.kind in ("added", "removed"):
+            if group.count == 1:
+                part = (new if group.kind == "added" else old).find(group.paths[0])
+                name = f" {part.name}" if part is not None and part.name else ""
+                lines.append(f"{group.level}{name} {where} {group.kind}{with_contents}")
+            else:
+                lines.append(f"{group.count:,} {group.level}s {group.kind} {where}{with_contents}")
+        elif group.kind == "changed":
+            was, now = _spec_name(old, group.old_spec), _spec_name(new, group.new_spec)
+            what = f"{group.count:,} {group.level}s {where} are" if group.count > 1 else f"{group.level} {where} is"
+            line = f"{what} now {now} ({group.new_spec}), not {was}"
+            a, b = old.specs.get(group.old_spec or ""), new.specs.get(group.new_spec or "")
+            if a is not None and b is not None and type(a) is type(b):
+                figures = [FigureChange(f.name, getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+                           if f.name not in ("id", "name") and getattr(a, f.name) != getattr(b, f.name)]
+                if figures:
+                    line += f": {_figures(b, figures)}"
+            lines.append(line)
+        else:
+            rename = next(c for c in diff.parts if c.kind == "renamed" and c.path == group.paths[0])
+            lines.append(f"{group.level} {group.where()} renamed {rename.old_name or '(no name)'} → "
+                         f"{rename.new_name or '(no name)'}")
+    if len(lines) > limit:
+        lines = lines[: limit - 1] + [f"and {len(lines) - limit + 1:,} more changes"]
+    return lines
+
+
+def _figures(spec: object, figures: tuple[FigureChange, ...] | list[FigureChange], shown: int = 4) -> str:
+    text = ", ".join(f"{_label(spec, f.name)} {_value(f.name, f.old)} → {_value(f.name, f.new)}"
+                     for f in figures[:shown])
+    return text + (f" and {len(figures) - shown} more figures" if len(figures) > shown else "")
+
+
+def _common_prefix(paths: list[PartPath]) -> PartPath:
+    first = paths[0]
+    n = min(len(p) for p in paths)
+    k = 0
+    while k < n - 1 and all(p[k] == first[k] for p in paths):
+        k += 1
+    return first[:k]
+
+
+def _label(spec: object, name: str) -> str:
+    for f in dataclasses.fields(spec):  # type: ignore[arg-type]
+        if f.name == name and f.metadata.get("label"):
+            return str(f.metadata["label"])
+    return name
+
+
+def _value(name: str, value: object) -> str:
+    from .. import units
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return units.format_for_name(name, float(value))
+
+
+def _spec_name(design: Design, spec_id: str | None) -> str:
+    spec = design.specs.get(spec_id or "")
+    return spec.name if spec is not None and spec.name else str(spec_id)

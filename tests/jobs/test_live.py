@@ -14,7 +14,6 @@ from dojo_gui.jobs.live import (
     Control,
     LiveBuffer,
     ThermalJob,
-    Timing,
     chip_link_load,
     collective_progress,
     execute,
@@ -94,8 +93,3 @@ def test_jobs_run_without_a_window_and_problems_are_outcomes_not_exceptions(cabi
                       cache)
     assert stopped.status == "stopped" and stopped.result is None  # stopped before it began: nothing to show
 
-
-def test_the_time_left_is_estimated_from_the_share_done():
-    assert Timing.of(started=100.0, fraction=0.25, now=104.0).left_s == pytest.approx(12.0)
-    assert Timing.of(started=100.0, fraction=0.0, now=104.0).left_s is None
-    assert Timing.of(started=100.0, fraction=0.5, now=100.1).left_s is None  # too early to say

@@ -9,7 +9,7 @@ import pytest
 from dojo_gui.model.design import format_path
 from dojo_gui.model.runs import parse_run
 from dojo_gui.report import export_report
-from dojo_gui.report.compare import describe_contents, diff_designs, diff_parts
+from dojo_gui.report.compare import describe_changes, describe_contents, diff_designs, diff_parts
 
 LAST_CABINET = ((0, 9),)
 
@@ -119,3 +119,24 @@ def test_the_comparison_includes_pue_and_collective_time_when_both_have_results(
     figures = {r[0]: r[1:] for r in read_html(html).tables["compare-figures"][1:]}
     assert figures["Collective time (latest communication run)"] == ["20 ms", "18 ms", "−2 ms (−10.0 %)"]
     assert figures["PUE (latest power and cooling run)"] == ["1.2", "1.1", "−0.1 (−8.3 %)"]
+
+
+def test_what_changed_reads_as_lines_of_figures_and_parts(exapod):
+    from dojo_gui.model.design import with_figures
+    from dojo_gui.model.fingerprint import design_print, skeleton
+
+    variant = exapod.copy()
+    variant.put_spec(with_figures(variant.specs["dojo-d1"], tdp_w=500.0))
+    variant.remove(((0, 2),))
+    variant.put_spec(with_figures(variant.specs["dojo-d1"], id="d1-hot", name="D1 hot", tdp_w=520.0))
+    for chip in [p.path for p in variant.part(((0, 3),)).walk() if p.level == "chip"]:
+        variant.set_part_spec(chip, "d1-hot")
+    # Between the designs two runs were made on, as their prints keep them.
+    lines = describe_changes(skeleton(design_print(exapod)), skeleton(design_print(variant)))
+    d1 = exapod.specs["dojo-d1"].name
+    assert f"{d1}: TDP 400 W → 500 W" in lines
+    assert "cabinet C03 (room.cabinet[0,2]) removed, with 12 tiles, 300 chips" in lines
+    assert f"300 chips in room.cabinet[0,3] are now D1 hot (d1-hot), not {d1}: TDP 400 W → 520 W" in lines
+    assert describe_changes(exapod, exapod.copy()) == []
+    many = describe_changes(exapod, variant, limit=2)
+    assert len(many) == 2 and many[-1].startswith("and 3 more changes")

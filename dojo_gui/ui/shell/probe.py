@@ -394,6 +394,26 @@ class Probe(QObject):
                 "ascending": header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder,
                 "legend": self.window().legend.title.text() if self.window().legend.isVisible() else None}
 
+    def q_runs(self) -> dict[str, Any]:
+        """The Runs dock: its rows as on screen (label, kind, rect, selected), the run shown beside them (its title,
+        the plots on show with how many points each curve holds, the plots' rect) and what the canvas says it
+        shows (the overlay's caption, "" for the live run's values)."""
+        live = self.window().live
+        runs, view = live.runs, live.runs.view
+        viewport = runs.tree.viewport()
+        rows = []
+        for _depth, item in _tree_rows(runs.tree):
+            rect = runs.tree.visualItemRect(item)
+            rows.append({"label": item.text(0), "kind": item.text(1), "selected": item.isSelected(),
+                         "visible": viewport.isVisible() and viewport.rect().contains(rect.center()),
+                         **rect_json(global_rect(viewport, rect))})
+        plots = view.plots
+        shown = [key for key, plot in plots.plots.items() if plot.isVisible()]
+        return {"rows": rows, "shown": view.record.label if view.record is not None else None,
+                "title": view.title.text(), "plots": shown,
+                "points": {name: len(plots.data(name)[0]) for name in plots.curves},
+                "graphics": self._describe(plots.graphics), "caption": live.overlay.caption}
+
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""
         screen = QGuiApplication.primaryScreen()

@@ -10,6 +10,8 @@ labels sit on a pale ground over the links, so they read whatever the links' col
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -41,7 +43,7 @@ class PartFrames:
         self.cabinet_labels: list[pg.TextItem] = []
         self._tile_label_pool: list[pg.TextItem] = []
         self.tile_labels_shown: list[str] = []  # the tile names on the map now (for tests)
-        self._shown: tuple | None = None  # what the frames show: paths, grid places, names
+        self._shown: tuple[object, ...] | None = None  # what the frames show: paths, grid places, names
         self._pending = 0  # counts shows asked for: only the latest is made
         self._font = QFont()
         self._font.setPixelSize(11)
@@ -129,7 +131,8 @@ class PartFrames:
         self.tile_labels_shown = [name for name, _ in in_view]
 
 
-def _boxes(paths: list[PartPath], rc: np.ndarray, depth: int, name_of) -> list[tuple[str, np.ndarray]]:
+def _boxes(paths: list[PartPath], rc: np.ndarray, depth: int,
+           name_of: Callable[[PartPath], str]) -> list[tuple[str, np.ndarray]]:
     """Each part of path ``depth`` (1 cabinets, 2 tiles) with the grid box of its chips: row0, col0, row1, col1."""
     index: dict[PartPath, int] = {}
     owner = np.fromiter((index.setdefault(p[:depth], len(index)) for p in paths), np.int64, len(paths))

@@ -15,10 +15,12 @@ import csv
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ... import units
@@ -28,6 +30,7 @@ from ...jobs.live import collective_progress
 from ...model.design import format_path
 from ...render import image_bytes
 from ...render.colours import ramp_colours
+from ...sim.comm import CommResult
 from ..project.dialogs import Dialogs
 from .legend import LegendPanel
 from .linkframes import PartFrames
@@ -43,8 +46,8 @@ class LinkMapWidget(QWidget):
     def __init__(self, dialogs: Dialogs | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dialogs = dialogs or Dialogs()
-        self.result = None
-        self.links: dict | None = None
+        self.result: CommResult | None = None
+        self.links: dict[str, Any] | None = None
         self.bin = -1
         self.shown_utilization = np.zeros(0)
         self.progress: dict[str, np.ndarray] = {}
@@ -60,10 +63,9 @@ class LinkMapWidget(QWidget):
         self.slider.valueChanged.connect(lambda v: self.show_bin(v - 1))
         self.slider_label = QLabel("whole collective")
         self.slider_label.setMinimumWidth(200)
-        self.png_button = QToolButton(text="PNG…", autoRaise=True, toolTip="Save the link map as a PNG picture")
+        self.png_button = _tool_button("PNG…", "Save the link map as a PNG picture")
         self.png_button.clicked.connect(lambda _c=False: self.ask_export("png"))
-        self.csv_button = QToolButton(text="CSV…", autoRaise=True,
-                                      toolTip="Save every link's bytes and utilization as a CSV table")
+        self.csv_button = _tool_button("CSV…", "Save every link's bytes and utilization as a CSV table")
         self.csv_button.clicked.connect(lambda _c=False: self.ask_export("csv"))
 
         self.map = pg.PlotWidget()
@@ -126,7 +128,7 @@ class LinkMapWidget(QWidget):
         column.addWidget(splitter)
 
     # ----------------------------------------------------------------- showing a result
-    def show_result(self, result, links: dict) -> None:
+    def show_result(self, result: CommResult, links: dict[str, Any]) -> None:
         """Show a collective's links (its CommResult and :func:`~dojo_gui.jobs.live.link_geometry`)."""
         self.result, self.links = result, links
         on_grid = np.isfinite(links["src_rc"][:, 0]) & ~links["wrap"]
@@ -169,6 +171,8 @@ class LinkMapWidget(QWidget):
 
     def utilization(self, b: int) -> np.ndarray:
         """Every directed link's utilization over the whole collective (``b`` = -1) or in time bin ``b``."""
+        if self.result is None:
+            return np.zeros(0)
         if b < 0:
             return np.asarray(self.result.link_utilization, float)
         return np.asarray(self.result.timeline_utilization[b], float)
@@ -224,6 +228,8 @@ class LinkMapWidget(QWidget):
         k = int(np.argmin((rc[:, 0] - row) ** 2 + (rc[:, 1] - col) ** 2))
         r, c = rc[k]
         links = self.links
+        if links is None:
+            return ""
         grid = links["src_rc"]
         out_links = np.flatnonzero((grid[:, 0] == r) & (grid[:, 1] == c))
         if not len(out_links):
@@ -255,15 +261,17 @@ class LinkMapWidget(QWidget):
             return None
         return path
 
-    def export_png(self, path: str | os.PathLike) -> None:
+    def export_png(self, path: str | os.PathLike[str]) -> None:
         data = image_bytes(self.map.grab().toImage(), "PNG")
         if not data:
             raise OSError(f"cannot draw the picture for {path}")
         write_atomic(path, data)
 
-    def export_csv(self, path: str | os.PathLike) -> None:
+    def export_csv(self, path: str | os.PathLike[str]) -> None:
         """Every directed link: its ends, kind, capacity, bytes, and utilization in the time shown."""
         r = self.result
+        if r is None:
+            raise OSError("no collective to export: run one first")
         table = r.links
         with open_atomic(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -274,7 +282,15 @@ class LinkMapWidget(QWidget):
                                          repr(float(self.shown_utilization[i]))]))
 
 
-def _level_colours():
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setToolTip(tip)
+    return button
+
+
+def _level_colours() -> list[QColor]:
     ramp = ramp_colours()
     return [ramp[round(k * (len(ramp) - 1) / (LEVELS - 1))] for k in range(LEVELS)]
 

@@ -6,8 +6,13 @@ and connects them to one :class:`~dojo_gui.ui.simulation.worker.SimulationContro
     run panel --job--> controller --(worker thread)--> LiveBuffer
     controller tick (~30 Hz) --LiveUpdate--> progress, power/cooling plots, canvas overlay
     controller end --Outcome--> link map, overlay (link load), Keep Run
+    runs list: one kept run selected --> its plots beside the list, its values on the canvas (overlay)
+
     a training run: its plan (as soon as it is known) --> training view, overlay (placement);
                     its window on the thermal engine --> the power and cooling plots, like a thermal run
+
+A run that starts clears the views it will fill before its first frame (a training step's
+plots say what it computes meanwhile: its collective, which can take a while).
 
 Editing the design during or after a run marks what is shown as stale (the results
 remember the design's content revision); opening another design stops the run and
@@ -18,15 +23,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QProgressBar, QWidget
 
-from ...jobs.live import CommJob, LiveUpdate, Outcome, chip_link_load, run_record
+from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, chip_link_load, run_record
 from ...jobs.training import TrainingJob
 from ...model.design import format_path
 from ...model.runs import RunRecordError
+from ...render.colours import ArrayColours, CategoryColours
 from ...sim.results import ThermalResult
 from ...sim.training import TrainingResult
 from .linkmap import LinkMapWidget
@@ -34,15 +41,19 @@ from .liveoverlay import LIVE_OVERLAYS, LiveOverlay
 from .plots import ThermalPlots
 from .runpanel import RunPanel
 from .runs import RunsWidget
+from .runview import KeptCanvas
 from .trainingview import TrainingView
 from .worker import SimulationController
 
 log = logging.getLogger(__name__)
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 BOTTOM_MIN_PX = 110  # the least height of a simulation dock in the bottom strip
 
 
 class LiveSimulation(QObject):
-    def __init__(self, window, log_file: Path | None = None) -> None:
+    def __init__(self, window: Any, log_file: Path | None = None) -> None:
+        """``window``: the shell's MainWindow (its document, dialogs, docks, canvas view and status bar), which this
+        layer may not import."""
         super().__init__(window)
         self.window = window
         document = window.document
@@ -53,17 +64,16 @@ class LiveSimulation(QObject):
         self.link_map = LinkMapWidget(window.dialogs)
         self.runs = RunsWidget(document, window.dialogs)
         self.training_view = TrainingView()
-        self.overlay = LiveOverlay(window.view)
+        self.overlay = LiveOverlay(window.view, window.view.sigZoomChanged, window.view.canvas.path_at)
         # Tabbed with the editor's docks: the inspector stays in front until a run is asked for, the
         # plots share the bottom with the findings.
         findings, inspector = window.docks.get("findings"), window.docks.get("inspector")
         self.docks = {
             "simulation": self._dock("simulationDock", self.panel, Qt.DockWidgetArea.RightDockWidgetArea,
                                      inspector),
-            "thermal": self._dock("thermalPlotsDock", self.thermal_plots, Qt.DockWidgetArea.BottomDockWidgetArea,
-                                  findings),
+            "thermal": self._dock("thermalPlotsDock", self.thermal_plots, BOTTOM, findings),
         }
-        self.docks["links"] = self._dock("linkMapDock", self.link_map, Qt.DockWidgetArea.BottomDockWidgetArea,
+        self.docks["links"] = self._dock("linkMapDock", self.link_map, BOTTOM,
                                          self.docks["thermal"])
         self.docks["training"] = self._dock("trainingDock", self.training_view,
                                             Qt.DockWidgetArea.BottomDockWidgetArea,
@@ -103,14 +113,16 @@ class LiveSimulation(QObject):
         c.sigStateChanged.connect(self._on_state)
         c.sigStaleChanged.connect(self._on_stale)
         self.runs.sigStatus.connect(window.show_status)
+        self.runs.sigCanvas.connect(self._show_kept)
+        self._collective_pending = False  # a run is computing a collective the link map has not shown yet
         self.overlay.sigHover.connect(lambda text: window.show_status(text, 8000) if text else None)
         document.sigReset.connect(self._on_reset)
         document.sigChanged.connect(self._update_scopes)
         window.selection.sigChanged.connect(self._update_scopes)
         self._update_scopes()
 
-    def _dock(self, name: str, widget, area, beside) -> QDockWidget:
-        dock = self.window.later_docks[name]
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea, beside: QDockWidget | None) -> QDockWidget:
+        dock: QDockWidget = self.window.later_docks[name]
         if area == Qt.DockWidgetArea.BottomDockWidgetArea:
             # The bottom strip is as tall as the tallest minimum of its tabs: these may shrink to the findings
             # panel's, which stays small while it is empty (the user drags the strip taller to read a plot).
@@ -169,15 +181,28 @@ class LiveSimulation(QObject):
             self.controller.resume()
 
     # ----------------------------------------------------------------- running
-    def start(self, job) -> bool:
+    def start(self, job: Job) -> bool:
         """Run a job (from the panel or a script); False when a run is already going."""
         return self.controller.start(job)
 
-    def _on_started(self, job) -> None:
+    def _on_started(self, job: Job) -> None:
         self.panel.started(job)
         self.docks["simulation"].raise_()
         self.thermal_plots.note.setText("")
         self.link_map.title.setStyleSheet("")
+        # What the last run left is not this run's: the views this run fills are cleared now, not at its first frame.
+        self.runs.view.release_canvas()
+        self.overlay.show_live()
+        computes_collective = isinstance(job, CommJob) or getattr(job, "training", None) is not None
+        if not isinstance(job, CommJob):
+            self.thermal_plots.clear()
+            self.thermal_plots.set_waiting(f"Starting: {job.describe()}")
+            if isinstance(job, ThermalJob):  # its time axis, not the last run's
+                self.thermal_plots.set_time_span(job.scenario.duration_s)
+        self._collective_pending = computes_collective
+        if computes_collective:
+            self.link_map.clear()
+            self.link_map.title.setText(f"Starting: {job.describe()}")
         dock = self.docks["links"] if isinstance(job, CommJob) else self.docks["thermal"]
         if isinstance(job, TrainingJob):
             dock = self.docks["training"]
@@ -197,6 +222,12 @@ class LiveSimulation(QObject):
             if setup.get("plan") is not None:  # a training run's plan, known before its steps run
                 self._show_training(setup["plan"])
                 self.docks["thermal"].raise_()
+        elif self.thermal_plots.series is None and self.thermal_plots.waiting.text():
+            # Before its first step (a training step's collective, a model's plan): say what it does, and how far.
+            done = f": {update.fraction * 100:.0f} %" if update.fraction > 0 else ""
+            self.thermal_plots.set_waiting(f"{update.phase}{done} — the curves start with the first step.")
+        if self._collective_pending and update.phase.startswith(("Simulating the", "Communication time")):
+            self.link_map.title.setText(f"{update.phase}: {update.fraction * 100:.0f} %")
         if len(update.room_time_s):
             self.thermal_plots.append(update.room_time_s, update.room)
         if update.state is not None:
@@ -207,6 +238,12 @@ class LiveSimulation(QObject):
 
     def _on_ended(self, outcome: Outcome) -> None:
         self.panel.ended(outcome)
+        if self.thermal_plots.series is None and self.thermal_plots.waiting.text():
+            self.thermal_plots.set_waiting(f"{outcome.status.capitalize()} before the first step: nothing to plot.")
+        if self._collective_pending and outcome.links is None:
+            self.link_map.title.setText(f"{outcome.status.capitalize()}: {outcome.job.describe()}; no collective "
+                                        "to show.")
+        self._collective_pending = False
         self.actions["keep"].setEnabled(self.panel.keep_button.isEnabled())
         self.thermal_plots.refresh()  # every frame on the curves, whatever the refresh pace
         if isinstance(outcome.result, ThermalResult) and self.overlay.state is not None:
@@ -295,7 +332,19 @@ class LiveSimulation(QObject):
         self.panel.set_scopes(scopes)
 
     # ----------------------------------------------------------------- overlays
-    def colours(self):
+    def _show_kept(self, canvas: KeptCanvas | None) -> None:
+        """A kept run's values on the canvas (None: the live run's again)."""
+        if canvas is None:
+            self.overlay.show_live()
+            return
+        self.overlay.show_kept(canvas.caption, index=canvas.index, limits=canvas.limits, state=canvas.state,
+                               chip_paths=canvas.chip_paths, chip_load=canvas.chip_load, what=canvas.what)
+        current = getattr(self.window, "overlay", None)
+        fits = current == "links" if canvas.kind == "links" else current in ("temperature", "live-power")
+        if not fits:  # the canvas colours by what this run has
+            self.window.set_overlay(canvas.kind)
+
+    def colours(self) -> ArrayColours | CategoryColours | None:
         """The canvas colours of the live overlay on show (None: no values yet)."""
         return self.overlay.provider
 

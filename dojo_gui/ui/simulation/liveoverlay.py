@@ -14,18 +14,24 @@ Values arrive as numpy arrays in a simulation's part order; they become one
 :class:`~dojo_gui.render.colours.ArrayColours` per refresh (a few times a second, not at
 every tick: the eye does not need more and the canvas repaints the whole room), and
 :meth:`LiveOverlay.legend` says what they mean (the window shows it over the canvas).
-Hovering a part shows its latest values in a tooltip and the status bar.
+Hovering a part shows its latest values in a tooltip and the status bar; zooming or
+scrolling the canvas takes the tooltip away (the part under it has moved).
+
+A kept run's values (:meth:`LiveOverlay.show_kept`) take the place of the live run's while
+that run is looked at, the legend naming it; :meth:`LiveOverlay.show_live` brings the live
+run's back, and so does the next run.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal, SignalInstance
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from ... import units
 from ...model.design import PartPath, format_path
@@ -49,15 +55,18 @@ class LiveOverlay(QObject):
     sigHover = Signal(str)  # fires when the pointer rests on a part with live values; what they are (or "")
     sigLegendChanged = Signal()  # fires when what the legend of the live overlay says changed (see legend())
 
-    def __init__(self, view) -> None:
+    def __init__(self, view: QGraphicsView, zoomed: SignalInstance, path_at: Callable[[QPointF], PartPath]) -> None:
+        """``view``: the canvas; ``zoomed``: its signal that the zoom changed; ``path_at``: the part at a scene
+        point (the canvas is the editor's, which this layer may not import)."""
         super().__init__(view)
         self.view = view
+        self.path_at = path_at
         self.kind: str | None = None  # the overlay shown, if a live one
         self.stale = False
         # Thermal values, in the run's part order.
         self.index: PartIndex | None = None
         self.limits: dict[str, np.ndarray] = {}
-        self.state: dict | None = None
+        self.state: dict[str, np.ndarray] | None = None
         self.scale_c: tuple[float, float] | None = None
         # Link load of the last collective, in its fabric's chip order.
         self.link_index: PartIndex | None = None
@@ -79,14 +88,26 @@ class LiveOverlay(QObject):
         self.hover.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover.hide()
         view.viewport().installEventFilter(self)
+        zoomed.connect(lambda _scale: self.hover.hide())
+        view.horizontalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
+        view.verticalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
+        self.caption = ""  # whose values show when they are not the live run's ("kept run 'soak' at 10 min")
+        self._live: dict[str, object] | None = None  # the live run's values, put aside while a kept run's show
 
     # ----------------------------------------------------------------- values in
     def begin_thermal(self, index: PartIndex, limits: dict[str, np.ndarray]) -> None:
         """A thermal run starts: its part order and each part's power limit."""
+        self.show_live()
         self.index, self.limits, self.state, self.scale_c = index, limits, None, None
 
-    def set_state(self, state: dict, force: bool = False) -> None:
+    def set_state(self, state: dict[str, np.ndarray], force: bool = False) -> None:
         """The latest per-part values of the thermal run (recolours at most every REFRESH_S unless ``force``)."""
+        if self._live is not None:  # a kept run's values show: the live run's wait
+            self._live["state"] = state
+            return
+        self._apply_state(state, force)
+
+    def _apply_state(self, state: dict[str, np.ndarray], force: bool) -> None:
         self.state = state
         if self.scale_c is None:
             tj_limit = float(np.nanmax(self.limits.get("tj_c", [np.nan]))) if "tj_c" in self.limits else math.nan
@@ -98,6 +119,12 @@ class LiveOverlay(QObject):
 
     def set_links(self, chip_paths: list[PartPath], chip_load: np.ndarray, what: str) -> None:
         """Each chip's busiest-link utilization in a collective (``chip_paths`` in the same order)."""
+        self.show_live()
+        self._set_links(chip_paths, chip_load, what)
+        if self.kind == "links":
+            self._refresh(True)
+
+    def _set_links(self, chip_paths: list[PartPath], chip_load: np.ndarray, what: str) -> None:
         tiles: dict[PartPath, list[int]] = {}
         cabinets: dict[PartPath, list[int]] = {}
         for i, path in enumerate(chip_paths):
@@ -110,7 +137,38 @@ class LiveOverlay(QObject):
                             "tile": np.array([load[i].mean() for i in tiles.values()]),
                             "cabinet": np.array([load[i].mean() for i in cabinets.values()])}
         self.link_what = what
-        if self.kind == "links":
+
+    # ----------------------------------------------------------------- a kept run's values
+    _FIELDS = ("index", "limits", "state", "scale_c", "link_index", "link_values", "link_what", "stale")
+
+    def show_kept(self, caption: str, *, index: PartIndex | None = None, limits: dict[str, np.ndarray] | None = None,
+                  state: dict[str, np.ndarray] | None = None, chip_paths: list[PartPath] | None = None,
+                  chip_load: np.ndarray | None = None, what: str = "") -> None:
+        """Show a kept run's values instead of the live run's: a thermal run's (``index``, ``limits``, ``state``
+        as :meth:`begin_thermal` and :meth:`set_state` take them) or a collective's (as :meth:`set_links`)."""
+        if self._live is None:
+            self._live = {name: getattr(self, name) for name in self._FIELDS}
+        self.caption = caption
+        self.index, self.limits, self.state, self.scale_c = index, limits or {}, None, None
+        self.link_index, self.link_values, self.link_what = None, {}, ""
+        self.stale = False
+        if chip_paths is not None and chip_load is not None:
+            self._set_links(chip_paths, chip_load, what)
+        if state is not None:
+            self._apply_state(state, force=True)
+        if self.kind is not None:
+            self._refresh(True)
+
+    def show_live(self) -> None:
+        """The live run's values again (if a kept run's were showing)."""
+        if self._live is None:
+            return
+        for name, value in self._live.items():
+            setattr(self, name, value)
+        self._live, self.caption = None, ""
+        if self.state is not None and self.scale_c is None:
+            self._apply_state(self.state, force=False)
+        if self.kind is not None:
             self._refresh(True)
 
     def set_plan(self, chip_paths: list[PartPath], ranks: np.ndarray, what: str) -> None:
@@ -138,6 +196,9 @@ class LiveOverlay(QObject):
         return CategoryColours(self.plan_index, {"chip": codes.astype(float)}, table)
 
     def set_stale(self, stale: bool) -> None:
+        if self._live is not None:  # about the live run, which is put aside
+            self._live["stale"] = stale
+            return
         self.stale = stale
         if self.kind is not None:
             self._update_legend()
@@ -149,6 +210,7 @@ class LiveOverlay(QObject):
         self.plan_index, self.plan_ranks, self.plan_what = None, {}, ""
         self.provider = None
         self.stale = False
+        self._live, self.caption = None, ""
         if self.kind is not None:
             self._update_legend()
             self.sigColoursChanged.emit()
@@ -186,6 +248,8 @@ class LiveOverlay(QObject):
             return None
         s = self.state
         if kind == "temperature":
+            if self.scale_c is None:
+                return None
             lo, hi = self.scale_c
             return ArrayColours(self.index, {"chip": s["chip_tj_c"], "tile": s["tile_out_c"],
                                              "cabinet": s["cdu_return_c"]}, lo, hi)
@@ -203,6 +267,8 @@ class LiveOverlay(QObject):
         """What the live colours on show mean (None when no live overlay is shown)."""
         kind = self.kind
         note = "Values from before the design was edited; run again." if self.stale else ""
+        if self.caption:
+            note = f"Values of the {self.caption}."
         if kind == "temperature":
             if self.scale_c is None:
                 return Legend("Temperature", note="No values yet: run a thermal simulation.")
@@ -281,12 +347,13 @@ class LiveOverlay(QObject):
                 lines.append(f"{what} {units.format(float(self.link_values[level][i]), '%')} ({self.link_what})")
         if not lines:
             return ""
-        stale = " (before the latest edit)" if self.stale else ""
+        stale = " (before the latest edit)" if self.stale else (f" ({self.caption})" if self.caption else "")
         return f"{format_path(path)}{stale}\n" + "\n".join(lines)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if self.kind is not None and kind == QEvent.Type.MouseMove and event.buttons() == Qt.MouseButton.NoButton:
+        if (self.kind is not None and isinstance(event, QMouseEvent) and kind == QEvent.Type.MouseMove
+                and event.buttons() == Qt.MouseButton.NoButton):
             self.hover_at(event.position().toPoint())
         elif kind in (QEvent.Type.Leave, QEvent.Type.MouseButtonPress):
             self.hover.hide()
@@ -294,14 +361,15 @@ class LiveOverlay(QObject):
 
     def hover_at(self, pos: QPoint) -> str:
         """Show the live values of the part under a viewport position beside the pointer; returns them."""
-        path = self.view.canvas.path_at(self.view.mapToScene(pos))
+        path = self.path_at(self.view.mapToScene(pos))
         text = self.describe(path)
         if text:
             self.hover.setText(text)
             self.hover.adjustSize()
             viewport = self.view.viewport()
-            x = pos.x() + 16 if pos.x() + 16 + self.hover.width() < viewport.width() else pos.x() - 8 - self.hover.width()
-            y = pos.y() + 18 if pos.y() + 18 + self.hover.height() < viewport.height() else pos.y() - 8 - self.hover.height()
+            width, height = self.hover.width(), self.hover.height()
+            x = pos.x() + 16 if pos.x() + 16 + width < viewport.width() else pos.x() - 8 - width
+            y = pos.y() + 18 if pos.y() + 18 + height < viewport.height() else pos.y() - 8 - height
             self.hover.move(viewport.mapTo(self.view, QPoint(max(x, 0), max(y, 0))))
             self.hover.show()
             self.hover.raise_()

@@ -13,8 +13,10 @@ import csv
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -56,11 +58,11 @@ class PlotSpec:
     include: float | None = None  # a value the live y axis always shows (0 W, a PUE of 1)
 
 
-class PercentAxis(pg.AxisItem):
+class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
-    def tickStrings(self, values, scale, spacing):
-        places = max(0, -int(math.floor(math.log10(spacing * 100)))) if spacing > 0 else 0
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        places = max(0, -math.floor(math.log10(spacing * 100))) if spacing > 0 else 0
         return [f"{v * 100:.{places}f} %" for v in values]
 
 
@@ -68,21 +70,22 @@ class PercentAxis(pg.AxisItem):
 _CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
 
 
-class TimeAxis(pg.AxisItem):
-    """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s, 5 min, 2 h."""
+class TimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+    """Seconds as people read them: ticks at whole clock steps (every 5 min, not every 8.33 min), labelled 30 s,
+    5 min, 2 h."""
 
-    def tickSpacing(self, minVal, maxVal, size):
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         span = maxVal - minVal
         if span <= 0 or size <= 0 or span < 10:
-            return super().tickSpacing(minVal, maxVal, size)
+            return list(super().tickSpacing(minVal, maxVal, size))
         wanted = span / max(size / 90.0, 1.0)  # a labelled tick every 90 px or so
         major = next((step for step in _CLOCK_STEPS if step >= wanted), None)
         if major is None:
-            return super().tickSpacing(minVal, maxVal, size)
+            return list(super().tickSpacing(minVal, maxVal, size))
         minor = next((step for step in reversed(_CLOCK_STEPS) if step <= major / 4), major / 5)
         return [(float(major), 0.0), (float(minor), 0.0)]
 
-    def tickStrings(self, values, scale, spacing):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if spacing >= 60:
             return ["0" if v == 0 else _clock(v) for v in values]
         return ["0" if v == 0 else units.format(v, "s") for v in values]
@@ -126,6 +129,12 @@ class SeriesPlots(QWidget):
         self.note = QLabel("")
         self.note.setObjectName(f"{name}Note")
         self.note.setStyleSheet("color: #a15c00;")
+        self.waiting = QLabel("")  # what a run does before its first point (computing a collective...)
+        self.waiting.setObjectName(f"{name}Waiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setContentsMargins(6, 0, 6, 0)
+        self.waiting.setStyleSheet("color: #1d232b; font-weight: bold;")
+        self.waiting.hide()
         self.png_button = self._button("PNG…", "Save these plots as a PNG picture", lambda: self.ask_export("png"))
         self.csv_button = self._button("CSV…", "Save these plots' data as a CSV table", lambda: self.ask_export("csv"))
         header = QHBoxLayout()
@@ -137,6 +146,7 @@ class SeriesPlots(QWidget):
         column.setContentsMargins(0, 0, 0, 2)
         column.setSpacing(2)
         column.addLayout(header)
+        column.addWidget(self.waiting)
         column.addWidget(self.graphics, 1)
         column.addWidget(self.readout)
         self.specs: dict[str, PlotSpec] = {}
@@ -148,7 +158,7 @@ class SeriesPlots(QWidget):
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.set_specs(specs)
 
-    def _button(self, text: str, tip: str, slot) -> QToolButton:
+    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
@@ -188,7 +198,8 @@ class SeriesPlots(QWidget):
                     f"<span style='color:{colour}'>{'╌╌' if dashed else '━━'} {text}</span>"
                     for text, colour, dashed in named), size="8pt")
             for curve in spec.curves:
-                pen = pg.mkPen(curve.colour, width=1, style=Qt.PenStyle.DashLine if curve.dashed else Qt.PenStyle.SolidLine)
+                style = Qt.PenStyle.DashLine if curve.dashed else Qt.PenStyle.SolidLine
+                pen = pg.mkPen(curve.colour, width=1, style=style)
                 item = plot.plot(name=curve.label, pen=pen)
                 self.curves[curve.name] = item
                 self.curve_specs[curve.name] = (curve, spec)
@@ -237,12 +248,34 @@ class SeriesPlots(QWidget):
         for item in self.curves.values():
             item.setData([], [])
         self.readout.setText(" ")
+        self.crosshair_t = None
         for line in self.lines.values():
             line.setVisible(False)
 
+    def set_waiting(self, text: str) -> None:
+        """Say what the run does before its first point ("" to stop saying it)."""
+        self.waiting.setText(text)
+        self.waiting.setVisible(bool(text))
+
     def auto_range(self) -> None:
+        """Fit the plots to their data: the time axis to every curve's whole span, each value axis to its curves.
+
+        The time axis is set from the data rather than left to pyqtgraph's auto range, which with clipping to the
+        view measures only the points inside the range it had (a collective's plot stopped short of its end)."""
         for plot in self.plots.values():
             plot.enableAutoRange()
+        span = self.data_span()
+        first = next(iter(self.plots.values()), None)
+        if first is not None and span is not None and span[1] > span[0]:
+            first.disableAutoRange(axis="x")
+            first.setXRange(*span, padding=0.01)
+
+    def data_span(self) -> tuple[float, float] | None:
+        """The first and last time any curve has a point at (None: no points)."""
+        ends = [(float(x[0]), float(x[-1])) for x, _ in (self.data(name) for name in self.curves) if len(x)]
+        if not ends:
+            return None
+        return min(lo for lo, _ in ends), max(hi for _, hi in ends)
 
     def set_time_span(self, end_s: float) -> None:
         """Fix the time axis to [0, end_s] (a run's duration): it does not move as points arrive."""
@@ -260,7 +293,11 @@ class SeriesPlots(QWidget):
                 return
 
     def show_crosshair(self, t: float) -> None:
-        """Put the crosshair at time ``t`` and read every curve there (the nearest sample at or before it)."""
+        """Put the crosshair at time ``t`` and read every curve there (the nearest sample at or before it); a time
+        outside the data (the pointer past a curve's end) is read at the data's nearest end."""
+        span = self.data_span()
+        if span is not None:
+            t = min(max(t, span[0]), span[1])
         self.crosshair_t = t
         for line in self.lines.values():
             line.setPos(t)
@@ -301,7 +338,7 @@ class SeriesPlots(QWidget):
             return None
         return path
 
-    def export_png(self, path: str | os.PathLike, key: str | None = None) -> None:
+    def export_png(self, path: str | os.PathLike[str], key: str | None = None) -> None:
         """The plots (or the plot ``key``) as they are on screen, as a PNG picture."""
         if key is None:
             image = self.graphics.grab()
@@ -314,7 +351,7 @@ class SeriesPlots(QWidget):
             raise OSError(f"cannot draw the picture for {path}")
         write_atomic(path, data)
 
-    def export_csv(self, path: str | os.PathLike, key: str | None = None) -> None:
+    def export_csv(self, path: str | os.PathLike[str], key: str | None = None) -> None:
         """The curves' data as CSV: one time column, then one column per curve (its name carries its unit).
 
         Curves over different times (a comparison of runs) get their own time column each.
@@ -342,7 +379,7 @@ class SeriesPlots(QWidget):
                 writer.writerow(row)
 
 
-def _num(value) -> str:
+def _num(value: float) -> str:
     value = float(value)
     if not math.isfinite(value):
         return ""
@@ -368,7 +405,7 @@ THERMAL_PLOTS = [
 class ThermalSeries:
     """The room series of a running thermal run, growing as frames arrive (preallocated: no copies per tick)."""
 
-    NAMES = [c.name for spec in THERMAL_PLOTS for c in spec.curves]
+    NAMES: ClassVar[list[str]] = [c.name for spec in THERMAL_PLOTS for c in spec.curves]
 
     def __init__(self, capacity: int) -> None:
         self.n = 0
@@ -423,15 +460,17 @@ class ThermalPlots(SeriesPlots):
         self._drawn = 0
         self._y = {}
         self.clear_data()
+        self.set_waiting("")
         self.set_plot_visible("step", training)
         self.auto_range()
         self.set_time_span(duration_s)
 
     def clear(self) -> None:
-        """No run any more (another design): empty curves."""
+        """No run on the curves (a new one starts, or another design is open): empty curves."""
         self.series = None
         self._drawn = 0
         self.clear_data()
+        self.set_waiting("")
         self.note.setText("")
 
     def append(self, times: np.ndarray, room: dict[str, np.ndarray]) -> None:

@@ -23,6 +23,7 @@ worker refused, before any engine ran, its field marked the same way.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -47,7 +48,8 @@ from PySide6.QtWidgets import (
 )
 
 from ... import units
-from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob, Timing
+from ...jobs.live import CommJob, Job, LiveUpdate, Outcome, ThermalJob
+from ...jobs.timeleft import TimeLeft
 from ...jobs.training import TrainingJob
 from ...sim.collectives import ALGORITHMS, COLLECTIVES, SCOPE_HELP
 from ...sim.results import ThermalResult
@@ -73,6 +75,7 @@ class RunPanel(QWidget):
         self.dialogs = dialogs or Dialogs()
         self.state = "idle"
         self._marked: list[QWidget] = []
+        self.time_left = TimeLeft()
 
         self.scenario = QComboBox()
         self.scenario.setObjectName("scenarioCombo")
@@ -229,7 +232,8 @@ class RunPanel(QWidget):
         self.collective.setObjectName("collectiveCombo")
         for key in COLLECTIVES:
             self.collective.addItem(COLLECTIVE_TITLES[key], key)
-        self.size = self._edit("sizeEdit", "1GiB", "S, the whole buffer (the vector reduced, the gathered result, ...)")
+        self.size_edit = self._edit("sizeEdit", "1GiB",
+                                    "S, the whole buffer (the vector reduced, the gathered result, ...)")
         self.algorithm = self._algorithm_combo("algorithmCombo")
         self.scope = QComboBox()
         self.scope.setObjectName("scopeCombo")
@@ -242,7 +246,7 @@ class RunPanel(QWidget):
         self.latency = QCheckBox("Count link latency and message overheads")
         self.latency.setChecked(True)
         form.addRow("Collective", self.collective)
-        form.addRow("Size", self.size)
+        form.addRow("Size", self.size_edit)
         form.addRow("Algorithm", self.algorithm)
         form.addRow("Scope", self.scope)
         form.addRow("Chunks", self.chunks)
@@ -298,7 +302,8 @@ class RunPanel(QWidget):
         self.start_hour.setEnabled(kind in ("daily", "csv"))
 
     def _browse_trace(self) -> None:
-        path = self.dialogs.open_data_file(self, "Utilization trace", str(Path.home()), "CSV files (*.csv);;All files (*)")
+        path = self.dialogs.open_data_file(self, "Utilization trace", str(Path.home()),
+                                           "CSV files (*.csv);;All files (*)")
         if path:
             self.trace_path.setText(path)
             self.trace_radio.setChecked(True)
@@ -325,13 +330,15 @@ class RunPanel(QWidget):
         if key == "model":
             return self.training_form.job()
         if key == "comm":
-            return CommJob(collective=self.collective.currentData(), size_bytes=self._quantity(self.size, "Size", "B"),
+            size_bytes = self._quantity(self.size_edit, "Size", "B")
+            return CommJob(collective=self.collective.currentData(), size_bytes=size_bytes,
                            algorithm=self.algorithm.currentData(), scope=self.scope.currentText().strip() or "room",
                            chunks=self.chunks.value(), latency=self.latency.isChecked())
         duration = self._quantity(self.duration, "Duration", "s")
         dt = self._quantity(self.dt, "Time step", "s")
         flow = self._quantity(self.flow, "Coolant flow", "%")
         try:
+            workload: TrainingStep | UtilizationTrace | ConstantLoad
             if key == "train":
                 workload = TrainingStep(
                     flops_per_chip=self._quantity(self.step_flops, "FLOPs per chip", "FLOP"),
@@ -432,6 +439,7 @@ class RunPanel(QWidget):
             self.set_keepable(False)
 
     def started(self, job: Job) -> None:
+        self.time_left = TimeLeft()
         self.progress.setValue(0)
         self.progress.setFormat("%p %")
         self.progress_label.setText(f"Starting: {job.describe()}")
@@ -441,16 +449,20 @@ class RunPanel(QWidget):
     def show_progress(self, update: LiveUpdate) -> None:
         """The progress bar and the line under it: what runs, how far, how long until done."""
         if update.duration_s > 0:
-            fraction = update.time_s / update.duration_s if update.phase.startswith("Simulating power") else update.fraction
+            simulating = update.phase.startswith("Simulating power")
+            fraction = update.time_s / update.duration_s if simulating else update.fraction
         else:
             fraction = update.fraction
-        self.progress.setValue(int(round(fraction * 1000)))
-        timing = Timing.of(update.phase_started, update.fraction)
+        self.progress.setValue(round(fraction * 1000))
+        self.time_left.update(update.phase, update.fraction, update.fraction_at)
+        left = self.time_left.left(time.monotonic())
         bits = [update.phase]
         if update.duration_s > 0 and update.phase.startswith("Simulating power"):
             bits.append(f"{units.format(update.time_s, 's')} of {units.format(update.duration_s, 's')} simulated")
-        if timing.left_s is not None and update.fraction < 1:
-            bits.append(f"about {_wall(timing.left_s)} left")
+        if update.fraction < 1:
+            # Per phase: a training run's steps cannot be timed before its collective is done.
+            what = " of the collective" if update.phase.startswith("Communication time") else ""
+            bits.append(f"about {_wall(left)} left{what}" if left is not None else "time left not known yet")
         prefix = "Paused. " if self.state == "paused" else ""
         self.progress_label.setText(prefix + " · ".join(bits))
 
@@ -458,8 +470,9 @@ class RunPanel(QWidget):
         self.set_state("idle")
         # A finished run can be kept, and a thermal run stopped part way (its record says so); a
         # collective stopped part way cannot: its figures would be those of a collective that never ended.
-        keepable = outcome.result is not None and (outcome.status == "finished" or (
-            outcome.status == "stopped" and isinstance(outcome.result, ThermalResult) and outcome.result.steps_done > 0))
+        stopped_thermal = (outcome.status == "stopped" and isinstance(outcome.result, ThermalResult)
+                           and outcome.result.steps_done > 0)
+        keepable = outcome.result is not None and (outcome.status == "finished" or stopped_thermal)
         if outcome.status == "finished":
             self.progress.setValue(1000)
             self.progress_label.setText(f"Finished in {_wall(outcome.wall_s)}: {outcome.job.describe()}")

@@ -24,6 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from ...jobs.live import CommTimeCache, Control, Job, LiveBuffer, Outcome, execute
+from ...model.design import Design
 from ..project.document import DesignDocument
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ STOP_GRACE_MS = 150  # a stopped run whose engine has not come back by then is e
 class SimulationWorker(QObject):
     sigDone = Signal(int, object)  # fires once, from the worker's thread, when the job ended; run number, Outcome
 
-    def __init__(self, number: int, job: Job, design, revision: int, buffer: LiveBuffer, control: Control,
+    def __init__(self, number: int, job: Job, design: Design, revision: int, buffer: LiveBuffer, control: Control,
                  cache: CommTimeCache) -> None:
         super().__init__()  # no parent: it moves to a thread of its own
         self.number = number

@@ -101,7 +101,7 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     window, panel = cabinet_window, cabinet_window.live.panel
     panel.set_scenario("comm")
     panel.collective.setCurrentIndex(panel.collective.findData("allreduce"))
-    type_into(qtbot, panel.size, "256MiB")
+    type_into(qtbot, panel.size_edit, "256MiB")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("ring"))
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
@@ -113,7 +113,7 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
     # Every link of the 10x30 chip grid is drawn in one of the colour batches (a ring leaves some idle).
     drawn = sum(len(item.xData) for item in link_map.batches if item.xData is not None) // 2
     assert drawn == int(link_map._on_grid.sum()) > 0
-    t, delivered = link_map.timeline.data("delivered_fraction")
+    _t, delivered = link_map.timeline.data("delivered_fraction")
     assert delivered[-1] == pytest.approx(1.0) and np.all(np.diff(delivered) >= -1e-12)
     assert link_map.timeline.data("chips_done_fraction")[1][-1] == pytest.approx(1.0)
     # The cabinet and its 12 tiles are outlined and named; the tiles' names once they are wide enough.
@@ -186,7 +186,7 @@ def test_stop_during_a_collective_ends_it(qtbot, make_window, exapod):
     panel, controller = window.live.panel, window.live.controller
     panel.set_scenario("comm")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("hierarchical"))
-    type_into(qtbot, panel.size, "2GB")
+    type_into(qtbot, panel.size_edit, "2GB")
     progress = []
     controller.sigUpdate.connect(lambda u: progress.append(u.fraction))
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
@@ -351,7 +351,7 @@ def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
     where = window.view.mapFromScene(window.scene.rect_of(hot[12]).center())
     qtbot.mouseMove(window.view.viewport(), where)
     tj = float(state["chip_tj_c"][index.position("chip", hot[12])])
-    qtbot.waitUntil(lambda: overlay.hover.isVisible())
+    qtbot.waitUntil(overlay.hover.isVisible)
     assert overlay.hover.text().startswith("room.cabinet[0,0].tile[1,2].chip[2,2]")
     assert f"junction {units.format(tj, 'C')}" in overlay.hover.text()
     assert units.format(tj, "C") in window.statusBar().currentMessage()
@@ -480,21 +480,25 @@ def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet
 
     runs.select([0, 1])
     qtbot.mouseClick(runs.compare_button, Qt.LeftButton)
-    figures = {runs.table.item(r, 0).data(Qt.UserRole): (runs.table.item(r, 1).text(), runs.table.item(r, 2).text())
-               for r in range(runs.table.rowCount())}
+    dialog = runs.comparison
+    assert dialog is not None and dialog.isVisible()
+    table = dialog.table
+    figures = {table.item(r, 0).data(Qt.UserRole): (table.item(r, 1).text(), table.item(r, 2).text())
+               for r in range(table.rowCount())}
     first, second = reopened.document.design.runs
     it_a, it_b = first.key_figures["it_power_w"], second.key_figures["it_power_w"]
     assert figures["it_power_w"] == (units.format(it_a, "W"), units.format(it_b, "W")) and it_b > it_a
     for tag, run in (("A", first), ("B", second)):
-        t, y = runs.plots.data(f"{tag}:tj_max_c")
+        t, y = dialog.plots.data(f"{tag}:tj_max_c")
         np.testing.assert_allclose(np.column_stack([t, y]), np.asarray(run.series["tj_max_c"]))
-    assert runs.plots.curve_specs["B:tj_max_c"][0].dashed and not runs.plots.curve_specs["A:tj_max_c"][0].dashed
+    assert dialog.plots.curve_specs["B:tj_max_c"][0].dashed and not dialog.plots.curve_specs["A:tj_max_c"][0].dashed
+    dialog.close()
 
     # Removing a run is undoable too.
     runs.select([0])
     qtbot.mouseClick(runs.remove_button, Qt.LeftButton)
     assert [r.label for r in reopened.document.design.runs] == [second.label]
-    assert runs.tree.topLevelItemCount() == 1 and runs.compared is None
+    assert runs.tree.topLevelItemCount() == 1
     reopened.document.undo_stack.undo()
     assert runs.tree.topLevelItemCount() == 2
 
@@ -530,7 +534,7 @@ def test_the_gradient_collective_is_computed_once_per_design_revision(qtbot, cab
     first = run_from_panel(qtbot, window)
     assert first.status == "finished" and calls == [("allreduce", 2e9, "2d")]
     assert first.result.comm["source"] == "comm-engine" and len(controller.cache) == 1
-    t, step = window.live.thermal_plots.data("step_time_s")
+    _t, step = window.live.thermal_plots.data("step_time_s")
     assert window.live.thermal_plots.plots["step"].isVisible() and step[-1] > first.result.comm["time_s"]
     second = run_from_panel(qtbot, window)
     assert len(calls) == 1 and len(controller.cache) == 1
