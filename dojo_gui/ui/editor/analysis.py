@@ -51,6 +51,8 @@ class Analyzer(QObject):
         self._bridge = _Bridge(self)
         self._bridge.done.connect(self._on_done)
         self._running = False
+        self._running_key: tuple[object, int] | None = None  # the design and revision the running check is of
+        self._latest_key: tuple[object, int] | None = None  # and those of ``latest``
         self._stopped = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -62,10 +64,19 @@ class Analyzer(QObject):
         """Check again after the user paused for ``delay_ms`` (each change restarts the wait)."""
         if self._stopped:
             return
-        current = self.latest is not None and self.latest.revision == self.document.design.revision
-        if current and not self._running:
-            return  # nothing changed since the last check
+        if self._checked_or_checking():
+            return  # nothing changed since the last check, or the check under way is of this revision
         self._timer.start()
+
+    def _checked_or_checking(self) -> bool:
+        if self._running:
+            return self._running_key == self._key()
+        return self.latest is not None and self._latest_key == self._key()
+
+    def _key(self) -> tuple[object, int]:
+        """What a check is of: the design (another one after File > Open or New) at its revision."""
+        design = self.document.design
+        return design, design.revision
 
     def run_now(self) -> None:
         self._timer.stop()
@@ -79,10 +90,14 @@ class Analyzer(QObject):
         if self._stopped:
             return
         if self._running:
-            self._timer.start()  # one at a time: try again once the current one is back
+            if self._running_key != self._key():
+                self._timer.start()  # one at a time: try again once the current one is back
             return
+        if self._checked_or_checking():
+            return  # a late request (the start's, say) for a revision already checked
         design = self.document.design
         revision = design.revision
+        self._running_key = self._key()
         snapshot = design.copy()  # specs are immutable; the tree is copied, so the worker never sees an edit
         self._running = True
         self.sigBusy.emit(True)
@@ -104,20 +119,20 @@ class Analyzer(QObject):
             failed = [Finding("error", "internal", (), f"the design rules failed: {result!r}")]
             result = Analysis(self.document.design.revision, failed, {}, groups=group_findings(failed))
         assert isinstance(result, Analysis)
-        if result.revision != self.document.design.revision:
-            self.schedule()  # the design moved on while we checked
+        if self._running_key != self._key():
+            self.schedule()  # the design moved on (or was replaced) while we checked
             return
-        self.latest = result
+        self.latest, self._latest_key = result, self._running_key
         self.sigBusy.emit(False)
         self.sigReady.emit(result)
 
     def wait(self, timeout_s: float = 30.0) -> Analysis | None:
         """Block (processing events) until the analysis of the current revision is in; for tests and scripts."""
         deadline = time.monotonic() + timeout_s
-        if not self.busy and (self.latest is None or self.latest.revision != self.document.design.revision):
+        if not self.busy and (self.latest is None or self._latest_key != self._key()):
             self.run_now()
         while time.monotonic() < deadline:
-            if self.latest is not None and self.latest.revision == self.document.design.revision and not self.busy:
+            if self.latest is not None and self._latest_key == self._key() and not self.busy:
                 return self.latest
             if self._timer.isActive() and not self._running:
                 self.run_now()

@@ -50,6 +50,21 @@ def test_a_burst_of_edits_is_checked_once_after_the_pause(qtbot, window):
     assert seen == [window.document.design.revision]
 
 
+def test_a_late_request_for_the_revision_being_checked_checks_nothing_more(qtbot, window):
+    """The start's own request (a timer) may land while the check of an edit runs: one check, one result."""
+    window.analyzer.wait()
+    seen = []
+    window.analyzer.sigReady.connect(lambda a: seen.append(a.revision))
+    window.document.rename(((0, 0),), "Cab X")
+    window.analyzer.run_now()
+    window.analyzer.schedule()  # arrives while that check runs
+    window.analyzer.wait()
+    qtbot.wait(400)  # longer than the analyzer's pause
+    window.analyzer.schedule()  # and once it is done
+    qtbot.wait(400)
+    assert seen == [window.document.design.revision]
+
+
 def test_spec_findings_open_the_spec(qtbot, window):
     window.document.edit_figure("dojo-d1", "idle_w", "500 W")  # idle above the TDP: a spec finding
     window.analyzer.wait()
