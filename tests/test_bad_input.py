@@ -258,6 +258,7 @@ def test_a_grid_of_ten_billion_chips_is_refused_with_the_count_and_the_limit(cap
     assert f"100,000,000,000,000 chips, over the limit of {limits.CHIPS.normal:,}" in err
 
 
+@pytest.mark.slow  # builds a design over the normal limit: ~7 s
 def test_allow_large_raises_a_limit_deliberately(capsys, tmp_path):
     out = tmp_path / "g.dojo"
     argv = ["new", "grid", "--chip", "dojo-d1", "--tile", "20x20", "--cabinet", "30x30", "--room", "1x1", "-o", out,

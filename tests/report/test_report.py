@@ -216,6 +216,7 @@ def test_an_over_budget_part_is_flagged(qapp, exapod, tmp_path, read_html):
     assert 'class="bad"' in html.read_text()
 
 
+@pytest.mark.slow  # every example's PDF: ~4 s
 def test_report_of_every_example_is_written(qapp, tmp_path):
     from dojo_gui.io.catalog import example_path
     from dojo_gui.io.project import load

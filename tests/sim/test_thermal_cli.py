@@ -100,6 +100,7 @@ def test_a_bad_trace_line_is_named(capsys, tmp_path):
     assert code == 2 and f"{trace}:3, column 2" in err
 
 
+@pytest.mark.slow  # minutes of simulated time on a terminal: ~3 s
 def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
@@ -121,6 +122,7 @@ def test_progress_bar_on_a_terminal_only(capsys, monkeypatch):
     assert plain.getvalue() == ""
 
 
+@pytest.mark.slow  # a child process interrupted: ~3 s
 def test_ctrl_c_stops_cleanly_with_what_was_computed():
     """A real SIGINT to a real process, its stderr a terminal so the progress bar tells us it is running."""
     master, slave = pty.openpty()

@@ -63,13 +63,19 @@ class ScriptedDialogs(WindowDialogs):
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path, catalog):
-    """Build main windows on a design; each shares the test's private data folder."""
+def make_window(qtbot, tmp_path, catalog, monkeypatch):
+    """Build main windows on a design; each shares the test's private data folder.
+
+    The simulation's panels are built when the test first asks for ``window.live`` (they cost half a
+    second a window); ``panels_after_first_frame=True`` builds them as the app does, right after the
+    first frame, and waits for them."""
     from dojo_gui.ui.shell.mainwindow import MainWindow
 
     made = []
 
-    def make(design=None, *, file_path=None, origin="test design", show=True, size=(1400, 860)):
+    def make(design=None, *, file_path=None, origin="test design", show=True, size=(1400, 860),
+             panels_after_first_frame=False):
+        monkeypatch.setattr(MainWindow, "build_later_panels", panels_after_first_frame)
         dialogs = ScriptedDialogs()
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
         window = MainWindow(design, file_path=file_path, origin=origin, catalog=catalog, dialogs=dialogs,
@@ -80,7 +86,8 @@ def make_window(qtbot, tmp_path, catalog):
         if show:
             window.show()
             qtbot.waitExposed(window)
-            qtbot.waitUntil(lambda: window._live is not None, timeout=30000)  # built right after the first frame
+            if panels_after_first_frame:
+                qtbot.waitUntil(lambda: window._live is not None, timeout=30000)
         made.append(window)
         return window
 
@@ -88,7 +95,8 @@ def make_window(qtbot, tmp_path, catalog):
     for window in made:
         window.document.undo_stack.setClean()  # no save question at teardown
         window.analyzer.shutdown()
-        window.live.shutdown()  # no simulation thread outlives its test
+        if window._live is not None:
+            window._live.shutdown()  # no simulation thread outlives its test
 
 
 @pytest.fixture

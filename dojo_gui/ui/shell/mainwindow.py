@@ -73,6 +73,10 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    # Whether the simulation's panels are built right after the first frame (else on first use of ``live``):
+    # tests of the editor alone turn it off, the panels cost half a second a window.
+    build_later_panels = True
+
     def __init__(self, design: Design | None = None, *, file_path: str | os.PathLike[str] | None = None,
                  origin: str = "", catalog: dict[str, AnySpec] | None = None, dialogs: WindowDialogs | None = None,
                  autosaves: Autosaves | None = None, recent: RecentFiles | None = None,
@@ -156,7 +160,8 @@ class MainWindow(QMainWindow):
 
         # The first frame comes before anything else: the design is checked once it is on screen.
         self.view.sigFirstFrame.connect(self.analyzer.schedule)
-        self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, self._build_later_panels))
+        if self.build_later_panels:
+            self.view.sigFirstFrame.connect(lambda: QTimer.singleShot(0, self, self._build_later_panels))
         QTimer.singleShot(1000, self.analyzer, self.analyzer.schedule)  # and in any case soon, even if never shown
         self.view.fit_all()  # and the view keeps it fitted while the window takes its size
         self.setAcceptDrops(True)  # a project file dropped from a file manager opens here
