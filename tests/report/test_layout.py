@@ -57,10 +57,6 @@ def _comm_run(time_s: float) -> dict:
             "series": {"link_utilization_mean_fraction": np.c_[t, 0.3 + 0.1 * np.sin(t / time_s * 20)].tolist()}}
 
 
-# Both tests read the same printed reports: on one worker they are printed once.
-pytestmark = pytest.mark.xdist_group("report-layout")
-
-
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, catalog):
     from dojo_gui.model.templates import TEMPLATES
