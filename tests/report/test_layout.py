@@ -27,8 +27,11 @@ from dojo_gui.model.runs import parse_run
 from dojo_gui.report.output import write_pdf
 from dojo_gui.report.sections import ReportContext, build_report
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-                                reason="needs poppler-utils (scripts/system-deps.sh test installs it)")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+                       reason="needs poppler-utils (scripts/system-deps.sh test installs it)"),
+    pytest.mark.slow,  # two reports printed and rendered to images: ~9 s
+]
 
 DPI = 96  # the layout's px: one image pixel each
 RULE_RGB = np.array([0xB8, 0xC2, 0xCC])  # the table borders' colour (document.py's CSS and Qt attributes)

@@ -1,3 +1,4 @@
+import pytest
 """The outline mirrors the design through the document's signals, without resetting, and selects in step."""
 
 from PySide6.QtCore import QItemSelectionModel
@@ -8,6 +9,7 @@ def labels(model, parent):
     return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
 
 
+@pytest.mark.slow  # Qt's model tester on every change of the ExaPOD: ~4 s
 def test_the_outline_follows_edits(window):
     model = window.outline.model
     tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)

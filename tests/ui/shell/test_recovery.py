@@ -111,6 +111,7 @@ def test_quitting_without_choosing_keeps_the_autosave_and_editing_never_overwrit
     assert Autosaves(data_home).all() == []
 
 
+@pytest.mark.slow  # three starts of the app: ~3 s
 def test_any_start_offers_every_autosave_newer_than_its_file(start, scripted_dialogs, tmp_path, catalog, data_home):
     first, _ = project_with_a_crash(tmp_path, catalog, data_home, name="first.dojo")
     second, _ = project_with_a_crash(tmp_path, catalog, data_home, name="second.dojo")
@@ -226,6 +227,7 @@ START_AND_RECOVER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a child process killed and a second start: ~3 s
 def test_after_kill_9_starting_with_the_file_again_offers_and_restores_the_edit(tmp_path, catalog):
     path = tmp_path / "work.dojo"
     save(TEMPLATES["dojo-cabinet"].make(catalog), path)

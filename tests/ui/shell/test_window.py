@@ -1,3 +1,4 @@
+import pytest
 """The window around the canvas: menus and shortcuts, the palette's search, overlays, starting the app."""
 
 from PySide6.QtCore import Qt
@@ -40,6 +41,7 @@ def test_the_simulation_comes_after_the_first_frame_and_keeps_its_place(qtbot, m
     assert again.docks["runs"].isHidden()
 
 
+@pytest.mark.slow  # two windows with every panel: ~2 s
 def test_a_second_start_finds_every_dock_where_the_first_left_it(qtbot, make_window, exapod):
     """The state a window leaves (the simulation tabbed with the inspector, the sweeps open) is the next
     window's: its later-built panels fill the docks the saved state placed (Qt 6.11 crashed placing them)."""
@@ -128,6 +130,7 @@ def test_overlays_recolour_the_canvas_through_a_colour_provider(window):
     assert next(b for b in item.drawing.chips).fill.name() == spec_colour(d1).name()
 
 
+@pytest.mark.slow  # a start of the app on the ExaPOD: ~4 s
 def test_starting_on_a_broken_file_shows_the_error_and_opens_the_example(qtbot, tmp_path, scripted_dialogs):
     from dojo_gui.ui.shell.app import open_windows
 

@@ -181,6 +181,7 @@ def test_stop_ends_a_long_run_with_what_was_computed(qtbot, cabinet_window, monk
     assert "Stopped" in panel.progress_label.text()
 
 
+@pytest.mark.slow  # waits out a collective's setup: ~2 s
 def test_stop_during_a_collective_ends_it(qtbot, make_window, exapod):
     window = make_window(exapod)  # the hierarchical all-reduce on 3,000 chips takes tens of seconds
     panel, controller = window.live.panel, window.live.controller
@@ -447,6 +448,7 @@ def test_the_link_map_exports_every_link_and_reads_the_chip_under_the_pointer(qt
 
 
 # --------------------------------------------------------------------------- runs kept with the project
+@pytest.mark.slow  # two runs, a save and a reopen: ~3 s
 def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet_window, make_window, tmp_path):
     from dojo_gui.io.project import load
 
