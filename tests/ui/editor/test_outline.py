@@ -1,6 +1,6 @@
-import pytest
 """The outline mirrors the design through the document's signals, without resetting, and selects in step."""
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtTest import QAbstractItemModelTester
 

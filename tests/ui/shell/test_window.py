@@ -1,6 +1,6 @@
-import pytest
 """The window around the canvas: menus and shortcuts, the palette's search, overlays, starting the app."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget
