@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.later_docks = {name: self._dock(title, name, None, area) for name, title, area in LATER_DOCKS}
         for dock in self.later_docks.values():
             dock.hide()
+        self.later_docks["sweepsDock"].visibilityChanged.connect(self._on_sweeps_dock_visible)
         self._live: LiveSimulation | None = None  # built once the canvas is on screen (see live)
 
         self.palette_panel.sigSpecActivated.connect(self.inspector.show_spec)
@@ -168,10 +169,14 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- building
     def _build_later_panels(self) -> None:
-        """The simulation's panels, and the sweeps' if the saved state shows their dock."""
-        self.live  # noqa: B018 (built on access)
-        if self.later_docks["sweepsDock"].isVisible():
-            self.sweeps.panel  # noqa: B018
+        """The simulation's panels (built on access)."""
+        self.live  # noqa: B018
+
+    def _on_sweeps_dock_visible(self, visible: bool) -> None:
+        """The Sweeps dock came into view (the saved state had it open, or its tab was picked): its panel,
+        built once the event that showed it is over."""
+        if visible and self.sweeps.dock is None:
+            QTimer.singleShot(0, self, lambda: self.sweeps.panel)
 
     @property
     def live(self) -> LiveSimulation:

@@ -57,6 +57,19 @@ def test_a_second_start_finds_every_dock_where_the_first_left_it(qtbot, make_win
     assert [d.objectName() for d in again.findChildren(QDockWidget)].count("sweepsDock") == 1
 
 
+def test_a_sweeps_tab_left_behind_another_gets_its_panel_when_picked(qtbot, make_window, exapod):
+    window = make_window(exapod, panels_after_first_frame=True)
+    window.sweeps.show()
+    window.docks["findings"].raise_()  # the sweeps' tab behind the findings'
+    window.save_settings()
+    again = make_window(exapod, panels_after_first_frame=True)
+    qtbot.wait(100)
+    assert again.sweeps.dock is None  # not built while nobody looks at it
+    again.later_docks["sweepsDock"].raise_()  # its tab picked
+    qtbot.waitUntil(lambda: again.sweeps.dock is not None)
+    assert again.sweeps.dock.widget() is again.sweeps.panel
+
+
 def test_menus_have_the_standard_actions_and_shortcuts(window):
     window.live  # noqa: B018 (the Simulate menu comes with the simulation's panels)
     assert menu_titles(window) == ["File", "Edit", "View", "Simulate", "Help"]
