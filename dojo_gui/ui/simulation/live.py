@@ -193,6 +193,7 @@ class LiveSimulation(QObject):
         # What the last run left is not this run's: the views this run fills are cleared now, not at its first frame.
         self.runs.view.release_canvas()
         self.overlay.show_live()
+        self.overlay.clear()  # the canvas's colours too: the last run's temperatures and link loads
         computes_collective = isinstance(job, CommJob) or getattr(job, "training", None) is not None
         if not isinstance(job, CommJob):
             self.thermal_plots.clear()

@@ -87,12 +87,15 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
     monkeypatch.setattr(comm, "simulate_collective", slow_collective)
     training_step(qtbot, live.panel)
     at_start = []
+    assert live.overlay.link_values  # the canvas shows the last run's link loads
     live.controller.sigStarted.connect(lambda _job: at_start.append(
-        (len(live.thermal_plots.data("tj_max_c")[0]), live.link_map.result, live.thermal_plots.waiting.text())))
+        (len(live.thermal_plots.data("tj_max_c")[0]), live.link_map.result, live.thermal_plots.waiting.text(),
+         live.overlay.link_values, live.overlay.state)))
     qtbot.mouseClick(live.panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(at_start))
-    points, links, waiting = at_start[0]
+    points, links, waiting, canvas_links, canvas_state = at_start[0]
     assert points == 0 and links is None and waiting.startswith("Starting: ")
+    assert not canvas_links and canvas_state is None  # nor does the canvas keep the last run's colours
     # While the collective is computed, the plots and the link map say so, and how far it is.
     qtbot.waitUntil(lambda: "25 %" in live.thermal_plots.waiting.text(), timeout=RUN_TIMEOUT_MS)
     assert live.thermal_plots.waiting.isVisible() or not live.thermal_plots.isVisible()
