@@ -7,7 +7,9 @@
   temperature, the values of the chip under the pointer;
 - live-links.png: the gradient all-reduce (2d) on the fabric: every link by its
   utilization, the collective over time, the canvas coloured by each chip's busiest link;
-- live-runs.png: two kept runs compared, curves overlaid and figures side by side.
+- live-runs.png: a kept run shown on its own (its plots, the canvas at its end);
+- live-compare.png: two kept runs compared in their window: what changed between the designs, the figures
+  side by side with the difference, the curves overlaid.
 
 Offscreen, with private settings, so the pictures do not depend on the machine.
 """
@@ -116,10 +118,16 @@ def main() -> int:
     panel.keep_label.setText("training, 4 h, hot afternoon, every D1 at 400 W")
     panel.keep_button.click()
     live.docks["runs"].raise_()
-    live.runs.select([0, 1])
-    live.runs.compare_selected()
+    hot, cool = len(document.design.runs) - 2, len(document.design.runs) - 1  # after the example's own runs
+    live.runs.select([hot])  # one kept run, shown on its own: its plots and the canvas at its end
     settle()
     shot("live-runs.png")
+    comparison = live.runs.compare(hot, cool)  # the two side by side, in a window of their own
+    settle()
+    path = out / "live-compare.png"
+    if not comparison.grab().save(str(path)):
+        raise SystemExit(f"cannot write {path}")
+    shots.append(path)
 
     for path in shots:
         print(path)
