@@ -78,6 +78,7 @@ problems = st.integers(1, 8).flatmap(lambda n_links: st.tuples(
     st.lists(st.sets(st.integers(0, n_links - 1), min_size=1, max_size=n_links), min_size=1, max_size=25)))
 
 
+@pytest.mark.slow  # hypothesis: ~2 s
 @settings(max_examples=300, deadline=None)
 @given(problems)
 def test_max_min_properties_on_random_problems(problem):
@@ -104,6 +105,7 @@ segment_problems = st.integers(1, 30).flatmap(lambda n_places: st.tuples(
              min_size=1, max_size=20)))
 
 
+@pytest.mark.slow  # hypothesis: ~2.5 s
 @settings(max_examples=300, deadline=None)
 @given(segment_problems)
 def test_segments_give_the_rates_of_the_links_they_cover(problem):

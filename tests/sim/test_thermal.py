@@ -40,6 +40,7 @@ def fixed_comm(seconds):
 
 
 # --------------------------------------------------------------------------- throttling
+@pytest.mark.slow  # ~2.5 s
 def test_throttling_lowers_power_and_lengthens_the_step(small_pod, every_step):
     d1 = small_pod.specs["dojo-d1"]
     scenario = Scenario(TrainingStep(**TRAIN), duration_s=300, dt_s=0.05)  # from idle, heating up
@@ -172,6 +173,7 @@ def test_training_needs_the_number_format_the_chips_have(small_pod):
 
 
 # --------------------------------------------------------------------------- settling, chunks, cancelling
+@pytest.mark.slow  # two long runs per case: ~4 s
 @pytest.mark.parametrize("ambient", [None, Ambient.parse_curve("daily:5C,40C", start_hour=10)])
 def test_skipping_settled_steps_gives_the_same_answer(small_pod, ambient):
     scenario = Scenario(ConstantLoad(0.9), duration_s=3600, dt_s=0.5, ambient=ambient)
@@ -248,6 +250,7 @@ def test_state_gives_live_copies(small_pod):
 
 
 # --------------------------------------------------------------------------- results
+@pytest.mark.slow  # ~2 s
 def test_long_runs_stay_small_and_energy_from_series_is_exact(small_pod):
     plan = RecordPlan(room_points=100, part_points=20)
     r = ThermalRun(small_pod, Scenario(TrainingStep(**TRAIN), duration_s=2000, dt_s=0.1), record=plan,
