@@ -194,6 +194,7 @@ class LiveSimulation(QObject):
         self.runs.view.release_canvas()
         self.overlay.show_live()
         self.overlay.clear()  # the canvas's colours too: the last run's temperatures and link loads
+        self.overlay.set_computing(job.describe())
         computes_collective = isinstance(job, CommJob) or getattr(job, "training", None) is not None
         if not isinstance(job, CommJob):
             self.thermal_plots.clear()
@@ -239,6 +240,7 @@ class LiveSimulation(QObject):
 
     def _on_ended(self, outcome: Outcome) -> None:
         self.panel.ended(outcome)
+        self.overlay.set_computing("")
         if self.thermal_plots.series is None and self.thermal_plots.waiting.text():
             self.thermal_plots.set_waiting(f"{outcome.status.capitalize()} before the first step: nothing to plot.")
         if self._collective_pending and outcome.links is None:

@@ -93,6 +93,7 @@ class LiveOverlay(QObject):
         view.verticalScrollBar().valueChanged.connect(lambda _v: self.hover.hide())
         self.caption = ""  # whose values show when they are not the live run's ("kept run 'soak' at 10 min")
         self._live: dict[str, object] | None = None  # the live run's values, put aside while a kept run's show
+        self.computing = ""  # the run under way, named by the legend while there are no values yet
 
     # ----------------------------------------------------------------- values in
     def begin_thermal(self, index: PartIndex, limits: dict[str, np.ndarray]) -> None:
@@ -263,6 +264,17 @@ class LiveOverlay(QObject):
     def _update_legend(self) -> None:
         self.sigLegendChanged.emit()
 
+    def set_computing(self, what: str) -> None:
+        """Name the run under way ("" once it ended): the legend says its values are coming."""
+        self.computing = what
+        if self.kind is not None:
+            self._update_legend()
+
+    def _no_values(self, how: str) -> str:
+        if self.computing:
+            return f"No values yet: {self.computing} is under way."
+        return f"No values yet: {how}."
+
     def legend(self) -> Legend | None:
         """What the live colours on show mean (None when no live overlay is shown)."""
         kind = self.kind
@@ -271,18 +283,18 @@ class LiveOverlay(QObject):
             note = f"Values of the {self.caption}."
         if kind == "temperature":
             if self.scale_c is None:
-                return Legend("Temperature", note="No values yet: run a thermal simulation.")
+                return Legend("Temperature", note=self._no_values("run a thermal simulation"))
             lo, hi = self.scale_c
             return Legend("Temperature: chip junction, tile coolant out, cabinet CDU return",
                           f"{lo:.0f} °C", f"{hi:.0f} °C (throttle limit)", note=note)
         if kind == "live-power":
             if self.state is None:
-                return Legend("Power", note="No values yet: run a thermal simulation.")
+                return Legend("Power", note=self._no_values("run a thermal simulation"))
             return Legend("Power against each part's limit (chip TDP, tile and cabinet budget)", "0 %", "110 %",
                           mark=(1.0 / 1.1, "100 %"), note=note)
         if kind == "links":
             if self.link_index is None:
-                return Legend("Link utilization", note="No values yet: run a collective or a training step.")
+                return Legend("Link utilization", note=self._no_values("run a collective or a training step"))
             return Legend(f"Busiest link per chip ({self.link_what}); tiles, cabinets: their chips' mean",
                           "0 %", "100 %", note=note)
         if kind == "plan":

@@ -96,6 +96,8 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
     points, links, waiting, canvas_links, canvas_state = at_start[0]
     assert points == 0 and links is None and waiting.startswith("Starting: ")
     assert not canvas_links and canvas_state is None  # nor does the canvas keep the last run's colours
+    window.set_overlay("links")
+    assert f"{live.controller.current.job.describe()} is under way" in live.overlay.legend().note
     # While the collective is computed, the plots and the link map say so, and how far it is.
     qtbot.waitUntil(lambda: "25 %" in live.thermal_plots.waiting.text(), timeout=RUN_TIMEOUT_MS)
     assert live.thermal_plots.waiting.isVisible() or not live.thermal_plots.isVisible()
