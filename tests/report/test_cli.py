@@ -86,6 +86,7 @@ def test_export_results_csv(capsys, tmp_path, make_comm, make_thermal):
     assert (tmp_path / "res.csv").read_text().startswith("run,kind,label,finished,figure,value,unit\n1,comm,")
 
 
+@pytest.mark.slow  # a fresh process: ~2 s
 def test_report_runs_headless_in_a_fresh_process(tmp_path):
     """No display and no QT_QPA_PLATFORM: the command picks the offscreen platform itself."""
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}

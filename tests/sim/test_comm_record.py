@@ -55,6 +55,7 @@ def test_the_record_has_the_figures_series_and_bottlenecks(catalog):
     assert table.rows[0][3] == r.link_utilization[r.bottleneck_links[0]]
 
 
+@pytest.mark.slow  # ~2 s
 def test_long_timelines_are_merged_to_the_points_asked_for(catalog):
     f = Fabric.from_design(TEMPLATES["dojo-tile"].make(catalog))
     r = simulate_collective(f, "allreduce", S, "direct")  # on a mesh, direct's transfers share links

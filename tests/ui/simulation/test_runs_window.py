@@ -216,6 +216,7 @@ def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_a
     assert timeline.crosshair_t == x[0]
 
 
+@pytest.mark.slow  # a run, then the pointer: up to 5 s
 def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
     soak(qtbot, live.panel, "80%", "1min", "1s")

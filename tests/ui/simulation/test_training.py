@@ -51,6 +51,7 @@ def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
     return ended.args[0]
 
 
+@pytest.mark.slow  # a plan search and its run: ~2.5 s
 def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(qtbot, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
     fill_training_form(qtbot, panel)
@@ -198,6 +199,7 @@ def test_stop_ends_a_search_at_once(qtbot, make_window, exapod):
     assert not panel.keep_button.isEnabled() and "Stopped" in panel.progress_label.text()
 
 
+@pytest.mark.slow  # a training run: ~2 s
 def test_editing_the_design_marks_the_training_results_stale(qtbot, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
     fill_training_form(qtbot, panel)
