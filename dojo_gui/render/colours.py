@@ -147,20 +147,24 @@ class ArrayColours:
         self._codes: dict[str, np.ndarray] = {}
 
     def codes(self, level: str) -> np.ndarray:
-        """The ramp step of every part of ``level`` (-1 for no value), in the index's order."""
+        """The code of every part of ``level`` (-1 for no value), in the index's order; computed once."""
         codes = self._codes.get(level)
         if codes is None:
             values = self.values.get(level)
             if values is None:
                 codes = np.full(len(self.index.paths.get(level, ())), -1, np.int16)
             else:
-                span = self.hi - self.lo
-                with np.errstate(invalid="ignore"):
-                    f = (values - self.lo) / span if span > 0 else np.zeros_like(values)
-                    k = np.rint(np.clip(f, 0.0, 1.0) * (self.steps - 1))
-                codes = np.where(np.isfinite(values), k, -1).astype(np.int16)
+                codes = self._codes_of(values)
             self._codes[level] = codes
         return codes
+
+    def _codes_of(self, values: np.ndarray) -> np.ndarray:
+        """The ramp step of each value (-1 where it is not finite)."""
+        span = self.hi - self.lo
+        with np.errstate(invalid="ignore"):
+            f = (values - self.lo) / span if span > 0 else np.zeros_like(values)
+            k = np.rint(np.clip(f, 0.0, 1.0) * (self.steps - 1))
+        return np.where(np.isfinite(values), k, -1).astype(np.int16)
 
     def colour_of(self, level: str, path: PartPath) -> QColor | None:
         i = self.index.position(level, path)
@@ -196,17 +200,10 @@ class CategoryColours(ArrayColours):
         self.table = list(table)
         self.table_rgb = np.array([[c.red(), c.green(), c.blue()] for c in self.table], np.int64).reshape(-1, 3)
 
-    def codes(self, level: str) -> np.ndarray:
-        codes = self._codes.get(level)
-        if codes is None:
-            values = self.values.get(level)
-            if values is None:
-                codes = np.full(len(self.index.paths.get(level, ())), -1, np.int16)
-            else:
-                known = np.isfinite(values) & (values >= 0) & (values < len(self.table))
-                codes = np.where(known, np.nan_to_num(values), -1).astype(np.int16)
-            self._codes[level] = codes
-        return codes
+    def _codes_of(self, values: np.ndarray) -> np.ndarray:
+        """The category of each value (-1 where it names none)."""
+        known = np.isfinite(values) & (values >= 0) & (values < len(self.table))
+        return np.where(known, np.nan_to_num(values), -1).astype(np.int16)
 
 
 def category_colour(k: int, shade: int = 0) -> QColor:

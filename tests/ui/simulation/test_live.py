@@ -22,15 +22,6 @@ from dojo_gui.ui.simulation import worker as worker_module
 RUN_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture
-def cabinet_window(make_window, catalog):
-    """A window on one Dojo cabinet (300 chips): small enough for quick runs."""
-    window = make_window(TEMPLATES["dojo-cabinet"].make(catalog))
-    window.live.docks["simulation"].raise_()
-    QApplication.processEvents()
-    return window
-
-
 def type_into(qtbot, edit, text: str) -> None:
     edit.selectAll()
     qtbot.keyClick(edit, Qt.Key_Delete)

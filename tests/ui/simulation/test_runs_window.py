@@ -12,18 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui import units
-from dojo_gui.model.templates import TEMPLATES
 
 RUN_TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def cabinet_window(make_window, catalog):
-    """A window on one Dojo cabinet (300 chips): small enough for quick runs."""
-    window = make_window(TEMPLATES["dojo-cabinet"].make(catalog))
-    window.live.docks["simulation"].raise_()
-    QApplication.processEvents()
-    return window
 
 
 def type_into(qtbot, edit, text: str) -> None:
