@@ -125,6 +125,8 @@ def candidate_plans(machine: Machine, model: TransformerModel, settings: Trainin
                                       if (model.layers // pp) % v == 0 and model.layers % pp == 0]
                     if "schedule" in fixed:
                         schedules = [s for s in schedules if s[0] == fixed["schedule"]]
+                    if "interleave" in fixed:
+                        schedules = [s for s in schedules if s[1] == fixed["interleave"]]
                     placements = PLACEMENTS if pp > 1 and dp > 1 else PLACEMENTS[1:]
                     if "placement" in fixed:
                         placements = (fixed["placement"],)
@@ -140,7 +142,7 @@ def search_plans(machine: Machine, model: TransformerModel, settings: TrainingSe
                  should_stop: Callable[[], bool] | None = None) -> SearchResult:
     """The fastest plan that fits, with the ranked table of what was tried (see the module notes).
 
-    ``fixed`` pins any of tp, pp, dp, micro_batch, schedule, placement.  ``progress(fraction)`` is
+    ``fixed`` pins any of tp, pp, dp, micro_batch, schedule, interleave, placement.  ``progress(fraction)`` is
     called as it goes; ``should_stop()`` returning True raises :class:`Cancelled`.
     """
     started = time.monotonic()
