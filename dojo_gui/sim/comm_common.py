@@ -99,8 +99,9 @@ class PatternInfo:
             if self.max_rank else [np.arange(p.size)]
         self._incidence: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    # The transfers' links one by one, for the exclusive-links engine and the timeline of its steps (where
-    # no link is on two routes, so a pattern crosses each link at most once); listed on first use.
+    # The transfers' links one by one, listed on first use: for the exclusive-links engine and the timeline
+    # of its steps (no link on two routes there, so a pattern's hops are no more than the fabric's links) and
+    # the relaxed floor; the max-min engine works on the routes' runs instead.
     @property
     def inc_owner(self) -> np.ndarray:
         """The transfer of every entry of :attr:`inc_link`."""

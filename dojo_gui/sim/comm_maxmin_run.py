@@ -31,14 +31,6 @@ from .comm_timeline import Timeline
 from .maxmin import elementary_intervals, max_min_rates_segments
 
 
-def _spans(ptr: np.ndarray, which: np.ndarray) -> np.ndarray:
-    """Indices ptr[w] .. ptr[w + 1] - 1 for every w in ``which``, concatenated."""
-    lens = ptr[which + 1] - ptr[which]
-    total = int(lens.sum())
-    spans: np.ndarray = (ptr[which] - lens.cumsum() + lens).repeat(lens) + np.arange(total)
-    return spans
-
-
 class MaxMinRun:
     """The event-driven engine for schedules whose routes share links.
 
@@ -170,7 +162,7 @@ class MaxMinRun:
         """(owner position in idx, first place, end place) for every run of links of ``idx``'s routes."""
         r = self.route[idx]
         owner = np.arange(len(idx)).repeat(self.seg_ptr[r + 1] - self.seg_ptr[r])
-        runs = _spans(self.seg_ptr, r)
+        runs = expand(self.seg_ptr[r], self.seg_ptr[r + 1])
         return owner, self.seg_lo[runs], self.seg_hi[runs]
 
     def uncontested(self, idx: np.ndarray) -> np.ndarray:
@@ -285,7 +277,7 @@ class MaxMinRun:
                 emptied = self.distinct(g[self.group_left[g] == 0])
                 if len(emptied):
                     lens = self.consumer_ptr[emptied + 1] - self.consumer_ptr[emptied]
-                    cons = self.consumers[_spans(self.consumer_ptr, emptied)]
+                    cons = self.consumers[expand(self.consumer_ptr[emptied], self.consumer_ptr[emptied + 1])]
                     np.maximum.at(self.ready_at, cons, self.group_time[emptied].repeat(lens))
                     np.subtract.at(self.waits, cons, 1)
                     parts.append(cons)
@@ -396,7 +388,7 @@ class MaxMinRun:
         covered = count_all.nonzero()[0]
         lengths = bounds[covered + 1] - bounds[covered]
         interval = covered.repeat(lengths)
-        links = self.place_link[_expand(bounds[covered], lengths)]
+        links = self.place_link[expand(bounds[covered], bounds[covered + 1])]
         t_link = block_t[block_start.searchsorted(bounds[covered], "right") - 1].repeat(lengths)
         # Links whose load changes: settle them at the old load, then take the new.
         new_load = load[interval]
@@ -600,12 +592,6 @@ class MaxMinRun:
 def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
     """Per position 0..n-1, the sum of ``weights`` (or the count) of the ranges [lo, hi) covering it."""
     return (np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1)).cumsum()[:n]
-
-
-def _expand(start: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """start[i], start[i] + 1, ..., start[i] + lengths[i] - 1 for every i, concatenated."""
-    expanded: np.ndarray = (start - lengths.cumsum() + lengths).repeat(lengths) + np.arange(int(lengths.sum()))
-    return expanded
 
 
 def run_maxmin(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer
