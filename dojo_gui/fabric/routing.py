@@ -191,10 +191,10 @@ def _dimension_order(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteS
         rest_len = steps - first_len
         line_start = np.where(ahead, 0, size - 1)
         if along_row:
-            first = place[direction, fixed, np.minimum(start, size - 1)]
+            first = place[direction, fixed, start]
             again = place[direction, fixed, line_start]
         else:
-            first = place[direction, np.minimum(start, size - 1), fixed]
+            first = place[direction, start, fixed]
             again = place[direction, line_start, fixed]
         parts_lo += [first, again]
         parts_hi += [first + first_len, again + rest_len]
