@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from ..model.design import Design, PartPath, format_path
 from ..model.links import Link, Node, PhysicalLinks, physical_links
+from .routeset import RouteSet
 
 # networkx is imported where a graph is needed (here and in routing): importing it takes a fifth of a
 # second, which the window would otherwise spend before its first frame.
@@ -157,6 +158,7 @@ class Fabric:
         self.chip_injection_link = np.full(n_chips, -1, np.int64)
         self._add_injection_links()
         self._link_position: np.ndarray | None = None
+        self._place_link: np.ndarray | None = None
         self._zplane_exits: ZplaneExits | None = None  # built by dojo_gui.fabric.routing.zplane_exits
         self._graph: nx.Graph[int] | None = None
         self._route_cache: dict[tuple[int, int], np.ndarray] = {}
@@ -270,6 +272,15 @@ class Fabric:
             position[order] = np.arange(self.n_links)
             self._link_position = position
         return self._link_position
+
+    @property
+    def place_link(self) -> np.ndarray:
+        """The link at each place of :attr:`link_position` (its inverse)."""
+        if self._place_link is None:
+            place_link = np.empty(self.n_links, np.int64)
+            place_link[self.link_position] = np.arange(self.n_links)
+            self._place_link = place_link
+        return self._place_link
 
     # ------------------------------------------------------------------ names
     def chip_name(self, chip: int) -> str:
@@ -433,14 +444,20 @@ class Fabric:
         inj = np.where(src < self.n_chips, self.chip_injection_link[np.minimum(src, self.n_chips - 1)], -1)
         inj[found.hops == 0] = -1
         add = (inj >= 0).astype(np.int64)
-        indptr = np.zeros(len(src) + 1, np.int64)
-        np.cumsum(found.hops + add, out=indptr[1:])
-        links = np.empty(int(indptr[-1]), np.int64)
-        links[indptr[:-1][add > 0]] = inj[add > 0]
-        body = np.ones(len(links), bool)
-        body[indptr[:-1][add > 0]] = False
-        links[body] = found.links
-        return RouteSet(indptr, links, self)
+        # The injection link as a run of its own in front of each route's runs.
+        ptr, lo, hi = found.segments()
+        per_route = np.diff(ptr) + add
+        new_ptr = np.zeros(len(src) + 1, np.int64)
+        np.cumsum(per_route, out=new_ptr[1:])
+        new_lo = np.empty(int(new_ptr[-1]), np.int64)
+        head = new_ptr[:-1][add > 0]
+        new_lo[head] = self.link_position[inj[add > 0]]
+        body = np.ones(len(new_lo), bool)
+        body[head] = False
+        new_lo[body] = lo
+        new_hi = new_lo + 1
+        new_hi[body] = hi
+        return RouteSet.from_runs(new_ptr, new_lo, new_hi, self)
 
     def route(self, src: int, dst: int, routing: str = "mesh") -> np.ndarray:
         """The directed links from node ``src`` to node ``dst``, in order."""
@@ -453,51 +470,3 @@ class Fabric:
             return np.zeros(self.n_chips, np.int64)
         slots: dict[tuple[int, int] | tuple[()], int] = {}  # the cabinet slot; () for an empty path
         return np.array([slots.setdefault(p[0] if p else (), len(slots)) for p in self.chip_paths], np.int64)
-
-
-class RouteSet:
-    """Routes as a sparse incidence structure: route ``i`` uses ``links[indptr[i]:indptr[i+1]]`` in order."""
-
-    def __init__(self, indptr: np.ndarray, links: np.ndarray, fabric: Fabric) -> None:
-        self.indptr = np.asarray(indptr, np.int64)
-        self.links = np.asarray(links, np.int64)
-        self.n = len(self.indptr) - 1
-        self.hops = np.diff(self.indptr)
-        starts = self.indptr[:-1]
-        nonempty = self.hops > 0
-        lat = np.zeros(self.n)
-        cap = np.full(self.n, np.inf)
-        if len(self.links):
-            s = starts[nonempty]
-            lat[nonempty] = np.add.reduceat(fabric.link_latency_s[self.links], s)
-            cap[nonempty] = np.minimum.reduceat(fabric.link_capacity_Bps[self.links], s)
-        self.latency_s = lat  # sum of per-hop latencies
-        self.bottleneck_Bps = cap  # the slowest link on the way
-        self._fabric = fabric
-        self._segments: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    def segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every route as runs of consecutive places in :attr:`Fabric.link_position` order:
-        ``(ptr, lo, hi)``, route ``i`` covering places ``lo[k] .. hi[k] - 1`` for k in
-        ``ptr[i] .. ptr[i + 1] - 1``.  A dimension-order route on a grid is one or two runs."""
-        if self._segments is None:
-            pos = self._fabric.link_position[self.links]
-            route_start = np.zeros(len(pos), bool)
-            route_start[self.indptr[:-1][self.hops > 0]] = True
-            new = route_start.copy()
-            new[1:] |= pos[1:] != pos[:-1] + 1
-            starts = np.flatnonzero(new)
-            ends = np.append(starts[1:], len(pos))
-            per_route = (np.bincount(self.owner()[starts], minlength=self.n) if len(starts)
-                         else np.zeros(self.n, np.int64))
-            ptr = np.zeros(self.n + 1, np.int64)
-            np.cumsum(per_route, out=ptr[1:])
-            self._segments = (ptr, pos[starts], pos[ends - 1] + 1)
-        return self._segments
-
-    def route(self, i: int) -> np.ndarray:
-        return self.links[self.indptr[i]: self.indptr[i + 1]]
-
-    def owner(self) -> np.ndarray:
-        """The route of every entry of ``links``."""
-        return np.repeat(np.arange(self.n), self.hops)

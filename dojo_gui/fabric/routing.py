@@ -29,7 +29,8 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from .fabric import EAST, NORTH, SOUTH, WEST, Fabric, RouteSet
+from .fabric import EAST, NORTH, SOUTH, WEST, Fabric
+from .routeset import RouteSet
 
 ROUTINGS: tuple[str, ...] = ("mesh", "zplane")
 ROUTING_HELP = {
@@ -173,23 +174,38 @@ def _dimension_order(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteS
 
     dx = signed_steps(c2 - c1, cols, fabric.wrap_x)
     dy = signed_steps(r2 - r1, rows, fabric.wrap_y)
-    hx, hy = np.abs(dx), np.abs(dy)
-    hops = hx + hy
-    indptr = np.zeros(len(src) + 1, np.int64)
-    np.cumsum(hops, out=indptr[1:])
-    total = int(indptr[-1])
-    owner = np.repeat(np.arange(len(src)), hops)
-    k = np.arange(total) - indptr[:-1][owner]
-    along_x = k < hx[owner]
-    sx, sy = np.sign(dx)[owner], np.sign(dy)[owner]
-    # Position before each step: X steps move from (r1, c1 + sx*k); Y steps from (r1 + sy*(k - hx), c2).
-    row = np.where(along_x, r1[owner], np.mod(r1[owner] + sy * (k - hx[owner]), rows))
-    col = np.where(along_x, np.mod(c1[owner] + sx * k, cols), c2[owner])
-    direction = np.where(along_x, np.where(sx > 0, EAST, WEST), np.where(sy > 0, SOUTH, NORTH))
-    links = step_link[direction, row, col]
-    if (links < 0).any():  # cannot happen on a grid the fabric accepted as regular
+    # Each leg as runs of places (Fabric.link_position lays every line's links end to end in the
+    # direction of travel, the wraparound link last): up to the end of the line, then on from its start.
+    place = np.full(step_link.shape, -1, np.int64)
+    exists = step_link >= 0
+    place[exists] = fabric.link_position[step_link[exists]]
+    n = len(src)
+    parts_lo, parts_hi = [], []
+    for delta, fixed, start, size, forward, backward, along_row in (
+            (dx, r1, c1, cols, EAST, WEST, True), (dy, c2, r1, rows, SOUTH, NORTH, False)):
+        steps = np.abs(delta)
+        ahead = delta > 0
+        direction = np.where(ahead, forward, backward)
+        # Links to the end of the line: forward from ``start`` to size - 1, backward from ``start`` to 0.
+        first_len = np.minimum(steps, np.where(ahead, size - start, start + 1))
+        rest_len = steps - first_len
+        line_start = np.where(ahead, 0, size - 1)
+        if along_row:
+            first = place[direction, fixed, start]
+            again = place[direction, fixed, line_start]
+        else:
+            first = place[direction, start, fixed]
+            again = place[direction, line_start, fixed]
+        parts_lo += [first, again]
+        parts_hi += [first + first_len, again + rest_len]
+    lo = np.stack(parts_lo, 1)
+    hi = np.stack(parts_hi, 1)
+    used = hi > lo
+    if (lo[used] < 0).any():  # cannot happen on a grid the fabric accepted as regular
         raise NoRoute("dimension-order route leaves the grid")
-    return RouteSet(indptr, links, fabric)
+    ptr = np.zeros(n + 1, np.int64)
+    np.cumsum(used.sum(axis=1), out=ptr[1:])
+    return RouteSet.from_runs(ptr, lo[used], hi[used], fabric)
 
 
 def _shortest(fabric: Fabric, src: np.ndarray, dst: np.ndarray) -> RouteSet:

@@ -387,6 +387,10 @@ def _run_schedule(fabric: Fabric, sched: Schedule, collective: str, algorithm: s
             run = run_levels(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
         else:
             run = comm_engine.run(sched, latency=latency, n_bins=n_bins, progress=progress, should_stop=should_stop)
+    except TooLarge as exc:
+        if exact and use_levels(sched, algorithm, collective, chunks, latency):
+            raise TooLarge(f"{exc}; without exact (--exact) it is estimated level by level") from None
+        raise
     except Cancelled as exc:
         assert isinstance(exc.partial, comm_engine.EngineResult)
         partial = _result(fabric, collective, algorithm, requested, size_bytes, scope, chunks, latency,

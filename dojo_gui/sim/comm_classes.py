@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..fabric.routeset import blocks, expand
 from . import comm_engine
 from .comm_common import DEFAULT_BINS, EngineResult, ProgressFn, StopFn
 from .comm_schedule import Pattern, Schedule, Step
@@ -36,20 +37,20 @@ class Copy:
     chips: IntArray
 
 
-def _components(pattern: Pattern, route_links: list[IntArray], n_nodes: int, n_links: int) -> IntArray:
-    """Each transfer's component (the smallest transfer index in it): transfers that share a chip or a link."""
+def _components(pattern: Pattern, run_owner: IntArray, run_block: IntArray, n_nodes: int) -> IntArray:
+    """Each transfer's component (the smallest transfer index in it): transfers that share a chip or a
+    link (runs of one block of overlapping runs)."""
     n = pattern.size
-    owner = np.repeat(np.arange(n), [len(r) for r in route_links])
-    links = np.concatenate(route_links) if route_links else np.zeros(0, np.int64)
     label = np.arange(n)
+    n_blocks = int(run_block.max(initial=-1)) + 1
     while True:
         by_chip = np.full(n_nodes, n, np.int64)
         np.minimum.at(by_chip, pattern.src, label)
         np.minimum.at(by_chip, pattern.dst, label)
-        by_link = np.full(n_links, n, np.int64)
-        np.minimum.at(by_link, links, label[owner])
+        by_block = np.full(n_blocks, n, np.int64)
+        np.minimum.at(by_block, run_block, label[run_owner])
         new = np.minimum(label, np.minimum(by_chip[pattern.src], by_chip[pattern.dst]))
-        np.minimum.at(new, owner, by_link[links])
+        np.minimum.at(new, run_owner, by_block[run_block])
         new = new[new]  # jump to the label's own label
         if np.array_equal(new, label):
             return label
@@ -58,28 +59,38 @@ def _components(pattern: Pattern, route_links: list[IntArray], n_nodes: int, n_l
 
 def find_copies(sched: Schedule) -> tuple[Schedule, list[Copy]] | None:
     """The schedule reduced to one component of each class, and where each other copy lies; None when
-    no two components are alike (or the schedule is not of the kind this applies to)."""
+    no two components are alike (or the schedule is not of the kind this applies to).
+
+    Routes are compared as runs of link places (:meth:`~dojo_gui.fabric.routeset.RouteSet.segments`):
+    a copy's runs must be its representative's, each moved by the offset of the block of overlapping
+    runs it lies in, and the links of each block must have the same capacities and latencies, place by
+    place; so the copy shares links among its transfers exactly as the representative does."""
     fabric, rs = sched.fabric, sched.routes
     patterns = sched.patterns()
     if len(patterns) != 1 or fabric.chip_coords is None:
         return None
     pattern = patterns[0]
-    route_links = [rs.links[rs.indptr[r]:rs.indptr[r + 1]] for r in pattern.route.tolist()]
-    comp = _components(pattern, route_links, fabric.n_nodes, fabric.n_links)
+    run_owner, run_lo, run_hi = rs.runs_of(pattern.route)
+    run_block, _, _ = blocks(run_lo, run_hi)
+    comp = _components(pattern, run_owner, run_block, fabric.n_nodes)
     labels, members = np.unique(comp, return_inverse=True)
     if len(labels) < 2:
         return None
     members = members.ravel()
     coords = fabric.chip_coords
+    place_cap = fabric.link_capacity_Bps[fabric.place_link]
+    place_lat = fabric.link_latency_s[fabric.place_link]
     # A chip's place among its chip's transfers of the pattern (program order matters to the engine).
     order = np.argsort(pattern.src, kind="stable")
     first = np.searchsorted(pattern.src[order], pattern.src[order])
     src_rank = np.empty(pattern.size, np.int64)
     src_rank[order] = np.arange(pattern.size) - first
-    classes: dict[bytes, tuple[IntArray, IntArray]] = {}  # signature -> (links, chips) of the representative
+    run_ptr = np.zeros(pattern.size + 1, np.int64)
+    np.cumsum(np.bincount(run_owner, minlength=pattern.size), out=run_ptr[1:])
+    # signature -> the representative's (places of its links, chips)
+    classes: dict[bytes, tuple[IntArray, IntArray]] = {}
     keep: list[IntArray] = []
     copies: list[Copy] = []
-    link_map = np.full(fabric.n_links, -1, np.int64)
     by_comp = np.argsort(members, kind="stable")
     for idx in np.split(by_comp, np.flatnonzero(np.diff(members[by_comp])) + 1):
         src, dst = pattern.src[idx], pattern.dst[idx]
@@ -88,24 +99,22 @@ def find_copies(sched: Schedule) -> tuple[Schedule, list[Copy]] | None:
         rel_src, rel_dst = coords[src] - origin, coords[dst] - origin
         canon = np.lexsort((rel_dst[:, 1], rel_dst[:, 0], rel_src[:, 1], rel_src[:, 0]))
         idx = idx[canon]
-        links = np.concatenate([route_links[i] for i in idx.tolist()])
+        runs = expand(run_ptr[idx], run_ptr[idx + 1])
+        lo, hi = run_lo[runs], run_hi[runs]
+        block, block_lo, block_hi = blocks(lo, hi)
+        places = expand(block_lo, block_hi)
         rel_chips = coords[chips] - origin
         chips = chips[np.lexsort((rel_chips[:, 1], rel_chips[:, 0]))]
-        hops = np.fromiter((len(route_links[i]) for i in idx.tolist()), np.int64, len(idx))
         signature = b"".join(a.tobytes() for a in (
-            rel_src[canon], rel_dst[canon], src_rank[idx], hops, fabric.link_capacity_Bps[links],
-            fabric.link_latency_s[links], coords[chips] - origin, fabric.chip_overhead_s[chips],
-            fabric.chip_max_in_flight[chips]))
+            rel_src[canon], rel_dst[canon], src_rank[idx], run_ptr[idx + 1] - run_ptr[idx], hi - lo, block,
+            lo - block_lo[block], block_hi - block_lo, place_cap[places], place_lat[places],
+            coords[chips] - origin, fabric.chip_overhead_s[chips], fabric.chip_max_in_flight[chips]))
         if signature not in classes:
-            classes[signature] = (links, chips)
+            classes[signature] = (places, chips)
             keep.append(idx)
             continue
-        rep_links, rep_chips = classes[signature]
-        # The same link of the representative must land on the same link of the copy.
-        link_map[rep_links] = links
-        if not np.array_equal(link_map[rep_links], links):
-            return None
-        copies.append(Copy(rep_links, links, rep_chips, chips))
+        rep_places, rep_chips = classes[signature]
+        copies.append(Copy(fabric.place_link[rep_places], fabric.place_link[places], rep_chips, chips))
     if not copies:
         return None
     subset = np.sort(np.concatenate(keep))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..fabric.fabric import Fabric
+from ..fabric.routeset import MAX_EXPANDED_HOPS, expand
 from .comm_schedule import Pattern, Schedule
 
 # The max-min engine keeps a record of every transfer; above this many it refuses (a clear
@@ -29,10 +30,14 @@ MAX_STAGGERED_WORK = 5e7
 # Events closer together than this fraction of the time are one event (they differ by rounding only).
 SNAP = 1e-12
 DEFAULT_BINS = 256
+# Patterns crossing more links than this in all (counting each transfer's hops) are not listed hop by hop.
+MAX_LISTED_HOPS = MAX_EXPANDED_HOPS
 # Timeline entries gathered before they are added to the bins at once.
 BATCH_ENTRIES = 2_000_000
 # Transfers sent alone gathered before what they carried is recorded on their links at once.
 ALONE_BATCH = 20_000
+# ... and what they carried is recorded hop by hop, this many hops at a time at most.
+ALONE_HOPS = 2_000_000
 
 
 class Cancelled(Exception):
@@ -73,19 +78,14 @@ class PatternInfo:
         self.overhead = fabric.chip_overhead_s[p.src] if latency else np.zeros(p.size)
         self.latency = routes.latency_s[p.route] if latency else np.zeros(p.size)
         self.bw = routes.bottleneck_Bps[p.route]
-        hops = routes.hops[p.route]
-        self.inc_owner = np.repeat(np.arange(p.size), hops)
-        starts = routes.indptr[p.route]
-        self.inc_link = routes.links[np.repeat(starts, hops) + (np.arange(int(hops.sum())) - np.repeat(
-            np.cumsum(hops) - hops, hops))]
+        self._routes = routes
+        self._capacity, self._place_link = fabric.link_capacity_Bps, fabric.place_link
         self.uniform = bool(np.all(self.overhead == self.overhead[0]) and np.all(self.latency == self.latency[0])
                             and np.all(self.bw == self.bw[0]))
         self.overhead0, self.latency0, self.bw0 = float(self.overhead[0]), float(self.latency[0]), float(self.bw[0])
         self.alpha_max = float((self.overhead + self.latency).max())
         self.bw_min = float(self.bw.min())
         self.dst_unique = len(np.unique(p.dst)) == p.size
-        cap = fabric.link_capacity_Bps[self.inc_link]
-        self.sat_mask = cap <= self.bw[self.inc_owner]  # the links that limit each transfer
         # Rule 3 holds for transfers whose chip spends an overhead on them.
         self.serial = self.overhead > 0
         self.serial_none = not self.serial.any()
@@ -97,6 +97,41 @@ class PatternInfo:
         self.max_rank = int(self.src_rank.max(initial=0))
         self.rank_members = [np.flatnonzero(self.src_rank == r) for r in range(self.max_rank + 1)] \
             if self.max_rank else [np.arange(p.size)]
+        self._incidence: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    # The transfers' links one by one, listed on first use: for the exclusive-links engine and the timeline
+    # of its steps (no link on two routes there, so a pattern's hops are no more than the fabric's links) and
+    # the relaxed floor; the max-min engine works on the routes' runs instead.
+    @property
+    def inc_owner(self) -> np.ndarray:
+        """The transfer of every entry of :attr:`inc_link`."""
+        return self._incidence_arrays()[0]
+
+    @property
+    def inc_link(self) -> np.ndarray:
+        """Every transfer's links, end to end."""
+        return self._incidence_arrays()[1]
+
+    @property
+    def sat_mask(self) -> np.ndarray:
+        """Which entries of :attr:`inc_link` limit their transfer (capacity no more than its bottleneck)."""
+        return self._incidence_arrays()[2]
+
+    def _incidence_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._incidence is None:
+            p, routes = self.pattern, self._routes
+            hops = routes.hops[p.route]
+            total = int(hops.sum())
+            if total > MAX_LISTED_HOPS:
+                raise TooLarge(f"these {p.size:,} transfers cross {total:,} links in all, more than the "
+                               f"{MAX_LISTED_HOPS:,} the engine lists one by one in memory; choose another "
+                               f"algorithm or a smaller scope")
+            owner = np.repeat(np.arange(p.size), hops)
+            _, lo, hi = routes.runs_of(p.route)
+            link = self._place_link[expand(lo, hi)]
+            sat = self._capacity[link] <= self.bw[owner]
+            self._incidence = (owner, link, sat)
+        return self._incidence
 
 
 
@@ -167,11 +202,8 @@ def exclusive_links(sched: Schedule, infos: dict[int, PatternInfo]) -> bool:
         per_chip = np.bincount(pairs // (sched.routes.n + 1), minlength=sched.fabric.n_nodes)[:sched.fabric.n_chips]
         if ((limit > 0) & (per_chip > limit)).any():
             return False
-    rs = sched.routes
-    hops = rs.hops[routes]
-    starts = rs.indptr[routes]
-    links = rs.links[np.repeat(starts, hops) + (np.arange(int(hops.sum())) - np.repeat(np.cumsum(hops) - hops, hops))]
-    return len(np.unique(links)) == len(links)
+    # Each link crossed by at most one route, once.
+    return bool(sched.routes.link_counts(routes).max(initial=0.0) <= 1)
 
 
 

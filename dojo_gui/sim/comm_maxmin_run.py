@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..fabric.routeset import blocks, expand
 from .comm_common import (
     ALONE_BATCH,
+    ALONE_HOPS,
     MAX_MAXMIN_TRANSFERS,
     SNAP,
     Cancelled,
@@ -27,14 +29,6 @@ from .comm_dependencies import Dependencies
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
 from .maxmin import elementary_intervals, max_min_rates_segments
-
-
-def _spans(ptr: np.ndarray, which: np.ndarray) -> np.ndarray:
-    """Indices ptr[w] .. ptr[w + 1] - 1 for every w in ``which``, concatenated."""
-    lens = ptr[which + 1] - ptr[which]
-    total = int(lens.sum())
-    spans: np.ndarray = (ptr[which] - lens.cumsum() + lens).repeat(lens) + np.arange(total)
-    return spans
 
 
 class MaxMinRun:
@@ -106,13 +100,13 @@ class MaxMinRun:
 
         # Contested links: how many routes with unsent transfers cross each link.
         self.route_unsent = np.bincount(route, minlength=rs.n).astype(np.int64)
-        self.link_routes = np.bincount(rs.links[_spans(rs.indptr, np.flatnonzero(self.route_unsent))],
-                                       minlength=fabric.n_links).astype(np.int64)
+        self.link_routes = rs.link_counts(np.flatnonzero(self.route_unsent)).astype(np.int64)
         # Routes as runs of link places.
         self.seg_ptr, self.seg_lo, self.seg_hi = rs.segments()
-        self.place_link = np.empty(fabric.n_links, np.int64)
-        self.place_link[fabric.link_position] = np.arange(fabric.n_links)
+        self.place_link = fabric.place_link
         self.place_cap = fabric.link_capacity_Bps[self.place_link]
+        # Per place, how many places before it are contested (recounted when a route is done).
+        self.contested_before: np.ndarray | None = None
 
         n_links = fabric.n_links
         self.cap = fabric.link_capacity_Bps
@@ -131,7 +125,6 @@ class MaxMinRun:
         self.link_flows = np.zeros(n_links, np.int64)
         self.link_full = np.zeros(n_links, bool)
         self.link_comp = np.full(n_links, -1, np.int64)
-        self.link_scratch = np.zeros(n_links, np.int64)
         self.link_since = np.zeros(n_links)  # load unchanged since
         self.link_bytes = np.zeros(n_links)  # what uncontested transfers carried
         self.contended_bytes = np.zeros(n_links)  # what the others carried, up to link_since
@@ -151,25 +144,38 @@ class MaxMinRun:
         self.alone_count = 0
 
     # ------------------------------------------------------------------ routes
-    def route_links(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(owner position in idx, link, first entry of each transfer) for every hop of ``idx``."""
-        r = self.route[idx]
-        hops = self.rs.hops[r]
-        return np.arange(len(idx)).repeat(hops), self.rs.links[_spans(self.rs.indptr, r)], hops.cumsum() - hops
+    def route_links(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(owner position in idx, link) for every hop of ``idx`` (callers keep ``idx`` to a few hops)."""
+        owner, lo, hi = self.route_runs(idx)
+        return owner.repeat(hi - lo), self.place_link[expand(lo, hi)]
+
+    def covered_links(self, idx: np.ndarray) -> np.ndarray:
+        """The links ``idx``'s routes cross, each once."""
+        _, lo, hi = self.route_runs(idx)
+        if not len(lo):
+            return np.zeros(0, np.int64)
+        _, first, end = blocks(lo, hi)
+        links: np.ndarray = self.place_link[expand(first, end)]
+        return links
 
     def route_runs(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(owner position in idx, first place, end place) for every run of links of ``idx``'s routes."""
         r = self.route[idx]
         owner = np.arange(len(idx)).repeat(self.seg_ptr[r + 1] - self.seg_ptr[r])
-        runs = _spans(self.seg_ptr, r)
+        runs = expand(self.seg_ptr[r], self.seg_ptr[r + 1])
         return owner, self.seg_lo[runs], self.seg_hi[runs]
 
     def uncontested(self, idx: np.ndarray) -> np.ndarray:
         """Which of ``idx`` (unsent) have every link to their own route, now and from now on."""
         if not len(idx):
             return np.zeros(0, bool)
-        _, links, first = self.route_links(idx)
-        return np.maximum.reduceat(self.link_routes[links], first) <= 1
+        if self.contested_before is None:
+            self.contested_before = np.zeros(len(self.place_link) + 1, np.int64)
+            np.cumsum(self.link_routes[self.place_link] > 1, out=self.contested_before[1:])
+        owner, lo, hi = self.route_runs(idx)
+        contested = self.contested_before[hi] - self.contested_before[lo]
+        free: np.ndarray = np.bincount(owner, contested, minlength=len(idx)) == 0
+        return free
 
     # ------------------------------------------------------------------ settling what cannot be contested
     def release(self, new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,15 +219,21 @@ class MaxMinRun:
         nbytes = self.nbytes[idx]
         carry = nbytes > 0
         idx, start, end, nbytes = idx[carry], start[carry], end[carry], nbytes[carry]
-        if not len(idx):
-            return
-        owner, links, _ = self.route_links(idx)
-        bw = self.bw[idx]
-        self.link_bytes += np.bincount(links, nbytes[owner], minlength=len(self.link_bytes))
-        limiting = self.cap[links] <= bw[owner]
-        self.saturated += np.bincount(links[limiting], (nbytes / bw)[owner[limiting]], minlength=len(self.saturated))
-        self.peak[links] = np.maximum(self.peak[links], 1)
-        self.timeline.add_transfers(owner, links, start, end, nbytes)
+        # Hop by hop, a slice of transfers at a time (a slice's hops within ALONE_HOPS, or one transfer).
+        hops = self.rs.hops[self.route[idx]].cumsum()
+        lo = 0
+        while lo < len(idx):
+            hi = max(lo + 1, int(hops.searchsorted((hops[lo - 1] if lo else 0) + ALONE_HOPS, "right")))
+            part = slice(lo, hi)
+            owner, links = self.route_links(idx[part])
+            bw, carried = self.bw[idx[part]], nbytes[part]
+            self.link_bytes += np.bincount(links, carried[owner], minlength=len(self.link_bytes))
+            limiting = self.cap[links] <= bw[owner]
+            self.saturated += np.bincount(links[limiting], (carried / bw)[owner[limiting]],
+                                          minlength=len(self.saturated))
+            self.peak[links] = np.maximum(self.peak[links], 1)
+            self.timeline.add_transfers(owner, links, start[part], end[part], carried)
+            lo = hi
 
     def sent(self, idx: np.ndarray, t_sent: np.ndarray) -> None:
         """``idx`` sent their last byte at ``t_sent``: follow the consequences as far as they are certain."""
@@ -234,7 +246,12 @@ class MaxMinRun:
             np.subtract.at(self.route_unsent, r, 1)
             done = self.distinct(r[self.route_unsent[r] == 0])
             if len(done):
-                np.subtract.at(self.link_routes, rs.links[_spans(rs.indptr, done)], 1)
+                if int(rs.hops[done].sum()) < len(self.link_routes) // 8:
+                    _, lo, hi = rs.runs_of(done)
+                    np.subtract.at(self.link_routes, self.place_link[expand(lo, hi)], 1)
+                else:
+                    self.link_routes -= rs.link_counts(done).astype(np.int64)
+                self.contested_before = None
             # Rule 2: the next on the route may leave once this one has.
             nxt = self.next_on_route[idx]
             has = nxt >= 0
@@ -260,7 +277,7 @@ class MaxMinRun:
                 emptied = self.distinct(g[self.group_left[g] == 0])
                 if len(emptied):
                     lens = self.consumer_ptr[emptied + 1] - self.consumer_ptr[emptied]
-                    cons = self.consumers[_spans(self.consumer_ptr, emptied)]
+                    cons = self.consumers[expand(self.consumer_ptr[emptied], self.consumer_ptr[emptied + 1])]
                     np.maximum.at(self.ready_at, cons, self.group_time[emptied].repeat(lens))
                     np.subtract.at(self.waits, cons, 1)
                     parts.append(cons)
@@ -291,15 +308,19 @@ class MaxMinRun:
         union = self.union
         labels = self.comp[sending]
         if len(joining):
-            owner, links, _ = self.route_links(joining)
+            # Joining transfers whose runs overlap (blocks of runs) share links; a block meets the
+            # components on its links.
+            owner, lo, hi = self.route_runs(joining)
             who = joining[owner]
-            touched = self.link_comp[links]
-            lowest = self.link_scratch
-            lowest[links] = self.n
-            np.minimum.at(lowest, links, who)
+            block, first, end = blocks(lo, hi)
+            lowest = np.full(len(first), self.n, np.int64)
+            np.minimum.at(lowest, block, who)
+            lengths = end - first
+            touched = self.link_comp[self.place_link[expand(first, end)]]
             hit = touched >= 0
-            a = np.concatenate([who[hit], who])
-            b = np.concatenate([touched[hit], lowest[links]])
+            meets = np.unique(np.arange(len(first)).repeat(lengths)[hit] * (self.n + 1) + touched[hit])
+            a = np.concatenate([lowest[meets // (self.n + 1)], who])
+            b = np.concatenate([meets % (self.n + 1), lowest[block]])
             nodes = self.distinct(np.concatenate([a, b]))
             while True:
                 low = np.minimum(union[a], union[b])
@@ -367,7 +388,7 @@ class MaxMinRun:
         covered = count_all.nonzero()[0]
         lengths = bounds[covered + 1] - bounds[covered]
         interval = covered.repeat(lengths)
-        links = self.place_link[_expand(bounds[covered], lengths)]
+        links = self.place_link[expand(bounds[covered], bounds[covered + 1])]
         t_link = block_t[block_start.searchsorted(bounds[covered], "right") - 1].repeat(lengths)
         # Links whose load changes: settle them at the old load, then take the new.
         new_load = load[interval]
@@ -513,7 +534,7 @@ class MaxMinRun:
                 # The components touched: bring them up to their times, then recompute their rates.
                 touched = self.comp[finished]
                 if len(joined):
-                    touched = np.concatenate([touched, self.link_comp[self.route_links(joined)[1]]])
+                    touched = np.concatenate([touched, self.link_comp[self.covered_links(joined)]])
                     touched = touched[touched >= 0]
                 if len(touched):
                     self.comp_mark[touched] = True
@@ -571,12 +592,6 @@ class MaxMinRun:
 def _running(lo: np.ndarray, hi: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
     """Per position 0..n-1, the sum of ``weights`` (or the count) of the ranges [lo, hi) covering it."""
     return (np.bincount(lo, weights, minlength=n + 1) - np.bincount(hi, weights, minlength=n + 1)).cumsum()[:n]
-
-
-def _expand(start: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """start[i], start[i] + 1, ..., start[i] + lengths[i] - 1 for every i, concatenated."""
-    expanded: np.ndarray = (start - lengths.cumsum() + lengths).repeat(lengths) + np.arange(int(lengths.sum()))
-    return expanded
 
 
 def run_maxmin(sched: Schedule, infos: dict[int, PatternInfo], timeline: Timeline, pacer: Pacer

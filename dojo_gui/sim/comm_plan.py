@@ -31,9 +31,6 @@ from .comm_common import MAX_MAXMIN_TRANSFERS, TooLarge, refuse_staggered
 from .comm_schedule import Pattern, Schedule, ScheduleBuilder, Step
 
 Entry = list[int]  # steps of one chunk (indices into Plan.steps) that a phase waits for
-# Routes crossing more links than this in all (one entry per transfer of a pattern and link it
-# crosses, several arrays of them) would take gigabytes: such a schedule is refused.
-MAX_ROUTE_HOPS = 20_000_000
 
 
 class Plan:
@@ -120,29 +117,8 @@ class Plan:
         """One step: ``src[i]`` sends ``nbytes`` to ``dst[i]``."""
         return self._step(self.builder.pattern(src, dst), nbytes, entry, phase)
 
-    def _check_size(self) -> None:
-        """Refuse, before routing, a schedule whose routes would not fit in memory (grids only: there
-        the hop counts are known without routing)."""
-        f = self.fabric
-        if not (f.regular_grid and self.builder.routing == "mesh") or f.chip_coords is None:
-            return
-        rows, cols = f.grid_shape
-        hops = 0
-        for pattern in {id(step[0]): step[0] for step in self.steps}.values():
-            d = np.abs(f.chip_coords[pattern.src] - f.chip_coords[pattern.dst])
-            if f.wrap_y:
-                d[:, 0] = np.minimum(d[:, 0], rows - d[:, 0])
-            if f.wrap_x:
-                d[:, 1] = np.minimum(d[:, 1], cols - d[:, 1])
-            hops += int(d.sum())
-        if hops > MAX_ROUTE_HOPS:
-            raise TooLarge(f"this algorithm's transfers cross {hops:,} links in all, more than the "
-                           f"{MAX_ROUTE_HOPS:,} the engine holds in memory; choose another algorithm or a smaller "
-                           f"scope")
-
     def build(self) -> Schedule:
         """Every chunk's copy of the steps, in diagonal order, each carrying 1/chunks of its bytes."""
-        self._check_size()
         C, K = self.chunks, len(self.steps)
         # Refuse, before routing, what the max-min engine would refuse (each chunk repeats every step).
         refuse_staggered(self.fabric, [pattern for pattern, _, _, _ in self.steps] * C)

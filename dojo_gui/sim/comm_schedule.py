@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..fabric.fabric import Fabric, RouteSet
+from ..fabric.fabric import Fabric
+from ..fabric.routeset import RouteSet
 
 
 @dataclass(eq=False)

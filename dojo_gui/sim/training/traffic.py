@@ -124,8 +124,10 @@ class Traffic:
             # step (their sharing is not estimated).
             return 1.0
         try:
-            every = np.bincount(f.routes(src, dst).links, minlength=f.n_links) / f.link_capacity_Bps
-            alone = np.bincount(f.routes(rep_src, rep_dst).links, minlength=f.n_links) / f.link_capacity_Bps
+            routes, rep_routes = f.routes(src, dst), f.routes(rep_src, rep_dst)
+            # Counted from the routes' runs, never listed hop by hop.
+            every = routes.link_counts(np.arange(routes.n)) / f.link_capacity_Bps
+            alone = rep_routes.link_counts(np.arange(rep_routes.n)) / f.link_capacity_Bps
         except ValueError:  # NoRoute, RoutingError: no sharing figure; the engine's time as it is
             return 1.0
         return float(every.max() / alone.max()) if alone.max() > 0 else 1.0
