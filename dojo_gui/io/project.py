@@ -173,7 +173,8 @@ def from_document(doc: Any) -> Design:
         try:
             spec = spec_from_dict(data)
         except FigureError as exc:
-            raise ProjectFileError(exc.message, _figure_place(where, exc.field)) from None
+            named = _spec_named(data, exc.field)
+            raise ProjectFileError(exc.message + named, _figure_place(where, exc.field)) from None
         if spec.id in specs:
             raise ProjectFileError(f"a second spec with the id {spec.id!r}", f"{where}.id")
         specs[spec.id] = spec
@@ -198,6 +199,16 @@ def from_document(doc: Any) -> Design:
         except SweepError as exc:
             raise ProjectFileError(exc.message, exc.where or f"sweeps[{i}]") from None
     return Design(name=name, specs=specs, room=room, description=description, runs=runs, sweeps=sweeps)
+
+
+def _spec_named(data: Any, field: str | None) -> str:
+    """" (in the spec 'dojo-d1')": which spec a place such as ``specs[3].tdp_w`` is, when its id says (a file
+    lists its specs by id, not by position)."""
+    spec_id = data.get("id") if isinstance(data, dict) else None
+    if field == "id" or not isinstance(spec_id, str) or not spec_id.strip():
+        return ""
+    shown = spec_id if len(spec_id) <= 60 else spec_id[:57] + "..."
+    return f" (in the spec {shown!r})"
 
 
 def _figure_place(where: str, field: str | None) -> str:

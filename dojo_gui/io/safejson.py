@@ -98,7 +98,7 @@ def read_json(text: str, *, bounded_under: tuple[str, ...] | None = (), number_m
     try:
         doc = json.loads(text, **hooks)
     except json.JSONDecodeError as exc:
-        raise JsonInputError(f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+        raise JsonInputError(f"not valid JSON: {_syntax_error(exc, text)}", line=exc.lineno) from None
     except RecursionError:
         line = _line_of_depth(text, limits.JSON_DEPTH)
         raise JsonInputError(f"nested more than {limits.JSON_DEPTH} levels deep", line=line) from None
@@ -108,6 +108,30 @@ def read_json(text: str, *, bounded_under: tuple[str, ...] | None = (), number_m
             or (not text.isascii() and _SURROGATE.search(text))):
         _check(doc, "", 0, text, number_max if bounded_under is None else None, bounded_under or (), number_max)
     return doc
+
+
+# The json module's messages, said as a reader of the file would say them (its "starting at" ends in the
+# position it prints after the message, and its names are a parser's).
+_SYNTAX = {
+    "Unterminated string starting at": "a string starting at column {col} is never closed",
+    "Expecting value": "a value was expected at column {col}",
+    "Expecting ',' delimiter": "a ',' was expected at column {col}",
+    "Expecting ':' delimiter": "a ':' was expected at column {col}",
+    "Expecting property name enclosed in double quotes": "a name in double quotes was expected at column {col}",
+    "Extra data": "more text after the end of the document, at column {col}",
+    "Invalid control character at": "a control character inside a string at column {col}",
+    "Invalid \\escape": "an invalid escape (backslash) at column {col}",
+}
+
+
+def _syntax_error(exc: json.JSONDecodeError, text: str) -> str:
+    if not text.strip():
+        return "the file is empty"
+    said = _SYNTAX.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:] + " at column {col}").format(col=exc.colno)
+    # A string never closed, or nothing but blanks after the point of failure: the text stops mid-document.
+    ends_early = exc.msg == "Unterminated string starting at" or (
+        exc.msg != "Extra data" and not text[exc.pos:].strip())
+    return said + ("; the file ends before the document does (was it cut short?)" if ends_early else "")
 
 
 def _too_deep(doc: Any, depth_max: int) -> bool:

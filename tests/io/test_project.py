@@ -160,6 +160,32 @@ def test_not_json_and_not_utf8():
         loads('{"format": "dojo-gui-project", "version": 1, "x": NaN}')
 
 
+def test_a_file_cut_short_is_called_so_with_its_line(dojo_tile):
+    text = dumps(dojo_tile)
+    for cut in (len(text) // 3, len(text) // 2, len(text) - 3):
+        with pytest.raises(ProjectFileError) as info:
+            loads(text[:cut])
+        line = text[:cut].count("\n") + 1
+        message = str(info.value)
+        assert message.startswith(f"line {line}: not valid JSON: ") and "cut short" in message, message
+    with pytest.raises(ProjectFileError, match="line 1: not valid JSON: the file is empty"):
+        loads("   ")
+    # A mistake inside a whole file is not called a cut.
+    with pytest.raises(ProjectFileError) as info:
+        loads(text.replace('"name":', '"name"', 1))
+    assert "a ':' was expected at column" in str(info.value) and "cut short" not in str(info.value)
+
+
+def test_a_spec_figure_names_the_spec_by_its_id(dojo_tile):
+    doc = json.loads(dumps(dojo_tile))
+    at = next(i for i, s in enumerate(doc["specs"]) if "tdp_w" in s)
+    doc["specs"][at]["tdp_w"] = -400
+    with pytest.raises(ProjectFileError) as info:
+        loads(json.dumps(doc))
+    assert str(info.value) == (f"specs[{at}].tdp_w: a power cannot be negative, got -400 "
+                               f"(in the spec {doc['specs'][at]['id']!r})")
+
+
 def test_missing_file_names_the_file(tmp_path):
     with pytest.raises(ProjectFileError) as info:
         load(tmp_path / "missing.dojo")
