@@ -1,6 +1,7 @@
 import functools
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.model.templates import TEMPLATES
@@ -19,3 +20,15 @@ def cabinet_window(make_window, catalog):
     window.live.docks["simulation"].raise_()
     QApplication.processEvents()
     return window
+
+
+@pytest.fixture
+def type_into(qtbot):
+    """``type_into(edit, text)``: replace what a line edit holds with ``text``, typed key by key as a user types it."""
+
+    def type_text(edit, text: str) -> None:
+        edit.selectAll()
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+        qtbot.keyClicks(edit, text)
+
+    return type_text

@@ -16,12 +16,6 @@ from dojo_gui import units
 RUN_TIMEOUT_MS = 60_000
 
 
-def type_into(qtbot, edit, text: str) -> None:
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, text)
-
-
 def run_from_panel(qtbot, window):
     """Press Run and wait for the run to end; returns its outcome."""
     with qtbot.waitSignal(window.live.controller.sigEnded, timeout=RUN_TIMEOUT_MS) as ended:
@@ -29,18 +23,18 @@ def run_from_panel(qtbot, window):
     return ended.args[0]
 
 
-def soak(qtbot, panel, utilization: str, duration: str = "3min", dt: str = "1s") -> None:
+def soak(type_into, panel, utilization: str, duration: str = "3min", dt: str = "1s") -> None:
     panel.set_scenario("soak")
-    type_into(qtbot, panel.utilization, utilization)
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.utilization, utilization)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
-def training_step(qtbot, panel, duration: str = "30s", dt: str = "0.5s") -> None:
+def training_step(type_into, panel, duration: str = "30s", dt: str = "0.5s") -> None:
     panel.set_scenario("train")
     panel.train_algorithm.setCurrentIndex(panel.train_algorithm.findData("2d"))
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
 def collective(qtbot, panel, algorithm: str = "ring") -> None:
@@ -48,18 +42,19 @@ def collective(qtbot, panel, algorithm: str = "ring") -> None:
     panel.algorithm.setCurrentIndex(panel.algorithm.findData(algorithm))
 
 
-def keep(qtbot, window, label: str) -> None:
+def keep(qtbot, type_into, window, label: str) -> None:
     panel = window.live.panel
-    type_into(qtbot, panel.keep_label, label)
+    type_into(panel.keep_label, label)
     qtbot.mouseClick(panel.keep_button, Qt.MouseButton.LeftButton)
 
 
 # --------------------------------------------------------------------------- a new run
-def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, cabinet_window, monkeypatch):
+def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, type_into,
+                                                                               cabinet_window, monkeypatch):
     import dojo_gui.sim.comm as comm
 
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%")
+    soak(type_into, live.panel, "80%")
     assert run_from_panel(qtbot, window).status == "finished"
     collective(qtbot, live.panel)
     assert run_from_panel(qtbot, window).status == "finished"
@@ -75,7 +70,7 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
         raise comm.Cancelled(None)
 
     monkeypatch.setattr(comm, "simulate_collective", slow_collective)
-    training_step(qtbot, live.panel)
+    training_step(type_into, live.panel)
     at_start = []
     assert live.overlay.link_values  # the canvas shows the last run's link loads
     live.controller.sigStarted.connect(lambda _job: at_start.append(
@@ -104,17 +99,17 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
 
 
 # --------------------------------------------------------------------------- one kept run
-def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, cabinet_window, make_window,
+def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, type_into, cabinet_window, make_window,
                                                                         tmp_path):
     from dojo_gui.io.project import load
 
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%", "3min", "1s")
+    soak(type_into, live.panel, "80%", "3min", "1s")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "soak")
+    keep(qtbot, type_into, window, "soak")
     collective(qtbot, live.panel, "2d")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "all-reduce")
+    keep(qtbot, type_into, window, "all-reduce")
     target = tmp_path / "kept.dojo"
     window.dialogs.answers["save_file"] = [str(target)]
     window.actions_by_name["save"].trigger()
@@ -156,14 +151,14 @@ def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, 
 
 
 # --------------------------------------------------------------------------- two kept runs
-def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, cabinet_window):
+def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%")
+    soak(type_into, live.panel, "80%")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "D1 at 400 W")
+    keep(qtbot, type_into, window, "D1 at 400 W")
     window.document.edit_figure("dojo-d1", "tdp_w", "500 W")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "D1 at 500 W")
+    keep(qtbot, type_into, window, "D1 at 500 W")
     runs = live.runs
     live.docks["runs"].raise_()
     runs.select([0, 1])
@@ -188,9 +183,9 @@ def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, c
 
 
 # --------------------------------------------------------------------------- readouts
-def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_all(qtbot, cabinet_window):
+def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_all(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    training_step(qtbot, live.panel)  # the link map fills while its dock is behind the plots' (the bug's case)
+    training_step(type_into, live.panel)  # the link map fills while its dock is behind the plots' (the bug's case)
     assert run_from_panel(qtbot, window).status == "finished"
     live.docks["links"].raise_()
     QApplication.processEvents()
@@ -207,9 +202,9 @@ def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_a
 
 
 @pytest.mark.slow  # a run, then the pointer: up to 5 s
-def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, cabinet_window):
+def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%", "1min", "1s")
+    soak(type_into, live.panel, "80%", "1min", "1s")
     run_from_panel(qtbot, window)
     window.set_overlay("temperature")
     overlay = live.overlay
