@@ -21,10 +21,10 @@ from typing import ClassVar
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from ... import units
+from ... import ticks, units
 from ...io.atomic import open_atomic, write_atomic
 from ...io.csvcells import csv_row
 from ...render import image_bytes
@@ -58,7 +58,41 @@ class PlotSpec:
     include: float | None = None  # a value the live y axis always shows (0 W, a PUE of 1)
 
 
-class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+class ValueAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+    """A plot's value axis: labels a 1-2-5 step apart, as many as the plot's height holds
+    (:func:`dojo_gui.ticks.label_step`), so a short plot gets one or two labels, not four on top of each other.
+
+    Labels are best two label heights apart (and no more than about :data:`MOST_INTERVALS` on a tall plot),
+    closer where that would leave one label, never closer than :data:`LEAST_PITCH` label heights (unless only
+    one of them fits in the plot).  pyqtgraph's own spacing labels at least two intervals however short the
+    plot; its unlabelled ticks only mark the grid here.
+    """
+
+    LEAST_PITCH = 1.2  # label heights from one labelled tick to the next, at the least: lines of text apart
+    PITCH = 2.0  # ... where the plot is tall enough: a label's height between them
+    MOST_INTERVALS = 6  # however tall the plot
+
+    def __init__(self, orientation: str = "left", **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTextLevel=0)  # only the ticks chosen here carry labels
+
+    def label_height_px(self) -> float:
+        """How tall a tick label is drawn (the painter's font: the axis' tick font, or the application's)."""
+        return float(QFontMetricsF(self.style["tickFont"] or QFont()).height())
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and size > 0):
+            return list(super().tickSpacing(minVal, maxVal, size))
+        label = self.label_height_px()
+        # pyqtgraph draws a label 0.8 of its font's height tall and leaves out one that would stick out of the plot.
+        major = ticks.label_step(lo, hi, size, self.LEAST_PITCH * label,
+                                 max(self.PITCH * label, size / self.MOST_INTERVALS), inset=0.4 * label)
+        mantissa = round(major / 10 ** math.floor(math.log10(major) + 1e-9))
+        return [(major, 0.0), (major / (5 if mantissa == 5 else 2), 0.0)]
+
+
+class PercentAxis(ValueAxis):
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -173,9 +207,7 @@ class SeriesPlots(QWidget):
         self.specs, self.plots, self.curves, self.curve_specs, self.lines = {}, {}, {}, {}, {}
         first: pg.PlotItem | None = None
         for k, spec in enumerate(specs):
-            axes = {"bottom": TimeAxis("bottom")}
-            if spec.unit == "%":
-                axes["left"] = PercentAxis("left")
+            axes = {"bottom": TimeAxis("bottom"), "left": PercentAxis() if spec.unit == "%" else ValueAxis()}
             plot = self.graphics.addPlot(row=k // self.columns, col=k % self.columns, axisItems=axes)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)

@@ -2,6 +2,7 @@ import functools
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui.model.templates import TEMPLATES
@@ -32,3 +33,21 @@ def type_into(qtbot):
         qtbot.keyClicks(edit, text)
 
     return type_text
+
+
+@pytest.fixture
+def drawn_labels():
+    """``drawn_labels(axis)``: the tick labels a pyqtgraph axis draws now, as (text, rectangle) in its coordinates."""
+
+    def labels(axis):
+        image = QImage(8, 8, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        if axis.style["tickFont"] is not None:
+            painter.setFont(axis.style["tickFont"])
+        try:
+            _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        return [(text, rect) for rect, _flags, text in texts]
+
+    return labels
