@@ -189,6 +189,7 @@ class SeriesPlots(QWidget):
         self.curve_specs: dict[str, tuple[CurveSpec, PlotSpec]] = {}
         self.lines: dict[str, pg.InfiniteLine] = {}
         self.crosshair_t: float | None = None
+        self.blank_sides: set[str] = set()  # the axes that show no numbers: nothing to read them by yet
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.set_specs(specs)
 
@@ -217,6 +218,7 @@ class SeriesPlots(QWidget):
             for side in ("left", "bottom"):
                 # An axis (with its grid) repaints only when its range changes, not with every new point.
                 plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.getAxis("bottom").setStyle(autoReduceTextSpace=False)  # room for its labels also while empty
             left = plot.getAxis("left")
             left.setWidth(62)
             left.enableAutoSIPrefix(spec.unit in ("W", "s"))
@@ -251,6 +253,7 @@ class SeriesPlots(QWidget):
                 vb_menu.addAction(action)
             self.specs[spec.key] = spec
             self.plots[spec.key] = plot
+        self._show_empty()
 
     def set_plot_visible(self, key: str, visible: bool) -> None:
         """Show or hide one plot; the others take its room."""
@@ -269,6 +272,8 @@ class SeriesPlots(QWidget):
     def set_data(self, name: str, x: np.ndarray, y: np.ndarray) -> None:
         """Show ``y`` over ``x`` (seconds) on the curve of series ``name``: one setData."""
         self.curves[name].setData(x, y)
+        if self.blank_sides and len(x):
+            self._number_axes("left", "bottom")
 
     def data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """What the curve of series ``name`` holds (all of it, not what is drawn after downsampling)."""
@@ -283,6 +288,24 @@ class SeriesPlots(QWidget):
         self.crosshair_t = None
         for line in self.lines.values():
             line.setVisible(False)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        """No data: every plot over 0 to 1 with no numbers on its axes, not the range of data no longer shown
+        (a new run's plots are not read by the last run's time axis); numbers return with data, or with a
+        time span (:meth:`set_time_span`)."""
+        for plot in self.plots.values():
+            plot.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTicks([])
+        self.blank_sides = {"left", "bottom"}
+
+    def _number_axes(self, *sides: str) -> None:
+        """Give these axes of every plot their ticks and numbers again."""
+        for side in self.blank_sides.intersection(sides):
+            for plot in self.plots.values():
+                plot.getAxis(side).setTicks(None)
+        self.blank_sides.difference_update(sides)
 
     def set_waiting(self, text: str) -> None:
         """Say what the run does before its first point ("" to stop saying it)."""
@@ -315,6 +338,7 @@ class SeriesPlots(QWidget):
         if first is not None and end_s > 0:
             first.disableAutoRange(axis="x")
             first.setXRange(0.0, end_s, padding=0.01)
+            self._number_axes("bottom")
 
     # ----------------------------------------------------------------- crosshair
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:

@@ -1,5 +1,5 @@
 """The plots' axes: as many value labels as a plot's height holds and none on another, from a short "Step" plot
-to a tall one."""
+to a tall one; an empty plot shows no numbers, not the range of a run it no longer shows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QApplication
 
 from dojo_gui.ui.simulation.plots import THERMAL_PLOTS, CurveSpec, PlotSpec, SeriesPlots
 
@@ -73,3 +74,21 @@ def test_a_plot_labels_its_values_as_often_as_its_height_allows_and_never_one_on
     heights = sorted(counts)
     assert counts[heights[-1]] > counts[heights[0]] and max(counts.values()) <= 7
 
+
+def test_an_empty_plot_shows_no_numbers_until_data_or_a_time_span_come(qtbot, drawn_labels):
+    plots = plots_with(qtbot, "shares")
+    plot = plots.plots["progress"]
+    left, bottom = plot.getAxis("left"), plot.getAxis("bottom")
+    assert drawn_labels(left) and drawn_labels(bottom)
+    shown = plot.getViewBox().viewRange()
+    plots.clear_data()  # a new run starts: its curves are empty
+    QApplication.processEvents()
+    assert shown[0][1] > 30 and plot.getViewBox().viewRange() == [[0.0, 1.0], [0.0, 1.0]]  # not the run's 30 s
+    assert drawn_labels(left) == [] and drawn_labels(bottom) == []
+    plots.set_time_span(120.0)  # a thermal run's duration, known at its start: its time axis, and no value yet
+    QApplication.processEvents()
+    assert drawn_labels(left) == [] and "90 s" in [text for text, _ in drawn_labels(bottom)]
+    plots.set_data("delivered_fraction", T, np.linspace(0.0, 1.0, len(T)))  # the first points
+    plots.auto_range()
+    QApplication.processEvents()
+    assert [text for text, _ in drawn_labels(left)][-1] == "100 %"

@@ -49,7 +49,7 @@ def keep(qtbot, type_into, window, label: str) -> None:
 
 
 # --------------------------------------------------------------------------- a new run
-def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, type_into,
+def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, type_into, drawn_labels,
                                                                                cabinet_window, monkeypatch):
     import dojo_gui.sim.comm as comm
 
@@ -73,13 +73,19 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
     training_step(type_into, live.panel)
     at_start = []
     assert live.overlay.link_values  # the canvas shows the last run's link loads
+    timeline = live.link_map.timeline.plots["progress"]
+    last_end = live.link_map.timeline.data("delivered_fraction")[0][-1]
+    assert timeline.getViewBox().viewRange()[0][1] >= last_end and drawn_labels(timeline.getAxis("bottom"))
     live.controller.sigStarted.connect(lambda _job: at_start.append(
         (len(live.thermal_plots.data("tj_max_c")[0]), live.link_map.result, live.thermal_plots.waiting.text(),
-         live.overlay.link_values, live.overlay.state)))
+         live.overlay.link_values, live.overlay.state, timeline.getViewBox().viewRange(),
+         drawn_labels(timeline.getAxis("bottom")) + drawn_labels(timeline.getAxis("left")))))
     qtbot.mouseClick(live.panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(at_start))
-    points, links, waiting, canvas_links, canvas_state = at_start[0]
+    points, links, waiting, canvas_links, canvas_state, timeline_range, timeline_labels = at_start[0]
     assert points == 0 and links is None and waiting.startswith("Starting: ")
+    # The empty Fabric Load timeline is not read by the last collective's time axis: no numbers, a neutral range.
+    assert timeline_labels == [] and timeline_range == [[0.0, 1.0], [0.0, 1.0]]
     assert not canvas_links and canvas_state is None  # nor does the canvas keep the last run's colours
     window.set_overlay("links")
     assert f"{live.controller.current.job.describe()} is under way" in live.overlay.legend().note
