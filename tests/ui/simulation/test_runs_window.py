@@ -4,11 +4,13 @@ side wide enough to read with what changed between their designs, and the readou
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui import units
@@ -154,6 +156,40 @@ def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, 
     # Unticked, the canvas goes back to the live run's values (none in this window).
     view.on_canvas.setChecked(False)
     assert overlay.caption == "" and overlay.link_index is None
+
+
+def test_the_runs_list_shows_every_column_and_a_kept_runs_short_plots_labels_that_do_not_overlap(
+        qtbot, type_into, drawn_labels, cabinet_window):
+    window, live = cabinet_window, cabinet_window.live  # at the tests' window size, 1400 x 860
+    training_step(type_into, live.panel)
+    assert run_from_panel(qtbot, window).status == "finished"
+    keep(qtbot, type_into, window, "training step, 30 s, 2d all-reduce, every D1 at 400 W")
+    runs = live.runs
+    live.docks["runs"].raise_()
+    runs.select([0])
+    QApplication.processEvents()
+    # Every column in view, none cut by the list's edge; the kind and the time whole, the label and the figures
+    # at least a few words wide, and the whole row in every column's tooltip.
+    tree, header = runs.tree, runs.tree.header()
+    assert header.length() <= tree.viewport().width() and not tree.horizontalScrollBar().isVisible()
+    item, record = tree.topLevelItem(0), window.document.design.runs[0]
+    metrics = tree.fontMetrics()
+    for column in (1, 3):
+        assert metrics.horizontalAdvance(item.text(column)) <= header.sectionSize(column)
+    for column in (0, 2):
+        assert header.sectionSize(column) >= 150
+    assert item.text(3) == record.finished.replace("T", " ")[:16]  # to the minute, in UTC as the header says
+    for column in range(4):
+        tip = item.toolTip(column)
+        assert record.label in tip and "PUE " in tip and "IT power " in tip and record.finished[11:19] in tip
+    # The kept run's "Step" plot is as short as the dock makes it: its labels do not run into each other.
+    step = runs.view.plots.plots["step"]
+    axis = step.getAxis("left")
+    labels = drawn_labels(axis)
+    centres = sorted(rect.center().y() for _text, rect in labels)
+    label_px = QFontMetricsF(QFont()).height()
+    assert step.getViewBox().height() < 6 * label_px  # (the case: a short plot)
+    assert labels and all(b - a >= label_px for a, b in itertools.pairwise(centres))
 
 
 # --------------------------------------------------------------------------- two kept runs
