@@ -80,22 +80,17 @@ def label_step(lo: float, hi: float, length: float, least_pitch: float, pitch: f
     """The 1-2-5 step of the labelled ticks of an axis over [lo, hi] drawn ``length`` long (pixels, points).
 
     Labels are ``pitch`` apart where two of them fit, closer where that is what it takes for two (a short
-    plot's two labels rather than one), never closer than ``least_pitch`` (they would overlap) unless at most
-    one of them fits; a label fits when it is ``inset`` or more from either end (half a label: it is not cut).
+    plot's two labels rather than one), never closer than ``least_pitch`` (they would overlap); a label fits
+    when its tick is ``inset`` or more from either end (a label cut by the plot's edge is not drawn).
     """
     if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and length > 0 and least_pitch > 0):
         raise ValueError(f"an axis needs a range and a length, not [{lo}, {hi}] over {length}")
     per = (hi - lo) / length  # axis units per unit of length
+    smallest = step_at_least(per * least_pitch)
     step = step_at_least(per * max(pitch, least_pitch))
     inner = (lo + inset * per, hi - inset * per)
-    if inner[1] <= inner[0]:  # too short for any label
-        return step
-    smallest = step_at_least(per * least_pitch)
-    while _multiples(*inner, step) < 2:
-        smaller = _smaller_step(step)
-        if smaller < smallest * (1 - 1e-9) and (_multiples(*inner, step) >= 1 or _multiples(*inner, smaller) >= 2):
-            break  # closer would overlap two labels: keep the one (or none) that fits
-        step = smaller
+    while _multiples(*inner, step) < 2 and _smaller_step(step) >= smallest * (1 - 1e-9):
+        step = _smaller_step(step)
     return step
 
 

@@ -83,14 +83,14 @@ def test_the_step_at_least_a_length_is_the_next_1_2_5_step(least, step):
 @settings(max_examples=400, deadline=None)
 def test_labels_never_come_closer_than_they_may_and_two_show_where_two_can(lo, span, length_px, label_px, ratio):
     assume(span >= 1e-6 * abs(lo))
-    hi, least, inset = lo + span, 1.2 * label_px, 0.4 * label_px
+    hi, least, inset = lo + span, 0.95 * label_px, 0.4 * label_px + 1.5
     step = label_step(lo, hi, length_px, least, ratio * label_px, inset)
     assert any(math.isclose(_mantissa(step), m, rel_tol=1e-9) for m in (1, 2, 5, 10))
     per = span / length_px
     inner = (lo + inset * per, hi - inset * per)
     fits = _inside(*inner, step) if inner[1] > inner[0] else 0
-    # Two labels that fit are never closer than the least pitch ...
-    assert fits <= 1 or step / per >= least * (1 - 1e-9)
+    # Labels are never closer than the least pitch ...
+    assert step / per >= least * (1 - 1e-9)
     # ... and where some step that keeps them that far apart fits two, two fit.
     steps = [step_at_least(least * per)]
     while steps[-1] < span:
@@ -101,4 +101,4 @@ def test_labels_never_come_closer_than_they_may_and_two_show_where_two_can(lo, s
 def test_a_short_plot_gets_two_labels_half_a_second_apart():
     """A kept run's "Step" plot, 37 px tall over 1.16 - 2.16 s with labels 14 px tall: 1.5 and 2.0, not four labels
     0.2 s (7 px) apart."""
-    assert label_step(1.16, 2.16, 36.7, 1.2 * 13.95, 2 * 13.95, 0.4 * 13.95) == 0.5
+    assert label_step(1.16, 2.16, 38.7, 0.95 * 13.95, 2 * 13.95, 0.4 * 13.95 + 1.5) == 0.5

@@ -63,12 +63,11 @@ class ValueAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
     (:func:`dojo_gui.ticks.label_step`), so a short plot gets one or two labels, not four on top of each other.
 
     Labels are best two label heights apart (and no more than about :data:`MOST_INTERVALS` on a tall plot),
-    closer where that would leave one label, never closer than :data:`LEAST_PITCH` label heights (unless only
-    one of them fits in the plot).  pyqtgraph's own spacing labels at least two intervals however short the
-    plot; its unlabelled ticks only mark the grid here.
+    closer where that would leave one label, never closer than :data:`LEAST_PITCH` label heights.  pyqtgraph's
+    own spacing labels at least two intervals however short the plot; its unlabelled ticks only mark the grid.
     """
 
-    LEAST_PITCH = 1.2  # label heights from one labelled tick to the next, at the least: lines of text apart
+    LEAST_PITCH = 0.95  # label heights from one labelled tick to the next, at the least: drawn 0.8 tall, 2 px apart
     PITCH = 2.0  # ... where the plot is tall enough: a label's height between them
     MOST_INTERVALS = 6  # however tall the plot
 
@@ -85,9 +84,10 @@ class ValueAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
         if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and size > 0):
             return list(super().tickSpacing(minVal, maxVal, size))
         label = self.label_height_px()
-        # pyqtgraph draws a label 0.8 of its font's height tall and leaves out one that would stick out of the plot.
+        # pyqtgraph draws a label 0.8 of its font's height tall, maps values onto the axis and a pixel beyond each
+        # end, and leaves out a label that would stick out of the plot: a label fits half of 0.8 label + 1 px in.
         major = ticks.label_step(lo, hi, size, self.LEAST_PITCH * label,
-                                 max(self.PITCH * label, size / self.MOST_INTERVALS), inset=0.4 * label)
+                                 max(self.PITCH * label, size / self.MOST_INTERVALS), inset=0.4 * label + 1.5)
         mantissa = round(major / 10 ** math.floor(math.log10(major) + 1e-9))
         return [(major, 0.0), (major / (5 if mantissa == 5 else 2), 0.0)]
 

@@ -37,6 +37,11 @@ def plots_with(qtbot, case: str) -> SeriesPlots:
     return plots
 
 
+def ink_px(axis, text: str) -> float:
+    """How tall the ink of a label is (its digits' tight box, in the font the axis draws with)."""
+    return QFontMetricsF(axis.style["tickFont"] or QFont()).tightBoundingRect(text).height()
+
+
 def laid_out(qtbot, plot) -> float:
     """The plot's height once the layout has settled (it follows a resize over a few turns of the event loop)."""
     seen = []
@@ -59,11 +64,11 @@ def test_a_plot_labels_its_values_as_often_as_its_height_allows_and_never_one_on
     for height in range(110, 420, 10):  # plots from about 30 px tall (a kept run's "Step" in a short dock) up
         plots.resize(500, height)
         plot_px = laid_out(qtbot, plot)
-        labels = drawn_labels(axis)
-        centres = sorted(rect.center().y() for _text, rect in labels)
-        gaps = [b - a for a, b in itertools.pairwise(centres)]
-        # Labels a whole font height apart at least: drawn that tall, two would still not touch.
-        assert not gaps or min(gaps) >= label_px, (plot_px, [text for text, _ in labels])
+        labels = sorted(drawn_labels(axis), key=lambda label: label[1].top())
+        # No two labels' boxes overlap, and their digits (as tall as the font's ink) are 2 px apart at least.
+        for (text, upper), (_, lower) in itertools.pairwise(labels):
+            assert upper.bottom() <= lower.top(), (plot_px, [text for text, _ in labels])
+            assert lower.center().y() - upper.center().y() >= ink_px(axis, text) + 2, (plot_px, text)
         # One label from two label heights, two from seven (1-2-5 steps jump by up to 2.5 times, and a label
         # must not be cut at the plot's edge).
         least = 2 if plot_px >= 7 * label_px else 1 if plot_px >= 2 * label_px else 0
