@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import units
 
-__all__ = ["Axis", "ticks_inside", "time_axis", "value_axis"]
+__all__ = ["Axis", "label_step", "step_at_least", "ticks_inside", "time_axis", "value_axis"]
 
 MANTISSAS = (5, 2, 1)  # tick steps are these times a power of ten, largest first
 FEWEST_TICKS = 4
@@ -58,6 +58,51 @@ def ticks_inside(lo: float, hi: float, fewest: int = FEWEST_TICKS) -> list[float
             if last - first + 1 >= fewest:
                 return [_clean(k * step, step) for k in range(first, last + 1)]
     return [lo, hi]
+
+
+def step_at_least(least: float) -> float:
+    """The smallest step of 1, 2 or 5 times a power of ten that is at least ``least``: 0.3 -> 0.5, 7 -> 10.
+
+    A plot that must keep its labels some pixels apart asks for the step that many pixels stand for.
+    """
+    if not (math.isfinite(least) and least > 0):
+        raise ValueError(f"a tick step must be positive and finite, not {least}")
+    exponent = math.floor(math.log10(least))
+    for e in (exponent, exponent + 1):
+        for mantissa in reversed(MANTISSAS):
+            step = mantissa * 10.0**e
+            if step >= least * (1 - 1e-12):  # 0.2 asked as 0.20000000000000004 is 0.2
+                return step
+    raise AssertionError("unreachable: 10 ** (exponent + 1) exceeds least")
+
+
+def label_step(lo: float, hi: float, length: float, least_pitch: float, pitch: float, inset: float = 0.0) -> float:
+    """The 1-2-5 step of the labelled ticks of an axis over [lo, hi] drawn ``length`` long (pixels, points).
+
+    Labels are ``pitch`` apart where two of them fit, closer where that is what it takes for two (a short
+    plot's two labels rather than one), never closer than ``least_pitch`` (they would overlap); a label fits
+    when its tick is ``inset`` or more from either end (a label cut by the plot's edge is not drawn).
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and length > 0 and least_pitch > 0):
+        raise ValueError(f"an axis needs a range and a length, not [{lo}, {hi}] over {length}")
+    per = (hi - lo) / length  # axis units per unit of length
+    smallest = step_at_least(per * least_pitch)
+    step = step_at_least(per * max(pitch, least_pitch))
+    inner = (lo + inset * per, hi - inset * per)
+    while _multiples(*inner, step) < 2 and _smaller_step(step) >= smallest * (1 - 1e-9):
+        step = _smaller_step(step)
+    return step
+
+
+def _multiples(lo: float, hi: float, step: float) -> int:
+    return max(0, math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1)
+
+
+def _smaller_step(step: float) -> float:
+    """The 1-2-5 step below ``step``: 5 -> 2 -> 1 -> 0.5."""
+    power = 10.0 ** math.floor(math.log10(step) + 1e-9)
+    mantissa = round(step / power)
+    return {5: 2, 2: 1}.get(mantissa, 0.5) * power
 
 
 def _clean(value: float, step: float) -> float:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dojo_gui.ticks import ticks_inside, time_axis, value_axis
+from dojo_gui.ticks import label_step, step_at_least, ticks_inside, time_axis, value_axis
 
 
 def _mantissa(step: float) -> float:
@@ -67,3 +67,38 @@ def test_a_constant_series_gets_its_value_as_the_one_tick():
 def test_a_range_that_is_not_finite_is_refused():
     with pytest.raises(ValueError, match="finite range"):
         ticks_inside(0.0, math.inf)
+
+
+# --------------------------------------------------------------------------- labels as many as an axis' length holds
+def _inside(lo: float, hi: float, step: float) -> int:
+    return max(0, math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1)
+
+
+@pytest.mark.parametrize("least,step", [(0.3, 0.5), (7, 10), (1, 1), (0.2 + 1e-17, 0.2), (123, 200), (5.0001, 10)])
+def test_the_step_at_least_a_length_is_the_next_1_2_5_step(least, step):
+    assert step_at_least(least) == pytest.approx(step, rel=1e-12)
+
+
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 1e6), st.floats(10, 1000), st.floats(8, 30), st.floats(1, 4))
+@settings(max_examples=400, deadline=None)
+def test_labels_never_come_closer_than_they_may_and_two_show_where_two_can(lo, span, length_px, label_px, ratio):
+    assume(span >= 1e-6 * abs(lo))
+    hi, least, inset = lo + span, 0.95 * label_px, 0.4 * label_px + 1.5
+    step = label_step(lo, hi, length_px, least, ratio * label_px, inset)
+    assert any(math.isclose(_mantissa(step), m, rel_tol=1e-9) for m in (1, 2, 5, 10))
+    per = span / length_px
+    inner = (lo + inset * per, hi - inset * per)
+    fits = _inside(*inner, step) if inner[1] > inner[0] else 0
+    # Labels are never closer than the least pitch ...
+    assert step / per >= least * (1 - 1e-9)
+    # ... and where some step that keeps them that far apart fits two, two fit.
+    steps = [step_at_least(least * per)]
+    while steps[-1] < span:
+        steps.append(step_at_least(steps[-1] * 1.01))
+    assert fits >= 2 or not any(_inside(*inner, s) >= 2 for s in steps if inner[1] > inner[0])
+
+
+def test_a_short_plot_gets_two_labels_half_a_second_apart():
+    """A kept run's "Step" plot, 37 px tall over 1.16 - 2.16 s with labels 14 px tall: 1.5 and 2.0, not four labels
+    0.2 s (7 px) apart."""
+    assert label_step(1.16, 2.16, 38.7, 0.95 * 13.95, 2 * 13.95, 0.4 * 13.95 + 1.5) == 0.5

@@ -21,10 +21,10 @@ from typing import ClassVar
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from ... import units
+from ... import ticks, units
 from ...io.atomic import open_atomic, write_atomic
 from ...io.csvcells import csv_row
 from ...render import image_bytes
@@ -58,7 +58,41 @@ class PlotSpec:
     include: float | None = None  # a value the live y axis always shows (0 W, a PUE of 1)
 
 
-class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+class ValueAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
+    """A plot's value axis: labels a 1-2-5 step apart, as many as the plot's height holds
+    (:func:`dojo_gui.ticks.label_step`), so a short plot gets one or two labels, not four on top of each other.
+
+    Labels are best two label heights apart (and no more than about :data:`MOST_INTERVALS` on a tall plot),
+    closer where that would leave one label, never closer than :data:`LEAST_PITCH` label heights.  pyqtgraph's
+    own spacing labels at least two intervals however short the plot; its unlabelled ticks only mark the grid.
+    """
+
+    LEAST_PITCH = 0.95  # label heights from one labelled tick to the next, at the least: drawn 0.8 tall, 2 px apart
+    PITCH = 2.0  # ... where the plot is tall enough: a label's height between them
+    MOST_INTERVALS = 6  # however tall the plot
+
+    def __init__(self, orientation: str = "left", **kwargs: object) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTextLevel=0)  # only the ticks chosen here carry labels
+
+    def label_height_px(self) -> float:
+        """How tall a tick label is drawn (the painter's font: the axis' tick font, or the application's)."""
+        return float(QFontMetricsF(self.style["tickFont"] or QFont()).height())
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo and size > 0):
+            return list(super().tickSpacing(minVal, maxVal, size))
+        label = self.label_height_px()
+        # pyqtgraph draws a label 0.8 of its font's height tall, maps values onto the axis and a pixel beyond each
+        # end, and leaves out a label that would stick out of the plot: a label fits half of 0.8 label + 1 px in.
+        major = ticks.label_step(lo, hi, size, self.LEAST_PITCH * label,
+                                 max(self.PITCH * label, size / self.MOST_INTERVALS), inset=0.4 * label + 1.5)
+        mantissa = round(major / 10 ** math.floor(math.log10(major) + 1e-9))
+        return [(major, 0.0), (major / (5 if mantissa == 5 else 2), 0.0)]
+
+
+class PercentAxis(ValueAxis):
     """Fractions shown as percentages (the data stay fractions, as the engines give them)."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
@@ -155,6 +189,7 @@ class SeriesPlots(QWidget):
         self.curve_specs: dict[str, tuple[CurveSpec, PlotSpec]] = {}
         self.lines: dict[str, pg.InfiniteLine] = {}
         self.crosshair_t: float | None = None
+        self.blank_sides: set[str] = set()  # the axes that show no numbers: nothing to read them by yet
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.set_specs(specs)
 
@@ -173,9 +208,7 @@ class SeriesPlots(QWidget):
         self.specs, self.plots, self.curves, self.curve_specs, self.lines = {}, {}, {}, {}, {}
         first: pg.PlotItem | None = None
         for k, spec in enumerate(specs):
-            axes = {"bottom": TimeAxis("bottom")}
-            if spec.unit == "%":
-                axes["left"] = PercentAxis("left")
+            axes = {"bottom": TimeAxis("bottom"), "left": PercentAxis() if spec.unit == "%" else ValueAxis()}
             plot = self.graphics.addPlot(row=k // self.columns, col=k % self.columns, axisItems=axes)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
@@ -185,6 +218,7 @@ class SeriesPlots(QWidget):
             for side in ("left", "bottom"):
                 # An axis (with its grid) repaints only when its range changes, not with every new point.
                 plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.getAxis("bottom").setStyle(autoReduceTextSpace=False)  # room for its labels also while empty
             left = plot.getAxis("left")
             left.setWidth(62)
             left.enableAutoSIPrefix(spec.unit in ("W", "s"))
@@ -219,6 +253,7 @@ class SeriesPlots(QWidget):
                 vb_menu.addAction(action)
             self.specs[spec.key] = spec
             self.plots[spec.key] = plot
+        self._show_empty()
 
     def set_plot_visible(self, key: str, visible: bool) -> None:
         """Show or hide one plot; the others take its room."""
@@ -237,6 +272,8 @@ class SeriesPlots(QWidget):
     def set_data(self, name: str, x: np.ndarray, y: np.ndarray) -> None:
         """Show ``y`` over ``x`` (seconds) on the curve of series ``name``: one setData."""
         self.curves[name].setData(x, y)
+        if self.blank_sides and len(x):
+            self._number_axes("left", "bottom")
 
     def data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """What the curve of series ``name`` holds (all of it, not what is drawn after downsampling)."""
@@ -251,6 +288,24 @@ class SeriesPlots(QWidget):
         self.crosshair_t = None
         for line in self.lines.values():
             line.setVisible(False)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        """No data: every plot over 0 to 1 with no numbers on its axes, not the range of data no longer shown
+        (a new run's plots are not read by the last run's time axis); numbers return with data, or with a
+        time span (:meth:`set_time_span`)."""
+        for plot in self.plots.values():
+            plot.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).setTicks([])
+        self.blank_sides = {"left", "bottom"}
+
+    def _number_axes(self, *sides: str) -> None:
+        """Give these axes of every plot their ticks and numbers again."""
+        for side in self.blank_sides.intersection(sides):
+            for plot in self.plots.values():
+                plot.getAxis(side).setTicks(None)
+        self.blank_sides.difference_update(sides)
 
     def set_waiting(self, text: str) -> None:
         """Say what the run does before its first point ("" to stop saying it)."""
@@ -283,6 +338,7 @@ class SeriesPlots(QWidget):
         if first is not None and end_s > 0:
             first.disableAutoRange(axis="x")
             first.setXRange(0.0, end_s, padding=0.01)
+            self._number_axes("bottom")
 
     # ----------------------------------------------------------------- crosshair
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:

@@ -28,6 +28,8 @@ from ..project.document import DesignDocument, EditRefused
 from .comparison import ComparisonDialog, figure_text
 from .runview import RunView
 
+COLUMNS = ["Run", "Kind", "Key figures", "Finished (UTC)"]
+
 
 class RunsWidget(QWidget):
     sigStatus = Signal(str, int)  # fires with a message for the status bar and how long to show it
@@ -41,11 +43,18 @@ class RunsWidget(QWidget):
         self.comparison: ComparisonDialog | None = None  # the last comparison opened
         self.tree = QTreeWidget()
         self.tree.setObjectName("runsList")
-        self.tree.setHeaderLabels(["Run", "Kind", "Key figures", "Finished"])
+        self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 220)
+        # Every column in view: the short ones as wide as their text, the label and the figures share the rest
+        # and end in "…" when it is short (the row's tooltip has them whole); a scroll bar only when even that
+        # does not fit.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        for k, name in enumerate(COLUMNS):
+            stretch = name in ("Run", "Key figures")
+            header.setSectionResizeMode(k, QHeaderView.ResizeMode.Stretch if stretch
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected() if len(self.selected_indices()) == 2
                                             else None)
@@ -74,6 +83,7 @@ class RunsWidget(QWidget):
         splitter.addWidget(self.view)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([2000, 3000])  # the list two fifths of the dock's width, not its hint's few hundred px
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(splitter)
@@ -90,16 +100,19 @@ class RunsWidget(QWidget):
         self.tree.clear()
         for index, record in enumerate(self.records):
             figures = [f"{figure_label(n)} {figure_text(n, record.figure(n))}"
-                       for n in HEADLINE_FIGURES.get(record.kind, ()) if record.figure(n) is not None][:3]
-            item = QTreeWidgetItem([record.label or "(no label)", record.kind, " · ".join(figures),
-                                    record.finished.replace("T", " ").replace("Z", " UTC")])
+                       for n in HEADLINE_FIGURES.get(record.kind, ()) if record.figure(n) is not None]
+            finished = record.finished.replace("T", " ").replace("Z", "")
+            item = QTreeWidgetItem([record.label or "(no label)", record.kind, " · ".join(figures[:3]),
+                                    finished[:16]])  # to the minute: the seconds are in the tooltip
             item.setData(0, Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(0, record.label)
+            when = f", finished {finished} UTC" if finished else ""
+            row = "\n".join([record.label or "(no label)", f"{record.kind}{when}", *figures])  # the whole row
+            for k in range(len(COLUMNS)):
+                item.setToolTip(k, row)
             self.tree.addTopLevelItem(item)
             if record is shown:
                 item.setSelected(True)
         self.tree.blockSignals(False)
-        self.tree.resizeColumnToContents(1)
         self._on_selection()
 
     def selected_indices(self) -> list[int]:

@@ -22,12 +22,6 @@ from dojo_gui.ui.simulation import worker as worker_module
 RUN_TIMEOUT_MS = 60_000
 
 
-def type_into(qtbot, edit, text: str) -> None:
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key_Delete)
-    qtbot.keyClicks(edit, text)
-
-
 def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
     """Press Run and wait for the run to end; returns its outcome."""
     with qtbot.waitSignal(window.live.controller.sigEnded, timeout=timeout) as ended:
@@ -46,19 +40,19 @@ def settle(qtbot, window) -> None:
     qtbot.waitUntil(steady, timeout=5000)
 
 
-def soak(qtbot, panel, utilization="80%", duration="2min", dt="0.5s"):
+def soak(type_into, panel, utilization="80%", duration="2min", dt="0.5s"):
     panel.set_scenario("soak")
-    type_into(qtbot, panel.utilization, utilization)
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.utilization, utilization)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
 # --------------------------------------------------------------------------- runs finish and show the engine's answer
-def test_a_short_thermal_run_from_the_panel_plots_what_the_engine_computes(qtbot, cabinet_window):
+def test_a_short_thermal_run_from_the_panel_plots_what_the_engine_computes(qtbot, type_into, cabinet_window):
     window, panel = cabinet_window, cabinet_window.live.panel
-    soak(qtbot, panel, "80%", "2min", "0.5s")
+    soak(type_into, panel, "80%", "2min", "0.5s")
     panel.ambient_kind.setCurrentIndex(panel.ambient_kind.findData("constant"))
-    type_into(qtbot, panel.ambient, "30C")
+    type_into(panel.ambient, "30C")
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
 
@@ -86,13 +80,13 @@ def test_a_short_thermal_run_from_the_panel_plots_what_the_engine_computes(qtbot
     assert panel.keep_button.isEnabled()
 
 
-def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet_window):
+def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, type_into, cabinet_window):
     from dojo_gui.sim.comm import simulate_collective
 
     window, panel = cabinet_window, cabinet_window.live.panel
     panel.set_scenario("comm")
     panel.collective.setCurrentIndex(panel.collective.findData("allreduce"))
-    type_into(qtbot, panel.size_edit, "256MiB")
+    type_into(panel.size_edit, "256MiB")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("ring"))
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
@@ -136,11 +130,11 @@ def test_a_collective_from_the_panel_shows_its_links_and_timeline(qtbot, cabinet
 
 
 # --------------------------------------------------------------------------- stop, pause
-def long_training(qtbot, panel, duration="1h", dt="0.001s"):
+def long_training(type_into, panel, duration="1h", dt="0.001s"):
     panel.set_scenario("train")
     panel.train_algorithm.setCurrentIndex(panel.train_algorithm.findData("2d"))
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
 def wait_until_simulating(qtbot, window):
@@ -149,12 +143,12 @@ def wait_until_simulating(qtbot, window):
     qtbot.waitUntil(lambda: bool(seen) and seen[-1] > 0, timeout=RUN_TIMEOUT_MS)
 
 
-def test_stop_ends_a_long_run_with_what_was_computed(qtbot, cabinet_window, monkeypatch):
+def test_stop_ends_a_long_run_with_what_was_computed(qtbot, type_into, cabinet_window, monkeypatch):
     # The window gives a stopped engine STOP_GRACE_MS to hand back its partial result; here it gets all the
     # time a loaded machine may need, so the test checks what Stop does, not how fast this machine is.
     monkeypatch.setattr(worker_module, "STOP_GRACE_MS", 20_000)
     window, panel, controller = cabinet_window, cabinet_window.live.panel, cabinet_window.live.controller
-    long_training(qtbot, panel)  # 3.6 million steps: minutes of work
+    long_training(type_into, panel)  # 3.6 million steps: minutes of work
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     plots = window.live.thermal_plots
     qtbot.waitUntil(lambda: plots.series is not None and plots.series.n >= 2, timeout=RUN_TIMEOUT_MS)
@@ -173,12 +167,12 @@ def test_stop_ends_a_long_run_with_what_was_computed(qtbot, cabinet_window, monk
 
 
 @pytest.mark.slow  # waits out a collective's setup: ~2 s
-def test_stop_during_a_collective_ends_it(qtbot, make_window, exapod):
+def test_stop_during_a_collective_ends_it(qtbot, type_into, make_window, exapod):
     window = make_window(exapod)  # the hierarchical all-reduce on 3,000 chips takes tens of seconds
     panel, controller = window.live.panel, window.live.controller
     panel.set_scenario("comm")
     panel.algorithm.setCurrentIndex(panel.algorithm.findData("hierarchical"))
-    type_into(qtbot, panel.size_edit, "2GB")
+    type_into(panel.size_edit, "2GB")
     progress = []
     controller.sigUpdate.connect(lambda u: progress.append(u.fraction))
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
@@ -190,9 +184,9 @@ def test_stop_during_a_collective_ends_it(qtbot, make_window, exapod):
     assert not panel.keep_button.isEnabled()  # half a collective is not a result
 
 
-def test_pause_holds_the_engine_and_resume_lets_it_go_on(qtbot, cabinet_window):
+def test_pause_holds_the_engine_and_resume_lets_it_go_on(qtbot, type_into, cabinet_window):
     window, panel, controller = cabinet_window, cabinet_window.live.panel, cabinet_window.live.controller
-    long_training(qtbot, panel)
+    long_training(type_into, panel)
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     wait_until_simulating(qtbot, window)
     control = controller.current.control
@@ -208,9 +202,10 @@ def test_pause_holds_the_engine_and_resume_lets_it_go_on(qtbot, cabinet_window):
 
 
 # --------------------------------------------------------------------------- failures
-def test_an_engine_that_raises_gives_a_message_and_a_log_entry_and_the_app_goes_on(qtbot, cabinet_window, monkeypatch):
+def test_an_engine_that_raises_gives_a_message_and_a_log_entry_and_the_app_goes_on(qtbot, type_into,
+                                                                                   cabinet_window, monkeypatch):
     window, panel = cabinet_window, cabinet_window.live.panel
-    soak(qtbot, panel, "50%", "1min", "1s")
+    soak(type_into, panel, "50%", "1min", "1s")
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("coolant table exploded")
@@ -234,34 +229,34 @@ def test_an_engine_that_raises_gives_a_message_and_a_log_entry_and_the_app_goes_
     assert outcome.status == "finished" and not panel.message.isVisible()
 
 
-def test_a_scenario_the_design_cannot_run_is_refused_with_the_reason(qtbot, cabinet_window):
+def test_a_scenario_the_design_cannot_run_is_refused_with_the_reason(qtbot, type_into, cabinet_window):
     window, panel = cabinet_window, cabinet_window.live.panel
-    long_training(qtbot, panel, "1min", "1s")
+    long_training(type_into, panel, "1min", "1s")
     panel.number_format.setCurrentText("fp4")  # the D1 lists no fp4 peak
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "failed"
     assert "no fp4 peak compute" in panel.message.text()
 
 
-def test_a_parameter_that_does_not_read_is_named_and_nothing_runs(qtbot, cabinet_window):
+def test_a_parameter_that_does_not_read_is_named_and_nothing_runs(qtbot, type_into, cabinet_window):
     panel = cabinet_window.live.panel
-    soak(qtbot, panel, "80%", "ten minutes", "0.5s")
+    soak(type_into, panel, "80%", "ten minutes", "0.5s")
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     assert not cabinet_window.live.controller.busy
     assert panel.message.text().startswith("Duration:") and "ten minutes" in panel.message.text()
     assert "border" in panel.duration.styleSheet()  # the field is marked ...
     qtbot.keyClicks(panel.duration, "x")
     assert panel.duration.styleSheet() == ""  # ... until the user types in it
-    type_into(qtbot, panel.utilization, "180%")
-    type_into(qtbot, panel.duration, "1min")
+    type_into(panel.utilization, "180%")
+    type_into(panel.duration, "1min")
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     assert panel.message.text().startswith("Utilization:") and not cabinet_window.live.controller.busy
 
 
 # --------------------------------------------------------------------------- stale results
-def test_editing_the_design_during_a_run_marks_the_results_stale(qtbot, cabinet_window):
+def test_editing_the_design_during_a_run_marks_the_results_stale(qtbot, type_into, cabinet_window):
     window, panel, controller = cabinet_window, cabinet_window.live.panel, cabinet_window.live.controller
-    long_training(qtbot, panel, "1h", "0.01s")
+    long_training(type_into, panel, "1h", "0.01s")
     window.set_overlay("temperature")
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     wait_until_simulating(qtbot, window)
@@ -274,16 +269,16 @@ def test_editing_the_design_during_a_run_marks_the_results_stale(qtbot, cabinet_
         qtbot.mouseClick(panel.stop_button, Qt.LeftButton)
     assert controller.stale  # still about the design as it was
     # Keeping the run is not an edit of the design: a fresh run stays fresh when kept.
-    soak(qtbot, panel, "80%", "1min", "1s")
+    soak(type_into, panel, "80%", "1min", "1s")
     run_from_panel(qtbot, window)
     assert not controller.stale and not panel.stale_label.isVisible()
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
     assert not controller.stale and len(window.document.design.runs) == 1
 
 
-def test_opening_another_design_stops_the_run_and_clears_the_views(qtbot, cabinet_window):
+def test_opening_another_design_stops_the_run_and_clears_the_views(qtbot, type_into, cabinet_window):
     window, panel, controller = cabinet_window, cabinet_window.live.panel, cabinet_window.live.controller
-    long_training(qtbot, panel, "1h", "0.01s")
+    long_training(type_into, panel, "1h", "0.01s")
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     wait_until_simulating(qtbot, window)
     with qtbot.waitSignal(controller.sigEnded, timeout=2000):
@@ -294,7 +289,7 @@ def test_opening_another_design_stops_the_run_and_clears_the_views(qtbot, cabine
 
 
 # --------------------------------------------------------------------------- overlays
-def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
+def test_overlay_colours_follow_the_live_values(qtbot, type_into, cabinet_window):
     from dojo_gui.render.colours import ramp
 
     window, panel = cabinet_window, cabinet_window.live.panel
@@ -305,7 +300,7 @@ def test_overlay_colours_follow_the_live_values(qtbot, cabinet_window):
     variant = window.document.design.part(hot[0]).spec_id
     window.document.edit_figure(variant, "tdp_w", "600 W")
     window.set_overlay("temperature")
-    soak(qtbot, panel, "100%", "10min", "1s")
+    soak(type_into, panel, "100%", "10min", "1s")
     assert run_from_panel(qtbot, window).status == "finished"
 
     overlay = window.live.overlay
@@ -379,9 +374,9 @@ def test_the_array_colours_paint_what_a_value_per_path_paints(qapp, exapod):
 
 
 # --------------------------------------------------------------------------- plots: crosshair and export
-def test_the_crosshair_reads_every_curve_and_plots_export_as_png_and_csv(qtbot, cabinet_window, tmp_path):
+def test_the_crosshair_reads_every_curve_and_plots_export_as_png_and_csv(qtbot, type_into, cabinet_window, tmp_path):
     window, panel = cabinet_window, cabinet_window.live.panel
-    soak(qtbot, panel, "70%", "5min", "1s")
+    soak(type_into, panel, "70%", "5min", "1s")
     run_from_panel(qtbot, window)
     plots = window.live.thermal_plots
     window.live.docks["thermal"].raise_()
@@ -440,13 +435,14 @@ def test_the_link_map_exports_every_link_and_reads_the_chip_under_the_pointer(qt
 
 # --------------------------------------------------------------------------- runs kept with the project
 @pytest.mark.slow  # two runs, a save and a reopen: ~3 s
-def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet_window, make_window, tmp_path):
+def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, type_into, cabinet_window,
+                                                                  make_window, tmp_path):
     from dojo_gui.io.project import load
 
     window, panel = cabinet_window, cabinet_window.live.panel
-    soak(qtbot, panel, "50%", "3min", "1s")
+    soak(type_into, panel, "50%", "3min", "1s")
     run_from_panel(qtbot, window)
-    type_into(qtbot, panel.keep_label, "half load")
+    type_into(panel.keep_label, "half load")
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
     design = window.document.design
     assert [r.label for r in design.runs] == ["half load"] and window.isWindowModified()
@@ -456,7 +452,7 @@ def test_a_kept_run_survives_save_and_reopen_and_two_runs_compare(qtbot, cabinet
     window.document.undo_stack.redo()
     assert design.runs[0].kind == "thermal"
 
-    soak(qtbot, panel, "100%", "3min", "1s")
+    soak(type_into, panel, "100%", "3min", "1s")
     run_from_panel(qtbot, window)
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)  # no label: the description of the scenario
     assert len(design.runs) == 2 and "utilization 100 %" in design.runs[1].label
@@ -516,14 +512,14 @@ def test_a_kept_collective_is_a_comm_record_the_report_reads(qtbot, cabinet_wind
 
 
 # --------------------------------------------------------------------------- the collective time of training steps
-def test_the_gradient_collective_is_computed_once_per_design_revision(qtbot, cabinet_window, monkeypatch):
+def test_the_gradient_collective_is_computed_once_per_design_revision(qtbot, type_into, cabinet_window, monkeypatch):
     import dojo_gui.sim.comm as comm
 
     window, panel, controller = cabinet_window, cabinet_window.live.panel, cabinet_window.live.controller
     calls = []
     simulate = comm.simulate_collective
     monkeypatch.setattr(comm, "simulate_collective", lambda *a, **k: calls.append(a[1:4]) or simulate(*a, **k))
-    long_training(qtbot, panel, "30s", "0.5s")
+    long_training(type_into, panel, "30s", "0.5s")
     first = run_from_panel(qtbot, window)
     assert first.status == "finished" and calls == [("allreduce", 2e9, "2d")]
     assert first.result.comm["source"] == "comm-engine" and len(controller.cache) == 1
@@ -538,7 +534,7 @@ def test_the_gradient_collective_is_computed_once_per_design_revision(qtbot, cab
 
 
 # --------------------------------------------------------------------------- the window around it
-def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, cabinet_window):
+def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, type_into, cabinet_window):
     window = cabinet_window
     titles = [a.text().replace("&", "") for a in window.live.menu.actions() if a.text()]
     assert titles[:4] == ["Run", "Pause / Resume", "Stop", "Keep Run"]
@@ -548,7 +544,7 @@ def test_the_simulate_menu_and_docks_are_in_place_without_stray_tab_bars(qtbot, 
     assert ("Findings", "Power and Cooling", "Fabric Load", "Training", "Runs") in bars
     # Run from the menu (F5 anywhere in the window) with a bad field: the panel comes up and says why.
     window.docks["inspector"].raise_()
-    type_into(qtbot, window.live.panel.dt, "-1s")
+    type_into(window.live.panel.dt, "-1s")
     window.live.actions["run"].trigger()
     assert window.live.panel.message.text().startswith("Time step")
     assert not window.live.docks["simulation"].visibleRegion().isEmpty()

@@ -4,22 +4,18 @@ side wide enough to read with what changed between their designs, and the readou
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
 from dojo_gui import units
 
 RUN_TIMEOUT_MS = 60_000
-
-
-def type_into(qtbot, edit, text: str) -> None:
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, text)
 
 
 def run_from_panel(qtbot, window):
@@ -29,18 +25,18 @@ def run_from_panel(qtbot, window):
     return ended.args[0]
 
 
-def soak(qtbot, panel, utilization: str, duration: str = "3min", dt: str = "1s") -> None:
+def soak(type_into, panel, utilization: str, duration: str = "3min", dt: str = "1s") -> None:
     panel.set_scenario("soak")
-    type_into(qtbot, panel.utilization, utilization)
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.utilization, utilization)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
-def training_step(qtbot, panel, duration: str = "30s", dt: str = "0.5s") -> None:
+def training_step(type_into, panel, duration: str = "30s", dt: str = "0.5s") -> None:
     panel.set_scenario("train")
     panel.train_algorithm.setCurrentIndex(panel.train_algorithm.findData("2d"))
-    type_into(qtbot, panel.duration, duration)
-    type_into(qtbot, panel.dt, dt)
+    type_into(panel.duration, duration)
+    type_into(panel.dt, dt)
 
 
 def collective(qtbot, panel, algorithm: str = "ring") -> None:
@@ -48,18 +44,19 @@ def collective(qtbot, panel, algorithm: str = "ring") -> None:
     panel.algorithm.setCurrentIndex(panel.algorithm.findData(algorithm))
 
 
-def keep(qtbot, window, label: str) -> None:
+def keep(qtbot, type_into, window, label: str) -> None:
     panel = window.live.panel
-    type_into(qtbot, panel.keep_label, label)
+    type_into(panel.keep_label, label)
     qtbot.mouseClick(panel.keep_button, Qt.MouseButton.LeftButton)
 
 
 # --------------------------------------------------------------------------- a new run
-def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, cabinet_window, monkeypatch):
+def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(qtbot, type_into, drawn_labels,
+                                                                               cabinet_window, monkeypatch):
     import dojo_gui.sim.comm as comm
 
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%")
+    soak(type_into, live.panel, "80%")
     assert run_from_panel(qtbot, window).status == "finished"
     collective(qtbot, live.panel)
     assert run_from_panel(qtbot, window).status == "finished"
@@ -75,16 +72,22 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
         raise comm.Cancelled(None)
 
     monkeypatch.setattr(comm, "simulate_collective", slow_collective)
-    training_step(qtbot, live.panel)
+    training_step(type_into, live.panel)
     at_start = []
     assert live.overlay.link_values  # the canvas shows the last run's link loads
+    timeline = live.link_map.timeline.plots["progress"]
+    last_end = live.link_map.timeline.data("delivered_fraction")[0][-1]
+    assert timeline.getViewBox().viewRange()[0][1] >= last_end and drawn_labels(timeline.getAxis("bottom"))
     live.controller.sigStarted.connect(lambda _job: at_start.append(
         (len(live.thermal_plots.data("tj_max_c")[0]), live.link_map.result, live.thermal_plots.waiting.text(),
-         live.overlay.link_values, live.overlay.state)))
+         live.overlay.link_values, live.overlay.state, timeline.getViewBox().viewRange(),
+         drawn_labels(timeline.getAxis("bottom")) + drawn_labels(timeline.getAxis("left")))))
     qtbot.mouseClick(live.panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(at_start))
-    points, links, waiting, canvas_links, canvas_state = at_start[0]
+    points, links, waiting, canvas_links, canvas_state, timeline_range, timeline_labels = at_start[0]
     assert points == 0 and links is None and waiting.startswith("Starting: ")
+    # The empty Fabric Load timeline is not read by the last collective's time axis: no numbers, a neutral range.
+    assert timeline_labels == [] and timeline_range == [[0.0, 1.0], [0.0, 1.0]]
     assert not canvas_links and canvas_state is None  # nor does the canvas keep the last run's colours
     window.set_overlay("links")
     assert f"{live.controller.current.job.describe()} is under way" in live.overlay.legend().note
@@ -104,17 +107,17 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
 
 
 # --------------------------------------------------------------------------- one kept run
-def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, cabinet_window, make_window,
+def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, type_into, cabinet_window, make_window,
                                                                         tmp_path):
     from dojo_gui.io.project import load
 
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%", "3min", "1s")
+    soak(type_into, live.panel, "80%", "3min", "1s")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "soak")
+    keep(qtbot, type_into, window, "soak")
     collective(qtbot, live.panel, "2d")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "all-reduce")
+    keep(qtbot, type_into, window, "all-reduce")
     target = tmp_path / "kept.dojo"
     window.dialogs.answers["save_file"] = [str(target)]
     window.actions_by_name["save"].trigger()
@@ -155,15 +158,51 @@ def test_one_kept_run_shows_its_plots_and_its_parts_also_after_reopening(qtbot, 
     assert overlay.caption == "" and overlay.link_index is None
 
 
+def test_the_runs_list_shows_every_column_and_a_kept_runs_short_plots_labels_that_do_not_overlap(
+        qtbot, type_into, drawn_labels, cabinet_window):
+    window, live = cabinet_window, cabinet_window.live  # at the tests' window size, 1400 x 860
+    training_step(type_into, live.panel)
+    assert run_from_panel(qtbot, window).status == "finished"
+    keep(qtbot, type_into, window, "training step, 30 s, 2d all-reduce, every D1 at 400 W")
+    runs = live.runs
+    live.docks["runs"].raise_()
+    runs.select([0])
+    QApplication.processEvents()
+    # Every column in view, none cut by the list's edge; the kind and the time whole, the label and the figures
+    # at least a few words wide, and the whole row in every column's tooltip.
+    tree, header = runs.tree, runs.tree.header()
+    assert header.length() <= tree.viewport().width() and not tree.horizontalScrollBar().isVisible()
+    item, record = tree.topLevelItem(0), window.document.design.runs[0]
+    metrics = tree.fontMetrics()
+    for column in (1, 3):
+        assert metrics.horizontalAdvance(item.text(column)) <= header.sectionSize(column)
+    for column in (0, 2):
+        assert header.sectionSize(column) >= 150
+    assert item.text(3) == record.finished.replace("T", " ")[:16]  # to the minute, in UTC as the header says
+    for column in range(4):
+        tip = item.toolTip(column)
+        assert record.label in tip and "PUE " in tip and "IT power " in tip and record.finished[11:19] in tip
+    # The kept run's "Step" plot is as short as the dock makes it: its labels do not run into each other.
+    step = runs.view.plots.plots["step"]
+    axis = step.getAxis("left")
+    labels = sorted(drawn_labels(axis), key=lambda label: label[1].top())
+    metrics = QFontMetricsF(QFont())
+    assert step.getViewBox().height() < 4 * metrics.height()  # (the case: a short plot)
+    assert labels
+    for (text, upper), (_, lower) in itertools.pairwise(labels):  # apart, the digits 2 px apart at least
+        assert upper.bottom() <= lower.top()
+        assert lower.center().y() - upper.center().y() >= metrics.tightBoundingRect(text).height() + 2
+
+
 # --------------------------------------------------------------------------- two kept runs
-def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, cabinet_window):
+def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%")
+    soak(type_into, live.panel, "80%")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "D1 at 400 W")
+    keep(qtbot, type_into, window, "D1 at 400 W")
     window.document.edit_figure("dojo-d1", "tdp_w", "500 W")
     run_from_panel(qtbot, window)
-    keep(qtbot, window, "D1 at 500 W")
+    keep(qtbot, type_into, window, "D1 at 500 W")
     runs = live.runs
     live.docks["runs"].raise_()
     runs.select([0, 1])
@@ -188,9 +227,9 @@ def test_a_comparison_opens_wide_enough_to_read_and_lists_a_changed_tdp(qtbot, c
 
 
 # --------------------------------------------------------------------------- readouts
-def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_all(qtbot, cabinet_window):
+def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_all(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    training_step(qtbot, live.panel)  # the link map fills while its dock is behind the plots' (the bug's case)
+    training_step(type_into, live.panel)  # the link map fills while its dock is behind the plots' (the bug's case)
     assert run_from_panel(qtbot, window).status == "finished"
     live.docks["links"].raise_()
     QApplication.processEvents()
@@ -207,9 +246,9 @@ def test_the_readout_stays_on_the_data_and_the_first_fabric_load_plot_shows_it_a
 
 
 @pytest.mark.slow  # a run, then the pointer: up to 5 s
-def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, cabinet_window):
+def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, type_into, cabinet_window):
     window, live = cabinet_window, cabinet_window.live
-    soak(qtbot, live.panel, "80%", "1min", "1s")
+    soak(type_into, live.panel, "80%", "1min", "1s")
     run_from_panel(qtbot, window)
     window.set_overlay("temperature")
     overlay = live.overlay

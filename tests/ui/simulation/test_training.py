@@ -27,22 +27,16 @@ def pod_window(make_window, catalog):
     return window
 
 
-def type_into(qtbot, edit, text: str) -> None:
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key_Delete)
-    qtbot.keyClicks(edit, text)
-
-
 def choose(combo, data) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
-def fill_training_form(qtbot, panel, model="megatron-gpt-1.7b", batch="64"):
+def fill_training_form(type_into, panel, model="megatron-gpt-1.7b", batch="64"):
     form = panel.training_form
     panel.set_scenario("model")
     choose(form.model_combo, model)
-    type_into(qtbot, form.global_batch, batch)
-    type_into(qtbot, form.tokens, "10B")
+    type_into(form.global_batch, batch)
+    type_into(form.tokens, "10B")
 
 
 def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
@@ -52,9 +46,9 @@ def run_from_panel(qtbot, window, timeout=RUN_TIMEOUT_MS):
 
 
 @pytest.mark.slow  # a plan search and its run: ~2.5 s
-def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(qtbot, pod_window):
+def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(qtbot, type_into, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
-    fill_training_form(qtbot, panel)
+    fill_training_form(type_into, panel)
     progress = []
     live.controller.sigUpdate.connect(lambda u: progress.append((u.phase, u.fraction)))
     outcome = run_from_panel(qtbot, window)
@@ -112,7 +106,7 @@ def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(
 
     # Keep Run keeps the training record with the project.
     assert panel.keep_button.isEnabled()
-    type_into(qtbot, panel.keep_label, "1.7B search")
+    type_into(panel.keep_label, "1.7B search")
     qtbot.mouseClick(panel.keep_button, Qt.LeftButton)
     (record,) = window.document.design.runs
     assert record.kind == "train" and record.label == "1.7B search"
@@ -121,16 +115,16 @@ def test_a_search_shows_its_plan_step_breakdown_table_and_placement_and_is_kept(
     assert record.key_figures["step_time_s"] == pytest.approx(result.step_time_s)
 
 
-def test_the_plan_given_runs_as_given(qtbot, pod_window):
+def test_the_plan_given_runs_as_given(qtbot, type_into, pod_window):
     window, panel = pod_window, pod_window.live.panel
     form = panel.training_form
-    fill_training_form(qtbot, panel)
+    fill_training_form(type_into, panel)
     qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
     for edit, text in ((form.tp, "4"), (form.pp, "2"), (form.dp, "2")):
-        type_into(qtbot, edit, text)
-    type_into(qtbot, form.micro_batch, "2")
+        type_into(edit, text)
+    type_into(form.micro_batch, "2")
     choose(form.schedule, "interleaved")
-    type_into(qtbot, form.interleave, "2")
+    type_into(form.interleave, "2")
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "finished", outcome.message
     assert outcome.result.plan == Plan(4, 2, 2, 2, "interleaved", 2, "data-contiguous")
@@ -140,12 +134,12 @@ def test_the_plan_given_runs_as_given(qtbot, pod_window):
     assert view.gantt.stages == 2
 
 
-def test_a_plan_the_model_cannot_take_is_refused_at_once_with_its_field_marked(qtbot, pod_window):
+def test_a_plan_the_model_cannot_take_is_refused_at_once_with_its_field_marked(qtbot, type_into, pod_window):
     panel, live = pod_window.live.panel, pod_window.live
     form = panel.training_form
-    fill_training_form(qtbot, panel)
+    fill_training_form(type_into, panel)
     qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
-    type_into(qtbot, form.tp, "5")
+    type_into(form.tp, "5")
     started = []
     live.controller.sigStarted.connect(started.append)
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
@@ -153,18 +147,18 @@ def test_a_plan_the_model_cannot_take_is_refused_at_once_with_its_field_marked(q
     assert not started and live.controller.state == "idle"  # nothing ran
     assert "TP 5 does not divide the model's 24 attention heads" in panel.message.text()
     assert form.tp.styleSheet() == ERROR_STYLE and form.tp.hasFocus()
-    type_into(qtbot, form.tp, "4")
+    type_into(form.tp, "4")
     assert form.tp.styleSheet() == ""  # typing clears the mark
 
 
-def test_a_plan_the_design_cannot_take_is_refused_before_any_engine_runs(qtbot, pod_window):
+def test_a_plan_the_design_cannot_take_is_refused_before_any_engine_runs(qtbot, type_into, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
     form = panel.training_form
-    fill_training_form(qtbot, panel)
+    fill_training_form(type_into, panel)
     form.sequence_parallel.setChecked(False)
     qtbot.mouseClick(form.plan_radio, Qt.LeftButton)
     for edit, text in ((form.tp, "12"), (form.pp, "1"), (form.dp, "1")):  # 12 divides the 24 heads
-        type_into(qtbot, edit, text)
+        type_into(edit, text)
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "failed" and outcome.field == "tp" and outcome.result is None
     assert "larger than a tile (8 chips)" in panel.message.text()
@@ -174,18 +168,18 @@ def test_a_plan_the_design_cannot_take_is_refused_before_any_engine_runs(qtbot, 
     assert not panel.keep_button.isEnabled()
     # Too little memory: the split as a whole is at fault, its three degrees marked.
     for edit, text in ((form.tp, "1"), (form.pp, "1"), (form.dp, "1")):
-        type_into(qtbot, edit, text)
+        type_into(edit, text)
     choose(form.model_combo, "gpt3-175b")
-    type_into(qtbot, form.global_batch, "64")
+    type_into(form.global_batch, "64")
     outcome = run_from_panel(qtbot, window)
     assert outcome.status == "failed" and outcome.field == "plan" and "does not fit" in outcome.message
     assert all(e.styleSheet() == ERROR_STYLE for e in (form.tp, form.pp, form.dp))
 
 
-def test_stop_ends_a_search_at_once(qtbot, make_window, exapod):
+def test_stop_ends_a_search_at_once(qtbot, type_into, make_window, exapod):
     window = make_window(exapod)  # a GPT-3 search on 3,000 chips takes many seconds
     panel, controller = window.live.panel, window.live.controller
-    fill_training_form(qtbot, panel, "gpt3-175b", "1536")
+    fill_training_form(type_into, panel, "gpt3-175b", "1536")
     progress = []
     controller.sigUpdate.connect(lambda update: progress.append(update.fraction))
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
@@ -200,9 +194,9 @@ def test_stop_ends_a_search_at_once(qtbot, make_window, exapod):
 
 
 @pytest.mark.slow  # a training run: ~2 s
-def test_editing_the_design_marks_the_training_results_stale(qtbot, pod_window):
+def test_editing_the_design_marks_the_training_results_stale(qtbot, type_into, pod_window):
     window, panel, live = pod_window, pod_window.live.panel, pod_window.live
-    fill_training_form(qtbot, panel)
+    fill_training_form(type_into, panel)
     assert run_from_panel(qtbot, window).status == "finished"
     view = live.training_view
     assert not view.note.isVisible()

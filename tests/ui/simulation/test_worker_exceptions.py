@@ -21,19 +21,18 @@ def tile_window(make_window, catalog):
     return window
 
 
-def soak(qtbot, panel) -> None:
+def soak(type_into, panel) -> None:
     panel.set_scenario("soak")
     for edit, text in ((panel.utilization, "50%"), (panel.duration, "1min"), (panel.dt, "1s")):
-        edit.selectAll()
-        qtbot.keyClick(edit, Qt.Key_Delete)
-        qtbot.keyClicks(edit, text)
+        type_into(edit, text)
 
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, SystemExit, GeneratorExit])
-def test_an_engine_raising_a_base_exception_ends_its_run_and_its_thread(qtbot, tile_window, monkeypatch, error):
+def test_an_engine_raising_a_base_exception_ends_its_run_and_its_thread(qtbot, type_into, tile_window,
+                                                                        monkeypatch, error):
     window, panel = tile_window, tile_window.live.panel
     controller = window.live.controller
-    soak(qtbot, panel)
+    soak(type_into, panel)
 
     def interrupted(self, *args, **kwargs):
         raise error("raised inside the engine")
