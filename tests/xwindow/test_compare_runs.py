@@ -76,8 +76,9 @@ def test_two_kept_runs_picked_in_the_runs_list_are_compared(launch, tmp_path, pa
                              what="Compare… enabled")
     app.screenshot("2-both-selected")
     x.click(*compare["centre"])
-    shown = app.wait_until(lambda: probe.q("comparison"),
-                           what="the comparison window")
+    app.wait_until(lambda: [d for d in probe.dialogs() if d["name"] == "compareDialog" and d["active"]],
+                   what="the comparison window in front")
+    shown = probe.q("comparison")
     app.screenshot("3-comparison")
 
     # Both runs, A the first picked.

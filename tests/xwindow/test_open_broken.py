@@ -34,7 +34,8 @@ def open_through_the_dialog(app, path, shot: str) -> None:
 
 
 def the_error(app):
-    return app.wait_until(lambda: [d for d in app.probe.dialogs() if d["title"] == "Cannot open the project"],
+    return app.wait_until(lambda: [d for d in app.probe.dialogs()
+                                          if d["title"] == "Cannot open the project" and d["active"]],
                           what="the message naming the problem")[0]
 
 

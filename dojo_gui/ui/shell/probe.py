@@ -306,8 +306,9 @@ class Probe(QObject):
         return out
 
     def q_dialogs(self) -> list[dict[str, Any]]:
-        """The dialogs on screen (modal or not): class, title, whether modal, their text, the rows of their
-        lists (``items``), and for a file dialog its folder."""
+        """The dialogs on screen (modal or not): class, title, whether modal, whether active (the window manager
+        has given it the focus: it is mapped and drawn), their text, the rows of their lists (``items``), and for
+        a file dialog its folder."""
         out = []
         modal = QApplication.activeModalWidget()
         for widget in QApplication.topLevelWidgets():
@@ -315,7 +316,7 @@ class Probe(QObject):
                 continue
             item = rect_json(global_rect(widget))
             item.update(cls=type(widget).__name__, name=widget.objectName(), title=widget.windowTitle(),
-                        modal=widget is modal)
+                        modal=widget is modal, active=widget.isActiveWindow())
             if isinstance(widget, QMessageBox):
                 item["text"] = widget.text()
                 item["informative"] = widget.informativeText()
@@ -423,11 +424,11 @@ class Probe(QObject):
             return None
         table = dialog.table
         header = table.horizontalHeader()
-        headings = [{"text": str(table.horizontalHeaderItem(c).text()),
+        headings = [{"text": str(table.model().headerData(c, Qt.Orientation.Horizontal)),
                      **rect_json(global_rect(header.viewport(), QRect(header.sectionViewportPosition(c), 0,
                                                                       header.sectionSize(c), header.height())))}
                     for c in range(table.columnCount())]
-        rows = [[table.item(r, c).text() if table.item(r, c) is not None else "" for c in range(table.columnCount())]
+        rows = [[str(table.model().index(r, c).data() or "") for c in range(table.columnCount())]
                 for r in range(table.rowCount())]
         viewport = table.viewport()
         shown = viewport.visibleRegion().boundingRect()
