@@ -28,6 +28,8 @@ from ..project.document import DesignDocument, EditRefused
 from .comparison import ComparisonDialog, figure_text
 from .runview import RunView
 
+LABEL_MAX_PX = 220  # the Run column is as wide as its labels up to this; the key figures get the rest
+
 
 class RunsWidget(QWidget):
     sigStatus = Signal(str, int)  # fires with a message for the status bar and how long to show it
@@ -45,7 +47,6 @@ class RunsWidget(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 220)
         self.tree.itemSelectionChanged.connect(self._on_selection)
         self.tree.itemDoubleClicked.connect(lambda *_: self.compare_selected() if len(self.selected_indices()) == 2
                                             else None)
@@ -100,6 +101,8 @@ class RunsWidget(QWidget):
                 item.setSelected(True)
         self.tree.blockSignals(False)
         self.tree.resizeColumnToContents(1)
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), LABEL_MAX_PX))
         self._on_selection()
 
     def selected_indices(self) -> list[int]:

@@ -220,3 +220,25 @@ def test_the_hover_label_goes_when_the_view_is_fitted(qtbot, cabinet_window):
     qtbot.waitUntil(overlay.hover.isVisible)
     qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # Fit
     assert not overlay.hover.isVisible()
+
+
+def test_the_run_column_is_as_wide_as_its_labels_up_to_a_limit(qtbot, catalog):
+    """The Run column was 220 px for any label, so in a narrow Runs dock the key figures showed as "P…"."""
+    from dojo_gui.model.runs import parse_run
+    from dojo_gui.model.templates import TEMPLATES
+    from dojo_gui.ui.project.document import DesignDocument
+    from dojo_gui.ui.simulation.runs import LABEL_MAX_PX, RunsWidget
+
+    document = DesignDocument(TEMPLATES["dojo-tile"].make(catalog), catalog)
+    runs = RunsWidget(document)
+    qtbot.addWidget(runs)
+    tree = runs.tree
+    for label in ("twelve tiles", "eleven tiles"):
+        document.keep_run(parse_run({"kind": "thermal", "label": label, "finished": "2026-12-07T07:50:00Z",
+                                     "key_figures": {"pue": 1.12, "it_power_w": 1.68e5}, "series": {}}))
+    widest = max(tree.fontMetrics().horizontalAdvance(label) for label in ("twelve tiles", "eleven tiles"))
+    assert widest < tree.columnWidth(0) < LABEL_MAX_PX
+    long = "a soak at 90 % utilization of the cabinet with one tile fewer, ten minutes at half a second"
+    document.keep_run(parse_run({"kind": "thermal", "label": long, "finished": "2026-12-07T07:51:00Z",
+                                 "key_figures": {"pue": 1.12}, "series": {}}))
+    assert tree.columnWidth(0) == LABEL_MAX_PX
