@@ -34,9 +34,9 @@ def open_through_the_dialog(app, path, shot: str) -> None:
 
 
 def the_error(app):
-    return app.wait_until(lambda: [d for d in app.probe.dialogs()
-                                          if d["title"] == "Cannot open the project" and d["active"]],
-                          what="the message naming the problem")[0]
+    """The message on screen (waits until it is drawn)."""
+    return app.wait_until(lambda: [d for d in app.probe.dialogs() if d["title"] == "Cannot open the project"
+                                   and d["active"]], what="the message naming the problem")[0]
 
 
 def on_screen(box, screen) -> bool:
