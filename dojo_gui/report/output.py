@@ -155,6 +155,8 @@ def write_pdf(report: Report, path: str | os.PathLike[str], *,
 
 
 def _paint_pdf(report: Report, layout: PdfLayout, path: Path, tmp: Path) -> None:
+    # Made here first, so a folder that refuses it gives the system's reason (QPainter.begin only says no, on stderr).
+    tmp.touch(exist_ok=False)
     writer = QPdfWriter(str(tmp))
     writer.setTitle(report.title)
     writer.setCreator("dojo-gui")

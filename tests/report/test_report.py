@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -230,6 +231,30 @@ def test_report_of_every_example_is_written(qapp, tmp_path):
 def test_export_needs_a_target(qapp, dojo_tile):
     with pytest.raises(ValueError, match="needs a PDF path, an HTML path or both"):
         export_report(dojo_tile)
+
+
+def test_a_pdf_into_a_folder_that_refuses_it_says_why(qapp, dojo_tile, tmp_path):
+    """Was "cannot write (the folder may not exist or not be writable)", and a QPainter warning on stderr."""
+    from dojo_gui.report.output import ReportWriteError
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    reason, immutable = "Permission denied", False
+    try:
+        if os.access(folder, os.W_OK):  # root: permissions do not stop it, an immutable folder does
+            if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)], capture_output=True,
+                                                                 check=False).returncode != 0:
+                pytest.skip("this user may write into a read-only folder, and chattr +i is refused")
+            reason, immutable = "Operation not permitted", True
+        with pytest.raises(ReportWriteError) as raised:
+            export_report(dojo_tile, pdf=folder / "r.pdf", picture=None)
+        assert str(raised.value) == f"{folder / 'r.pdf'}: cannot write: {reason}"
+        assert list(folder.iterdir()) == []
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
 
 
 def test_by_default_the_picture_is_the_canvas_drawing(qapp, dojo_tile, tmp_path, read_html):

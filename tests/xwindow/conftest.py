@@ -46,10 +46,12 @@ What a test gets
     ``widgets(cls)``  every visible widget of a class
     ``at(x, y)``   the widgets at a screen point, and the deepest part there on the canvas
     ``docks()``    every dock with its rect and ``cut_off`` (widgets whose side edges do not show)
-    ``focus()``, ``dialogs()``, ``tooltip()`` (the text on screen or None), ``screenshot(path)``
+    ``focus()``, ``dialogs()`` (each with ``active``: wait for it before a screenshot, it is drawn then),
+                   ``tooltip()`` (the text on screen or None), ``screenshot(path)``
     ``menus()``    the menus open on screen with their actions (text, enabled, rect);
                    ``menu_item(text)`` the first action starting with ``text``
-    ``q(name, **args)`` sends any query; an error answer raises :class:`ProbeFailed`.
+    ``q(name, **args)`` sends any query (``q("runs")``, ``q("comparison")``, ``q("training")``...); an error
+                   answer raises :class:`ProbeFailed`.
 
 ``XInput`` (xdotool; never events sent to widgets)
     ``move(x, y)``; ``glide(points, step=6)`` moves through the points in small steps, so Qt's

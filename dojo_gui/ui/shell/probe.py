@@ -306,8 +306,9 @@ class Probe(QObject):
         return out
 
     def q_dialogs(self) -> list[dict[str, Any]]:
-        """The dialogs on screen (modal or not): class, title, whether modal, their text, the rows of their
-        lists (``items``), and for a file dialog its folder."""
+        """The dialogs on screen (modal or not): class, title, whether modal, whether active (the window manager
+        has given it the focus: it is mapped and drawn), their text, the rows of their lists (``items``), and for
+        a file dialog its folder."""
         out = []
         modal = QApplication.activeModalWidget()
         for widget in QApplication.topLevelWidgets():
@@ -315,7 +316,7 @@ class Probe(QObject):
                 continue
             item = rect_json(global_rect(widget))
             item.update(cls=type(widget).__name__, name=widget.objectName(), title=widget.windowTitle(),
-                        modal=widget is modal)
+                        modal=widget is modal, active=widget.isActiveWindow())
             if isinstance(widget, QMessageBox):
                 item["text"] = widget.text()
                 item["informative"] = widget.informativeText()
@@ -413,6 +414,28 @@ class Probe(QObject):
                 "title": view.title.text(), "plots": shown,
                 "points": {name: len(plots.data(name)[0]) for name in plots.curves},
                 "graphics": self._describe(plots.graphics), "caption": live.overlay.caption}
+
+    def q_comparison(self) -> dict[str, Any] | None:
+        """The comparison of two kept runs last opened from the Runs dock (None when none is open): its title,
+        rect, the runs' heading and what changed between their designs as shown, the figures table's headings
+        (with where each is), its rows, the part of its viewport on screen, and the plots' rect."""
+        dialog = self.window().live.runs.comparison
+        if dialog is None or not dialog.isVisible():
+            return None
+        table = dialog.table
+        header = table.horizontalHeader()
+        headings = [{"text": str(table.model().headerData(c, Qt.Orientation.Horizontal)),
+                     **rect_json(global_rect(header.viewport(), QRect(header.sectionViewportPosition(c), 0,
+                                                                      header.sectionSize(c), header.height())))}
+                    for c in range(table.columnCount())]
+        rows = [[str(table.model().index(r, c).data() or "") for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
+        viewport = table.viewport()
+        shown = viewport.visibleRegion().boundingRect()
+        return {"title": dialog.windowTitle(), **rect_json(global_rect(dialog)), "runs": dialog.title.text(),
+                "changes": dialog.changes.text(), "headings": headings, "rows": rows,
+                "table_shown": rect_json(global_rect(viewport, shown)) if not shown.isEmpty() else None,
+                "plots": self._describe(dialog.plots)}
 
     def q_screenshot(self, path: str) -> str:
         """Save a picture of the whole screen to ``path`` (PNG); answers the path."""
