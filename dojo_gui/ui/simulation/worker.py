@@ -115,9 +115,10 @@ class SimulationController(QObject):
         worker.moveToThread(thread)
         run = _Run(number, job, thread, worker, buffer, control)
         thread.started.connect(worker.run)
-        # The worker is deleted in its own thread once it is done (not later by the garbage collector
-        # from this one); the thread ends when the GUI has taken the outcome.
-        worker.sigDone.connect(worker.deleteLater)
+        # The worker is deleted here on the GUI thread once its thread has finished (_reap), never in its
+        # own thread: destroying a Python-made QObject there makes Qt ask Python about it (for the GIL)
+        # while holding one of its shared connection locks, and the GUI thread, holding the GIL, can be
+        # waiting for that same lock (any connect may hash to it): both threads then wait for ever.
         # Both come from the worker's thread: queued, so the slots run here on the GUI thread.
         worker.sigDone.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         thread.finished.connect(self._reap, Qt.ConnectionType.QueuedConnection)
@@ -220,8 +221,8 @@ class SimulationController(QObject):
         """Let go of the threads that have finished."""
         for number, run in list(self._threads.items()):
             if run.thread.isFinished():
-                # The worker was deleted in its thread; the thread (ours, without a parent) goes with
-                # its last reference, now that it has finished.
+                # The worker and the thread (both ours, without a parent) go with their last references,
+                # here on the GUI thread, now that nothing runs in that thread.
                 del self._threads[number]
 
     # ----------------------------------------------------------------- state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -55,3 +57,24 @@ def test_an_engine_raising_a_base_exception_ends_its_run_and_its_thread(qtbot, t
     with qtbot.waitSignal(controller.sigEnded, timeout=RUN_TIMEOUT_MS) as ended:
         qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     assert ended.args[0].status == "finished"
+
+
+def test_a_finished_runs_worker_is_destroyed_on_the_gui_thread(qtbot, type_into, tile_window):
+    """Destroyed in its own thread, the worker (a Python-made QObject) made Qt take the GIL under a shared
+    connection lock while the GUI thread, holding the GIL, could be waiting for that lock: a run's end hung
+    the application now and then.  It is destroyed on the GUI thread, after its thread has finished."""
+    window, panel = tile_window, tile_window.live.panel
+    controller = window.live.controller
+    soak(type_into, panel)
+    destroyed_on = []
+
+    def watch(_job) -> None:  # the slot runs in whichever thread destroys the worker
+        controller.current.worker.destroyed.connect(lambda *_: destroyed_on.append(threading.get_ident()),
+                                                    Qt.ConnectionType.DirectConnection)
+
+    controller.sigStarted.connect(watch)
+    with qtbot.waitSignal(controller.sigEnded, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.threads_running() == 0 and not controller._threads, timeout=5000)
+    qtbot.waitUntil(lambda: bool(destroyed_on), timeout=5000)
+    assert destroyed_on == [threading.main_thread().ident]
