@@ -61,7 +61,7 @@ class LinkMapWidget(QWidget):
         self.slider.setObjectName("linkMapSlider")
         self.slider.setEnabled(False)
         self.slider.valueChanged.connect(lambda v: self.show_bin(v - 1))
-        self.slider_label = QLabel("whole collective")
+        self.slider_label = QLabel("")  # the time the map shows; empty while there is no collective
         self.slider_label.setMinimumWidth(200)
         self.png_button = _tool_button("PNG…", "Save the link map as a PNG picture")
         self.png_button.clicked.connect(lambda _c=False: self.ask_export("png"))
@@ -212,6 +212,7 @@ class LinkMapWidget(QWidget):
             item.setData([], [])
         self.timeline.clear_data()
         self.slider.setEnabled(False)
+        self.slider_label.setText("")
         self.title.setText("Run a collective (or a training step) to see its links here.")
         self.readout.setText(" ")
 

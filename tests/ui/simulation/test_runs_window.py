@@ -81,11 +81,13 @@ def test_a_new_run_clears_stale_curves_and_the_link_map_before_its_first_frame(q
     live.controller.sigStarted.connect(lambda _job: at_start.append(
         (len(live.thermal_plots.data("tj_max_c")[0]), live.link_map.result, live.thermal_plots.waiting.text(),
          live.overlay.link_values, live.overlay.state, timeline.getViewBox().viewRange(),
-         drawn_labels(timeline.getAxis("bottom")) + drawn_labels(timeline.getAxis("left")))))
+         drawn_labels(timeline.getAxis("bottom")) + drawn_labels(timeline.getAxis("left")),
+         live.link_map.slider_label.text())))
     qtbot.mouseClick(live.panel.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(at_start))
-    points, links, waiting, canvas_links, canvas_state, timeline_range, timeline_labels = at_start[0]
+    points, links, waiting, canvas_links, canvas_state, timeline_range, timeline_labels, map_time = at_start[0]
     assert points == 0 and links is None and waiting.startswith("Starting: ")
+    assert map_time == ""  # the link map's time label no longer says "whole collective" of a collective gone
     # The empty Fabric Load timeline is not read by the last collective's time axis: no numbers, a neutral range.
     assert timeline_labels == [] and timeline_range == [[0.0, 1.0], [0.0, 1.0]]
     assert not canvas_links and canvas_state is None  # nor does the canvas keep the last run's colours
