@@ -110,8 +110,8 @@ def read_json(text: str, *, bounded_under: tuple[str, ...] | None = (), number_m
     return doc
 
 
-# The json module's messages, said as a reader of the file would say them (its "starting at" ends in the
-# position it prints after the message, and its names are a parser's).
+# The json module's messages, said as a reader of the file would say them: its own are a parser's words,
+# and some ("Unterminated string starting at") only read right with the position it prints after them.
 _SYNTAX = {
     "Unterminated string starting at": "a string starting at column {col} is never closed",
     "Expecting value": "a value was expected at column {col}",
