@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import units
 
-__all__ = ["Axis", "label_step", "step_at_least", "ticks_inside", "time_axis", "value_axis"]
+__all__ = ["Axis", "label_step", "mantissa", "step_at_least", "ticks_inside", "time_axis", "value_axis"]
 
 MANTISSAS = (5, 2, 1)  # tick steps are these times a power of ten, largest first
 FEWEST_TICKS = 4
@@ -98,11 +98,14 @@ def _multiples(lo: float, hi: float, step: float) -> int:
     return max(0, math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1)
 
 
+def mantissa(step: float) -> int:
+    """1, 2 or 5: the leading digit of a 1-2-5 step (0.5 -> 5, 20 -> 2)."""
+    return round(step / 10.0 ** math.floor(math.log10(step) + 1e-9))
+
+
 def _smaller_step(step: float) -> float:
     """The 1-2-5 step below ``step``: 5 -> 2 -> 1 -> 0.5."""
-    power = 10.0 ** math.floor(math.log10(step) + 1e-9)
-    mantissa = round(step / power)
-    return {5: 2, 2: 1}.get(mantissa, 0.5) * power
+    return {5: 2, 2: 1}.get(mantissa(step), 0.5) * step / mantissa(step)
 
 
 def _clean(value: float, step: float) -> float:

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .comm_common import Pacer, TooLarge, pattern_infos
+from .comm_common import Pacer, PatternInfo, TooLarge, pattern_infos
 from .comm_exclusive import run_exclusive
 from .comm_schedule import Schedule
 from .comm_timeline import Timeline
@@ -16,8 +16,8 @@ from .comm_timeline import Timeline
 def floor_s(sched: Schedule, latency: bool = True) -> float:
     """A time the schedule cannot beat, found without the max-min engine: the larger of the run as
     if no link were shared (sharing only slows transfers) and :func:`quick_floor_s`."""
-    quick = quick_floor_s(sched, latency)
     infos = pattern_infos(sched, latency)
+    quick = quick_floor_s(sched, latency, infos)
     try:
         relaxed = run_exclusive(sched, infos, Timeline(sched.fabric.n_links, 2, 1e-9), Pacer(None, None)).time_s
     except TooLarge:  # too many hops to list one by one: the quick floor is the floor
@@ -25,7 +25,7 @@ def floor_s(sched: Schedule, latency: bool = True) -> float:
     return max(relaxed, quick)
 
 
-def quick_floor_s(sched: Schedule, latency: bool = True) -> float:
+def quick_floor_s(sched: Schedule, latency: bool = True, infos: dict[int, PatternInfo] | None = None) -> float:
     """A time the schedule cannot beat, in a few operations per step: the larger of
 
     - the busiest link's bytes over its capacity;
@@ -34,7 +34,8 @@ def quick_floor_s(sched: Schedule, latency: bool = True) -> float:
       no transfer of a step arrives before the earliest arrival of that step's source step plus
       the smallest overhead and latency of its transfers plus its bytes at their fastest route.
     """
-    infos = pattern_infos(sched, latency)
+    if infos is None:  # the caller's, when it has them (they route every pattern)
+        infos = pattern_infos(sched, latency)
     per_pattern: dict[int, float] = defaultdict(float)
     for step in sched.steps:
         per_pattern[id(step.pattern)] += step.nbytes

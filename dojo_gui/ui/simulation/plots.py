@@ -88,8 +88,7 @@ class ValueAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
         # end, and leaves out a label that would stick out of the plot: a label fits half of 0.8 label + 1 px in.
         major = ticks.label_step(lo, hi, size, self.LEAST_PITCH * label,
                                  max(self.PITCH * label, size / self.MOST_INTERVALS), inset=0.4 * label + 1.5)
-        mantissa = round(major / 10 ** math.floor(math.log10(major) + 1e-9))
-        return [(major, 0.0), (major / (5 if mantissa == 5 else 2), 0.0)]
+        return [(major, 0.0), (major / (5 if ticks.mantissa(major) == 5 else 2), 0.0)]
 
 
 class PercentAxis(ValueAxis):
