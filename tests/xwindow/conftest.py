@@ -64,6 +64,10 @@ What a test gets
 ``parts`` (fixture): ``parts(design_json)``
     ``{path text: spec id}`` for every part of a design the probe returned.
 
+``template_file`` (fixture): ``template_file(path, "dojo-cabinet")``
+    Saves a built-in template's design as a project at ``path`` (a file to start the app on) and
+    returns the path.
+
 A failing test saves a screenshot of every app it started (before they are stopped) in a
 folder it prints (``xwindow screenshots: DIR``, also under the failure's report sections):
 ``build/xwindow-shots/TEST`` in the checkout, or under ``$DOJO_XWINDOW_SHOTS``.  ``app.screenshot``
@@ -382,6 +386,20 @@ def parts(design: dict) -> dict[str, str]:
 
     walk(design["room"], "room")
     return out
+
+
+@pytest.fixture
+def template_file():
+    """``template_file(path, template)``: the template's design saved at ``path``; returns the path."""
+    from dojo_gui.io.catalog import builtin_specs
+    from dojo_gui.io.project import save
+    from dojo_gui.model.templates import TEMPLATES
+
+    def saved(path: Path, template: str) -> Path:
+        save(TEMPLATES[template].make(builtin_specs()), path)
+        return path
+
+    return saved
 
 
 @pytest.fixture(name="parts")

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from dojo_gui.io.catalog import builtin_specs
-from dojo_gui.io.project import save
-from dojo_gui.model.templates import TEMPLATES
-
 pytestmark = pytest.mark.slow
 
 CABINET, TILE = "room.cabinet[0,0]", "room.cabinet[0,0].tile[1,5]"
@@ -42,10 +38,8 @@ def inside(inner, outer) -> bool:
             and inner["y"] + inner["h"] <= outer["y"] + outer["h"])
 
 
-def test_two_kept_runs_picked_in_the_runs_list_are_compared(launch, tmp_path, parts):
-    path = tmp_path / "cabinet.dojo"
-    save(TEMPLATES["dojo-cabinet"].make(builtin_specs()), path)
-    app = launch(str(path))
+def test_two_kept_runs_picked_in_the_runs_list_are_compared(launch, tmp_path, parts, template_file):
+    app = launch(str(template_file(tmp_path / "cabinet.dojo", "dojo-cabinet")))
     probe, x = app.probe, app.x
 
     soak_and_keep(app, "twelve tiles")

@@ -11,10 +11,6 @@ import subprocess
 
 import pytest
 
-from dojo_gui.io.catalog import builtin_specs
-from dojo_gui.io.project import save
-from dojo_gui.model.templates import TEMPLATES
-
 pytestmark = pytest.mark.slow
 
 
@@ -68,11 +64,10 @@ def written(app, path, what: str) -> int:
     return path.stat().st_size
 
 
-def test_a_report_is_exported_as_pdf_and_html_and_a_read_only_folder_is_named(launch, tmp_path):
+def test_a_report_is_exported_as_pdf_and_html_and_a_read_only_folder_is_named(launch, tmp_path, template_file):
     folder = tmp_path / "projects"
     folder.mkdir()
-    project = folder / "tile.dojo"
-    save(TEMPLATES["dojo-tile"].make(builtin_specs()), project)
+    project = template_file(folder / "tile.dojo", "dojo-tile")
     project_bytes = project.read_bytes()
     app = launch(str(project))
     probe, x = app.probe, app.x

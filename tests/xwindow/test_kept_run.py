@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from dojo_gui.io.catalog import builtin_specs
-from dojo_gui.io.project import save
-from dojo_gui.model.templates import TEMPLATES
-
 pytestmark = pytest.mark.slow
 
 
-def test_a_kept_run_picked_in_the_runs_list_shows_its_plots(launch, tmp_path):
-    path = tmp_path / "cabinet.dojo"
-    save(TEMPLATES["dojo-cabinet"].make(builtin_specs()), path)
-    app = launch(str(path))
+def test_a_kept_run_picked_in_the_runs_list_shows_its_plots(launch, tmp_path, template_file):
+    app = launch(str(template_file(tmp_path / "cabinet.dojo", "dojo-cabinet")))
     probe, x = app.probe, app.x
 
     # A thermal soak (the panel's first scenario, 10 min of the cabinet), run and kept with a label.

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from dojo_gui.io.catalog import builtin_specs
-from dojo_gui.io.project import save
-from dojo_gui.model.templates import TEMPLATES
-
 pytestmark = pytest.mark.slow
 
 TILE = "room.cabinet[0,0].tile[0,0]"
@@ -43,11 +39,10 @@ def on_screen(box, screen) -> bool:
     return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["w"] <= screen["w"] and box["y"] + box["h"] <= screen["h"]
 
 
-def test_broken_files_from_file_open_are_named_and_change_nothing(launch, tmp_path, parts):
+def test_broken_files_from_file_open_are_named_and_change_nothing(launch, tmp_path, parts, template_file):
     folder = tmp_path / "projects"
     folder.mkdir()
-    good = folder / "good.dojo"
-    save(TEMPLATES["dojo-tile"].make(builtin_specs()), good)
+    good = template_file(folder / "good.dojo", "dojo-tile")
     text = good.read_text(encoding="utf-8")
     truncated = folder / "cut-short.dojo"
     end = text.index('"name": "', text.index('"room"')) + len('"name": "') + 3  # cut short in the room's name

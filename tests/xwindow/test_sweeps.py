@@ -7,10 +7,6 @@ import json
 
 import pytest
 
-from dojo_gui.io.catalog import builtin_specs
-from dojo_gui.io.project import save
-from dojo_gui.model.templates import TEMPLATES
-
 pytestmark = pytest.mark.slow
 
 
@@ -24,10 +20,8 @@ def scroll_into_view(app, name: str, over: str) -> dict:
     raise AssertionError(f"{name} never came into view in {over}")
 
 
-def test_vary_a_figure_run_a_sweep_and_open_a_variant(launch, tmp_path):
-    path = tmp_path / "cabinet.dojo"
-    save(TEMPLATES["dojo-cabinet"].make(builtin_specs()), path)
-    app = launch(str(path))
+def test_vary_a_figure_run_a_sweep_and_open_a_variant(launch, tmp_path, template_file):
+    app = launch(str(template_file(tmp_path / "cabinet.dojo", "dojo-cabinet")))
     p, x = app.probe, app.x
 
     # The D1's figures in the inspector: pick it in the palette.

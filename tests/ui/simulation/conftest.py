@@ -15,12 +15,22 @@ def make_window(make_window):
 
 
 @pytest.fixture
-def cabinet_window(make_window, catalog):
+def simulation_window(make_window):
+    """``simulation_window(design)``: a window on ``design`` with the Simulation panel in front."""
+
+    def open_on(design):
+        window = make_window(design)
+        window.live.docks["simulation"].raise_()
+        QApplication.processEvents()
+        return window
+
+    return open_on
+
+
+@pytest.fixture
+def cabinet_window(simulation_window, catalog):
     """A window on one Dojo cabinet (300 chips): small enough for quick runs."""
-    window = make_window(TEMPLATES["dojo-cabinet"].make(catalog))
-    window.live.docks["simulation"].raise_()
-    QApplication.processEvents()
-    return window
+    return simulation_window(TEMPLATES["dojo-cabinet"].make(catalog))
 
 
 @pytest.fixture

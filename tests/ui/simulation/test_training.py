@@ -19,12 +19,9 @@ RUN_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture
-def pod_window(make_window, catalog):
+def pod_window(simulation_window, catalog):
     """A window on two DGX A100 (16 GPUs): a search there takes a few seconds."""
-    window = make_window(TEMPLATES["dgx-a100-superpod"].make(catalog, 2))
-    window.live.docks["simulation"].raise_()
-    QApplication.processEvents()
-    return window
+    return simulation_window(TEMPLATES["dgx-a100-superpod"].make(catalog, 2))
 
 
 def choose(combo, data) -> None:

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from dojo_gui.model.templates import TEMPLATES
 from dojo_gui.sim.thermal import ThermalRun
@@ -15,12 +14,9 @@ RUN_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
-def tile_window(make_window, catalog):
+def tile_window(simulation_window, catalog):
     """A window on one Dojo tile (25 chips): runs start at once."""
-    window = make_window(TEMPLATES["dojo-tile"].make(catalog))
-    window.live.docks["simulation"].raise_()
-    QApplication.processEvents()
-    return window
+    return simulation_window(TEMPLATES["dojo-tile"].make(catalog))
 
 
 def soak(type_into, panel) -> None:
